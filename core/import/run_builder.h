@@ -1,0 +1,98 @@
+#pragma once
+// RunBuilder: the shared "build" stage of every importer (tokenize -> sort -> build).
+// Importers append events in file order; finish() sorts them, assigns nesting depth, moves
+// partially overlapping slices to overflow lanes (counted, never dropped), binds flows, and joins
+// GPU activities to their launching API call by correlation.
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "core/model/run.h"
+
+namespace hp {
+
+struct SliceIn {
+  Ns start = 0;
+  Ns dur = 0;
+  StrId name = 0;
+  StrId cat = 0;
+  SliceKind kind = SliceKind::Other;
+  uint32_t track = 0;
+  int64_t external_id = 0;
+  ArgsRef args;
+  uint64_t offset = 0;  // byte offset in the input, for warnings
+};
+
+struct GpuIn {
+  int64_t correlation = 0;
+  int32_t device = -1;
+  int64_t stream = -1;
+  std::array<uint32_t, 3> grid{0, 0, 0};
+  std::array<uint32_t, 3> block{0, 0, 0};
+  uint16_t registers_per_thread = 0;
+  uint32_t shared_memory = 0;
+  uint64_t bytes = 0;
+  float occupancy_pct = __builtin_nanf("");
+};
+
+struct FlowEndIn {
+  uint64_t id = 0;
+  StrId cat = 0;
+  char phase = 's';             // 's', 't' or 'f'
+  bool bind_enclosing = false;  // "bp":"e"
+  Ns ts = 0;
+  uint32_t track = 0;
+  uint64_t offset = 0;
+};
+
+struct InstantIn {
+  Ns ts = 0;
+  uint32_t track = 0;
+  StrId name = 0;
+  StrId cat = 0;
+  char scope = 't';
+  ArgsRef args;
+};
+
+class RunBuilder {
+ public:
+  RunBuilder();
+  ~RunBuilder();
+  RunBuilder(const RunBuilder&) = delete;
+  RunBuilder& operator=(const RunBuilder&) = delete;
+
+  StrId intern(std::string_view s);
+  ArgsRef add_args(std::string_view raw_json);
+  ImportLog& log();
+
+  // Starts a new input source (file); later events belong to it. Returns its index.
+  uint32_t begin_source(TraceSource src);
+  TraceSource& source();
+
+  // Finds or creates the track for (rank, pid, tid) of the current source's rank.
+  uint32_t track(int64_t pid, int64_t tid, TrackKind kind);
+  Track& track_at(uint32_t index);
+
+  // Returns the slice's provisional index, valid until finish().
+  uint32_t add_slice(const SliceIn& s);
+  void add_gpu(uint32_t slice, const GpuIn& g);
+  void add_api(uint32_t slice, int64_t correlation);
+  void add_python(uint32_t slice, int64_t python_id, int64_t parent_id);
+  // B/E pairs: begin pushes onto the track's stack, end pops and emits a slice (args merged).
+  void begin_slice(const SliceIn& s);
+  void end_slice(uint32_t track, Ns ts, uint64_t offset);
+  void add_flow_end(const FlowEndIn& f);
+  void add_instant(const InstantIn& i);
+  void add_counter(int64_t pid, std::string_view series_name, Ns ts, double value);
+  void note_redaction(std::string_view file, std::string_view what);
+
+  // Consumes the builder. The result is immutable by convention.
+  std::unique_ptr<Run> finish();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace hp
