@@ -4,9 +4,11 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <string>
 
 #include "core/util/time_format.h"
+#include "views/timeline/counter_columns.h"
 #include "views/timeline/time_ruler.h"
 
 namespace hp {
@@ -170,7 +172,7 @@ void TimelinePanel::draw_gutter(ViewState& vs, float x, float y, float h) {
     const TimelineRow& r = rows_[i];
     float ry = y + r.y - vs.scroll_y;
     if (ry + r.height < y || ry > y + h) continue;
-    if (r.kind == RowKind::Lane) {
+    if (r.kind == RowKind::Lane || r.kind == RowKind::Counter) {
       dl->AddText(ImVec2(x + 18, ry + 2), IM_COL32(200, 200, 205, 255), r.label.c_str());
       if (!r.badge.empty())
         dl->AddText(ImVec2(x + 18, ry + 2 + ImGui::GetFontSize()), IM_COL32(240, 170, 80, 255),
@@ -202,7 +204,7 @@ void TimelinePanel::draw_lanes(ViewState& vs, float x, float y, float w, float h
   for (const TimelineRow& r : rows_) {  // group header bands and lane separators
     float ry = y + r.y - vs.scroll_y;
     if (ry + r.height < y || ry > y + h) continue;
-    if (r.kind != RowKind::Lane)
+    if (r.kind == RowKind::Rank || r.kind == RowKind::Process)
       dl->AddRectFilled(ImVec2(x, ry), ImVec2(x + w, ry + r.height), IM_COL32(34, 36, 42, 255));
     else
       dl->AddLine(ImVec2(x, ry + r.height - 1), ImVec2(x + w, ry + r.height - 1), IM_COL32(40, 42, 48, 255));
@@ -211,6 +213,24 @@ void TimelinePanel::draw_lanes(ViewState& vs, float x, float y, float w, float h
     float a = x + static_cast<float>(vs.view.x_of(vs.range->t0, w));
     float b = x + static_cast<float>(vs.view.x_of(vs.range->t1, w));
     dl->AddRectFilled(ImVec2(a, y), ImVec2(b, y + h), IM_COL32(90, 140, 255, 40));
+  }
+  for (const TimelineRow& r : rows_) {  // counter tracks: one min/max bar per pixel column
+    float ry = y + r.y - vs.scroll_y;
+    if (r.kind != RowKind::Counter || ry + r.height < y || ry > y + h) continue;
+    const CounterSeries& cs = run_->counters.series[r.series];
+    auto [lo, hi] = counter_extent(run_->counters, cs);
+    double scale = hi > lo ? (r.height - 6) / (hi - lo) : 0;
+    auto vy = [&](double v) { return ry + r.height - 3 - static_cast<float>((v - lo) * scale); };
+    for (const CounterColumn& c :
+         counter_columns(run_->counters, cs, vs.view.current(), static_cast<int>(w))) {
+      float cx = x + static_cast<float>(c.x);
+      dl->AddRectFilled(ImVec2(cx, vy(c.max)), ImVec2(cx + 1, ry + r.height - 3),
+                        IM_COL32(70, 130, 180, 110));
+      dl->AddRectFilled(ImVec2(cx, vy(c.max)), ImVec2(cx + 1, vy(c.min) + 1), IM_COL32(120, 190, 255, 255));
+    }
+    char scale_txt[64];
+    snprintf(scale_txt, sizeof scale_txt, "%.4g", hi);
+    dl->AddText(ImVec2(x + 4, ry + 1), IM_COL32(150, 150, 160, 255), scale_txt);
   }
   const float fh = ImGui::GetFontSize();
   for (const FrameRect& fr : frame_.rects) {

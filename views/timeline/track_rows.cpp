@@ -90,6 +90,27 @@ std::vector<TimelineRow> layout_rows(const Run& run, const TimelineIndex& index,
       push(std::move(r));
     }
   }
+  if (!run.counters.series.empty()) {
+    TimelineRow h;
+    h.kind = RowKind::Process;
+    h.pid = -1;
+    h.height = m.header_h;
+    h.label = "Counters";
+    h.collapsed = vis.collapsed_processes.count({0, -1}) > 0;
+    push(h);
+    for (uint32_t i = 0; !h.collapsed && i < run.counters.series.size(); ++i) {
+      const CounterSeries& cs = run.counters.series[i];
+      TimelineRow r;
+      r.kind = RowKind::Counter;
+      r.rank = cs.rank;
+      r.pid = cs.pid;
+      r.series = i;
+      r.height = m.counter_h;
+      r.label = std::string(run.str(cs.name));
+      if (cs.unit) r.label += fmt::format(" ({})", run.str(cs.unit));
+      push(std::move(r));
+    }
+  }
   return rows;
 }
 

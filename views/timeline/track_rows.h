@@ -18,7 +18,7 @@ struct TrackVisibility {
   std::set<uint32_t> hidden_tracks;
 };
 
-enum class RowKind : uint8_t { Rank, Process, Lane };
+enum class RowKind : uint8_t { Rank, Process, Lane, Counter };
 
 struct TimelineRow {
   RowKind kind = RowKind::Lane;
@@ -26,6 +26,7 @@ struct TimelineRow {
   int64_t pid = 0;
   uint32_t track = kNone;       // Lane rows
   uint32_t lane_index = kNone;  // into TimelineIndex::lanes
+  uint32_t series = kNone;      // Counter rows: into Run::counters.series
   uint8_t lane = 0;
   uint8_t depths = 1;
   bool collapsed = false;  // headers
@@ -40,6 +41,7 @@ struct RowMetrics {
   float depth_h = 18;
   float lane_pad = 4;
   uint8_t max_depths = 32;  // taller lanes are capped (deeper levels still exist)
+  float counter_h = 48;
 };
 
 std::vector<TimelineRow> layout_rows(const Run& run, const TimelineIndex& index, const TrackVisibility& vis,

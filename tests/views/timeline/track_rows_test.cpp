@@ -38,3 +38,19 @@ TEST_CASE("rows: process headers, lanes sized by depth, overflow lanes with a ba
   CHECK(folded[0].collapsed);
   CHECK(folded[1].label == "GPU 0");
 }
+
+TEST_CASE("rows: counter series get their own rows under a Counters header") {
+  Run run = test::make_run({{0, 0, 10, "a"}});
+  run.counters.ts = {0, 5};
+  run.counters.value = {1, 2};
+  run.counters.series.push_back({0, 1, run.strings.intern("kv_cache_usage"), run.strings.intern("%"), 0, 2});
+  TimelineIndex idx = TimelineIndex::build(run);
+  RowMetrics m;
+  auto rows = layout_rows(run, idx, {}, m);
+  REQUIRE(rows.size() == 4);
+  CHECK(rows[2].label == "Counters");
+  CHECK(rows[3].kind == RowKind::Counter);
+  CHECK(rows[3].series == 0);
+  CHECK(rows[3].label == "kv_cache_usage (%)");
+  CHECK(rows[3].height == m.counter_h);
+}
