@@ -1,0 +1,94 @@
+#include "core/analysis/kernel_table.h"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <unordered_map>
+
+namespace hp {
+namespace {
+
+Ns nearest_rank(const std::vector<Ns>& sorted, double q) {
+  size_t k = static_cast<size_t>(std::max(0.0, std::ceil(q * static_cast<double>(sorted.size())) - 1));
+  return sorted[std::min(k, sorted.size() - 1)];
+}
+
+Ns union_length(std::vector<std::pair<Ns, Ns>>& iv) {
+  std::sort(iv.begin(), iv.end());
+  Ns total = 0, cs = 0, ce = 0;
+  bool open = false;
+  for (auto [a, b] : iv) {
+    if (open && a <= ce) {
+      ce = std::max(ce, b);
+      continue;
+    }
+    if (open) total += ce - cs;
+    cs = a, ce = b, open = true;
+  }
+  return open ? total + (ce - cs) : total;
+}
+
+double pct(Ns part, Ns whole) {
+  return whole > 0 ? 100.0 * static_cast<double>(part) / static_cast<double>(whole) : 0;
+}
+
+}  // namespace
+
+KernelTable kernel_table(const Run& run, const SliceFilter& include, const KernelCategorizer& categorize) {
+  KernelTable t;
+  const Slices& s = run.slices;
+  std::unordered_map<StrId, std::vector<Ns>> durs;
+  std::map<std::pair<uint32_t, int32_t>, std::vector<std::pair<Ns, Ns>>> by_device;  // (rank, device)
+  for (uint32_t i = 0; i < s.size(); ++i) {
+    if (s.kind[i] != SliceKind::Kernel || (include && !include(i))) continue;
+    durs[s.name[i]].push_back(s.dur[i]);
+    const Track& tr = run.tracks[s.track[i]];
+    by_device[{tr.rank, tr.device >= 0 ? tr.device : static_cast<int32_t>(tr.pid)}].emplace_back(s.start[i],
+                                                                                                 s.end(i));
+    t.gpu_time += s.dur[i];
+    ++t.launches;
+  }
+  for (auto& [dev, iv] : by_device) t.busy_time += union_length(iv);
+  std::map<std::string, CategoryRow> cats;
+  for (auto& [name, v] : durs) {
+    std::sort(v.begin(), v.end());
+    KernelRow r;
+    r.name = name;
+    r.category = categorize ? categorize(run.str(name)) : std::string();
+    for (Ns d : v) r.gpu_time += d;
+    r.launches = v.size();
+    r.avg = r.gpu_time / static_cast<Ns>(v.size());
+    r.p50 = nearest_rank(v, 0.5);
+    r.p99 = nearest_rank(v, 0.99);
+    r.min = v.front();
+    r.max = v.back();
+    r.share_sum_pct = pct(r.gpu_time, t.gpu_time);
+    r.share_busy_pct = pct(r.gpu_time, t.busy_time);
+    CategoryRow& c = cats[r.category];
+    c.category = r.category;
+    c.gpu_time += r.gpu_time;
+    c.launches += r.launches;
+    ++c.kernels;
+    t.rows.push_back(std::move(r));
+  }
+  std::sort(t.rows.begin(), t.rows.end(), [&](const KernelRow& a, const KernelRow& b) {
+    return a.gpu_time != b.gpu_time ? a.gpu_time > b.gpu_time : run.str(a.name) < run.str(b.name);
+  });
+  for (auto& [name, c] : cats) {
+    c.share_sum_pct = pct(c.gpu_time, t.gpu_time);
+    c.share_busy_pct = pct(c.gpu_time, t.busy_time);
+    t.categories.push_back(c);
+  }
+  std::sort(t.categories.begin(), t.categories.end(),
+            [](const CategoryRow& a, const CategoryRow& b) { return a.gpu_time > b.gpu_time; });
+  return t;
+}
+
+std::vector<uint32_t> kernel_occurrences(const Run& run, StrId name) {
+  std::vector<uint32_t> out;
+  for (uint32_t i = 0; i < run.slices.size(); ++i)
+    if (run.slices.name[i] == name && run.slices.kind[i] == SliceKind::Kernel) out.push_back(i);
+  return out;
+}
+
+}  // namespace hp

@@ -1,0 +1,169 @@
+#include "views/kernels_panel.h"
+
+#include <imgui.h>
+#include <imgui_stdlib.h>
+
+#include <algorithm>
+
+#include "core/util/time_format.h"
+#include "views/palette.h"
+
+namespace hp {
+
+void KernelsPanel::set_run(std::shared_ptr<const Run> run, KernelCategorizer categorize) {
+  run_ = std::move(run);
+  categorize_ = std::move(categorize);
+  stages_ = {"All"};
+  for (const auto& s : run_->sources)
+    if (!s.stage.empty() && std::find(stages_.begin(), stages_.end(), s.stage) == stages_.end())
+      stages_.push_back(s.stage);
+  stage_ = 0;
+  selected_row_ = kNone;
+  rebuild();
+}
+
+void KernelsPanel::rebuild() {
+  SliceFilter include;
+  if (stage_ > 0) {
+    // A slice belongs to the stage of its source (trace directory / file name).
+    std::vector<bool> rank_in_stage;
+    std::string want = stages_[static_cast<size_t>(stage_)];
+    for (const auto& s : run_->sources) {
+      if (rank_in_stage.size() <= s.rank) rank_in_stage.resize(s.rank + 1u, false);
+      if (s.stage == want) rank_in_stage[s.rank] = true;
+    }
+    include = [this, rank_in_stage](uint32_t i) {
+      uint32_t r = run_->tracks[run_->slices.track[i]].rank;
+      return r < rank_in_stage.size() && rank_in_stage[r];
+    };
+  }
+  table_ = kernel_table(*run_, include, categorize_);
+  dirty_ = true;
+}
+
+void KernelsPanel::draw(ViewState& vs) {
+  if (!run_) return;
+  ImGui::SetNextItemWidth(140);
+  if (ImGui::BeginCombo("Stage", stages_[static_cast<size_t>(stage_)].c_str())) {
+    for (int i = 0; i < static_cast<int>(stages_.size()); ++i)
+      if (ImGui::Selectable(stages_[static_cast<size_t>(i)].c_str(), i == stage_) && i != stage_) {
+        stage_ = i;
+        rebuild();
+      }
+    ImGui::EndCombo();
+  }
+  ImGui::SameLine();
+  ImGui::SetNextItemWidth(260);
+  if (ImGui::InputTextWithHint("##filter", "filter name or category", &filter_)) dirty_ = true;
+  ImGui::SameLine();
+  ImGui::TextDisabled("%zu kernels · %llu launches · sum %s · busy %s", table_.rows.size(),
+                      static_cast<unsigned long long>(table_.launches),
+                      format_duration(table_.gpu_time).c_str(), format_duration(table_.busy_time).c_str());
+
+  if (ImGui::CollapsingHeader("Categories")) {
+    if (ImGui::BeginTable(
+            "##cats", 5,
+            ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_SizingFixedFit)) {
+      for (const char* h : {"Category", "GPU time", "Launches", "% of sum", "% of busy"})
+        ImGui::TableSetupColumn(h);
+      ImGui::TableHeadersRow();
+      for (const CategoryRow& c : table_.categories) {
+        ImGui::TableNextRow();
+        ImGui::TableNextColumn();
+        ImGui::ColorButton("##c", ImGui::ColorConvertU32ToFloat4(category_color(c.category)),
+                           ImGuiColorEditFlags_NoTooltip, ImVec2(10, 10));
+        ImGui::SameLine();
+        ImGui::TextUnformatted(c.category.empty() ? "(uncategorized)" : c.category.c_str());
+        ImGui::TableNextColumn();
+        ImGui::TextUnformatted(format_duration(c.gpu_time).c_str());
+        ImGui::TableNextColumn();
+        ImGui::Text("%llu", static_cast<unsigned long long>(c.launches));
+        ImGui::TableNextColumn();
+        ImGui::Text("%.1f", c.share_sum_pct);
+        ImGui::TableNextColumn();
+        ImGui::Text("%.1f", c.share_busy_pct);
+      }
+      ImGui::EndTable();
+    }
+  }
+
+  const ImGuiTableFlags flags = ImGuiTableFlags_Sortable | ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY |
+                                ImGuiTableFlags_Resizable | ImGuiTableFlags_BordersInnerV |
+                                ImGuiTableFlags_Hideable;
+  if (!ImGui::BeginTable("##kernels", 9, flags)) return;
+  ImGui::TableSetupScrollFreeze(0, 1);
+  ImGui::TableSetupColumn("Kernel", ImGuiTableColumnFlags_WidthStretch, 0,
+                          static_cast<ImGuiID>(KernelColumn::Name));
+  ImGui::TableSetupColumn("Category", ImGuiTableColumnFlags_WidthFixed, 90,
+                          static_cast<ImGuiID>(KernelColumn::Category));
+  ImGui::TableSetupColumn("GPU time",
+                          ImGuiTableColumnFlags_WidthFixed | ImGuiTableColumnFlags_DefaultSort |
+                              ImGuiTableColumnFlags_PreferSortDescending,
+                          80, static_cast<ImGuiID>(KernelColumn::GpuTime));
+  ImGui::TableSetupColumn("Launches", ImGuiTableColumnFlags_WidthFixed, 70,
+                          static_cast<ImGuiID>(KernelColumn::Launches));
+  ImGui::TableSetupColumn("Avg", ImGuiTableColumnFlags_WidthFixed, 70,
+                          static_cast<ImGuiID>(KernelColumn::Avg));
+  ImGui::TableSetupColumn("p50", ImGuiTableColumnFlags_WidthFixed, 70,
+                          static_cast<ImGuiID>(KernelColumn::P50));
+  ImGui::TableSetupColumn("p99", ImGuiTableColumnFlags_WidthFixed, 70,
+                          static_cast<ImGuiID>(KernelColumn::P99));
+  ImGui::TableSetupColumn("% sum", ImGuiTableColumnFlags_WidthFixed, 55,
+                          static_cast<ImGuiID>(KernelColumn::ShareSum));
+  ImGui::TableSetupColumn("% busy", ImGuiTableColumnFlags_WidthFixed, 55,
+                          static_cast<ImGuiID>(KernelColumn::ShareBusy));
+  ImGui::TableHeadersRow();
+  if (ImGuiTableSortSpecs* specs = ImGui::TableGetSortSpecs();
+      specs && specs->SpecsDirty && specs->SpecsCount > 0) {
+    sort_col_ = static_cast<KernelColumn>(specs->Specs[0].ColumnUserID);
+    sort_asc_ = specs->Specs[0].SortDirection == ImGuiSortDirection_Ascending;
+    specs->SpecsDirty = false;
+    dirty_ = true;
+  }
+  if (dirty_) {
+    order_ = sort_filter_rows(*run_, table_, filter_, sort_col_, sort_asc_);
+    dirty_ = false;
+  }
+  ImGuiListClipper clipper;
+  clipper.Begin(static_cast<int>(order_.size()));
+  while (clipper.Step()) {
+    for (int i = clipper.DisplayStart; i < clipper.DisplayEnd; ++i) {
+      uint32_t ri = order_[static_cast<size_t>(i)];
+      const KernelRow& r = table_.rows[ri];
+      std::string_view name = run_->str(r.name);
+      ImGui::TableNextRow();
+      ImGui::TableNextColumn();
+      ImGui::PushID(static_cast<int>(ri));
+      if (ImGui::Selectable("##row", selected_row_ == ri, ImGuiSelectableFlags_SpanAllColumns)) {
+        selected_row_ = ri;
+        vs.highlighted = kernel_occurrences(*run_, r.name);
+        vs.highlight_cursor = SIZE_MAX;
+        vs.jump_highlight(*run_, 1);
+      }
+      if (ImGui::IsItemHovered()) ImGui::SetTooltip("%.*s", static_cast<int>(name.size()), name.data());
+      ImGui::PopID();
+      ImGui::SameLine();
+      ImGui::TextUnformatted(name.data(), name.data() + name.size());
+      ImGui::TableNextColumn();
+      ImGui::TextUnformatted(r.category.c_str());
+      ImGui::TableNextColumn();
+      ImGui::TextUnformatted(format_duration(r.gpu_time).c_str());
+      ImGui::TableNextColumn();
+      ImGui::Text("%llu", static_cast<unsigned long long>(r.launches));
+      for (Ns v : {r.avg, r.p50, r.p99}) {
+        ImGui::TableNextColumn();
+        ImGui::TextUnformatted(format_duration(v).c_str());
+      }
+      ImGui::TableNextColumn();
+      ImGui::Text("%.1f", r.share_sum_pct);
+      ImGui::TableNextColumn();
+      ImGui::Text("%.1f", r.share_busy_pct);
+    }
+  }
+  ImGui::EndTable();
+  if (selected_row_ != kNone && ImGui::IsWindowFocused(ImGuiFocusedFlags_RootAndChildWindows) &&
+      ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Enter)))
+    vs.jump_highlight(*run_, ImGui::GetIO().KeyShift ? -1 : 1);
+}
+
+}  // namespace hp

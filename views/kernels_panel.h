@@ -1,0 +1,35 @@
+#pragma once
+// The Kernels panel: a sortable, filterable table of GPU kernels with a stage selector and a
+// category roll-up. Selecting a row highlights its occurrences on the timeline; Enter walks them.
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/analysis/kernel_table.h"
+#include "views/kernels_model.h"
+#include "views/view_state.h"
+
+namespace hp {
+
+class KernelsPanel {
+ public:
+  void set_run(std::shared_ptr<const Run> run, KernelCategorizer categorize);
+  void draw(ViewState& vs);
+  const KernelTable& table() const { return table_; }
+
+ private:
+  void rebuild();
+  std::shared_ptr<const Run> run_;
+  KernelCategorizer categorize_;
+  std::vector<std::string> stages_;  // "All" first, then the stages the sources carry
+  int stage_ = 0;
+  KernelTable table_;
+  std::string filter_;
+  KernelColumn sort_col_ = KernelColumn::GpuTime;
+  bool sort_asc_ = false;
+  std::vector<uint32_t> order_;
+  uint32_t selected_row_ = kNone;
+  bool dirty_ = true;
+};
+
+}  // namespace hp

@@ -1,0 +1,31 @@
+#pragma once
+// Colour per slice name, computed once per Run: GPU kernels by kernel category (when a
+// categorizer is given), everything else by kind with a stable per-name shade.
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/model/run.h"
+#include "views/palette.h"
+
+namespace hp {
+
+using Categorizer = std::function<std::string(std::string_view kernel_name)>;
+
+class SliceColors {
+ public:
+  void build(const Run& run, const Categorizer& categorize = {});
+  Color of(const Run& run, uint32_t slice) const {
+    StrId n = run.slices.name[slice];
+    return n < by_name_.size() ? by_name_[n] : kind_color(run.slices.kind[slice]);
+  }
+  // Categories present among GPU kernels, for the legend, in order of first appearance.
+  const std::vector<std::string>& legend() const { return legend_; }
+
+ private:
+  std::vector<Color> by_name_;
+  std::vector<std::string> legend_;
+};
+
+}  // namespace hp

@@ -1,0 +1,373 @@
+#include "views/timeline/timeline_panel.h"
+
+#include <imgui.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <string>
+
+#include "core/util/time_format.h"
+#include "views/timeline/counter_columns.h"
+#include "views/timeline/time_ruler.h"
+
+namespace hp {
+namespace {
+
+constexpr float kRulerH = 26;
+constexpr float kLegendH = 22;
+
+ImU32 darker(ImU32 c, float f) {
+  auto ch = [&](int shift) {
+    return static_cast<ImU32>(static_cast<float>((c >> shift) & 0xff) * f) << shift;
+  };
+  return ch(0) | ch(8) | ch(16) | (c & 0xff000000u);
+}
+
+// Draws `text` inside [x0, x1) elided with "…" when it does not fit; nothing when nothing fits.
+void elided_text(ImDrawList* dl, float x0, float x1, float y, ImU32 col, std::string_view text) {
+  const float avail = x1 - x0 - 6;
+  if (avail < 12) return;
+  const char* b = text.data();
+  const char* e = b + text.size();
+  if (ImGui::CalcTextSize(b, e).x <= avail) {
+    dl->AddText(ImVec2(x0 + 3, y), col, b, e);
+    return;
+  }
+  const float ell = ImGui::CalcTextSize("…").x;
+  size_t lo = 0, hi = text.size();
+  while (lo < hi) {  // longest prefix that fits with the ellipsis
+    size_t mid = (lo + hi + 1) / 2;
+    if (ImGui::CalcTextSize(b, b + mid).x + ell <= avail)
+      lo = mid;
+    else
+      hi = mid - 1;
+  }
+  while (lo > 0 && (static_cast<unsigned char>(b[lo]) & 0xC0) == 0x80) --lo;  // UTF-8 boundary
+  if (lo == 0) return;
+  std::string s(b, lo);
+  s += "…";
+  dl->AddText(ImVec2(x0 + 3, y), col, s.c_str());
+}
+
+}  // namespace
+
+void TimelinePanel::set_run(std::shared_ptr<const Run> run, ViewState& vs, const Categorizer& categorize) {
+  run_ = std::move(run);
+  index_ = TimelineIndex::build(*run_);
+  colors_.build(*run_, categorize);
+  auto [lo, hi] = run_->span();
+  vs.view.reset({lo, std::max(hi, lo + 1)});
+  vs.selected = kNone;
+  vs.range.reset();
+  vs.scroll_y = 0;
+  metrics_.depth_h = ImGui::GetFontSize() + 4;
+  metrics_.header_h = ImGui::GetFontSize() + 6;
+}
+
+uint32_t TimelinePanel::slice_at(const ViewState& vs, float mx, float my, float lanes_x, float lanes_y,
+                                 float lanes_w) const {
+  float y = my - lanes_y + vs.scroll_y;
+  auto it = std::partition_point(rows_.begin(), rows_.end(),
+                                 [&](const TimelineRow& r) { return r.y + r.height <= y; });
+  if (it == rows_.end() || it->kind != RowKind::Lane || y < it->y) return kNone;
+  float rel = y - it->y - metrics_.lane_pad / 2;
+  if (rel < 0) return kNone;
+  auto depth = static_cast<uint8_t>(std::min<float>(rel / metrics_.depth_h, 255));
+  Ns t = vs.view.t_of(mx - lanes_x, lanes_w);
+  Ns slop = static_cast<Ns>(vs.view.ns_per_px(lanes_w) * 2);
+  return hit_test(*run_, index_.lanes[it->lane_index], depth, t, slop);
+}
+
+void TimelinePanel::handle_input(ViewState& vs, float lanes_x, float lanes_w, float ruler_y, float lanes_y,
+                                 float lanes_h) {
+  ImGuiIO& io = ImGui::GetIO();
+  // Ruler: drag selects a time range.
+  ImGui::SetCursorScreenPos(ImVec2(lanes_x, ruler_y));
+  ImGui::InvisibleButton("##ruler", ImVec2(lanes_w, kRulerH));
+  if (ImGui::IsItemActivated()) {
+    dragging_range_ = true;
+    drag_range_from_ = vs.view.t_of(io.MousePos.x - lanes_x, lanes_w);
+  }
+  if (dragging_range_ && ImGui::IsItemActive()) {
+    Ns t = vs.view.t_of(io.MousePos.x - lanes_x, lanes_w);
+    vs.range = TimeWindow{std::min(t, drag_range_from_), std::max(t, drag_range_from_)};
+  }
+  if (dragging_range_ && !ImGui::IsItemActive()) {
+    dragging_range_ = false;
+    if (vs.range && vs.range->span() <= 0) vs.range.reset();
+  }
+
+  // Lanes: wheel zooms around the cursor, drag pans, click selects, double-click zooms to a slice.
+  ImGui::SetCursorScreenPos(ImVec2(lanes_x, lanes_y));
+  ImGui::InvisibleButton("##lanes", ImVec2(lanes_w, std::max(lanes_h, 1.0f)),
+                         ImGuiButtonFlags_MouseButtonLeft | ImGuiButtonFlags_MouseButtonRight);
+  const bool hovered = ImGui::IsItemHovered();
+  const float max_scroll = std::max(0.0f, content_h_ - lanes_h);
+  if (hovered && io.MouseWheel != 0) {
+    if (io.KeyShift)
+      vs.scroll_y -= io.MouseWheel * metrics_.depth_h * 3;
+    else
+      vs.view.zoom_at(io.MousePos.x - lanes_x, lanes_w, io.MouseWheel, io.KeyCtrl ? 0.05 : 0.25);
+  }
+  if (hovered && io.MouseWheelH != 0) vs.view.pan_px(io.MouseWheelH * 40, lanes_w);
+  if (ImGui::IsItemActive() && ImGui::IsMouseDragging(ImGuiMouseButton_Left, 2)) {
+    vs.view.pan_px(io.MouseDelta.x, lanes_w);
+    vs.scroll_y -= io.MouseDelta.y;
+  }
+  if (hovered && ImGui::IsMouseReleased(ImGuiMouseButton_Left) &&
+      ImGui::GetMouseDragDelta(ImGuiMouseButton_Left, 2).x == 0) {
+    vs.selected = slice_at(vs, io.MousePos.x, io.MousePos.y, lanes_x, lanes_y, lanes_w);
+  }
+  if (hovered && ImGui::IsMouseDoubleClicked(ImGuiMouseButton_Left)) {
+    uint32_t s = slice_at(vs, io.MousePos.x, io.MousePos.y, lanes_x, lanes_y, lanes_w);
+    if (s != kNone) {
+      Ns pad = std::max<Ns>(run_->slices.dur[s] / 10, 1);
+      vs.view.zoom_to({run_->slices.start[s] - pad, run_->slices.end(s) + pad});
+      vs.selected = s;
+    }
+  }
+  // Gutter: the wheel scrolls vertically.
+  if (!hovered && ImGui::IsWindowHovered() && io.MouseWheel != 0 && io.MousePos.x < lanes_x)
+    vs.scroll_y -= io.MouseWheel * metrics_.depth_h * 3;
+
+  // Keyboard (W/S zoom, A/D pan, Esc clears, Enter / Shift+Enter walk highlights).
+  if (ImGui::IsWindowFocused(ImGuiFocusedFlags_RootAndChildWindows) && !io.WantTextInput) {
+    const double step = std::min(1.0, static_cast<double>(io.DeltaTime) * 4.0);
+    if (ImGui::IsKeyDown('W')) vs.view.zoom_at(lanes_w / 2, lanes_w, step * 2);
+    if (ImGui::IsKeyDown('S')) vs.view.zoom_at(lanes_w / 2, lanes_w, -step * 2);
+    if (ImGui::IsKeyDown('A')) vs.view.pan_fraction(-step * 0.5);
+    if (ImGui::IsKeyDown('D')) vs.view.pan_fraction(step * 0.5);
+    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape))) {
+      vs.selected = kNone;
+      vs.range.reset();
+    }
+    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Enter)))
+      vs.jump_highlight(*run_, io.KeyShift ? -1 : 1);
+  }
+  vs.scroll_y = std::clamp(vs.scroll_y, 0.0f, max_scroll);
+}
+
+void TimelinePanel::draw_ruler(ViewState& vs, float x, float y, float w) {
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  dl->AddRectFilled(ImVec2(x, y), ImVec2(x + w, y + kRulerH), IM_COL32(38, 40, 46, 255));
+  for (const RulerTick& t : ruler_ticks(vs.view.current(), vs.view.extent().t0, w)) {
+    float tx = x + static_cast<float>(t.x);
+    bool major = !t.label.empty();
+    dl->AddLine(ImVec2(tx, y + (major ? 4 : kRulerH - 7)), ImVec2(tx, y + kRulerH),
+                IM_COL32(150, 150, 160, 255));
+    if (major) dl->AddText(ImVec2(tx + 3, y + 3), IM_COL32(210, 210, 215, 255), t.label.c_str());
+  }
+  std::string span = format_duration(vs.view.current().span());
+  float sw = ImGui::CalcTextSize(span.c_str()).x;
+  dl->AddRectFilled(ImVec2(x + w - sw - 10, y), ImVec2(x + w, y + kRulerH), IM_COL32(38, 40, 46, 255));
+  dl->AddText(ImVec2(x + w - sw - 5, y + 5), IM_COL32(255, 220, 120, 255), span.c_str());
+}
+
+void TimelinePanel::draw_gutter(ViewState& vs, float x, float y, float h) {
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  dl->PushClipRect(ImVec2(x, y), ImVec2(x + gutter_w_, y + h), true);
+  dl->AddRectFilled(ImVec2(x, y), ImVec2(x + gutter_w_, y + h), IM_COL32(30, 32, 37, 255));
+  for (size_t i = 0; i < rows_.size(); ++i) {
+    const TimelineRow& r = rows_[i];
+    float ry = y + r.y - vs.scroll_y;
+    if (ry + r.height < y || ry > y + h) continue;
+    if (r.kind == RowKind::Lane || r.kind == RowKind::Counter) {
+      dl->AddText(ImVec2(x + 18, ry + 2), IM_COL32(200, 200, 205, 255), r.label.c_str());
+      if (!r.badge.empty())
+        dl->AddText(ImVec2(x + 18, ry + 2 + ImGui::GetFontSize()), IM_COL32(240, 170, 80, 255),
+                    r.badge.c_str());
+      continue;
+    }
+    ImGui::SetCursorScreenPos(ImVec2(x, ry));
+    ImGui::PushID(static_cast<int>(i));
+    if (ImGui::InvisibleButton("##hdr", ImVec2(gutter_w_, r.height))) {
+      if (r.kind == RowKind::Rank) {
+        if (!vs.visibility.collapsed_ranks.erase(r.rank)) vs.visibility.collapsed_ranks.insert(r.rank);
+      } else if (!vs.visibility.collapsed_processes.erase({r.rank, r.pid})) {
+        vs.visibility.collapsed_processes.insert({r.rank, r.pid});
+      }
+    }
+    ImGui::PopID();
+    float indent = r.kind == RowKind::Rank ? 2 : 8;
+    dl->AddText(ImVec2(x + indent, ry + 2), IM_COL32(235, 235, 240, 255), r.collapsed ? "▶" : "▼");
+    dl->AddText(ImVec2(x + indent + 16, ry + 2),
+                r.gpu ? IM_COL32(130, 220, 200, 255) : IM_COL32(235, 235, 240, 255), r.label.c_str());
+  }
+  dl->PopClipRect();
+}
+
+void TimelinePanel::draw_lanes(ViewState& vs, float x, float y, float w, float h) {
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  dl->PushClipRect(ImVec2(x, y), ImVec2(x + w, y + h), true);
+  dl->AddRectFilled(ImVec2(x, y), ImVec2(x + w, y + h), IM_COL32(24, 25, 29, 255));
+  for (const TimelineRow& r : rows_) {  // group header bands and lane separators
+    float ry = y + r.y - vs.scroll_y;
+    if (ry + r.height < y || ry > y + h) continue;
+    if (r.kind == RowKind::Rank || r.kind == RowKind::Process)
+      dl->AddRectFilled(ImVec2(x, ry), ImVec2(x + w, ry + r.height), IM_COL32(34, 36, 42, 255));
+    else
+      dl->AddLine(ImVec2(x, ry + r.height - 1), ImVec2(x + w, ry + r.height - 1), IM_COL32(40, 42, 48, 255));
+  }
+  if (vs.range) {
+    float a = x + static_cast<float>(vs.view.x_of(vs.range->t0, w));
+    float b = x + static_cast<float>(vs.view.x_of(vs.range->t1, w));
+    dl->AddRectFilled(ImVec2(a, y), ImVec2(b, y + h), IM_COL32(90, 140, 255, 40));
+  }
+  for (const TimelineRow& r : rows_) {  // counter tracks: one min/max bar per pixel column
+    float ry = y + r.y - vs.scroll_y;
+    if (r.kind != RowKind::Counter || ry + r.height < y || ry > y + h) continue;
+    const CounterSeries& cs = run_->counters.series[r.series];
+    auto [lo, hi] = counter_extent(run_->counters, cs);
+    double scale = hi > lo ? (r.height - 6) / (hi - lo) : 0;
+    auto vy = [&](double v) { return ry + r.height - 3 - static_cast<float>((v - lo) * scale); };
+    for (const CounterColumn& c :
+         counter_columns(run_->counters, cs, vs.view.current(), static_cast<int>(w))) {
+      float cx = x + static_cast<float>(c.x);
+      dl->AddRectFilled(ImVec2(cx, vy(c.max)), ImVec2(cx + 1, ry + r.height - 3),
+                        IM_COL32(70, 130, 180, 110));
+      dl->AddRectFilled(ImVec2(cx, vy(c.max)), ImVec2(cx + 1, vy(c.min) + 1), IM_COL32(120, 190, 255, 255));
+    }
+    char scale_txt[64];
+    snprintf(scale_txt, sizeof scale_txt, "%.4g", hi);
+    dl->AddText(ImVec2(x + 4, ry + 1), IM_COL32(150, 150, 160, 255), scale_txt);
+  }
+  const float fh = ImGui::GetFontSize();
+  for (const FrameRect& fr : frame_.rects) {
+    ImVec2 p0(x + fr.x0, y + fr.y0 - vs.scroll_y),
+        p1(x + std::max(fr.x1, fr.x0 + 1), y + fr.y1 - vs.scroll_y);
+    if (fr.count > 1) {
+      dl->AddRectFilled(p0, p1, fr.fill);
+      if (p1.x - p0.x > 30) {
+        std::string n = std::to_string(fr.count);
+        elided_text(dl, p0.x, p1.x, p0.y + (p1.y - p0.y - fh) / 2, IM_COL32(230, 230, 230, 255), n);
+      }
+      continue;
+    }
+    dl->AddRectFilled(p0, p1, fr.fill);
+    if (p1.x - p0.x > 4) dl->AddRect(p0, p1, darker(fr.fill, 0.7f));
+    if (fr.highlighted)
+      dl->AddRect(ImVec2(p0.x - 1, p0.y - 1), ImVec2(p1.x + 1, p1.y + 1), IM_COL32(255, 230, 0, 255), 0, 0,
+                  2);
+    if (fr.selected)
+      dl->AddRect(ImVec2(p0.x - 2, p0.y - 2), ImVec2(p1.x + 2, p1.y + 2), IM_COL32(255, 255, 255, 255), 0, 0,
+                  2);
+    if (p1.x - p0.x > 18)
+      elided_text(dl, std::max(p0.x, x), std::min(p1.x, x + w), p0.y + (p1.y - p0.y - fh) / 2,
+                  text_color_on(fr.fill), run_->str(run_->slices.name[fr.slice]));
+  }
+  draw_flow(vs, x, y, w);
+  dl->PopClipRect();
+
+  // Hover tooltip.
+  ImGuiIO& io = ImGui::GetIO();
+  if (ImGui::IsItemHovered()) {
+    for (const FrameRect& fr : frame_.rects) {
+      float ry0 = y + fr.y0 - vs.scroll_y, ry1 = y + fr.y1 - vs.scroll_y;
+      if (io.MousePos.x < x + fr.x0 || io.MousePos.x > x + std::max(fr.x1, fr.x0 + 1) ||
+          io.MousePos.y < ry0 || io.MousePos.y > ry1)
+        continue;
+      ImGui::BeginTooltip();
+      if (fr.count > 1) {
+        ImGui::Text("%u slices too small to show; zoom in", fr.count);
+      } else {
+        ImGui::TextUnformatted(
+            run_->str(run_->slices.name[fr.slice]).data(),
+            run_->str(run_->slices.name[fr.slice]).data() + run_->str(run_->slices.name[fr.slice]).size());
+        ImGui::Text("%s  ·  %s", format_duration(run_->slices.dur[fr.slice]).c_str(),
+                    to_string(run_->slices.kind[fr.slice]));
+        ImGui::TextDisabled("at %s",
+                            format_duration(run_->slices.start[fr.slice] - vs.view.extent().t0, 3).c_str());
+      }
+      ImGui::EndTooltip();
+      break;
+    }
+  }
+}
+
+void TimelinePanel::draw_flow(const ViewState& vs, float x, float y, float w) {
+  if (vs.selected == kNone || vs.selected >= run_->slices.size()) return;
+  // The launch -> kernel link of the selection, in either direction.
+  const GpuOps& g = run_->gpu;
+  uint32_t kernel = kNone, launch = kNone;
+  auto row = std::lower_bound(g.slice.begin(), g.slice.end(), vs.selected);
+  if (row != g.slice.end() && *row == vs.selected) {
+    kernel = vs.selected;
+    launch = g.launch_slice[static_cast<size_t>(row - g.slice.begin())];
+  } else {
+    for (size_t i = 0; i < g.size(); ++i)
+      if (g.launch_slice[i] == vs.selected) {
+        kernel = g.slice[i];
+        launch = vs.selected;
+        break;
+      }
+  }
+  if (kernel == kNone || launch == kNone) return;
+  auto anchor = [&](uint32_t s, ImVec2& out) {
+    const Slices& sl = run_->slices;
+    uint32_t lane = index_.first_lane_of_track[sl.track[s]] + sl.lane[s];
+    for (const TimelineRow& r : rows_)
+      if (r.kind == RowKind::Lane && r.lane_index == lane) {
+        out = ImVec2(x + static_cast<float>(vs.view.x_of(sl.start[s], w)),
+                     y + r.y - vs.scroll_y + metrics_.lane_pad / 2 +
+                         (static_cast<float>(sl.depth[s]) + 0.5f) * metrics_.depth_h);
+        return true;
+      }
+    return false;
+  };
+  ImVec2 a, b;
+  if (!anchor(launch, a) || !anchor(kernel, b)) return;
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  float dy = (b.y - a.y) * 0.5f;
+  dl->AddBezierCubic(a, ImVec2(a.x, a.y + dy), ImVec2(b.x, b.y - dy), b, IM_COL32(255, 200, 60, 255), 2);
+  float dir = b.y >= a.y ? -1.0f : 1.0f;
+  dl->AddTriangleFilled(b, ImVec2(b.x - 5, b.y + dir * 9), ImVec2(b.x + 5, b.y + dir * 9),
+                        IM_COL32(255, 200, 60, 255));
+}
+
+void TimelinePanel::draw_legend(float x, float y, float w) {
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  float cx = x + 4;
+  for (const std::string& c : colors_.legend()) {
+    float tw = ImGui::CalcTextSize(c.c_str()).x;
+    if (cx + tw + 22 > x + w) break;
+    dl->AddRectFilled(ImVec2(cx, y + 5), ImVec2(cx + 12, y + 17), category_color(c));
+    dl->AddText(ImVec2(cx + 16, y + 3), IM_COL32(210, 210, 215, 255), c.c_str());
+    cx += tw + 30;
+  }
+}
+
+void TimelinePanel::draw(ViewState& vs, float dt) {
+  if (!run_) return;
+  vs.view.step(dt);
+  ImVec2 origin = ImGui::GetCursorScreenPos();
+  ImVec2 avail = ImGui::GetContentRegionAvail();
+  const float legend_h = colors_.legend().empty() ? 0 : kLegendH;
+  const float lanes_x = origin.x + gutter_w_, lanes_w = std::max(avail.x - gutter_w_, 50.0f);
+  const float ruler_y = origin.y + legend_h, lanes_y = ruler_y + kRulerH;
+  const float lanes_h = std::max(avail.y - legend_h - kRulerH, 20.0f);
+
+  rows_ = layout_rows(*run_, index_, vs.visibility, metrics_);
+  content_h_ = rows_.empty() ? 0 : rows_.back().y + rows_.back().height;
+  handle_input(vs, lanes_x, lanes_w, ruler_y, lanes_y, lanes_h);
+
+  FrameInput in;
+  in.view = vs.view.current();
+  in.width = lanes_w;
+  in.scroll_y = vs.scroll_y;
+  in.height = lanes_h;
+  in.depth_h = metrics_.depth_h;
+  in.lane_pad = metrics_.lane_pad;
+  in.selected = vs.selected;
+  in.highlighted = vs.highlighted.empty() ? nullptr : &vs.highlighted;
+  build_frame(*run_, index_, rows_, colors_, in, frame_);
+
+  if (legend_h > 0) draw_legend(origin.x + gutter_w_, origin.y, lanes_w);
+  draw_ruler(vs, lanes_x, ruler_y, lanes_w);
+  draw_lanes(vs, lanes_x, lanes_y, lanes_w, lanes_h);
+  draw_gutter(vs, origin.x, lanes_y, lanes_h);
+  ImGui::SetCursorScreenPos(ImVec2(origin.x, lanes_y + lanes_h));
+  ImGui::Dummy(ImVec2(1, 1));
+}
+
+}  // namespace hp

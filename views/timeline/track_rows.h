@@ -1,0 +1,54 @@
+#pragma once
+// Vertical layout of the timeline: rank and process group headers, then one row per lane of
+// each visible track (overflow lanes under their track), with heights from their nesting depth.
+#include <cstdint>
+#include <set>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/model/run.h"
+#include "views/timeline/timeline_index.h"
+
+namespace hp {
+
+struct TrackVisibility {
+  std::set<uint32_t> collapsed_ranks;
+  std::set<std::pair<uint32_t, int64_t>> collapsed_processes;  // (rank, pid)
+  std::set<uint32_t> hidden_tracks;
+};
+
+enum class RowKind : uint8_t { Rank, Process, Lane, Counter };
+
+struct TimelineRow {
+  RowKind kind = RowKind::Lane;
+  uint32_t rank = 0;
+  int64_t pid = 0;
+  uint32_t track = kNone;       // Lane rows
+  uint32_t lane_index = kNone;  // into TimelineIndex::lanes
+  uint32_t series = kNone;      // Counter rows: into Run::counters.series
+  uint8_t lane = 0;
+  uint8_t depths = 1;
+  bool collapsed = false;  // headers
+  bool gpu = false;
+  float y = 0, height = 0;
+  std::string label;
+  std::string badge;  // e.g. "overflow 1: 12 slices"
+};
+
+struct RowMetrics {
+  float header_h = 20;
+  float depth_h = 18;
+  float lane_pad = 4;
+  uint8_t max_depths = 32;  // taller lanes are capped (deeper levels still exist)
+  float counter_h = 48;
+};
+
+std::vector<TimelineRow> layout_rows(const Run& run, const TimelineIndex& index, const TrackVisibility& vis,
+                                     const RowMetrics& m = {});
+
+// Display names, also used by other panels.
+std::string process_label(const Run& run, const Track& t);
+std::string track_label(const Run& run, const Track& t);
+
+}  // namespace hp

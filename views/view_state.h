@@ -1,0 +1,31 @@
+#pragma once
+// What the panels share: visible window, selection, range, search and highlights. Panels read
+// and write this; none of them holds global state.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/model/run.h"
+#include "views/timeline/track_rows.h"
+#include "views/timeline/view_range.h"
+
+namespace hp {
+
+struct ViewState {
+  ViewRange view;
+  TrackVisibility visibility;
+  uint32_t selected = kNone;        // slice id
+  std::optional<TimeWindow> range;  // time range selected on the ruler
+  std::string search;
+  bool search_regex = false;
+  std::vector<uint32_t> highlighted;   // sorted slice ids (search hits, a kernel row's occurrences)
+  size_t highlight_cursor = SIZE_MAX;  // none yet
+  float scroll_y = 0;
+  bool request_redraw = false;
+
+  // Moves to the next (or previous) highlighted slice, selects it and zooms around it.
+  void jump_highlight(const Run& run, int direction);
+  void select_and_reveal(const Run& run, uint32_t slice);
+};
+
+}  // namespace hp
