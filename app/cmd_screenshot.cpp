@@ -19,6 +19,7 @@ struct ScreenshotArgs {
   std::string view;
   std::string out;
   std::string size = "1280x800";
+  std::string dump_state;  // test hook
 };
 
 std::string view_list() {
@@ -50,6 +51,7 @@ int run_screenshot(const ScreenshotArgs& a) {
   o.inputs.assign(a.inputs.begin(), a.inputs.end());
   o.screenshot_out = a.out;
   o.view = a.view;
+  o.dump_state = a.dump_state;
   o.width = std::stoi(m[1]);
   o.height = std::stoi(m[2]);
   return run_shell(o);
@@ -70,6 +72,7 @@ void add_screenshot_command(CLI::App& app, CliContext& ctx) {
   sub->add_option("--view", args->view, "Panel to show: " + view_list())->required();
   sub->add_option("--out", args->out, "PNG file to write")->required();
   sub->add_option("--size", args->size, "Window size WIDTHxHEIGHT")->capture_default_str();
+  sub->add_option("--dump-state", args->dump_state)->group("");
   sub->callback([args, &ctx] { ctx.exit_code = run_screenshot(*args); });
 }
 
