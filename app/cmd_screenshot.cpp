@@ -1,0 +1,79 @@
+// `hotpath screenshot INPUT... --view NAME --out FILE.png [--size WxH]`
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+#include <memory>
+#include <regex>
+
+#include "app/commands.h"
+#include "app/display.h"
+#include "app/shell.h"
+#include "views/panel_ids.h"
+
+namespace hp {
+
+namespace {
+
+struct ScreenshotArgs {
+  std::vector<std::string> inputs;
+  std::string view;
+  std::string out;
+  std::string size = "1280x800";
+  std::string dump_state;  // test hook
+};
+
+std::string view_list() {
+  std::string s;
+  for (const auto& p : all_panels()) s += (s.empty() ? "" : ", ") + std::string(p.key);
+  return s;
+}
+
+int run_screenshot(const ScreenshotArgs& a) {
+  if (!panel_from_key(a.view)) {
+    std::cerr << "hotpath: unknown view '" << a.view << "'; choose one of: " << view_list() << '\n';
+    return 2;
+  }
+  std::smatch m;
+  static const std::regex kSize("([0-9]{2,5})x([0-9]{2,5})");
+  if (!std::regex_match(a.size, m, kSize)) {
+    std::cerr << "hotpath: --size '" << a.size << "' is not WIDTHxHEIGHT (e.g. 1280x800)\n";
+    return 2;
+  }
+  if (int rc = check_inputs_exist(a.inputs)) return rc;
+  std::string why;
+  if (!init_display(&why)) {
+    std::cerr << "hotpath: " << why
+              << "; screenshots need one. Use a virtual display: xvfb-run -a hotpath "
+                 "screenshot ...\n";
+    return 1;
+  }
+  ShellOptions o;
+  o.inputs.assign(a.inputs.begin(), a.inputs.end());
+  o.screenshot_out = a.out;
+  o.view = a.view;
+  o.dump_state = a.dump_state;
+  o.width = std::stoi(m[1]);
+  o.height = std::stoi(m[2]);
+  return run_shell(o);
+}
+
+}  // namespace
+
+void add_screenshot_command(CLI::App& app, CliContext& ctx) {
+  auto args = std::make_shared<ScreenshotArgs>();
+  CLI::App* sub = app.add_subcommand(
+      "screenshot",
+      "Open the workbench on INPUT..., select a panel and write the window as a PNG.\n"
+      "Exit status: 0 written; 1 when an input failed to load (the PNG, showing the error in the Import "
+      "log,\n"
+      "is still written), when an input is missing or there is no display (run under 'xvfb-run -a');\n"
+      "2 on bad arguments.");
+  sub->add_option("inputs", args->inputs, "Trace files or directories")->required();
+  sub->add_option("--view", args->view, "Panel to show: " + view_list())->required();
+  sub->add_option("--out", args->out, "PNG file to write")->required();
+  sub->add_option("--size", args->size, "Window size WIDTHxHEIGHT")->capture_default_str();
+  sub->add_option("--dump-state", args->dump_state)->group("");
+  sub->callback([args, &ctx] { ctx.exit_code = run_screenshot(*args); });
+}
+
+}  // namespace hp

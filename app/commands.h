@@ -1,0 +1,24 @@
+#pragma once
+// Each subcommand registers itself from its own file (app/cmd_<name>.cpp) through one
+// add_<name>_command function; run_cli() calls them in order.
+#include <string>
+#include <vector>
+
+namespace CLI {
+class App;
+}
+
+namespace hp {
+
+struct CliContext {
+  int exit_code = 0;  // set by the command that ran
+};
+
+void add_screenshot_command(CLI::App& app, CliContext& ctx);
+void add_doctor_command(CLI::App& app, CliContext& ctx);
+
+// Prints "hotpath: <path>: no such file or directory" for the first missing input; returns 1
+// then, 0 when all exist.
+int check_inputs_exist(const std::vector<std::string>& inputs);
+
+}  // namespace hp

@@ -1,0 +1,235 @@
+#include "app/shell.h"
+
+#include <GLFW/glfw3.h>
+#include <backends/imgui_impl_glfw.h>
+#include <backends/imgui_impl_opengl3.h>
+#include <fmt/format.h>
+#include <imgui.h>
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <iostream>
+
+#include "app/display.h"
+#include "app/png_capture.h"
+#include "app/settings.h"
+#include "app/workbench.h"
+
+namespace hp {
+
+namespace {
+
+constexpr const char* kFontPath = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
+
+// Set by any input or window event; the loop redraws a few frames after each.
+struct EventFlag {
+  bool seen = true;
+  Workbench* wb = nullptr;
+};
+
+EventFlag* flag_of(GLFWwindow* w) {
+  return static_cast<EventFlag*>(glfwGetWindowUserPointer(w));
+}
+void mark(GLFWwindow* w) {
+  flag_of(w)->seen = true;
+}
+
+void install_event_callbacks(GLFWwindow* w) {
+  // Installed before ImGui's backend, which chains to them.
+  glfwSetCursorPosCallback(w, [](GLFWwindow* w, double, double) { mark(w); });
+  glfwSetMouseButtonCallback(w, [](GLFWwindow* w, int, int, int) { mark(w); });
+  glfwSetScrollCallback(w, [](GLFWwindow* w, double, double) { mark(w); });
+  glfwSetKeyCallback(w, [](GLFWwindow* w, int, int, int, int) { mark(w); });
+  glfwSetCharCallback(w, [](GLFWwindow* w, unsigned) { mark(w); });
+  glfwSetCursorEnterCallback(w, [](GLFWwindow* w, int) { mark(w); });
+  glfwSetWindowFocusCallback(w, [](GLFWwindow* w, int) { mark(w); });
+  glfwSetWindowSizeCallback(w, [](GLFWwindow* w, int, int) { mark(w); });
+  glfwSetWindowRefreshCallback(w, [](GLFWwindow* w) { mark(w); });
+  glfwSetDropCallback(w, [](GLFWwindow* w, int count, const char** paths) {
+    mark(w);
+    flag_of(w)->wb->on_drop(std::vector<std::string>(paths, paths + count));
+  });
+}
+
+void setup_fonts(GLFWwindow* w) {
+  float xs = 1.0f, ys = 1.0f;
+  glfwGetWindowContentScale(w, &xs, &ys);
+  const float scale = std::clamp(std::max(xs, ys), 1.0f, 4.0f);
+  ImGuiIO& io = ImGui::GetIO();
+  std::error_code ec;
+  if (std::filesystem::exists(kFontPath, ec)) {
+    io.Fonts->AddFontFromFileTTF(kFontPath, std::round(15.0f * scale));
+  } else {
+    std::cerr << "hotpath: " << kFontPath
+              << " not found (install fonts-dejavu-core); using the built-in font\n";
+    ImFontConfig cfg;
+    cfg.SizePixels = std::round(13.0f * scale);
+    io.Fonts->AddFontDefault(&cfg);
+  }
+  ImGui::GetStyle().ScaleAllSizes(scale);
+}
+
+void render_frame(GLFWwindow* w, Workbench& wb) {
+  ImGui_ImplOpenGL3_NewFrame();
+  ImGui_ImplGlfw_NewFrame();
+  ImGui::NewFrame();
+  wb.draw();
+  ImGui::Render();
+  int fbw = 0, fbh = 0;
+  glfwGetFramebufferSize(w, &fbw, &fbh);
+  glViewport(0, 0, fbw, fbh);
+  glClearColor(0.10f, 0.10f, 0.11f, 1.0f);
+  glClear(GL_COLOR_BUFFER_BIT);
+  ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+}
+
+bool capture(GLFWwindow* w, const std::string& path, std::string* why) {
+  int fbw = 0, fbh = 0;
+  glfwGetFramebufferSize(w, &fbw, &fbh);
+  return write_backbuffer_png(path, fbw, fbh, why);
+}
+
+void dump(const Workbench& wb, const std::string& where) {
+  if (where.empty()) return;
+  if (where == "-") {
+    wb.dump_state(std::cout);
+    return;
+  }
+  std::ofstream out(where);
+  wb.dump_state(out);
+}
+
+int screenshot(GLFWwindow* w, Workbench& wb, const ShellOptions& opts) {
+  wb.open_now(opts.inputs);
+  if (auto id = panel_from_key(opts.view)) wb.select_panel(*id);
+  std::string why;
+  bool ok = false;
+  for (int frame = 0; frame < 4; ++frame) {
+    glfwPollEvents();
+    render_frame(w, wb);
+    if (frame == 3) ok = capture(w, opts.screenshot_out, &why);
+    glfwSwapBuffers(w);
+  }
+  dump(wb, opts.dump_state);
+  if (!ok) {
+    std::cerr << "hotpath: " << why << '\n';
+    return 1;
+  }
+  if (!wb.last_error().empty()) {
+    std::cerr << "hotpath: " << wb.last_error() << " (screenshot written to " << opts.screenshot_out << ")\n";
+    return 1;
+  }
+  return 0;
+}
+
+int interactive(GLFWwindow* w, Workbench& wb, EventFlag& ev, const ShellOptions& opts) {
+  if (!opts.inputs.empty()) wb.open(opts.inputs);
+  if (auto id = panel_from_key(opts.view)) wb.select_panel(*id);
+  const bool test_mode = opts.quit_after_frames > 0;
+  int frames_left = 3, frame_no = 0;
+  std::optional<std::string> pending_shot;
+  while (!glfwWindowShouldClose(w) && !wb.quit_requested()) {
+    if (test_mode || frames_left > 0)
+      glfwPollEvents();
+    else
+      glfwWaitEventsTimeout(wb.loading() ? 0.1 : 1.0);  // idle: sleep until an event arrives
+    if (ev.seen) frames_left = std::max(frames_left, 3);
+    ev.seen = false;
+    if (wb.poll()) frames_left = std::max(frames_left, 3);
+    if (wb.loading()) frames_left = std::max(frames_left, 1);
+    if (glfwGetWindowAttrib(w, GLFW_ICONIFIED)) frames_left = 0;
+    if (frames_left == 0 && !test_mode) continue;
+    render_frame(w, wb);
+    frames_left = std::max(0, frames_left - 1);
+    ++frame_no;
+    if (pending_shot) {
+      std::string why;
+      bool ok = capture(w, *pending_shot, &why);
+      wb.set_screenshot_result(ok ? "Saved screenshot to " + *pending_shot : why, ok);
+      pending_shot.reset();
+      frames_left = std::max(frames_left, 2);
+    }
+    if (auto req = wb.take_screenshot_request()) {
+      pending_shot = std::move(req);  // captured after the next frame, once the dialog is gone
+      frames_left = std::max(frames_left, 2);
+    }
+    glfwSwapBuffers(w);
+    if (frame_no == 1 && !opts.simulate_drop.empty()) wb.on_drop({opts.simulate_drop});
+    if (test_mode && frame_no >= opts.quit_after_frames && !wb.loading()) break;
+  }
+  dump(wb, opts.dump_state);
+  return 0;
+}
+
+}  // namespace
+
+int run_shell(const ShellOptions& opts) {
+  std::string why;
+  if (!init_display(&why)) {
+    std::cerr << "hotpath: " << why << '\n';
+    return 1;
+  }
+  const bool shot = !opts.screenshot_out.empty();
+  const std::filesystem::path cfg = config_dir();
+  const std::filesystem::path settings_file = cfg.empty() ? cfg : cfg / "settings.json";
+  Settings settings;
+  if (!shot && !settings_file.empty()) {
+    std::string err;
+    settings = load_settings(settings_file, &err);
+    if (!err.empty()) std::cerr << "hotpath: " << err << '\n';
+  }
+  const int width = opts.width > 0 ? opts.width : settings.window_width;
+  const int height = opts.height > 0 ? opts.height : settings.window_height;
+  GLFWwindow* w = create_gl_window(width, height, "hotpath", /*visible=*/!shot, &why);
+  if (!w) {
+    std::cerr << "hotpath: " << why << '\n';
+    glfwTerminate();
+    return 1;
+  }
+  if (!shot && settings.window_x >= 0 && settings.window_y >= 0)
+    glfwSetWindowPos(w, settings.window_x, settings.window_y);
+  if (!shot && settings.maximized) glfwMaximizeWindow(w);
+  glfwSwapInterval(1);
+
+  int rc = 0;
+  {
+    Workbench wb(settings, [] { glfwPostEmptyEvent(); });
+    EventFlag ev;
+    ev.wb = &wb;
+    glfwSetWindowUserPointer(w, &ev);
+    install_event_callbacks(w);
+
+    IMGUI_CHECKVERSION();
+    ImGui::CreateContext();
+    ImGuiIO& io = ImGui::GetIO();
+    const std::string ini = (shot || cfg.empty()) ? std::string() : (cfg / "imgui.ini").string();
+    io.IniFilename = ini.empty() ? nullptr : ini.c_str();
+    ImGui::StyleColorsDark();
+    setup_fonts(w);
+    ImGui_ImplGlfw_InitForOpenGL(w, /*install_callbacks=*/true);
+    ImGui_ImplOpenGL3_Init("#version 330");
+    wb.set_renderer_info(gl_description());
+
+    rc = shot ? screenshot(w, wb, opts) : interactive(w, wb, ev, opts);
+
+    if (!shot && !settings_file.empty()) {
+      Settings& s = wb.settings();
+      s.maximized = glfwGetWindowAttrib(w, GLFW_MAXIMIZED) == GLFW_TRUE;
+      if (!s.maximized) {
+        glfwGetWindowPos(w, &s.window_x, &s.window_y);
+        glfwGetWindowSize(w, &s.window_width, &s.window_height);
+      }
+      std::string err;
+      if (!save_settings(s, settings_file, &err)) std::cerr << "hotpath: " << err << '\n';
+    }
+    ImGui_ImplOpenGL3_Shutdown();
+    ImGui_ImplGlfw_Shutdown();
+    ImGui::DestroyContext();
+  }
+  glfwDestroyWindow(w);
+  glfwTerminate();
+  return rc;
+}
+
+}  // namespace hp

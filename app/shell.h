@@ -1,0 +1,24 @@
+#pragma once
+// The GUI shell: a GLFW window with the workbench, or a one-shot screenshot of it.
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace hp {
+
+struct ShellOptions {
+  std::vector<std::filesystem::path> inputs;
+  // Screenshot mode when `screenshot_out` is set: load synchronously, render, write the PNG, exit.
+  std::string screenshot_out;
+  std::string view;           // panel key to select ("import-log"); empty: the saved one
+  int width = 0, height = 0;  // 0: from the settings
+  // Test hooks (hidden CLI options).
+  int quit_after_frames = 0;  // > 0: render continuously and quit after N frames and any load
+  std::string simulate_drop;  // dropped onto the window after the first frame
+  std::string dump_state;     // on exit, write Workbench::dump_state here ("-": stdout)
+};
+
+// Returns the process exit code. Prints problems to stderr.
+int run_shell(const ShellOptions& opts);
+
+}  // namespace hp

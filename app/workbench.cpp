@@ -1,0 +1,399 @@
+#include "app/workbench.h"
+
+#include <fmt/format.h>
+#include <imgui.h>
+#include <imgui_stdlib.h>
+
+#include <algorithm>
+#include <cstdlib>
+
+#include "app/dir_listing.h"
+#include "app/summary_text.h"
+
+namespace hp {
+
+const std::vector<std::string>& supported_extensions() {
+  static const std::vector<std::string> kExt = {".json",   ".json.gz",  ".json.zst",
+                                                ".sqlite", ".nsys-rep", ".hotpath"};
+  return kExt;
+}
+
+namespace {
+
+constexpr float kSplitterThickness = 6.0f;
+constexpr float kMinPane = 60.0f;
+
+std::string join_names(const std::vector<std::filesystem::path>& paths) {
+  std::string out;
+  for (const auto& p : paths) {
+    if (!out.empty()) out += ", ";
+    out += p.filename().string();
+  }
+  return out;
+}
+
+}  // namespace
+
+Workbench::Workbench(Settings settings, std::function<void()> wake)
+    : settings_(std::move(settings)), loader_(std::move(wake)), summary_(summary_text(nullptr)) {
+  browser_.extensions = supported_extensions();
+  if (auto id = panel_from_key(settings_.active_panel)) select_next_ = *id;
+}
+
+void Workbench::open(std::vector<std::filesystem::path> inputs) {
+  if (inputs.empty()) return;
+  for (const auto& p : inputs) {
+    std::error_code ec;
+    auto abs = std::filesystem::absolute(p, ec);
+    settings_.add_recent(ec ? p.string() : abs.lexically_normal().string());
+  }
+  notice_ = "Loading " + join_names(inputs) + "...";
+  loader_.start(std::move(inputs));
+}
+
+void Workbench::open_now(std::vector<std::filesystem::path> inputs) {
+  LoadProgress progress;
+  apply(load_now(inputs, progress));
+}
+
+void Workbench::on_drop(const std::vector<std::string>& paths) {
+  std::vector<std::filesystem::path> inputs(paths.begin(), paths.end());
+  open(std::move(inputs));
+}
+
+bool Workbench::poll() {
+  auto done = loader_.take();
+  if (!done) return false;
+  apply(std::move(*done));
+  return true;
+}
+
+void Workbench::apply(LoadOutcome outcome) {
+  if (outcome.run) {
+    run_ = std::move(outcome.run);
+    run_inputs_ = outcome.inputs;
+    failures_ = ImportLog{};
+    last_error_.clear();
+    notice_ = fmt::format("Loaded {} in {:.2f} s", join_names(outcome.inputs), outcome.seconds);
+    summary_ = summary_text(run_.get());
+  } else if (outcome.error) {
+    const LogEntry& e = *outcome.error;
+    failures_.add(e.severity, e.code, e.file, e.offset, e.message);
+    last_error_ = fmt::format("{}: {}", e.file, e.message);
+    notice_.clear();
+    select_next_ = PanelId::ImportLog;
+    settings_.panels[std::string(all_panels()[static_cast<size_t>(PanelId::ImportLog)].key)] = true;
+  }
+  rebuild_log();
+}
+
+void Workbench::rebuild_log() {
+  shown_log_ = ImportLog{};
+  if (run_) shown_log_.merge(run_->log);
+  shown_log_.merge(failures_);
+}
+
+std::optional<std::string> Workbench::take_screenshot_request() {
+  auto r = std::move(screenshot_request_);
+  screenshot_request_.reset();
+  return r;
+}
+
+void Workbench::set_screenshot_result(const std::string& message, bool ok) {
+  if (ok) {
+    notice_ = message;
+  } else {
+    last_error_ = message;
+  }
+}
+
+void Workbench::select_panel(PanelId id) {
+  settings_.panels[std::string(all_panels()[static_cast<size_t>(id)].key)] = true;
+  select_next_ = id;
+}
+
+std::string Workbench::status_text() const {
+  std::string s;
+  if (run_) {
+    s = fmt::format("{} | {} slices, {} tracks, {} sources", join_names(run_inputs_), run_->slices.size(),
+                    run_->tracks.size(), run_->sources.size());
+  } else {
+    s = "No file loaded";
+  }
+  if (loading()) s += " | " + notice_;
+  if (!last_error_.empty()) s += " | error: " + last_error_;
+  return s;
+}
+
+void Workbench::dump_state(std::ostream& out) const {
+  out << "status: " << status_text() << '\n';
+  for (const auto& e : shown_log_.entries())
+    out << "import-log: " << severity_label(e.severity) << '\t' << e.code << '\t' << e.file << '\t'
+        << e.offset << '\t' << e.message << '\n';
+}
+
+void Workbench::list_browser_dir() {
+  list_directory(browser_);
+  if (!browser_.chosen.empty()) {
+    std::string chosen = std::move(browser_.chosen);
+    browser_.chosen.clear();
+    browser_.open = false;
+    open({chosen});
+  }
+}
+
+void Workbench::draw() {
+  const ImGuiIO& io = ImGui::GetIO();
+  if (io.KeyCtrl && ImGui::IsKeyPressed('O', false))
+    browser_.open_at(std::filesystem::current_path().string());
+  if (io.KeyCtrl && ImGui::IsKeyPressed('Q', false)) quit_ = true;
+  draw_menu_bar();
+  draw_workspace(ImGui::GetFrameHeight());
+  draw_modals();
+}
+
+void Workbench::draw_menu_bar() {
+  if (!ImGui::BeginMainMenuBar()) return;
+  if (ImGui::BeginMenu("File")) {
+    if (ImGui::MenuItem("Open...", "Ctrl+O")) {
+      std::error_code ec;
+      browser_.open_at(std::filesystem::current_path(ec).string());
+    }
+    if (ImGui::BeginMenu("Open Recent", !settings_.recent.empty())) {
+      std::string pick;
+      for (const auto& r : settings_.recent)
+        if (ImGui::MenuItem(r.c_str())) pick = r;
+      ImGui::Separator();
+      if (ImGui::MenuItem("Clear list")) settings_.recent.clear();
+      ImGui::EndMenu();
+      if (!pick.empty()) open({pick});
+    }
+    ImGui::Separator();
+    if (ImGui::MenuItem("Export screenshot...")) {
+      const char* home = std::getenv("HOME");
+      export_path_ = std::string(home ? home : ".") + "/hotpath-screenshot.png";
+      show_export_ = true;
+    }
+    ImGui::Separator();
+    if (ImGui::MenuItem("Quit", "Ctrl+Q")) quit_ = true;
+    ImGui::EndMenu();
+  }
+  if (ImGui::BeginMenu("View")) {
+    for (const auto& p : all_panels()) {
+      bool open = settings_.panel_open(std::string(p.key));
+      if (ImGui::MenuItem(std::string(p.title).c_str(), nullptr, &open)) {
+        settings_.panels[std::string(p.key)] = open;
+        if (open) select_next_ = p.id;
+      }
+    }
+    ImGui::EndMenu();
+  }
+  if (ImGui::BeginMenu("Help")) {
+    if (ImGui::MenuItem("Keyboard shortcuts")) show_shortcuts_ = true;
+    if (ImGui::MenuItem("About")) show_about_ = true;
+    ImGui::EndMenu();
+  }
+  ImGui::EndMainMenuBar();
+}
+
+void Workbench::draw_workspace(float top) {
+  const ImGuiIO& io = ImGui::GetIO();
+  ImGui::SetNextWindowPos(ImVec2(0, top));
+  ImGui::SetNextWindowSize(ImVec2(io.DisplaySize.x, std::max(1.0f, io.DisplaySize.y - top)));
+  ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(0, 0));
+  ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(0, 0));
+  ImGui::PushStyleVar(ImGuiStyleVar_WindowRounding, 0.0f);
+  const ImGuiWindowFlags flags = ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoMove |
+                                 ImGuiWindowFlags_NoSavedSettings | ImGuiWindowFlags_NoBringToFrontOnFocus;
+  ImGui::Begin("##workspace", nullptr, flags);
+  ImGui::PopStyleVar(2);  // ItemSpacing stays 0 so that the panes add up to the window height
+
+  const float status_h = ImGui::GetFrameHeight() + 4.0f;
+  const float avail = ImGui::GetContentRegionAvail().y - status_h;
+  const bool main_open = settings_.panel_open("timeline");
+  bool any_bottom = false;
+  for (const auto& p : all_panels())
+    if (p.id != PanelId::Timeline && settings_.panel_open(std::string(p.key))) any_bottom = true;
+
+  float main_h = avail, bottom_h = 0;
+  if (main_open && any_bottom) {
+    const float max_bottom = std::max(kMinPane, avail - kSplitterThickness - kMinPane);
+    bottom_h = std::clamp(settings_.bottom_height, kMinPane, max_bottom);
+    main_h = std::max(1.0f, avail - kSplitterThickness - bottom_h);
+  } else if (any_bottom) {
+    main_h = 0;
+    bottom_h = avail;
+  }
+  if (main_h > 0) {
+    ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(8, 8));
+    ImGui::BeginChild("##main", ImVec2(0, main_h), false, ImGuiWindowFlags_AlwaysUseWindowPadding);
+    ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(8, 4));
+    draw_main_area();
+    ImGui::PopStyleVar();
+    ImGui::EndChild();
+    ImGui::PopStyleVar();
+  }
+  if (main_open && any_bottom) {
+    // Splitter: drag to move the boundary between the main area and the bottom panels.
+    ImGui::InvisibleButton("##splitter", ImVec2(-1, kSplitterThickness));
+    const bool active = ImGui::IsItemActive(), hovered = ImGui::IsItemHovered();
+    if (ImGui::IsItemActivated()) splitter_grab_ = settings_.bottom_height = bottom_h;
+    if (active)
+      settings_.bottom_height = splitter_grab_ - ImGui::GetMouseDragDelta(ImGuiMouseButton_Left, 0.0f).y;
+    if (active || hovered) ImGui::SetMouseCursor(ImGuiMouseCursor_ResizeNS);
+    const ImVec2 a = ImGui::GetItemRectMin(), b = ImGui::GetItemRectMax();
+    ImGui::GetWindowDrawList()->AddRectFilled(a, b,
+                                              ImGui::GetColorU32(active    ? ImGuiCol_SeparatorActive
+                                                                 : hovered ? ImGuiCol_SeparatorHovered
+                                                                           : ImGuiCol_Separator));
+  }
+  if (bottom_h > 0) {
+    ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(6, 4));
+    ImGui::BeginChild("##bottom", ImVec2(0, bottom_h), false, ImGuiWindowFlags_AlwaysUseWindowPadding);
+    ImGui::PopStyleVar();
+    draw_bottom_tabs();
+    ImGui::EndChild();
+  }
+  draw_status_bar();
+  ImGui::End();
+  ImGui::PopStyleVar();  // ItemSpacing
+}
+
+void Workbench::draw_main_area() {
+  ImGui::TextDisabled("Timeline");
+  ImGui::SameLine();
+  ImGui::TextDisabled("(the timeline view is not part of this build yet; summary of the loaded run below)");
+  ImGui::Separator();
+  ImGui::Spacing();
+  ImGui::TextUnformatted(summary_.data(), summary_.data() + summary_.size());
+}
+
+void Workbench::draw_bottom_tabs() {
+  ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(8, 4));
+  if (ImGui::BeginTabBar("##panels", ImGuiTabBarFlags_Reorderable | ImGuiTabBarFlags_FittingPolicyScroll)) {
+    for (const auto& p : all_panels()) {
+      if (p.id == PanelId::Timeline) continue;
+      const std::string key(p.key);
+      if (!settings_.panel_open(key)) continue;
+      std::string label(p.title);
+      if (p.id == PanelId::ImportLog && !shown_log_.empty())
+        label += fmt::format(" ({})", shown_log_.entries().size());
+      label += "###" + key;
+      bool open = true;
+      ImGuiTabItemFlags tf = select_next_ == p.id ? ImGuiTabItemFlags_SetSelected : 0;
+      if (ImGui::BeginTabItem(label.c_str(), &open, tf)) {
+        if (!select_next_) settings_.active_panel = key;
+        ImGui::BeginChild(("##panel_" + key).c_str(), ImVec2(0, 0), false);
+        draw_panel(p.id);
+        ImGui::EndChild();
+        ImGui::EndTabItem();
+      }
+      if (!open) settings_.panels[key] = false;
+    }
+    ImGui::EndTabBar();
+  }
+  ImGui::PopStyleVar();
+  if (select_next_) {
+    settings_.active_panel = std::string(all_panels()[static_cast<size_t>(*select_next_)].key);
+    select_next_.reset();
+  }
+}
+
+void Workbench::draw_panel(PanelId id) {
+  switch (id) {
+    case PanelId::Summary:
+      draw_summary_panel(summary_, summary_state_);
+      break;
+    case PanelId::ImportLog:
+      draw_import_log_panel(shown_log_, import_log_state_);
+      break;
+    default:
+      ImGui::TextDisabled("The %s panel is not part of this build yet.",
+                          std::string(all_panels()[static_cast<size_t>(id)].title).c_str());
+      break;
+  }
+}
+
+void Workbench::draw_status_bar() {
+  ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(8, 2));
+  ImGui::PushStyleColor(ImGuiCol_ChildBg, ImGui::GetColorU32(ImGuiCol_MenuBarBg));
+  ImGui::BeginChild("##status", ImVec2(0, 0), false,
+                    ImGuiWindowFlags_AlwaysUseWindowPadding | ImGuiWindowFlags_NoScrollbar);
+  ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(12, 0));
+  if (run_) {
+    ImGui::Text("%s", join_names(run_inputs_).c_str());
+    ImGui::SameLine();
+    ImGui::TextDisabled("%zu slices, %zu tracks, %zu sources, %llu warnings", run_->slices.size(),
+                        run_->tracks.size(), run_->sources.size(),
+                        static_cast<unsigned long long>(run_->log.count(Severity::Warning)));
+  } else {
+    ImGui::TextDisabled("No file loaded");
+  }
+  if (loading()) {
+    ImGui::SameLine();
+    const double f = loader_.progress().fraction();
+    std::string overlay =
+        loader_.progress().total.load() ? fmt::format("Loading {:.0f}%", f * 100) : "Loading...";
+    ImGui::ProgressBar(static_cast<float>(f), ImVec2(200, ImGui::GetTextLineHeight()), overlay.c_str());
+  } else if (!notice_.empty() && last_error_.empty()) {
+    ImGui::SameLine();
+    ImGui::TextDisabled("| %s", notice_.c_str());
+  }
+  if (!last_error_.empty()) {
+    ImGui::SameLine();
+    ImGui::TextColored(ImVec4(0.95f, 0.35f, 0.35f, 1.0f), "Error: %s", last_error_.c_str());
+  }
+  ImGui::PopStyleVar();
+  ImGui::EndChild();
+  ImGui::PopStyleColor();
+  ImGui::PopStyleVar();
+}
+
+void Workbench::draw_modals() {
+  if (browser_.open && browser_.needs_listing) list_browser_dir();
+  if (draw_file_browser(browser_)) {
+    std::string chosen = std::move(browser_.chosen);
+    browser_.chosen.clear();
+    open({chosen});
+  }
+  if (browser_.open && browser_.needs_listing) list_browser_dir();
+
+  if (show_shortcuts_) ImGui::OpenPopup("Keyboard shortcuts");
+  show_shortcuts_ = false;
+  if (ImGui::BeginPopupModal("Keyboard shortcuts", nullptr, ImGuiWindowFlags_AlwaysAutoResize)) {
+    ImGui::Text("Ctrl+O     Open a file");
+    ImGui::Text("Ctrl+Q     Quit");
+    ImGui::Text("Drag files onto the window to open them.");
+    ImGui::Text("Drag the bar above the panels to resize them.");
+    if (ImGui::Button("Close") || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape)))
+      ImGui::CloseCurrentPopup();
+    ImGui::EndPopup();
+  }
+  if (show_about_) ImGui::OpenPopup("About hotpath");
+  show_about_ = false;
+  if (ImGui::BeginPopupModal("About hotpath", nullptr, ImGuiWindowFlags_AlwaysAutoResize)) {
+    ImGui::Text("hotpath %s", HOTPATH_VERSION);
+    ImGui::TextDisabled("A profiling workbench for LLM inference servers.");
+    ImGui::Text("Dear ImGui %s", IMGUI_VERSION);
+    if (!renderer_info_.empty()) ImGui::Text("%s", renderer_info_.c_str());
+    if (ImGui::Button("Close") || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape)))
+      ImGui::CloseCurrentPopup();
+    ImGui::EndPopup();
+  }
+  if (show_export_) ImGui::OpenPopup("Export screenshot");
+  show_export_ = false;
+  if (ImGui::BeginPopupModal("Export screenshot", nullptr, ImGuiWindowFlags_AlwaysAutoResize)) {
+    ImGui::Text("Save a PNG of the window to:");
+    ImGui::SetNextItemWidth(480);
+    bool enter = ImGui::InputText("##shot_path", &export_path_, ImGuiInputTextFlags_EnterReturnsTrue);
+    if (ImGui::Button("Save") || enter) {
+      screenshot_request_ = export_path_;
+      ImGui::CloseCurrentPopup();
+    }
+    ImGui::SameLine();
+    if (ImGui::Button("Cancel")) ImGui::CloseCurrentPopup();
+    ImGui::EndPopup();
+  }
+}
+
+}  // namespace hp

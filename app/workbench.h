@@ -1,0 +1,92 @@
+#pragma once
+// The workbench UI without any window-system code: menus, the fixed layout (main area, splitter,
+// bottom tab bar of panels, status bar), the Open dialog and the loaded run. The GLFW shell
+// (app/shell.cpp) owns one and calls draw() once per frame; tests drive it headlessly.
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "app/async_load.h"
+#include "app/settings.h"
+#include "views/file_browser.h"
+#include "views/import_log_panel.h"
+#include "views/panel_ids.h"
+#include "views/summary_panel.h"
+
+namespace hp {
+
+class Workbench {
+ public:
+  // `wake` is called from the loader thread when a load finishes.
+  explicit Workbench(Settings settings, std::function<void()> wake = {});
+
+  void open(std::vector<std::filesystem::path> inputs);      // on the worker thread
+  void open_now(std::vector<std::filesystem::path> inputs);  // on this thread (screenshots)
+  void on_drop(const std::vector<std::string>& paths);
+  // Takes a finished load, if any. Returns true when something changed (redraw).
+  bool poll();
+  bool loading() const { return loader_.busy(); }
+  double load_fraction() const { return loader_.progress().fraction(); }
+
+  void draw();  // between ImGui::NewFrame() and ImGui::Render()
+
+  void select_panel(PanelId id);
+  bool quit_requested() const { return quit_; }
+  void request_quit() { quit_ = true; }
+  // A path the user asked to save a screenshot to (File > Export screenshot...), once.
+  std::optional<std::string> take_screenshot_request();
+  void set_screenshot_result(const std::string& message, bool ok);
+  void set_renderer_info(std::string info) { renderer_info_ = std::move(info); }
+
+  const Settings& settings() const { return settings_; }
+  Settings& settings() { return settings_; }
+  const std::shared_ptr<const Run>& run() const { return run_; }
+  const ImportLog& import_log() const { return shown_log_; }  // run's log plus failed loads
+  const std::string& last_error() const { return last_error_; }
+  std::string status_text() const;  // the status bar's text, without the progress bar
+  const FileBrowserState& file_browser() const { return browser_; }
+  // Writes the status line and every import log entry, one per line (for tests and bug reports).
+  void dump_state(std::ostream& out) const;
+
+ private:
+  void apply(LoadOutcome outcome);
+  void rebuild_log();
+  void draw_menu_bar();
+  void draw_workspace(float top);
+  void draw_main_area();
+  void draw_bottom_tabs();
+  void draw_panel(PanelId id);
+  void draw_status_bar();
+  void draw_modals();
+  void list_browser_dir();
+
+  Settings settings_;
+  AsyncLoader loader_;
+  std::shared_ptr<const Run> run_;
+  std::vector<std::filesystem::path> run_inputs_;
+  ImportLog failures_;  // errors of loads that produced no run
+  ImportLog shown_log_;
+  std::string summary_;
+  std::string last_error_;
+  std::string notice_;  // last non-error message for the status bar
+  std::string renderer_info_;
+
+  ImportLogPanelState import_log_state_;
+  SummaryPanelState summary_state_;
+  FileBrowserState browser_;
+  std::optional<PanelId> select_next_;
+  bool quit_ = false;
+  bool show_shortcuts_ = false, show_about_ = false, show_export_ = false;
+  std::string export_path_;
+  std::optional<std::string> screenshot_request_;
+  float splitter_grab_ = 0;
+};
+
+// Extensions the Open dialog offers when "Only supported files" is on.
+const std::vector<std::string>& supported_extensions();
+
+}  // namespace hp

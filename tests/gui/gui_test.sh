@@ -1,0 +1,50 @@
+#!/bin/bash
+# GUI smoke tests, run by ctest (label gui) with HOTPATH_BIN, PNG_CHECK, XVFB_RUN, TEST_DATA, WORK_DIR.
+set -u
+name=$1
+work="$WORK_DIR/$name"
+rm -rf "$work" && mkdir -p "$work"
+export XDG_CONFIG_HOME="$work/config"
+# -f: keep the X authority file in our work dir (xvfb-run's own temp dir cleanup is racy).
+xvfb() { "$XVFB_RUN" -a -f "$work/Xauthority" -s "-screen 0 1600x1000x24" "$@"; }
+fail() { echo "FAIL: $*"; exit 1; }
+trace="$TEST_DATA/shell/hta_trace_compare_base.json.gz"
+
+case "$name" in
+  shell_starts)
+    # The window opens, renders, exits 0 and saves its settings.
+    xvfb "$HOTPATH_BIN" --quit-after-frames 5 > "$work/out.txt" 2>&1 || { cat "$work/out.txt"; fail "exit $?"; }
+    [ -s "$XDG_CONFIG_HOME/hotpath/settings.json" ] || fail "settings.json not written"
+    grep -q '"recent"' "$XDG_CONFIG_HOME/hotpath/settings.json" || fail "settings.json lacks recent files"
+    # A corrupt settings file is tolerated: logged, defaults used, exit 0.
+    echo '{ not json' > "$XDG_CONFIG_HOME/hotpath/settings.json"
+    xvfb "$HOTPATH_BIN" --quit-after-frames 3 > "$work/out2.txt" 2>&1 || { cat "$work/out2.txt"; fail "corrupt settings: exit $?"; }
+    grep -q "corrupt JSON" "$work/out2.txt" || { cat "$work/out2.txt"; fail "corrupt settings not reported"; }
+    ;;
+  screenshot_import_log)
+    # PNG written either way; exit 1 (with the error on stderr) while no importer takes the file.
+    xvfb "$HOTPATH_BIN" screenshot "$trace" --view import-log --out "$work/x.png" --size 1280x800 \
+      --dump-state "$work/state.txt" > "$work/out.txt" 2>&1
+    rc=$?
+    cat "$work/out.txt"
+    case $rc in
+      0) ;;
+      1) grep -q "screenshot written to" "$work/out.txt" || fail "exit 1 without a load error" ;;
+      *) fail "exit $rc" ;;
+    esac
+    "$PNG_CHECK" "$work/x.png" 1280 800 || fail "bad PNG"
+    ;;
+  drop_unsupported)
+    # A file dropped onto the window (through the same handler as GLFW's drop callback) that no
+    # importer takes shows up as an error in the Import log.
+    xvfb "$HOTPATH_BIN" --quit-after-frames 3 --simulate-drop "$TEST_DATA/shell/not_a_trace.txt" \
+      --dump-state "$work/state.txt" > "$work/out.txt" 2>&1 || { cat "$work/out.txt"; fail "exit $?"; }
+    cat "$work/state.txt"
+    grep -q "^import-log: error	load.failed	.*not_a_trace.txt	0	unsupported file type$" "$work/state.txt" ||
+      fail "no 'unsupported file type' entry in the Import log"
+    grep -q "^status: .*error: .*not_a_trace.txt: unsupported file type" "$work/state.txt" ||
+      fail "status bar does not show the error"
+    ;;
+  *) fail "unknown test $name" ;;
+esac
+echo "PASS: $name"
