@@ -1,10 +1,13 @@
 #include <system_error>
 
+#include "core/import/nsys_sqlite.h"
 #include "core/import/registry.h"
 
 namespace hp {
 
-void register_builtin_importers() {}
+void register_builtin_importers() {
+  register_nsys_importer();
+}
 
 std::unique_ptr<Run> load_inputs(const std::vector<std::filesystem::path>& inputs, LoadProgress& progress) {
   register_builtin_importers();
