@@ -36,6 +36,7 @@ struct Column {
   std::string table, name;
   size_t elem = 1;
   Codec codec = Codec::Zstd;
+  int since = 1;  // the schema version that added it; older files lack it (an upgrade step fills it)
   std::function<std::pair<const void*, size_t>()> view;  // save: the bytes and the row count
   std::function<void*(size_t)> resize;                   // open: sizes the destination, returns its bytes
   std::string key() const { return table + "." + name; }
@@ -70,7 +71,7 @@ template <class V>
 Column column_of(const char* store, const char* table, const char* name, V& v, Codec codec = Codec::Zstd) {
   using T = typename V::value_type;
   static_assert(std::is_trivially_copyable_v<T>);
-  Column c{store, table, name, sizeof(T), codec, nullptr, nullptr};
+  Column c{store, table, name, sizeof(T), codec, 1, nullptr, nullptr};
   c.view = [&v]() { return std::pair<const void*, size_t>(v.data(), v.size()); };
   c.resize = [&v](size_t n) -> void* {
     v.resize(n);
@@ -571,6 +572,7 @@ std::unique_ptr<Run> read_run(SqliteDb& db, const std::string& file, LoadProgres
   std::map<std::string, uint64_t> table_rows;
   for (auto& c : layout.columns) {
     auto it = rows.find(&c);
+    if (it == rows.end() && c.since > version) continue;
     if (it == rows.end()) bad(file, fmt::format("column {} is missing (truncated run file?)", c.key()));
     auto [t, added] = table_rows.try_emplace(c.table, it->second);
     if (!added && t->second != it->second && c.store == "columns")
