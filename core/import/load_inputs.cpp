@@ -1,10 +1,15 @@
 #include <system_error>
 
+#include "core/import/nsys_sqlite.h"
 #include "core/import/registry.h"
+#include "core/store/run_file.h"
 
 namespace hp {
 
-void register_builtin_importers() {}
+void register_builtin_importers() {
+  register_nsys_importer();
+  register_run_file_importer();
+}
 
 std::unique_ptr<Run> load_inputs(const std::vector<std::filesystem::path>& inputs, LoadProgress& progress) {
   register_builtin_importers();

@@ -23,6 +23,15 @@ void ImportLog::merge(const ImportLog& other) {
   }
 }
 
+ImportLog ImportLog::restore(std::vector<LogEntry> entries, std::map<std::string, uint64_t> counts,
+                             const uint64_t (&by_severity)[3]) {
+  ImportLog log;
+  log.entries_ = std::move(entries);
+  log.counts_ = std::move(counts);
+  for (int i = 0; i < 3; ++i) log.by_severity_[i] = by_severity[i];
+  return log;
+}
+
 uint64_t ImportLog::count(const std::string& code) const {
   auto it = counts_.find(code);
   return it == counts_.end() ? 0 : it->second;

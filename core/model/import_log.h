@@ -33,6 +33,9 @@ class ImportLog {
     add(Severity::Error, std::move(code), std::move(file), offset, std::move(message));
   }
   void merge(const ImportLog& other);
+  // Rebuilds a saved log (run files): the kept entries, the count per code and per severity.
+  static ImportLog restore(std::vector<LogEntry> entries, std::map<std::string, uint64_t> counts,
+                           const uint64_t (&by_severity)[3]);
 
   const std::vector<LogEntry>& entries() const { return entries_; }
   // Count of every add() per code, including entries beyond kKeepPerCode.

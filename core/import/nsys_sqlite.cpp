@@ -1,0 +1,566 @@
+#include "core/import/nsys_sqlite.h"
+
+#include <fmt/format.h>
+
+#include <cctype>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <set>
+#include <unordered_map>
+
+#include "core/store/sqlite_db.h"
+
+namespace hp {
+namespace {
+
+constexpr char kNotNsys[] = "not an Nsight Systems export (no CUPTI_ACTIVITY_KIND_* or NVTX_EVENTS tables)";
+constexpr uint32_t kNoStream = 0xFFFFFFFFu;  // streamId of context-wide activities (context sync)
+
+// CUPTI enum labels (stable CUPTI API constants), named as Kineto names the same activities.
+constexpr const char* kCopyKind[] = {"Unknown", "HtoD", "DtoH", "HtoA", "AtoH",     "AtoA",     "AtoD",
+                                     "DtoA",    "DtoD", "HtoH", "PtoP", "UVM HtoD", "UVM DtoH", "UVM DtoD"};
+constexpr const char* kMemKind[] = {"Pageable", "Pinned",        "Device",         "Array",
+                                    "Managed",  "Device Static", "Managed Static", "Unknown"};
+constexpr const char* kSyncType[] = {"Unknown Sync", "Event Sync", "Stream Wait Event", "Stream Sync",
+                                     "Context Sync"};
+
+template <size_t N>
+const char* label(const char* const (&names)[N], int64_t v) {
+  return v >= 0 && static_cast<size_t>(v) < N ? names[v] : "Unknown";
+}
+
+// nsys event types of NVTX_EVENTS rows (ENUM_NSYS_EVENT_TYPE).
+enum NvtxType : int64_t {
+  kNvtxMark = 34,
+  kNvtxPushPop = 59,
+  kNvtxStartEnd = 60,
+  kNvtxtMark = 65,
+  kNvtxtPushPop = 70,
+  kNvtxtStartEnd = 71,
+  kNvtxDomainCreate = 75,
+};
+
+// globalTid / globalPid encode the OS pid in bits 24..47 and the OS tid in bits 0..23.
+int64_t pid_of(int64_t global) {
+  return (global >> 24) & 0xFFFFFF;
+}
+int64_t tid_of(int64_t global) {
+  return global & 0xFFFFFF;
+}
+
+bool credential_like(std::string_view key, std::string_view value) {
+  std::string k(key);
+  for (auto& c : k) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return k.find("TOKEN") != std::string::npos || k.find("SECRET") != std::string::npos ||
+         k.find("API_KEY") != std::string::npos || value.starts_with("hf_");
+}
+
+class NsysReader {
+ public:
+  NsysReader(const std::filesystem::path& path, RunBuilder& b, LoadProgress& progress)
+      : file_(path.string()), db_(path, SqliteDb::Mode::Immutable), b_(b), progress_(progress) {}
+
+  void run() {
+    std::error_code ec;
+    file_size_ = std::filesystem::file_size(file_, ec);
+    if (ec) file_size_ = 0;
+    progress_.total += file_size_;
+
+    std::set<std::string> tables;
+    for (auto& t : db_.tables()) tables.insert(t);
+    TraceSource src;
+    src.path = file_;
+    src.format = "nsys-sqlite";
+    for (const auto& t : tables)
+      if (t.starts_with("CUPTI_ACTIVITY_KIND_") || t == "NVTX_EVENTS") {
+        uint64_t n = static_cast<uint64_t>(db_.query_int("SELECT count(*) FROM " + sql_ident(t)).value_or(0));
+        src.by_cat[t] = n;
+        src.events += n;
+      }
+    if (src.by_cat.empty()) throw ImportError(file_, 0, kNotNsys);
+    total_rows_ = src.events;
+    tables_ = std::move(tables);
+    read_metadata(src);
+    b_.begin_source(std::move(src));
+
+    read_strings();
+    read_names();
+    static const std::set<std::string> kImported = {
+        "CUPTI_ACTIVITY_KIND_KERNEL",  "CUPTI_ACTIVITY_KIND_MEMCPY",          "CUPTI_ACTIVITY_KIND_MEMSET",
+        "CUPTI_ACTIVITY_KIND_RUNTIME", "CUPTI_ACTIVITY_KIND_SYNCHRONIZATION", "NVTX_EVENTS"};
+    for (const auto& [t, n] : b_.source().by_cat)
+      if (!kImported.count(t) && n > 0)
+        b_.log().info("nsys.table_skipped", file_,
+                      fmt::format("{}: {} rows not imported (unsupported table)", t, n));
+    read_kernels();
+    read_memcpy();
+    read_memset();
+    read_sync();
+    read_runtime();
+    read_nvtx();
+    name_tracks();
+    progress_.done += file_size_ - std::min(file_size_, reported_);
+  }
+
+ private:
+  using Cols = std::set<std::string>;
+
+  Cols columns(const std::string& table) {
+    Cols c;
+    for (auto& n : db_.columns(table)) c.insert(n);
+    return c;
+  }
+  // The column's quoted name when the table has it, else the SQL default expression.
+  static std::string col(const Cols& c, const char* name, const char* dflt = "NULL") {
+    return c.count(name) ? sql_ident(name) : dflt;
+  }
+  // Checks the columns every activity table needs; logs and returns false when one is missing.
+  bool usable(const std::string& table, const Cols& c, std::initializer_list<const char*> required) {
+    for (const char* r : required)
+      if (!c.count(r)) {
+        b_.log().warn(
+            "nsys.schema", file_, 0,
+            fmt::format("{}: column {} missing; {} rows not imported", table, r, b_.source().by_cat[table]));
+        return false;
+      }
+    return true;
+  }
+  bool present(const std::string& table) {
+    if (tables_.count(table)) return true;
+    b_.log().info("nsys.table_missing", file_, fmt::format("{} not in this export", table));
+    return false;
+  }
+
+  void row_done() {
+    if ((++rows_ & 0xFFFF) != 0) return;
+    if (progress_.cancel) throw ImportError(file_, 0, "import cancelled");
+    uint64_t now = total_rows_ ? file_size_ * rows_ / total_rows_ : 0;
+    if (now > reported_) {
+      progress_.done += now - reported_;
+      reported_ = now;
+    }
+  }
+
+  // StringIds entries are interned on first use, so unused ones stay out of the pool.
+  StrId str(int64_t id) {
+    auto it = strings_.find(id);
+    if (it == strings_.end()) return 0;
+    if (!it->second.id) it->second.id = b_.intern(it->second.text);
+    return it->second.id;
+  }
+  std::string_view text(int64_t id) const {
+    auto it = strings_.find(id);
+    return it == strings_.end() ? std::string_view() : std::string_view(it->second.text);
+  }
+
+  void read_strings() {
+    if (!present("StringIds")) return;
+    auto st = db_.prepare("SELECT id, value FROM StringIds");
+    while (st.step()) strings_[st.int64(0)].text = st.text(1);
+  }
+
+  void read_names() {
+    if (tables_.count("PROCESSES")) {
+      auto c = columns("PROCESSES");
+      auto st = db_.prepare(fmt::format("SELECT {}, {}, {} FROM PROCESSES", col(c, "globalPid"),
+                                        col(c, "pid"), col(c, "name")));
+      while (st.step()) {
+        int64_t pid = st.is_null(1) ? pid_of(st.int64(0)) : st.int64(1);
+        if (!st.is_null(2)) process_names_[pid] = st.text(2);
+      }
+    }
+    if (tables_.count("ThreadNames")) {
+      auto c = columns("ThreadNames");
+      if (c.count("globalTid") && c.count("nameId")) {
+        auto st = db_.prepare("SELECT globalTid, nameId FROM ThreadNames");
+        while (st.step()) thread_names_[{pid_of(st.int64(0)), tid_of(st.int64(0))}] = st.int64(1);
+      }
+    }
+  }
+
+  void read_metadata(TraceSource& src) {
+    nlohmann::json meta = nlohmann::json::object();
+    if (tables_.count("META_DATA_EXPORT")) {
+      auto st = db_.prepare("SELECT name, value FROM META_DATA_EXPORT");
+      nlohmann::json exp = nlohmann::json::object();
+      while (st.step()) {
+        std::string k(st.text(0)), v(st.text(1));
+        if (credential_like(k, v)) {
+          b_.note_redaction(file_, k);
+          v = "<redacted>";
+        }
+        exp[k] = v;
+      }
+      meta["nsys_export"] = exp;
+    }
+    if (tables_.count("TARGET_INFO_SESSION_START_TIME")) {
+      if (auto t = db_.query_int("SELECT utcEpochNs FROM TARGET_INFO_SESSION_START_TIME"))
+        src.base_time_ns = *t;
+    }
+    if (tables_.count("TARGET_INFO_CUDA_DEVICE")) meta["cuda_devices"] = rows_json("TARGET_INFO_CUDA_DEVICE");
+    src.metadata_json = meta.dump();
+    if (tables_.count("TARGET_INFO_GPU")) {
+      // Kineto's deviceProperties names for the common fields; every other column as exported.
+      static const std::map<std::string, std::string> kRename = {
+          {"totalMemory", "totalGlobalMem"},
+          {"smCount", "numSms"},
+          {"maxThreadsPerBlock", "maxThreadsPerBlock"}};
+      nlohmann::json gpus = rows_json("TARGET_INFO_GPU");
+      for (auto& g : gpus) {
+        nlohmann::json out = nlohmann::json::object();
+        for (auto& [k, v] : g.items()) {
+          auto it = kRename.find(k);
+          out[it == kRename.end() ? k : it->second] = v;
+        }
+        g = std::move(out);
+      }
+      src.device_properties_json = gpus.dump();
+    }
+  }
+
+  nlohmann::json rows_json(const std::string& table) {
+    nlohmann::json rows = nlohmann::json::array();
+    auto st = db_.prepare("SELECT * FROM " + sql_ident(table));
+    while (st.step()) {
+      nlohmann::json r = nlohmann::json::object();
+      for (int i = 0; i < st.column_count(); ++i) {
+        std::string k(st.column_name(i));
+        if (st.is_null(i)) continue;
+        if (st.is_int(i))
+          r[k] = st.int64(i);
+        else if (st.is_real(i))
+          r[k] = st.real(i);
+        else
+          r[k] = std::string(st.text(i));
+      }
+      rows.push_back(std::move(r));
+    }
+    return rows;
+  }
+
+  uint32_t gpu_track(int64_t pid, int64_t device, int64_t stream_id) {
+    int64_t stream = stream_id == kNoStream ? -1 : stream_id;
+    // A tid outside the OS tid range keeps GPU tracks apart from the process's thread tracks.
+    int64_t tid = (int64_t{1} << 56) | (device << 32) | static_cast<uint32_t>(stream);
+    uint32_t t = b_.track(pid, tid, TrackKind::GpuStream);
+    Track& tr = b_.track_at(t);
+    tr.device = static_cast<int32_t>(device);
+    tr.stream = stream;
+    gpu_tracks_.insert(t);
+    return t;
+  }
+  uint32_t cpu_track(int64_t global_tid) {
+    uint32_t t = b_.track(pid_of(global_tid), tid_of(global_tid), TrackKind::CpuThread);
+    cpu_tracks_.insert(t);
+    return t;
+  }
+
+  // Appends one GPU activity row; the common columns come first in every activity query:
+  // start, end, deviceId, streamId, correlationId, globalPid.
+  uint32_t add_gpu_slice(SqliteStmt& st, const std::string& table, StrId name, StrId cat, SliceKind kind,
+                         ArgsRef args, GpuIn& g) {
+    Ns start = st.int64(0), end = st.int64(1);
+    if (end < start) {
+      b_.log().warn("nsys.negative_duration", file_, 0,
+                    fmt::format("{}: row with end {} < start {}; duration set to 0", table, end, start));
+      end = start;
+    }
+    g.device = static_cast<int32_t>(st.int64(2));
+    int64_t stream = st.is_null(3) ? kNoStream : st.int64(3);
+    g.stream = stream == kNoStream ? -1 : stream;
+    g.correlation = st.int64(4);
+    SliceIn s;
+    s.start = start;
+    s.dur = end - start;
+    s.name = name;
+    s.cat = cat;
+    s.kind = kind;
+    s.track = gpu_track(pid_of(st.int64(5)), g.device, stream);
+    s.args = args;
+    uint32_t i = b_.add_slice(s);
+    b_.add_gpu(i, g);
+    row_done();
+    return i;
+  }
+
+  // "<start>, <end>, deviceId, streamId, correlationId, globalPid" for an activity table.
+  std::string gpu_common(const Cols& c) {
+    return fmt::format("start, end, {}, {}, {}, {}", col(c, "deviceId", "0"), col(c, "streamId"),
+                       col(c, "correlationId", "0"),
+                       c.count("globalPid") ? "globalPid" : col(c, "globalTid", "0"));
+  }
+
+  void read_kernels() {
+    const std::string t = "CUPTI_ACTIVITY_KIND_KERNEL";
+    if (!present(t)) return;
+    Cols c = columns(t);
+    if (!usable(t, c, {"start", "end"})) return;
+    auto st = db_.prepare(fmt::format("SELECT {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {} FROM {}",
+                                      gpu_common(c), col(c, "demangledName"), col(c, "shortName"),
+                                      col(c, "gridX", "0"), col(c, "gridY", "0"), col(c, "gridZ", "0"),
+                                      col(c, "blockX", "0"), col(c, "blockY", "0"), col(c, "blockZ", "0"),
+                                      col(c, "registersPerThread", "0"), col(c, "staticSharedMemory", "0"),
+                                      col(c, "dynamicSharedMemory", "0"), sql_ident(t)));
+    StrId cat = b_.intern("kernel");
+    std::unordered_map<int64_t, ArgsRef> args_by_short;
+    while (st.step()) {
+      StrId demangled = st.is_null(6) ? 0 : str(st.int64(6));
+      int64_t short_id = st.is_null(7) ? -1 : st.int64(7);
+      StrId short_name = short_id >= 0 ? str(short_id) : 0;
+      StrId name = demangled ? demangled : short_name;
+      if (!name) {
+        name = b_.intern("(unnamed kernel)");
+        b_.log().warn("nsys.kernel_unnamed", file_, 0, fmt::format("{}: kernel without a name id", t));
+      }
+      ArgsRef args;
+      if (short_name) {
+        auto [it, added] = args_by_short.try_emplace(short_id);
+        if (added) {
+          nlohmann::json a = {{"shortName", std::string(text(short_id))}};
+          it->second = b_.add_args(a.dump());
+        }
+        args = it->second;
+      }
+      GpuIn g;
+      g.grid = {static_cast<uint32_t>(st.int64(8)), static_cast<uint32_t>(st.int64(9)),
+                static_cast<uint32_t>(st.int64(10))};
+      g.block = {static_cast<uint32_t>(st.int64(11)), static_cast<uint32_t>(st.int64(12)),
+                 static_cast<uint32_t>(st.int64(13))};
+      g.registers_per_thread = static_cast<uint16_t>(st.int64(14));
+      g.shared_memory = static_cast<uint32_t>(st.int64(15) + st.int64(16));
+      add_gpu_slice(st, t, name, cat, SliceKind::Kernel, args, g);
+    }
+  }
+
+  void read_memcpy() {
+    const std::string t = "CUPTI_ACTIVITY_KIND_MEMCPY";
+    if (!present(t)) return;
+    Cols c = columns(t);
+    if (!usable(t, c, {"start", "end"})) return;
+    auto st =
+        db_.prepare(fmt::format("SELECT {}, {}, {}, {}, {} FROM {}", gpu_common(c), col(c, "bytes", "0"),
+                                col(c, "copyKind", "0"), col(c, "srcKind"), col(c, "dstKind"), sql_ident(t)));
+    StrId cat = b_.intern("gpu_memcpy");
+    while (st.step()) {
+      std::string name = fmt::format("Memcpy {}", label(kCopyKind, st.int64(7)));
+      if (!st.is_null(8) && !st.is_null(9))
+        name += fmt::format(" ({} -> {})", label(kMemKind, st.int64(8)), label(kMemKind, st.int64(9)));
+      GpuIn g;
+      g.bytes = static_cast<uint64_t>(st.int64(6));
+      add_gpu_slice(st, t, b_.intern(name), cat, SliceKind::Memcpy, {}, g);
+    }
+  }
+
+  void read_memset() {
+    const std::string t = "CUPTI_ACTIVITY_KIND_MEMSET";
+    if (!present(t)) return;
+    Cols c = columns(t);
+    if (!usable(t, c, {"start", "end"})) return;
+    auto st = db_.prepare(fmt::format("SELECT {}, {}, {} FROM {}", gpu_common(c), col(c, "bytes", "0"),
+                                      col(c, "memKind"), sql_ident(t)));
+    StrId cat = b_.intern("gpu_memset");
+    while (st.step()) {
+      std::string name = st.is_null(7) ? "Memset" : fmt::format("Memset ({})", label(kMemKind, st.int64(7)));
+      GpuIn g;
+      g.bytes = static_cast<uint64_t>(st.int64(6));
+      add_gpu_slice(st, t, b_.intern(name), cat, SliceKind::Memset, {}, g);
+    }
+  }
+
+  void read_sync() {
+    const std::string t = "CUPTI_ACTIVITY_KIND_SYNCHRONIZATION";
+    if (!present(t)) return;
+    Cols c = columns(t);
+    if (!usable(t, c, {"start", "end"})) return;
+    const char* type_col = c.count("syncType")             ? "syncType"
+                           : c.count("deprecatedSyncType") ? "deprecatedSyncType"
+                                                           : "0";
+    auto st = db_.prepare(fmt::format("SELECT {}, {} FROM {}", gpu_common(c), type_col, sql_ident(t)));
+    StrId cat = b_.intern("cuda_sync");
+    while (st.step()) {
+      GpuIn g;
+      add_gpu_slice(st, t, b_.intern(label(kSyncType, st.int64(6))), cat, SliceKind::Sync, {}, g);
+    }
+  }
+
+  void read_runtime() {
+    const std::string t = "CUPTI_ACTIVITY_KIND_RUNTIME";
+    if (!present(t)) return;
+    Cols c = columns(t);
+    if (!usable(t, c, {"start", "end", "globalTid"})) return;
+    auto st = db_.prepare(fmt::format("SELECT start, end, globalTid, {}, {}, {} FROM {}",
+                                      col(c, "correlationId", "0"), col(c, "nameId"), col(c, "eventClass"),
+                                      sql_ident(t)));
+    StrId rt_cat = b_.intern("cuda_runtime"), drv_cat = b_.intern("cuda_driver");
+    // nsys names carry the API version ("cudaLaunchKernel_v7000"); Kineto's names do not.
+    std::unordered_map<int64_t, StrId> names;
+    while (st.step()) {
+      Ns start = st.int64(0), end = st.int64(1);
+      if (end < start) {
+        b_.log().warn("nsys.negative_duration", file_, 0,
+                      fmt::format("{}: row with end {} < start {}; duration set to 0", t, end, start));
+        end = start;
+      }
+      int64_t name_id = st.is_null(4) ? -1 : st.int64(4);
+      auto [it, added] = names.try_emplace(name_id, 0);
+      if (added) {
+        std::string n(name_id >= 0 && strings_.count(name_id) ? text(name_id)
+                                                              : std::string_view("(unknown API)"));
+        if (auto v = n.rfind("_v"); v != std::string::npos && v + 2 < n.size() &&
+                                    n.find_first_not_of("0123456789", v + 2) == std::string::npos)
+          n.resize(v);
+        it->second = b_.intern(n);
+        if (n.starts_with("cu") && !n.starts_with("cuda")) driver_api_.insert(it->second);
+      }
+      bool driver = st.is_null(5) ? driver_api_.count(it->second) > 0 : st.int64(5) == 1;
+      SliceIn s;
+      s.start = start;
+      s.dur = end - start;
+      s.name = it->second;
+      s.cat = driver ? drv_cat : rt_cat;
+      s.kind = driver ? SliceKind::Driver : SliceKind::Runtime;
+      s.track = cpu_track(st.int64(2));
+      uint32_t i = b_.add_slice(s);
+      if (!st.is_null(3)) b_.add_api(i, st.int64(3));
+      row_done();
+    }
+  }
+
+  void read_nvtx() {
+    const std::string t = "NVTX_EVENTS";
+    if (!present(t)) return;
+    Cols c = columns(t);
+    if (!usable(t, c, {"start", "globalTid"})) return;
+    bool typed = c.count("eventType");
+    std::map<int64_t, std::string> domains;
+    if (typed && c.count("domainId") && c.count("text")) {
+      auto d = db_.prepare(fmt::format("SELECT domainId, text FROM NVTX_EVENTS WHERE eventType = {}",
+                                       int64_t{kNvtxDomainCreate}));
+      while (d.step())
+        if (!d.is_null(1)) domains[d.int64(0)] = std::string(d.text(1));
+    }
+    auto st =
+        db_.prepare(fmt::format("SELECT start, {}, globalTid, {}, {}, {}, {} FROM NVTX_EVENTS", col(c, "end"),
+                                col(c, "eventType"), col(c, "text"), col(c, "textId"), col(c, "domainId")));
+    StrId cat = b_.intern("nvtx");
+    std::map<int64_t, ArgsRef> domain_args;
+    while (st.step()) {
+      int64_t type = st.is_null(3) ? -1 : st.int64(3);
+      bool range = typed ? (type == kNvtxPushPop || type == kNvtxStartEnd || type == kNvtxtPushPop ||
+                            type == kNvtxtStartEnd)
+                         : !st.is_null(1);
+      bool mark = typed ? (type == kNvtxMark || type == kNvtxtMark) : st.is_null(1);
+      if (!range && !mark) {  // domain/category/thread naming rows: metadata, not events
+        row_done();
+        continue;
+      }
+      std::string_view name_text = !st.is_null(4) ? st.text(4) : !st.is_null(5) ? text(st.int64(5)) : "";
+      StrId name = b_.intern(name_text);
+      ArgsRef args;
+      if (int64_t dom = st.is_null(6) ? 0 : st.int64(6); dom != 0) {
+        auto [it, added] = domain_args.try_emplace(dom);
+        if (added) {
+          auto d = domains.find(dom);
+          nlohmann::json a = {{"domain", d == domains.end() ? std::to_string(dom) : d->second}};
+          it->second = b_.add_args(a.dump());
+        }
+        args = it->second;
+      }
+      uint32_t track = cpu_track(st.int64(2));
+      if (range && st.is_null(1)) {
+        b_.log().warn(
+            "nsys.nvtx_unterminated", file_, 0,
+            fmt::format("NVTX range \"{}\" at {} ns has no end; kept as an instant", name_text, st.int64(0)));
+        mark = true;
+      }
+      if (mark) {
+        b_.add_instant(
+            {.ts = st.int64(0), .track = track, .name = name, .cat = cat, .scope = 't', .args = args});
+      } else {
+        Ns start = st.int64(0), end = st.int64(1);
+        if (end < start) {
+          b_.log().warn(
+              "nsys.negative_duration", file_, 0,
+              fmt::format("NVTX_EVENTS: row with end {} < start {}; duration set to 0", end, start));
+          end = start;
+        }
+        SliceIn s;
+        s.start = start;
+        s.dur = end - start;
+        s.name = name;
+        s.cat = cat;
+        s.kind = SliceKind::Nvtx;
+        s.track = track;
+        s.args = args;
+        b_.add_slice(s);
+      }
+      row_done();
+    }
+  }
+
+  void name_tracks() {
+    for (uint32_t t : cpu_tracks_) {
+      Track& tr = b_.track_at(t);
+      if (auto it = process_names_.find(tr.pid); it != process_names_.end())
+        tr.process_name = b_.intern(it->second);
+      if (auto it = thread_names_.find({tr.pid, tr.tid}); it != thread_names_.end())
+        tr.thread_name = str(it->second);
+    }
+    for (uint32_t t : gpu_tracks_) {
+      Track& tr = b_.track_at(t);
+      if (auto it = process_names_.find(tr.pid); it != process_names_.end())
+        tr.process_name = b_.intern(it->second);
+      tr.thread_name = b_.intern(tr.stream < 0 ? fmt::format("GPU {} context", tr.device)
+                                               : fmt::format("stream {}", tr.stream));
+    }
+  }
+
+  std::string file_;
+  SqliteDb db_;
+  RunBuilder& b_;
+  LoadProgress& progress_;
+  std::set<std::string> tables_;
+  struct IdString {
+    std::string text;
+    StrId id = 0;
+  };
+  std::unordered_map<int64_t, IdString> strings_;
+  std::set<StrId> driver_api_;
+  std::map<int64_t, std::string> process_names_;
+  std::map<std::pair<int64_t, int64_t>, int64_t> thread_names_;  // (pid, tid) -> StringIds id
+  std::set<uint32_t> cpu_tracks_, gpu_tracks_;
+  uint64_t file_size_ = 0, total_rows_ = 0, rows_ = 0, reported_ = 0;
+};
+
+}  // namespace
+
+bool sniff_nsys_sqlite(const std::filesystem::path& path, std::string_view head) {
+  if (!has_sqlite_header(head)) return false;
+  try {
+    SqliteDb db(path, SqliteDb::Mode::Immutable);
+    return db
+        .query_int(
+            "SELECT 1 FROM sqlite_master WHERE type='table' AND "
+            "(name GLOB 'CUPTI_ACTIVITY_KIND_*' OR name = 'NVTX_EVENTS') LIMIT 1")
+        .has_value();
+  } catch (const SqliteError&) {
+    return false;
+  }
+}
+
+void import_nsys_sqlite(const std::filesystem::path& path, RunBuilder& builder, LoadProgress& progress) {
+  try {
+    NsysReader(path, builder, progress).run();
+  } catch (const SqliteError& e) {
+    // SQLite reports no byte offset; a truncated export usually reads as "malformed" or "not a database".
+    throw ImportError(path.string(), 0,
+                      fmt::format("cannot read as an Nsight Systems SQLite export: {}", e.detail()));
+  }
+}
+
+void register_nsys_importer() {
+  ImporterRegistry::instance().add(Importer{
+      .name = "nsys-sqlite", .sniff = sniff_nsys_sqlite, .load = import_nsys_sqlite, .open = nullptr});
+}
+
+}  // namespace hp

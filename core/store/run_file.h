@@ -1,0 +1,31 @@
+#pragma once
+// The .hotpath run file: one portable SQLite database holding a whole Run. Event tables are
+// stored column by column as zstd-compressed chunks, so opening decompresses straight into the
+// Run's vectors instead of re-parsing a trace. Schema: core/store/README-run-file.md.
+#include <filesystem>
+#include <memory>
+#include <string_view>
+
+#include "core/import/registry.h"
+#include "core/model/run.h"
+
+namespace hp {
+
+// The schema version this build writes. open_run reads this and every older version.
+constexpr int kRunFileSchemaVersion = 1;
+
+// Writes the run (replacing any file at `path`) in one transaction.
+// Throws std::runtime_error naming the file when it cannot be written.
+void save_run(const Run& run, const std::filesystem::path& path);
+
+// Reads a run file. Throws ImportError for a file that is not a run file, is corrupt or truncated,
+// or was written by a newer hotpath. `progress` may be null.
+std::unique_ptr<Run> open_run(const std::filesystem::path& path, LoadProgress* progress = nullptr);
+
+// True for an SQLite file whose meta table says format = hotpath-run.
+bool sniff_run_file(const std::filesystem::path& path, std::string_view head);
+
+// Adds the "hotpath-run" importer (with `open`) to the registry.
+void register_run_file_importer();
+
+}  // namespace hp

@@ -1,0 +1,56 @@
+// Times importing a trace, saving it as a run file, and opening that run file again.
+//   bench_run_file <trace> [repeats]     (build in Release without sanitizers)
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <string>
+
+#include "core/import/registry.h"
+#include "core/store/run_file.h"
+
+namespace fs = std::filesystem;
+
+template <class F>
+double best_seconds(int repeats, F&& f) {
+  double best = 1e30;
+  for (int i = 0; i < repeats; ++i) {
+    auto t0 = std::chrono::steady_clock::now();
+    f();
+    best = std::min(best, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
+  }
+  return best;
+}
+
+int main(int argc, char** argv) {
+  if (argc < 2) {
+    std::fprintf(stderr, "usage: %s <trace> [repeats]\n", argv[0]);
+    return 2;
+  }
+  fs::path trace = argv[1];
+  int repeats = argc > 2 ? std::max(1, std::stoi(argv[2])) : 3;
+  fs::path out = fs::temp_directory_path() / ("bench_run_file_" + std::to_string(::getpid()) + ".hotpath");
+  try {
+    std::unique_ptr<hp::Run> run;
+    double import_s = best_seconds(repeats, [&] {
+      hp::LoadProgress p;
+      run = hp::load_inputs({trace}, p);
+    });
+    double save_s = best_seconds(repeats, [&] { hp::save_run(*run, out); });
+    size_t slices = 0;
+    double open_s = best_seconds(repeats, [&] { slices = hp::open_run(out)->slices.size(); });
+    std::printf("trace:   %s (%ju bytes)\n", trace.c_str(), static_cast<uintmax_t>(fs::file_size(trace)));
+    std::printf("run:     %zu slices, %zu strings, %ju bytes on disk\n", slices, run->strings.size(),
+                static_cast<uintmax_t>(fs::file_size(out)));
+    std::printf("import:  %.3f s\nsave:    %.3f s\nopen:    %.3f s\nimport/open ratio: %.1fx\n", import_s,
+                save_s, open_s, import_s / open_s);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "bench_run_file: %s\n", e.what());
+    fs::remove(out);
+    return 1;
+  }
+  fs::remove(out);
+  return 0;
+}
