@@ -1,25 +1,43 @@
 #include <system_error>
 
+#include "core/import/chrome_json.h"
 #include "core/import/nsys_sqlite.h"
 #include "core/import/registry.h"
+#include "core/import/trace_dir.h"
 #include "core/store/run_file.h"
 
 namespace hp {
 
 void register_builtin_importers() {
-  register_nsys_importer();
-  register_run_file_importer();
+  static const bool once = [] {
+    register_chrome_json_importer();
+    register_nsys_importer();
+    register_run_file_importer();
+    return true;
+  }();
+  (void)once;
 }
 
 std::unique_ptr<Run> load_inputs(const std::vector<std::filesystem::path>& inputs, LoadProgress& progress) {
   register_builtin_importers();
-  RunBuilder builder;
+  std::vector<std::filesystem::path> files;
   for (const auto& p : inputs) {
     std::error_code ec;
     if (!std::filesystem::exists(p, ec)) throw ImportError(p.string(), 0, "no such file or directory");
+    if (std::filesystem::is_directory(p, ec)) {
+      auto found = expand_trace_dir(p);
+      if (found.empty()) throw ImportError(p.string(), 0, "directory holds no trace files");
+      files.insert(files.end(), found.begin(), found.end());
+    } else {
+      files.push_back(p);
+    }
+  }
+  RunBuilder builder;
+  for (const auto& p : files) {
+    if (progress.cancel) throw ImportError(p.string(), 0, "cancelled");
     const Importer* imp = ImporterRegistry::instance().find(p);
     if (!imp) throw ImportError(p.string(), 0, "unsupported file type");
-    if (imp->open && inputs.size() == 1) return imp->open(p, progress);
+    if (imp->open && files.size() == 1) return imp->open(p, progress);
     imp->load(p, builder, progress);
   }
   return builder.finish();

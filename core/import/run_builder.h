@@ -87,6 +87,13 @@ class RunBuilder {
   void add_counter(int64_t pid, std::string_view series_name, Ns ts, double value);
   void note_redaction(std::string_view file, std::string_view what);
 
+  // Process metadata (M events) for (current rank, pid); applied to every track of that pid.
+  void set_process_name(int64_t pid, StrId name);
+  void set_process_sort(int64_t pid, int64_t sort_index);
+  // Capacity hint: expected number of slices of the whole load.
+  void reserve_slices(size_t n);
+  size_t slice_count() const;
+
   // Consumes the builder. The result is immutable by convention.
   std::unique_ptr<Run> finish();
 

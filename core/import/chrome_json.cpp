@@ -1,0 +1,811 @@
+// Chrome/Kineto JSON importer: top-level structure, metadata, per-event semantics and recovery.
+// Timestamps: `ts`/`dur` are always microseconds, whatever displayTimeUnit says. Kineto writes
+// "ms" (or "ns" with DISPLAY_TRACE_IN_NS) but still µs values, and Perfetto ignores the key too.
+// Checked on hta_v100_ns_resolution (displayTimeUnit "ns", ts like 1712195495519689.047): reading
+// ts as µs gives a span of 590344.25 µs, exactly PROVENANCE's figure; as ns it would be 0.59 ms for
+// a training step, and the 3 decimals would be sub-ns. So ts/dur -> ns is always x1000, exactly.
+#include "core/import/chrome_json.h"
+
+#include <fmt/format.h>
+#include <simdjson.h>
+
+#include <charconv>
+#include <cmath>
+#include <cstring>
+#include <unordered_map>
+
+#include "core/import/chrome_json_kernel.h"
+#include "core/import/input_file.h"
+#include "core/import/redact.h"
+#include "core/import/trace_dir.h"
+
+namespace hp {
+
+namespace json {
+const Kernel& best_kernel() {
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+  static const bool avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("bmi") &&
+                           __builtin_cpu_supports("bmi2") && __builtin_cpu_supports("pclmul");
+  if (avx2) return avx2::kKernel;
+#endif
+  return generic::kKernel;
+}
+}  // namespace json
+
+namespace {
+
+std::string_view unquote(std::string_view t, bool* quoted) {
+  if (t.size() >= 2 && t.front() == '"' && t.back() == '"') {
+    if (quoted) *quoted = true;
+    return t.substr(1, t.size() - 2);
+  }
+  if (quoted) *quoted = false;
+  return t;
+}
+
+bool is_ws(char c) {
+  return c == ' ' || c == '\n' || c == '\r' || c == '\t';
+}
+
+uint64_t fnv1a(std::string_view s) {
+  uint64_t h = 1469598103934665603ULL;
+  for (unsigned char c : s) h = (h ^ c) * 1099511628211ULL;
+  return h;
+}
+
+// A string (or too large) pid/tid/id becomes a positive hash far from real OS ids.
+int64_t text_id(std::string_view s) {
+  return static_cast<int64_t>((fnv1a(s) & 0x3FFFFFFFFFFFFFFFULL) | 0x4000000000000000ULL);
+}
+
+}  // namespace
+
+NumStatus parse_scaled_int(std::string_view tok, int scale, int64_t& out, bool* quoted) {
+  std::string_view s = unquote(tok, quoted);
+  while (!s.empty() && is_ws(s.front())) s.remove_prefix(1);
+  while (!s.empty() && is_ws(s.back())) s.remove_suffix(1);
+  out = 0;
+  if (s.empty()) return NumStatus::Invalid;
+  size_t i = 0;
+  bool neg = false;
+  if (s[i] == '-' || s[i] == '+') neg = s[i++] == '-';
+  if (i < s.size() && (s[i] == 'N' || s[i] == 'n' || s[i] == 'I' || s[i] == 'i')) return NumStatus::NotFinite;
+  __int128 mant = 0;
+  int digits = 0, frac = 0, exp = 0;
+  bool any = false, big = false;
+  for (; i < s.size() && s[i] >= '0' && s[i] <= '9'; ++i, any = true) {
+    if (digits < 36)
+      mant = mant * 10 + (s[i] - '0'), digits += (mant != 0);
+    else
+      big = true;
+  }
+  if (big) return NumStatus::Overflow;
+  if (i < s.size() && s[i] == '.') {
+    for (++i; i < s.size() && s[i] >= '0' && s[i] <= '9'; ++i, any = true) {
+      if (digits < 36) mant = mant * 10 + (s[i] - '0'), digits += (mant != 0), ++frac;
+    }
+  }
+  if (!any) return NumStatus::Invalid;
+  if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
+    ++i;
+    bool eneg = false;
+    if (i < s.size() && (s[i] == '-' || s[i] == '+')) eneg = s[i++] == '-';
+    int e = 0;
+    bool edig = false;
+    for (; i < s.size() && s[i] >= '0' && s[i] <= '9'; ++i, edig = true)
+      e = std::min(e * 10 + (s[i] - '0'), 10000);
+    if (!edig) return NumStatus::Invalid;
+    exp = eneg ? -e : e;
+  }
+  if (i != s.size()) return NumStatus::Invalid;
+  int shift = exp - frac + scale;
+  if (mant != 0 && shift > 0) {
+    for (int k = 0; k < shift; ++k) {
+      mant *= 10;
+      if (mant > static_cast<__int128>(INT64_MAX)) return NumStatus::Overflow;
+    }
+  } else if (shift < 0) {
+    __int128 div = 1;
+    for (int k = 0; k < -shift && k < 38; ++k) div *= 10;
+    if (-shift >= 38)
+      mant = 0;
+    else
+      mant = (mant + div / 2) / div;  // half away from zero (magnitude)
+  }
+  if (mant > static_cast<__int128>(INT64_MAX)) return NumStatus::Overflow;
+  out = static_cast<int64_t>(neg ? -mant : mant);
+  return NumStatus::Ok;
+}
+
+namespace {
+
+struct IdValue {
+  int64_t value = 0;
+  std::string_view text;  // non-empty when the id was a string (or beyond int64)
+};
+
+struct CatInfo {
+  std::string text;
+  StrId id = 0;
+  SliceKind kind = SliceKind::Other;
+  uint64_t count = 0;
+};
+
+bool on_gpu_track(SliceKind k) {
+  return is_gpu_activity(k) || k == SliceKind::GpuAnnotation;
+}
+
+class ChromeSink final : public json::EventSink {
+ public:
+  ChromeSink(RunBuilder& b, std::string path) : b_(b), path_(std::move(path)) {}
+
+  void on_non_object(uint64_t offset) override {
+    ++events_;
+    ++ph_none_;
+    ++cat_none_;
+    warn("json.not_an_object", offset, "traceEvents entry is not an object; counted, not imported");
+  }
+
+  void on_event(const json::RawEvent& e) override;
+  void on_bad_event(uint64_t offset, const std::string& why) {
+    ++events_;
+    ++ph_other_["(invalid)"];
+    ++cat_other_["(invalid)"];
+    warn("json.bad_event", offset, "event could not be parsed (" + why + "); counted, not imported");
+  }
+  void finish(TraceSource& src);
+  void warn(const char* code, uint64_t offset, std::string msg) {
+    b_.log().warn(code, path_, offset, std::move(msg));
+  }
+
+ private:
+  CatInfo* category(std::string_view cat);
+  uint32_t track_for(std::string_view pid_tok, std::string_view tid_tok, TrackKind kind, uint64_t offset);
+  IdValue id_of(std::string_view tok, const char* what, uint64_t offset);
+  Ns time_of(std::string_view tok, const char* what, uint64_t offset);
+  int64_t int_arg(std::string_view tok, int64_t fallback, uint64_t offset);
+  void metadata_event(const json::RawEvent& e);
+  void counter_event(const json::RawEvent& e, Ns ts);
+
+  RunBuilder& b_;
+  std::string path_;
+  uint64_t events_ = 0;
+  uint64_t ph_counts_[256] = {};
+  uint64_t ph_none_ = 0, cat_none_ = 0;
+  std::map<std::string, uint64_t> ph_other_, cat_other_;
+  std::vector<CatInfo> cats_;
+  std::unordered_map<std::string, size_t> cat_index_;
+  size_t last_cat_ = 0;
+  struct TrackCache {
+    std::string pid, tid;
+    TrackKind kind;
+    uint32_t track;
+  };
+  TrackCache cache_[4];
+  size_t cache_next_ = 0, cache_used_ = 0;
+  std::map<int64_t, bool> process_named_;
+  simdjson::dom::parser dom_;
+};
+
+CatInfo* ChromeSink::category(std::string_view cat) {
+  if (last_cat_ < cats_.size() && cats_[last_cat_].text == cat) return &cats_[last_cat_];
+  auto it = cat_index_.find(std::string(cat));
+  if (it == cat_index_.end()) {
+    CatInfo c;
+    c.text = std::string(cat);
+    c.id = b_.intern(cat);
+    c.kind = slice_kind_from_category(cat);
+    cats_.push_back(std::move(c));
+    it = cat_index_.emplace(std::string(cat), cats_.size() - 1).first;
+  }
+  last_cat_ = it->second;
+  return &cats_[last_cat_];
+}
+
+IdValue ChromeSink::id_of(std::string_view tok, const char* what, uint64_t offset) {
+  IdValue v;
+  if (!tok.data() || tok.empty()) return v;
+  bool quoted = false;
+  NumStatus st = parse_scaled_int(tok, 0, v.value, &quoted);
+  if (quoted && st == NumStatus::Ok) return v;  // "123": a number written as a string
+  if (quoted || st != NumStatus::Ok) {
+    v.text = unquote(tok, nullptr);
+    v.value = text_id(v.text);
+    if (!quoted)
+      warn(st == NumStatus::Overflow ? "json.int_overflow" : "json.bad_number", offset,
+           fmt::format("{} '{}' is not an int64; kept as text", what, v.text.substr(0, 64)));
+  }
+  return v;
+}
+
+Ns ChromeSink::time_of(std::string_view tok, const char* what, uint64_t offset) {
+  if (!tok.data()) return 0;
+  int64_t ns = 0;
+  bool quoted = false;
+  NumStatus st = parse_us_to_ns(tok, ns, &quoted);
+  if (quoted && st == NumStatus::Ok)
+    warn("json.string_number", offset, fmt::format("{} is a string ({}); parsed as a number", what, tok));
+  switch (st) {
+    case NumStatus::Ok:
+      return ns;
+    case NumStatus::Overflow:
+      warn("json.int_overflow", offset,
+           fmt::format("{} {} is out of range; set to 0", what, tok.substr(0, 64)));
+      return 0;
+    case NumStatus::NotFinite:
+      warn("json.nan", offset, fmt::format("{} is {}; set to 0", what, tok.substr(0, 64)));
+      return 0;
+    case NumStatus::Invalid:
+      warn("json.bad_number", offset,
+           fmt::format("{} '{}' is not a number; set to 0", what, tok.substr(0, 64)));
+      return 0;
+  }
+  return 0;
+}
+
+int64_t ChromeSink::int_arg(std::string_view tok, int64_t fallback, uint64_t offset) {
+  if (!tok.data() || tok.empty()) return fallback;
+  int64_t v = 0;
+  NumStatus st = parse_scaled_int(tok, 0, v, nullptr);
+  if (st == NumStatus::Ok) return v;
+  if (st == NumStatus::Overflow) {
+    uint64_t u = 0;
+    std::string_view s = unquote(tok, nullptr);
+    auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), u);
+    if (ec == std::errc() && p == s.data() + s.size()) return static_cast<int64_t>(u);  // uint64 ids
+    warn("json.int_overflow", offset, fmt::format("argument {} is beyond 64 bits", tok.substr(0, 64)));
+  }
+  return fallback;
+}
+
+uint32_t ChromeSink::track_for(std::string_view pid_tok, std::string_view tid_tok, TrackKind kind,
+                               uint64_t offset) {
+  for (size_t i = 0; i < cache_used_; ++i) {
+    const TrackCache& c = cache_[i];
+    if (c.kind == kind && c.pid == pid_tok && c.tid == tid_tok) return c.track;
+  }
+  IdValue pid = id_of(pid_tok, "pid", offset), tid = id_of(tid_tok, "tid", offset);
+  uint32_t t = b_.track(pid.value, tid.value, kind);
+  Track& tr = b_.track_at(t);
+  if (!pid.text.empty() && !tr.pid_name) tr.pid_name = b_.intern(pid.text);
+  if (!tid.text.empty() && !tr.tid_name) tr.tid_name = b_.intern(tid.text);
+  TrackCache& c = cache_[cache_next_];
+  c.pid.assign(pid_tok.data() ? pid_tok : std::string_view());
+  c.tid.assign(tid_tok.data() ? tid_tok : std::string_view());
+  c.kind = kind;
+  c.track = t;
+  cache_next_ = (cache_next_ + 1) % 4;
+  cache_used_ = std::max(cache_used_, cache_next_ == 0 ? size_t{4} : cache_next_);
+  return t;
+}
+
+void ChromeSink::on_event(const json::RawEvent& e) {
+  ++events_;
+  if (!e.ph.data())
+    ++ph_none_;
+  else if (e.ph.size() == 1)
+    ++ph_counts_[static_cast<uint8_t>(e.ph[0])];
+  else
+    ++ph_other_[std::string(e.ph)];
+  CatInfo* cat = nullptr;
+  if (!e.cat.data())
+    ++cat_none_;
+  else
+    (cat = category(e.cat))->count++;
+  if (e.duplicate_keys)
+    warn("json.duplicate_key", e.offset,
+         fmt::format("{} duplicate key(s) in one event; the last one wins", e.duplicate_keys));
+  const char ph = e.ph.size() == 1 ? e.ph[0] : '\0';
+  switch (ph) {
+    case 'X':
+    case 'B': {
+      SliceIn s;
+      s.start = time_of(e.ts, "ts", e.offset);
+      s.name = e.name.data() ? b_.intern(e.name) : 0;
+      s.cat = cat ? cat->id : 0;
+      s.kind = cat ? cat->kind : SliceKind::Other;
+      s.track = track_for(e.pid, e.tid, on_gpu_track(s.kind) ? TrackKind::GpuStream : TrackKind::CpuThread,
+                          e.offset);
+      s.external_id = int_arg(e.external_id, 0, e.offset);
+      s.args = b_.add_args(e.args);
+      s.offset = e.offset;
+      if (ph == 'B') {
+        b_.begin_slice(s);
+        return;
+      }
+      s.dur = time_of(e.dur, "dur", e.offset);
+      if (s.dur < 0) warn("json.negative_dur", e.offset, "negative dur; clamped to 0"), s.dur = 0;
+      uint32_t idx = b_.add_slice(s);
+      if (is_gpu_activity(s.kind)) {
+        GpuIn g;
+        g.correlation = int_arg(e.correlation, 0, e.offset);
+        IdValue pid = id_of(e.pid, "pid", e.offset), tid = id_of(e.tid, "tid", e.offset);
+        g.device = static_cast<int32_t>(int_arg(e.device, pid.value, e.offset));
+        g.stream = int_arg(e.stream, tid.value, e.offset);
+        for (int k = 0; k < 3; ++k) {
+          g.grid[k] = static_cast<uint32_t>(int_arg(e.grid[k], 0, e.offset));
+          g.block[k] = static_cast<uint32_t>(int_arg(e.block[k], 0, e.offset));
+        }
+        g.registers_per_thread = static_cast<uint16_t>(int_arg(e.registers, 0, e.offset));
+        g.shared_memory = static_cast<uint32_t>(int_arg(e.shared_memory, 0, e.offset));
+        g.bytes = static_cast<uint64_t>(int_arg(e.bytes, 0, e.offset));
+        if (e.occupancy.data()) {
+          double d = 0;
+          auto [p, ec] = std::from_chars(e.occupancy.data(), e.occupancy.data() + e.occupancy.size(), d);
+          if (ec == std::errc()) g.occupancy_pct = static_cast<float>(d);
+          if (ec == std::errc() && !std::isfinite(d)) warn("json.nan", e.offset, "occupancy is not finite");
+        }
+        b_.add_gpu(idx, g);
+      } else if ((s.kind == SliceKind::Runtime || s.kind == SliceKind::Driver) && e.correlation.data()) {
+        b_.add_api(idx, int_arg(e.correlation, 0, e.offset));
+      } else if (s.kind == SliceKind::PythonFunction) {
+        b_.add_python(idx, int_arg(e.python_id, -1, e.offset), int_arg(e.python_parent_id, -1, e.offset));
+      }
+      return;
+    }
+    case 'E':
+      b_.end_slice(track_for(e.pid, e.tid, TrackKind::CpuThread, e.offset), time_of(e.ts, "ts", e.offset),
+                   e.offset);
+      return;
+    case 'i':
+    case 'I': {
+      InstantIn in;
+      in.ts = time_of(e.ts, "ts", e.offset);
+      in.track = track_for(e.pid, e.tid, TrackKind::CpuThread, e.offset);
+      in.name = e.name.data() ? b_.intern(e.name) : 0;
+      in.cat = cat ? cat->id : 0;
+      in.scope = e.scope.size() == 1 ? e.scope[0] : 't';
+      in.args = b_.add_args(e.args);
+      b_.add_instant(in);
+      return;
+    }
+    case 'C':
+      counter_event(e, time_of(e.ts, "ts", e.offset));
+      return;
+    case 's':
+    case 't':
+    case 'f': {
+      FlowEndIn f;
+      if (!e.id.data()) {
+        warn("flow.no_id", e.offset, "flow event without id; ignored");
+        return;
+      }
+      bool quoted = false;
+      int64_t v = 0;
+      if (parse_scaled_int(e.id, 0, v, &quoted) == NumStatus::Ok) {
+        f.id = static_cast<uint64_t>(v);
+      } else {
+        std::string_view s = unquote(e.id, nullptr);
+        uint64_t u = 0;
+        auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), u);
+        f.id = (ec == std::errc() && p == s.data() + s.size()) ? u : fnv1a(s);
+      }
+      f.cat = cat ? cat->id : 0;
+      f.phase = ph;
+      f.bind_enclosing = e.bp == "e";
+      f.ts = time_of(e.ts, "ts", e.offset);
+      f.track = track_for(e.pid, e.tid, TrackKind::CpuThread, e.offset);
+      f.offset = e.offset;
+      b_.add_flow_end(f);
+      return;
+    }
+    case 'M':
+      metadata_event(e);
+      return;
+    default:
+      return;  // counted in by_ph; reported in finish()
+  }
+}
+
+void ChromeSink::counter_event(const json::RawEvent& e, Ns ts) {
+  if (e.args.empty()) return;
+  simdjson::padded_string text(e.args);
+  simdjson::dom::object obj;
+  if (dom_.parse(text).get(obj)) {
+    warn("json.bad_counter", e.offset, "counter args are not an object of numbers");
+    return;
+  }
+  IdValue pid = id_of(e.pid, "pid", e.offset);
+  std::string base(e.name);
+  for (auto [key, val] : obj) {
+    double d;
+    if (val.get_double().get(d)) {
+      int64_t i;
+      if (val.get_int64().get(i)) continue;
+      d = static_cast<double>(i);
+    }
+    b_.add_counter(pid.value, base + "." + std::string(key), ts, d);
+  }
+}
+
+void ChromeSink::metadata_event(const json::RawEvent& e) {
+  if (e.args.empty()) return;
+  std::vector<std::string> what;
+  std::string args = redact_json(e.args, &what);
+  for (const auto& w : what) b_.note_redaction(path_, w);
+  simdjson::padded_string text(args);
+  simdjson::dom::object obj;
+  if (dom_.parse(text).get(obj)) return;
+  IdValue pid = id_of(e.pid, "pid", e.offset);
+  auto str = [&](const char* key) -> std::string_view {
+    std::string_view s;
+    if (obj[key].get_string().get(s)) return {};
+    return s;
+  };
+  auto num = [&](const char* key, int64_t& out) {
+    if (!obj[key].get_int64().get(out)) return true;
+    double d;
+    if (!obj[key].get_double().get(d)) return out = static_cast<int64_t>(d), true;
+    return false;
+  };
+  int64_t sort = 0;
+  if (e.name == "process_name") {
+    if (auto s = str("name"); s.data())
+      b_.set_process_name(pid.value, b_.intern(s)), process_named_[pid.value] = true;
+  } else if (e.name == "process_labels") {
+    if (auto s = str("labels"); s.data() && !process_named_[pid.value])
+      b_.set_process_name(pid.value, b_.intern(s));
+  } else if (e.name == "process_sort_index") {
+    if (num("sort_index", sort)) b_.set_process_sort(pid.value, sort);
+  } else if (e.name == "thread_name") {
+    if (auto s = str("name"); s.data())
+      b_.track_at(track_for(e.pid, e.tid, TrackKind::CpuThread, e.offset)).thread_name = b_.intern(s);
+  } else if (e.name == "thread_sort_index") {
+    if (num("sort_index", sort))
+      b_.track_at(track_for(e.pid, e.tid, TrackKind::CpuThread, e.offset)).thread_sort = sort;
+  }
+}
+
+void ChromeSink::finish(TraceSource& src) {
+  src.events = events_;
+  for (int c = 0; c < 256; ++c)
+    if (ph_counts_[c]) src.by_ph[std::string(1, static_cast<char>(c))] += ph_counts_[c];
+  for (const auto& [ph, n] : ph_other_) src.by_ph[ph] += n;
+  if (ph_none_) src.by_ph["(none)"] += ph_none_;
+  for (const auto& c : cats_) src.by_cat[c.text] += c.count;
+  for (const auto& [cat, n] : cat_other_) src.by_cat[cat] += n;
+  if (cat_none_) src.by_cat["(none)"] += cat_none_;
+  static const std::string kSupported = "XBEiICstfM";
+  for (const auto& [ph, n] : src.by_ph) {
+    if (ph.size() == 1 && kSupported.find(ph[0]) != std::string::npos) continue;
+    if (ph == "(invalid)") continue;
+    b_.log().info("json.unsupported_phase", path_,
+                  fmt::format("{} events with ph '{}' are counted but not imported", n, ph));
+  }
+}
+
+size_t skip_ws(std::string_view b, size_t p) {
+  while (p < b.size() && is_ws(b[p])) ++p;
+  return p;
+}
+
+// One past the closing quote of the string starting at b[p] == '"' (b.size() when unterminated).
+size_t skip_string(std::string_view b, size_t p) {
+  for (++p; p < b.size(); ++p) {
+    if (b[p] == '\\')
+      ++p;
+    else if (b[p] == '"')
+      return p + 1;
+  }
+  return b.size();
+}
+
+// First invalid UTF-8 byte at or after `from` (npos if none).
+size_t invalid_utf8(std::string_view s, size_t from) {
+  const auto* u = reinterpret_cast<const unsigned char*>(s.data());
+  size_t n = s.size();
+  for (size_t i = from; i < n;) {
+    unsigned char c = u[i];
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    size_t len = (c >= 0xC2 && c <= 0xDF)   ? 2
+                 : (c >= 0xE0 && c <= 0xEF) ? 3
+                 : (c >= 0xF0 && c <= 0xF4) ? 4
+                                            : 0;
+    if (!len || i + len > n) return i;
+    for (size_t k = 1; k < len; ++k)
+      if ((u[i + k] & 0xC0) != 0x80) return i;
+    if (len == 3 && ((c == 0xE0 && u[i + 1] < 0xA0) || (c == 0xED && u[i + 1] > 0x9F))) return i;
+    if (len == 4 && ((c == 0xF0 && u[i + 1] < 0x90) || (c == 0xF4 && u[i + 1] > 0x8F))) return i;
+    i += len;
+  }
+  return std::string_view::npos;
+}
+
+class JsonImport {
+ public:
+  JsonImport(std::string_view buf, const std::string& path, RunBuilder& b, LoadProgress* progress,
+             const ChromeJsonOptions& opts)
+      : buf_(buf),
+        path_(path),
+        b_(b),
+        progress_(progress),
+        opts_(opts),
+        kernel_(opts.force_generic_kernel ? json::generic::kKernel : json::best_kernel()),
+        sink_(b, path) {}
+
+  void run();
+
+ private:
+  struct Value {
+    std::string key;
+    std::string_view text;
+  };
+  void parse_top_level();
+  void apply_metadata(TraceSource& src);
+  void parse_events();
+  void parse_chunk(size_t begin, size_t end);
+  void parse_one_by_one(std::vector<char>& doc, size_t len, size_t from, uint64_t base);
+  void warn(const char* code, uint64_t offset, std::string msg) {
+    b_.log().warn(code, path_, offset, std::move(msg));
+  }
+
+  std::string_view buf_;
+  const std::string& path_;
+  RunBuilder& b_;
+  LoadProgress* progress_;
+  ChromeJsonOptions opts_;
+  const json::Kernel& kernel_;
+  ChromeSink sink_;
+  std::vector<Value> top_;
+  size_t events_begin_ = 0, events_end_ = 0;  // byte range of traceEvents' contents
+  std::vector<size_t> cuts_;
+  bool have_events_ = false;
+  std::vector<char> doc_;
+  uint64_t counted_ = 0;  // progress already reported for this buffer
+};
+
+void JsonImport::parse_top_level() {
+  size_t p = skip_ws(buf_, buf_.substr(0, 3) == "\xEF\xBB\xBF" ? 3 : 0);
+  if (p >= buf_.size() || (buf_[p] != '{' && buf_[p] != '['))
+    throw ImportError(path_, p, "not a JSON trace (expected '{' or '[')");
+  auto events_at = [&](size_t open) {
+    json::ScanResult r = kernel_.scan(buf_.data(), buf_.size(), open, std::max<size_t>(opts_.chunk_bytes, 1));
+    have_events_ = true;
+    events_begin_ = open + 1;
+    cuts_ = std::move(r.cuts);
+    if (r.complete) {
+      events_end_ = r.end - 1;
+      return r.end;
+    }
+    events_end_ = std::max(r.last_elem_end, events_begin_);
+    while (!cuts_.empty() && cuts_.back() > events_end_) cuts_.pop_back();
+    size_t rest = skip_ws(buf_, events_end_);
+    if (rest < buf_.size() && buf_[rest] == ',') rest = skip_ws(buf_, rest + 1);
+    if (rest < buf_.size())
+      warn("json.truncated", rest,
+           "the last traceEvents entry is incomplete (truncated file); kept every entry before it");
+    else
+      warn("json.truncated", buf_.size(),
+           "traceEvents has no closing ']' (truncated file); kept every entry");
+    return buf_.size();
+  };
+  if (buf_[p] == '[') {
+    events_at(p);
+    return;
+  }
+  p = skip_ws(buf_, p + 1);
+  while (p < buf_.size() && buf_[p] != '}') {
+    if (buf_[p] != '"')
+      throw ImportError(path_, p, "not a JSON trace (expected a key in the top-level object)");
+    size_t kend = skip_string(buf_, p);
+    std::string key(buf_.substr(p + 1, kend - p - 2));
+    p = skip_ws(buf_, kend);
+    if (p >= buf_.size() || buf_[p] != ':') break;
+    p = skip_ws(buf_, p + 1);
+    if (p >= buf_.size()) break;
+    size_t vbeg = p, vend;
+    char c = buf_[p];
+    if (key == "traceEvents" && c == '[') {
+      vend = events_at(p);
+      if (vend >= buf_.size()) return;
+    } else if (c == '{' || c == '[') {
+      json::ScanResult r = kernel_.scan(buf_.data(), buf_.size(), p, 0);
+      vend = r.end;
+      if (!r.complete) {
+        warn("json.truncated", p, fmt::format("top-level value '{}' is truncated; ignored", key));
+        return;
+      }
+      top_.push_back({key, buf_.substr(vbeg, vend - vbeg)});
+    } else if (c == '"') {
+      vend = skip_string(buf_, p);
+      top_.push_back({key, buf_.substr(vbeg, vend - vbeg)});
+    } else {
+      vend = p;
+      while (vend < buf_.size() && buf_[vend] != ',' && buf_[vend] != '}' && !is_ws(buf_[vend])) ++vend;
+      top_.push_back({key, buf_.substr(vbeg, vend - vbeg)});
+    }
+    p = skip_ws(buf_, vend);
+    if (p < buf_.size() && buf_[p] == ',') p = skip_ws(buf_, p + 1);
+  }
+  if (p >= buf_.size() && have_events_)
+    warn("json.truncated", buf_.size(), "top-level object has no closing '}'");
+}
+
+void JsonImport::apply_metadata(TraceSource& src) {
+  simdjson::dom::parser parser;
+  std::string meta = "{";
+  for (const Value& v : top_) {
+    std::string_view t = v.text;
+    if (v.key == "displayTimeUnit") {
+      src.display_time_unit = std::string(unquote(t, nullptr));
+    } else if (v.key == "baseTimeNanoseconds") {
+      int64_t ns = 0;
+      if (parse_scaled_int(t, 0, ns) == NumStatus::Ok) src.base_time_ns = ns;
+    } else if (v.key == "schemaVersion") {
+      int64_t sv = 0;
+      if (parse_scaled_int(t, 0, sv) == NumStatus::Ok) src.schema_version = sv;
+    } else if (v.key == "deviceProperties" || v.key == "distributedInfo") {
+      std::vector<std::string> what;
+      std::string red = redact_json(t, &what);
+      for (const auto& w : what) b_.note_redaction(path_, w);
+      if (v.key == "deviceProperties") {
+        src.device_properties_json = red;
+        continue;
+      }
+      src.distributed_info_json = red;
+      simdjson::padded_string text(red);
+      simdjson::dom::object obj;
+      if (parser.parse(text).get(obj)) continue;
+      int64_t rank, ws;
+      if (!obj["rank"].get_int64().get(rank) && !trace_file_info(path_).rank && rank >= 0)
+        src.rank = static_cast<uint32_t>(rank);
+      if (!obj["world_size"].get_int64().get(ws)) src.world_size = static_cast<int32_t>(ws);
+    } else {
+      if (meta.size() > 1) meta += ",";
+      meta += fmt::format("\"{}\":{}", v.key, t);
+    }
+  }
+  meta += "}";
+  std::vector<std::string> what;
+  src.metadata_json = redact_json(meta, &what);
+  for (const auto& w : what) b_.note_redaction(path_, w);
+}
+
+void JsonImport::parse_events() {
+  size_t begin = events_begin_;
+  for (size_t cut : cuts_) {
+    parse_chunk(begin, cut);
+    begin = cut;
+  }
+  parse_chunk(begin, events_end_);
+}
+
+void JsonImport::parse_chunk(size_t begin, size_t end) {
+  if (progress_) progress_->done += end - begin, counted_ += end - begin;
+  size_t p = skip_ws(buf_, begin);
+  if (p < end && buf_[p] == ',') p = skip_ws(buf_, p + 1);
+  if (p >= end) return;
+  std::string_view text = buf_.substr(p, end - p);
+  uint64_t base = p - 1;  // doc[0] is the '[' we add
+  std::string redacted;
+  if (text.find("hf_") != std::string_view::npos && contains_hf_token(text)) {
+    redacted = std::string(text);
+    size_t n = redact_hf_tokens(redacted);
+    for (size_t i = 0; i < n; ++i) b_.note_redaction(path_, "hf_token");
+    text = redacted;
+  }
+  size_t len = text.size() + 2;
+  if (doc_.size() < len + simdjson::SIMDJSON_PADDING) doc_.resize(len + simdjson::SIMDJSON_PADDING + len / 8);
+  doc_[0] = '[';
+  std::memcpy(doc_.data() + 1, text.data(), text.size());
+  doc_[len - 1] = ']';
+  std::memset(doc_.data() + len, 0, simdjson::SIMDJSON_PADDING);
+  json::ChunkOutcome out = kernel_.parse_events(doc_.data(), len, base, sink_);
+  if (out.error == 0) return;
+  parse_one_by_one(doc_, len, out.events_done, base);
+}
+
+// Slow path after a chunk failed: each remaining entry becomes its own document; entries that
+// still fail are repaired (invalid UTF-8 -> '?', control characters -> ' ') and retried.
+void JsonImport::parse_one_by_one(std::vector<char>& doc, size_t len, size_t skip, uint64_t base) {
+  std::string_view d(doc.data(), len);
+  json::ScanResult r = kernel_.scan(doc.data(), len, 0, 1);
+  std::vector<size_t> ends = r.cuts;
+  size_t last = r.complete ? r.end - 1 : len - 1;
+  if (ends.empty() || ends.back() < last) ends.push_back(last);
+  size_t begin = 1, index = 0;
+  std::vector<char> one;
+  for (size_t e : ends) {
+    size_t p = skip_ws(d, begin);
+    if (p < e && d[p] == ',') p = skip_ws(d, p + 1);
+    begin = e;
+    if (p >= e) continue;
+    if (index++ < skip) continue;  // delivered before the failure
+    std::string piece(d.substr(p, e - p));
+    uint64_t at = base + p;
+    for (int attempt = 0; attempt < 2; ++attempt) {
+      one.assign(piece.size() + 2 + simdjson::SIMDJSON_PADDING, '\0');
+      one[0] = '[';
+      std::memcpy(one.data() + 1, piece.data(), piece.size());
+      one[piece.size() + 1] = ']';
+      json::ChunkOutcome o = kernel_.parse_events(one.data(), piece.size() + 2, at - 1, sink_);
+      if (o.error == 0) break;
+      if (o.events_done > 0 || attempt == 1) {
+        if (o.events_done == 0) sink_.on_bad_event(at, o.message);
+        break;
+      }
+      size_t fixes = 0;
+      for (size_t bad = invalid_utf8(piece, 0); bad != std::string::npos;
+           bad = invalid_utf8(piece, bad + 1)) {
+        if (fixes++ == 0)
+          warn("json.invalid_utf8", at + bad, "invalid UTF-8 in an event; bytes replaced by '?'");
+        piece[bad] = '?';
+      }
+      bool in_str = false;
+      for (size_t i = 0; i < piece.size(); ++i) {
+        char c = piece[i];
+        if (in_str && c == '\\') {
+          ++i;
+          continue;
+        }
+        if (c == '"')
+          in_str = !in_str;
+        else if (in_str && static_cast<unsigned char>(c) < 0x20) {
+          if (fixes++ == 0)
+            warn("json.control_char", at + i, "raw control character in a string; replaced by ' '");
+          piece[i] = ' ';
+        }
+      }
+      if (fixes == 0) {
+        sink_.on_bad_event(at, o.message);
+        break;
+      }
+    }
+  }
+}
+
+void JsonImport::run() {
+  if (progress_) progress_->total += buf_.size();
+  parse_top_level();
+  if (!have_events_) throw ImportError(path_, 0, "no traceEvents array: not a JSON trace");
+  TraceSource src;
+  src.path = path_;
+  src.format = "kineto-json";
+  TraceFileInfo info = trace_file_info(path_);
+  src.rank = info.rank.value_or(0);
+  src.stage = info.stage;
+  apply_metadata(src);
+  b_.begin_source(std::move(src));
+  b_.reserve_slices(b_.slice_count() + (events_end_ - events_begin_) / 220);
+  parse_events();
+  sink_.finish(b_.source());
+  if (progress_) progress_->done += buf_.size() - counted_;
+}
+
+}  // namespace
+
+void import_chrome_json(std::string_view buf, const std::string& path, RunBuilder& builder,
+                        LoadProgress* progress, const ChromeJsonOptions& opts) {
+  JsonImport(buf, path, builder, progress, opts).run();
+}
+
+void load_chrome_json_file(const std::filesystem::path& path, RunBuilder& builder, LoadProgress& progress,
+                           const ChromeJsonOptions& opts) {
+  InputBuffer buf = read_input_file(path, progress);
+  import_chrome_json(buf.view(), path.string(), builder, &progress, opts);
+}
+
+bool sniff_chrome_json(std::string_view head) {
+  size_t p = 0;
+  if (head.size() >= 3 && head.substr(0, 3) == "\xEF\xBB\xBF") p = 3;
+  p = skip_ws(head, p);
+  return p < head.size() && (head[p] == '{' || head[p] == '[');
+}
+
+void register_chrome_json_importer() {
+  Importer imp;
+  imp.name = "kineto-json";
+  imp.sniff = [](const std::filesystem::path&, std::string_view head) {
+    if (detect_compression(head) != Compression::None) return sniff_chrome_json(decompress_head(head));
+    return sniff_chrome_json(head);
+  };
+  imp.load = [](const std::filesystem::path& p, RunBuilder& b, LoadProgress& progress) {
+    load_chrome_json_file(p, b, progress);
+  };
+  ImporterRegistry::instance().add(std::move(imp));
+}
+
+}  // namespace hp

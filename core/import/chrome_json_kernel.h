@@ -1,0 +1,67 @@
+#pragma once
+// The hot part of the Chrome/Kineto JSON importer, compiled twice (baseline x86-64 and
+// x86-64-v3/AVX2, in distinct namespaces) because simdjson On-Demand is dispatched at compile time.
+// It knows nothing of the Run: it finds event boundaries and extracts each event's fields into a
+// RawEvent, which the EventSink (chrome_json.cpp) turns into builder calls.
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace hp::json {
+
+// Fields of one traceEvents entry. Views point into the parsed document (valid during on_event).
+// Numeric fields are raw JSON tokens (maybe quoted strings); a null data() means "absent".
+struct RawEvent {
+  std::string_view ph, name, cat, ts, dur, pid, tid, id, bp, scope, args;
+  uint64_t offset = 0;          // byte offset of the event in the decompressed input
+  uint32_t duplicate_keys = 0;  // keys seen twice (last one wins)
+  bool name_not_string = false;
+  // Hot Kineto args, extracted while walking `args` (raw number tokens).
+  std::string_view correlation, external_id, device, stream, registers, shared_memory, bytes, occupancy,
+      python_id, python_parent_id;
+  std::array<std::string_view, 3> grid{}, block{};
+};
+
+class EventSink {
+ public:
+  virtual ~EventSink() = default;
+  virtual void on_event(const RawEvent& e) = 0;
+  // An element of traceEvents that is not an object.
+  virtual void on_non_object(uint64_t offset) = 0;
+};
+
+// Result of scanning a JSON container that starts at buf[pos] ('[' or '{').
+struct ScanResult {
+  size_t end = 0;            // one past the closing bracket, or n when incomplete
+  bool complete = false;     // the closing bracket was found
+  size_t last_elem_end = 0;  // one past the last complete container element at depth 1 (0: none)
+  std::vector<size_t> cuts;  // element ends after which a chunk of >= chunk_bytes closes
+};
+
+struct ChunkOutcome {
+  int error = 0;           // simdjson error code, 0 when the whole chunk was consumed
+  std::string message;     // simdjson's error text
+  size_t events_done = 0;  // elements fully delivered to the sink before the error
+};
+
+struct Kernel {
+  const char* name;
+  // buf must have >= 64 readable bytes past n. chunk_bytes == 0 records no cuts; 1 cuts after every element.
+  ScanResult (*scan)(const char* buf, size_t n, size_t pos, size_t chunk_bytes);
+  // doc = "[" + events + "]" with >= 64 bytes of padding past len; doc[0] maps to byte `base`.
+  ChunkOutcome (*parse_events)(const char* doc, size_t len, uint64_t base, EventSink& sink);
+};
+
+namespace generic {
+extern const Kernel kKernel;
+}
+namespace avx2 {
+extern const Kernel kKernel;
+}
+// avx2::kKernel when the CPU supports AVX2/BMI (and it was built), else generic::kKernel.
+const Kernel& best_kernel();
+
+}  // namespace hp::json

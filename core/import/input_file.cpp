@@ -1,0 +1,210 @@
+#include "core/import/input_file.h"
+
+#include <fmt/format.h>
+#include <zlib.h>
+#include <zstd.h>
+
+#include <cstring>
+#include <fstream>
+
+namespace hp {
+
+InputBuffer::InputBuffer(size_t capacity) {
+  reserve(capacity);
+}
+
+void InputBuffer::reserve(size_t n) {
+  if (n <= capacity_ && data_) return;
+  std::unique_ptr<char[]> d(new char[n + kPadding]);
+  if (size_) std::memcpy(d.get(), data_.get(), size_);
+  std::memset(d.get() + size_, 0, n + kPadding - size_);
+  data_ = std::move(d);
+  capacity_ = n;
+}
+
+void InputBuffer::resize(size_t n) {
+  if (n > capacity_ || !data_) reserve(n);
+  size_ = n;
+  std::memset(data_.get() + n, 0, kPadding);
+}
+
+void InputBuffer::release() {
+  data_.reset();
+  size_ = capacity_ = 0;
+}
+
+Compression detect_compression(std::string_view h) {
+  if (h.size() >= 2 && static_cast<uint8_t>(h[0]) == 0x1f && static_cast<uint8_t>(h[1]) == 0x8b)
+    return Compression::Gzip;
+  if (h.size() >= 4 && static_cast<uint8_t>(h[0]) == 0x28 && static_cast<uint8_t>(h[1]) == 0xb5 &&
+      static_cast<uint8_t>(h[2]) == 0x2f && static_cast<uint8_t>(h[3]) == 0xfd)
+    return Compression::Zstd;
+  return Compression::None;
+}
+
+namespace {
+
+constexpr size_t kStep = 1 << 20;  // progress granularity
+
+void grow(InputBuffer& out, size_t used) {
+  if (out.capacity() - used < kStep) out.reserve(std::max(out.capacity() * 2, used + 4 * kStep));
+}
+
+InputBuffer gunzip(std::string_view in, const std::string& name, LoadProgress* progress) {
+  InputBuffer out;
+  // The gzip trailer holds the size mod 2^32: a good first guess for one-member files.
+  size_t guess = in.size() * 8;
+  if (in.size() >= 18) {
+    uint32_t isize;
+    std::memcpy(&isize, in.data() + in.size() - 4, 4);
+    if (isize >= in.size()) guess = isize;
+  }
+  out.reserve(guess + 1);
+  z_stream zs{};
+  if (inflateInit2(&zs, 15 + 32) != Z_OK) throw ImportError(name, 0, "zlib initialisation failed");
+  size_t used = 0, in_pos = 0, reported = 0;
+  for (;;) {
+    grow(out, used);
+    zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data() + in_pos));
+    zs.avail_in = static_cast<uInt>(std::min<size_t>(in.size() - in_pos, 1u << 30));
+    zs.next_out = reinterpret_cast<Bytef*>(out.data() + used);
+    zs.avail_out = static_cast<uInt>(std::min<size_t>(out.capacity() - used, 1u << 30));
+    size_t avail_in0 = zs.avail_in, avail_out0 = zs.avail_out;
+    int rc = inflate(&zs, Z_NO_FLUSH);
+    in_pos += avail_in0 - zs.avail_in;
+    used += avail_out0 - zs.avail_out;
+    if (progress && in_pos - reported >= kStep) progress->done += in_pos - reported, reported = in_pos;
+    if (rc == Z_STREAM_END) {
+      // Concatenated members: continue while non-zero input remains.
+      while (in_pos < in.size() && in[in_pos] == '\0') ++in_pos;
+      if (in_pos >= in.size()) break;
+      inflateReset(&zs);
+      continue;
+    }
+    if (rc == Z_BUF_ERROR && zs.avail_in == 0 && in_pos >= in.size()) {
+      inflateEnd(&zs);
+      throw ImportError(name, in_pos, "truncated gzip data (unexpected end of compressed input)");
+    }
+    if (rc != Z_OK && rc != Z_BUF_ERROR) {
+      std::string msg = zs.msg ? zs.msg : "error";
+      inflateEnd(&zs);
+      throw ImportError(name, in_pos, fmt::format("corrupt gzip data: {}", msg));
+    }
+  }
+  inflateEnd(&zs);
+  if (progress) progress->done += in.size() - reported;
+  out.resize(used);
+  return out;
+}
+
+InputBuffer unzstd(std::string_view in, const std::string& name, LoadProgress* progress) {
+  InputBuffer out;
+  unsigned long long content = ZSTD_getFrameContentSize(in.data(), in.size());
+  size_t guess =
+      (content != ZSTD_CONTENTSIZE_UNKNOWN && content != ZSTD_CONTENTSIZE_ERROR) ? content : in.size() * 8;
+  out.reserve(guess + 1);
+  ZSTD_DStream* ds = ZSTD_createDStream();
+  ZSTD_initDStream(ds);
+  ZSTD_inBuffer ib{in.data(), in.size(), 0};
+  size_t used = 0, reported = 0, last = 1;
+  while (ib.pos < ib.size || last != 0) {
+    grow(out, used);
+    ZSTD_outBuffer ob{out.data() + used, out.capacity() - used, 0};
+    size_t pos0 = ib.pos;
+    last = ZSTD_decompressStream(ds, &ob, &ib);
+    used += ob.pos;
+    if (ZSTD_isError(last)) {
+      std::string msg = ZSTD_getErrorName(last);
+      ZSTD_freeDStream(ds);
+      throw ImportError(name, ib.pos, fmt::format("corrupt zstd data: {}", msg));
+    }
+    if (ib.pos >= ib.size && ob.pos == 0 && pos0 == ib.pos && last != 0) {
+      ZSTD_freeDStream(ds);
+      throw ImportError(name, ib.pos, "truncated zstd data (unexpected end of compressed input)");
+    }
+    if (progress && ib.pos - reported >= kStep) progress->done += ib.pos - reported, reported = ib.pos;
+  }
+  ZSTD_freeDStream(ds);
+  if (progress) progress->done += in.size() - reported;
+  out.resize(used);
+  return out;
+}
+
+}  // namespace
+
+std::string decompress_head(std::string_view in, size_t max_out) {
+  std::string out(max_out, '\0');
+  size_t got = 0;
+  if (detect_compression(in) == Compression::Gzip) {
+    z_stream zs{};
+    if (inflateInit2(&zs, 15 + 32) != Z_OK) return {};
+    zs.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
+    zs.avail_in = static_cast<uInt>(in.size());
+    zs.next_out = reinterpret_cast<Bytef*>(out.data());
+    zs.avail_out = static_cast<uInt>(max_out);
+    inflate(&zs, Z_SYNC_FLUSH);
+    got = max_out - zs.avail_out;
+    inflateEnd(&zs);
+  } else if (detect_compression(in) == Compression::Zstd) {
+    ZSTD_DStream* ds = ZSTD_createDStream();
+    ZSTD_initDStream(ds);
+    ZSTD_inBuffer ib{in.data(), in.size(), 0};
+    ZSTD_outBuffer ob{out.data(), max_out, 0};
+    while (ib.pos < ib.size && ob.pos < ob.size) {
+      size_t pos0 = ib.pos, out0 = ob.pos;
+      if (ZSTD_isError(ZSTD_decompressStream(ds, &ob, &ib))) break;
+      if (ib.pos == pos0 && ob.pos == out0) break;
+    }
+    got = ob.pos;
+    ZSTD_freeDStream(ds);
+  }
+  out.resize(got);
+  return out;
+}
+
+InputBuffer decode_input(std::string_view bytes, const std::string& name, LoadProgress* progress) {
+  switch (detect_compression(bytes)) {
+    case Compression::Gzip:
+      return gunzip(bytes, name, progress);
+    case Compression::Zstd:
+      return unzstd(bytes, name, progress);
+    case Compression::None:
+      break;
+  }
+  InputBuffer out(bytes.size());
+  std::memcpy(out.data(), bytes.data(), bytes.size());
+  out.resize(bytes.size());
+  if (progress) progress->done += bytes.size();
+  return out;
+}
+
+InputBuffer read_input_file(const std::filesystem::path& path, LoadProgress& progress) {
+  const std::string name = path.string();
+  std::ifstream f(path, std::ios::binary);
+  if (!f) throw ImportError(name, 0, "cannot open file");
+  std::error_code ec;
+  uint64_t size = std::filesystem::file_size(path, ec);
+  if (ec) throw ImportError(name, 0, "cannot read file size: " + ec.message());
+  progress.total += size;
+  char head[4] = {0, 0, 0, 0};
+  f.read(head, 4);
+  size_t got = static_cast<size_t>(f.gcount());
+  f.clear();
+  f.seekg(0);
+  Compression c = detect_compression(std::string_view(head, got));
+  InputBuffer raw(size);
+  size_t done = 0;
+  while (done < size) {
+    size_t want = std::min<uint64_t>(size - done, 16 * kStep);
+    f.read(raw.data() + done, static_cast<std::streamsize>(want));
+    size_t n = static_cast<size_t>(f.gcount());
+    if (n == 0) throw ImportError(name, done, "read error");
+    done += n;
+    if (c == Compression::None) progress.done += n;
+  }
+  raw.resize(size);
+  if (c == Compression::None) return raw;
+  return decode_input(raw.view(), name, &progress);
+}
+
+}  // namespace hp

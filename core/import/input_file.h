@@ -1,0 +1,45 @@
+#pragma once
+// Reads a trace file into memory, decompressing gzip (magic 1f 8b) or zstd (magic 28 b5 2f fd)
+// by content, not by extension. The buffer carries SIMDJSON_PADDING zeroed bytes past its end.
+#include <cstddef>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "core/import/registry.h"
+
+namespace hp {
+
+class InputBuffer {
+ public:
+  static constexpr size_t kPadding = 64;  // >= SIMDJSON_PADDING
+  InputBuffer() = default;
+  explicit InputBuffer(size_t capacity);
+  const char* data() const { return data_.get(); }
+  char* data() { return data_.get(); }
+  size_t size() const { return size_; }
+  std::string_view view() const { return {data_.get(), size_}; }
+  // Grows the capacity (keeping contents) so that at least `n` bytes fit.
+  void reserve(size_t n);
+  void resize(size_t n);  // n <= capacity; zeroes the padding after n
+  size_t capacity() const { return capacity_; }
+  void release();
+
+ private:
+  std::unique_ptr<char[]> data_;
+  size_t size_ = 0, capacity_ = 0;
+};
+
+enum class Compression { None, Gzip, Zstd };
+Compression detect_compression(std::string_view head);
+
+// Reads and decompresses `path`. Adds the file's on-disk size to progress.total and advances
+// progress.done by compressed bytes consumed. Throws ImportError on I/O or corrupt data.
+InputBuffer read_input_file(const std::filesystem::path& path, LoadProgress& progress);
+// Decompresses (or copies) an in-memory image; `name` is used in error messages.
+// The first bytes of a compressed image, best effort (for sniffing); empty when undecodable.
+std::string decompress_head(std::string_view compressed, size_t max_out = 4096);
+InputBuffer decode_input(std::string_view bytes, const std::string& name, LoadProgress* progress = nullptr);
+
+}  // namespace hp
