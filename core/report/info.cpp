@@ -83,6 +83,16 @@ std::string info_text(const Run& run) {
   for (const auto& [p, n] : t.by_ph) out += fmt::format(" {}={}", p, n);
   out += fmt::format("\nlog     {} warning(s), {} error(s), {} redaction(s)\n",
                      run.log.count(Severity::Warning), run.log.count(Severity::Error), run.redactions);
+  for (const auto& [code, n] : run.log.counts()) {
+    const LogEntry* first = nullptr;
+    for (const auto& e : run.log.entries())
+      if (e.code == code && e.severity != Severity::Info) {
+        first = &e;
+        break;
+      }
+    if (first)
+      out += fmt::format("  {:>6} x {}: {} (first at byte {})\n", n, code, first->message, first->offset);
+  }
   return out;
 }
 

@@ -66,7 +66,10 @@ TEST_CASE("nsys fixture: source row counts per activity table", "[nsys]") {
   CHECK(src.base_time_ns == 1741793819042497997);  // TARGET_INFO_SESSION_START_TIME.utcEpochNs
   auto meta = nlohmann::json::parse(src.metadata_json);
   CHECK(meta["nsys_export"]["EXPORT_SCHEMA_VERSION"] == "3.17.1");
-  CHECK(run->log.count(Severity::Warning) == 0);
+  // The one warning is real: a context-wide 'Stream Wait Event' sync that partially overlaps the
+  // sync enclosing it; the builder keeps it on an overflow lane.
+  CHECK(run->log.count(Severity::Warning) == 1);
+  CHECK(run->log.count("slice.overlap") == 1);
   CHECK(run->log.count(Severity::Error) == 0);
 }
 

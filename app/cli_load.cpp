@@ -1,0 +1,38 @@
+#include "app/cli_load.h"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <future>
+#include <iostream>
+
+#include "app/async_load.h"
+
+namespace hp {
+
+std::shared_ptr<const Run> load_for_cli(const std::vector<std::string>& inputs) {
+  LoadProgress progress;
+  std::vector<std::filesystem::path> paths(inputs.begin(), inputs.end());
+  auto job = std::async(std::launch::async, [&] { return load_now(paths, progress); });
+  const bool tty = isatty(STDERR_FILENO);
+  bool drew = false;
+  auto start = std::chrono::steady_clock::now();
+  while (job.wait_for(std::chrono::milliseconds(100)) != std::future_status::ready) {
+    if (!tty || std::chrono::steady_clock::now() - start < std::chrono::milliseconds(500)) continue;
+    int pct = static_cast<int>(progress.fraction() * 100);
+    std::fprintf(stderr, "\rloading [%-40.*s] %3d%%", pct * 40 / 100,
+                 "########################################", pct);
+    drew = true;
+  }
+  if (drew) std::fprintf(stderr, "\r%60s\r", "");
+  LoadOutcome out = job.get();
+  if (!out.run) {
+    std::cerr << "hotpath: " << out.error->file << ": byte " << out.error->offset << ": "
+              << out.error->message << '\n';
+    return nullptr;
+  }
+  return out.run;
+}
+
+}  // namespace hp

@@ -1,0 +1,16 @@
+#pragma once
+// Loading for CLI commands: runs the load on a worker thread and draws a progress bar on stderr
+// (only when stderr is a terminal and the load takes long enough to need one).
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/model/run.h"
+
+namespace hp {
+
+// Null after printing "hotpath: <file>: byte N: <what>" to stderr.
+std::shared_ptr<const Run> load_for_cli(const std::vector<std::string>& inputs);
+
+}  // namespace hp
