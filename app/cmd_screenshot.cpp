@@ -19,6 +19,7 @@ struct ScreenshotArgs {
   std::string view;
   std::string out;
   std::string size = "1280x800";
+  std::string range, select;
   std::string dump_state;  // test hook
 };
 
@@ -52,6 +53,8 @@ int run_screenshot(const ScreenshotArgs& a) {
   o.screenshot_out = a.out;
   o.view = a.view;
   o.dump_state = a.dump_state;
+  o.range = a.range;
+  o.select = a.select;
   o.width = std::stoi(m[1]);
   o.height = std::stoi(m[2]);
   return run_shell(o);
@@ -72,6 +75,14 @@ void add_screenshot_command(CLI::App& app, CliContext& ctx) {
   sub->add_option("--view", args->view, "Panel to show: " + view_list())->required();
   sub->add_option("--out", args->out, "PNG file to write")->required();
   sub->add_option("--size", args->size, "Window size WIDTHxHEIGHT")->capture_default_str();
+  sub->add_option("--range", args->range, "Timeline window START:END in ns from the trace start")
+      ->check(CLI::Validator(
+          [](std::string& v) {
+            static const std::regex kRange("[0-9]+:[0-9]+");
+            return std::regex_match(v, kRange) ? std::string() : std::string("expected START:END in ns");
+          },
+          "START:END"));
+  sub->add_option("--select", args->select, "Select the first slice whose name contains NAME");
   sub->add_option("--dump-state", args->dump_state)->group("");
   sub->callback([args, &ctx] { ctx.exit_code = run_screenshot(*args); });
 }

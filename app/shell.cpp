@@ -59,7 +59,15 @@ void setup_fonts(GLFWwindow* w) {
   ImGuiIO& io = ImGui::GetIO();
   std::error_code ec;
   if (std::filesystem::exists(kFontPath, ec)) {
-    io.Fonts->AddFontFromFileTTF(kFontPath, std::round(15.0f * scale));
+    // Latin-1 plus the symbols the panels draw (ellipsis, arrows, triangles, micro sign).
+    static ImVector<ImWchar> ranges;
+    if (ranges.empty()) {
+      ImFontGlyphRangesBuilder b;
+      b.AddRanges(io.Fonts->GetGlyphRangesDefault());
+      b.AddText("…→←↑↓▶▼·µ—–×≤≥Δ");
+      b.BuildRanges(&ranges);
+    }
+    io.Fonts->AddFontFromFileTTF(kFontPath, std::round(15.0f * scale), nullptr, ranges.Data);
   } else {
     std::cerr << "hotpath: " << kFontPath
               << " not found (install fonts-dejavu-core); using the built-in font\n";
@@ -103,6 +111,7 @@ void dump(const Workbench& wb, const std::string& where) {
 int screenshot(GLFWwindow* w, Workbench& wb, const ShellOptions& opts) {
   wb.open_now(opts.inputs);
   if (auto id = panel_from_key(opts.view)) wb.select_panel(*id);
+  wb.panels().apply_view_options(opts.range, opts.select);
   std::string why;
   bool ok = false;
   for (int frame = 0; frame < 4; ++frame) {
@@ -137,7 +146,7 @@ int interactive(GLFWwindow* w, Workbench& wb, EventFlag& ev, const ShellOptions&
     if (ev.seen) frames_left = std::max(frames_left, 3);
     ev.seen = false;
     if (wb.poll()) frames_left = std::max(frames_left, 3);
-    if (wb.loading()) frames_left = std::max(frames_left, 1);
+    if (wb.loading() || wb.wants_frames()) frames_left = std::max(frames_left, 1);
     if (glfwGetWindowAttrib(w, GLFW_ICONIFIED)) frames_left = 0;
     if (frames_left == 0 && !test_mode) continue;
     render_frame(w, wb);

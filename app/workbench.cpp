@@ -76,6 +76,7 @@ void Workbench::apply(LoadOutcome outcome) {
     last_error_.clear();
     notice_ = fmt::format("Loaded {} in {:.2f} s", join_names(outcome.inputs), outcome.seconds);
     summary_ = summary_text(run_.get());
+    panels_.set_run(run_);
   } else if (outcome.error) {
     const LogEntry& e = *outcome.error;
     failures_.add(e.severity, e.code, e.file, e.offset, e.message);
@@ -260,9 +261,13 @@ void Workbench::draw_workspace(float top) {
 }
 
 void Workbench::draw_main_area() {
+  if (run_) {
+    panels_.draw_main(ImGui::GetIO().DeltaTime);
+    return;
+  }
   ImGui::TextDisabled("Timeline");
   ImGui::SameLine();
-  ImGui::TextDisabled("(the timeline view is not part of this build yet; summary of the loaded run below)");
+  ImGui::TextDisabled("Open a trace (File > Open..., or drop a file on the window) to see its timeline.");
   ImGui::Separator();
   ImGui::Spacing();
   ImGui::TextUnformatted(summary_.data(), summary_.data() + summary_.size());
@@ -308,6 +313,7 @@ void Workbench::draw_panel(PanelId id) {
       draw_import_log_panel(shown_log_, import_log_state_);
       break;
     default:
+      if (panels_.draw_panel(id)) break;
       ImGui::TextDisabled("The %s panel is not part of this build yet.",
                           std::string(all_panels()[static_cast<size_t>(id)].title).c_str());
       break;

@@ -12,6 +12,7 @@
 
 #include "app/async_load.h"
 #include "app/settings.h"
+#include "app/trace_panels.h"
 #include "views/file_browser.h"
 #include "views/import_log_panel.h"
 #include "views/panel_ids.h"
@@ -33,6 +34,8 @@ class Workbench {
   double load_fraction() const { return loader_.progress().fraction(); }
 
   void draw();  // between ImGui::NewFrame() and ImGui::Render()
+  bool wants_frames() const { return panels_.wants_frames(); }  // e.g. a zoom animation
+  TracePanels& panels() { return panels_; }
 
   void select_panel(PanelId id);
   bool quit_requested() const { return quit_; }
@@ -75,6 +78,7 @@ class Workbench {
   std::string notice_;  // last non-error message for the status bar
   std::string renderer_info_;
 
+  TracePanels panels_;
   ImportLogPanelState import_log_state_;
   SummaryPanelState summary_state_;
   FileBrowserState browser_;

@@ -4,7 +4,7 @@
 
 namespace hp {
 
-void SliceColors::build(const Run& run, const Categorizer& categorize) {
+void SliceColors::build(const Run& run, const CategoryFn& categorize) {
   by_name_.assign(run.strings.size(), 0);
   legend_.clear();
   std::vector<bool> done(run.strings.size(), false);

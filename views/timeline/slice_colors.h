@@ -6,16 +6,17 @@
 #include <string_view>
 #include <vector>
 
+#include "core/analysis/kernel_table.h"
 #include "core/model/run.h"
 #include "views/palette.h"
 
 namespace hp {
 
-using Categorizer = std::function<std::string(std::string_view kernel_name)>;
+// Kernel name -> category (see core/analysis/kernel_table.h CategoryFn).
 
 class SliceColors {
  public:
-  void build(const Run& run, const Categorizer& categorize = {});
+  void build(const Run& run, const CategoryFn& categorize = {});
   Color of(const Run& run, uint32_t slice) const {
     StrId n = run.slices.name[slice];
     return n < by_name_.size() ? by_name_[n] : kind_color(run.slices.kind[slice]);

@@ -52,7 +52,7 @@ void elided_text(ImDrawList* dl, float x0, float x1, float y, ImU32 col, std::st
 
 }  // namespace
 
-void TimelinePanel::set_run(std::shared_ptr<const Run> run, ViewState& vs, const Categorizer& categorize) {
+void TimelinePanel::set_run(std::shared_ptr<const Run> run, ViewState& vs, const CategoryFn& categorize) {
   run_ = std::move(run);
   index_ = TimelineIndex::build(*run_);
   colors_.build(*run_, categorize);
@@ -61,8 +61,6 @@ void TimelinePanel::set_run(std::shared_ptr<const Run> run, ViewState& vs, const
   vs.selected = kNone;
   vs.range.reset();
   vs.scroll_y = 0;
-  metrics_.depth_h = ImGui::GetFontSize() + 4;
-  metrics_.header_h = ImGui::GetFontSize() + 6;
 }
 
 uint32_t TimelinePanel::slice_at(const ViewState& vs, float mx, float my, float lanes_x, float lanes_y,
@@ -173,10 +171,16 @@ void TimelinePanel::draw_gutter(ViewState& vs, float x, float y, float h) {
     float ry = y + r.y - vs.scroll_y;
     if (ry + r.height < y || ry > y + h) continue;
     if (r.kind == RowKind::Lane || r.kind == RowKind::Counter) {
-      dl->AddText(ImVec2(x + 18, ry + 2), IM_COL32(200, 200, 205, 255), r.label.c_str());
-      if (!r.badge.empty())
-        dl->AddText(ImVec2(x + 18, ry + 2 + ImGui::GetFontSize()), IM_COL32(240, 170, 80, 255),
-                    r.badge.c_str());
+      float badge_w = r.badge.empty() ? 0 : ImGui::CalcTextSize(r.badge.c_str()).x + 8;
+      elided_text(dl, x + 15, x + gutter_w_ - badge_w, ry + 2, IM_COL32(200, 200, 205, 255), r.label);
+      if (!r.badge.empty()) {
+        dl->AddText(ImVec2(x + gutter_w_ - badge_w, ry + 2), IM_COL32(240, 170, 80, 255), r.badge.c_str());
+        if (ImGui::IsMouseHoveringRect(ImVec2(x, ry), ImVec2(x + gutter_w_, ry + r.height)))
+          ImGui::SetTooltip("%s: %s", r.label.c_str(),
+                            r.lane > 0
+                                ? "slices that partially overlap their neighbours, kept on their own lane"
+                                : "slices of this track were moved to overflow lanes below");
+      }
       continue;
     }
     ImGui::SetCursorScreenPos(ImVec2(x, ry));
@@ -340,6 +344,8 @@ void TimelinePanel::draw_legend(float x, float y, float w) {
 void TimelinePanel::draw(ViewState& vs, float dt) {
   if (!run_) return;
   vs.view.step(dt);
+  metrics_.depth_h = ImGui::GetFontSize() + 4;  // follows the font (DPI scaling)
+  metrics_.header_h = ImGui::GetFontSize() + 6;
   ImVec2 origin = ImGui::GetCursorScreenPos();
   ImVec2 avail = ImGui::GetContentRegionAvail();
   const float legend_h = colors_.legend().empty() ? 0 : kLegendH;

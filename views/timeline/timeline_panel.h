@@ -12,7 +12,7 @@ namespace hp {
 
 class TimelinePanel {
  public:
-  void set_run(std::shared_ptr<const Run> run, ViewState& vs, const Categorizer& categorize = {});
+  void set_run(std::shared_ptr<const Run> run, ViewState& vs, const CategoryFn& categorize = {});
   // Draws into the current ImGui window's remaining content region; dt in seconds.
   void draw(ViewState& vs, float dt);
   bool animating(const ViewState& vs) const { return vs.view.animating(); }
@@ -36,7 +36,7 @@ class TimelinePanel {
   TimelineFrame frame_;
   RowMetrics metrics_;
   float content_h_ = 0;
-  float gutter_w_ = 190;
+  float gutter_w_ = 220;
   bool dragging_range_ = false;
   Ns drag_range_from_ = 0;
 };

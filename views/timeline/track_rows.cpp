@@ -38,10 +38,20 @@ std::vector<TimelineRow> layout_rows(const Run& run, const TimelineIndex& index,
     y += r.height;
     rows.push_back(std::move(r));
   };
-  for (uint32_t t = 0; t < run.tracks.size(); ++t) {
+  // GPU processes first within each rank (Kineto's sort indices put them last), then trace order.
+  std::vector<uint32_t> order(run.tracks.size());
+  for (uint32_t t = 0; t < order.size(); ++t) order[t] = t;
+  std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
+    const Track &ta = run.tracks[a], &tb = run.tracks[b];
+    if (ta.rank != tb.rank) return ta.rank < tb.rank;
+    return (ta.kind == TrackKind::GpuStream) > (tb.kind == TrackKind::GpuStream);
+  });
+  for (size_t k = 0; k < order.size(); ++k) {
+    const uint32_t t = order[k];
     const Track& tr = run.tracks[t];
-    bool new_rank = t == 0 || run.tracks[t - 1].rank != tr.rank;
-    bool new_process = new_rank || run.tracks[t - 1].pid != tr.pid;
+    const Track* prev = k == 0 ? nullptr : &run.tracks[order[k - 1]];
+    bool new_rank = !prev || prev->rank != tr.rank;
+    bool new_process = new_rank || prev->pid != tr.pid || prev->kind != tr.kind;
     bool rank_collapsed = vis.collapsed_ranks.count(tr.rank) > 0;
     if (many_ranks && new_rank) {
       TimelineRow r;
@@ -83,9 +93,9 @@ std::vector<TimelineRow> layout_rows(const Run& run, const TimelineIndex& index,
         size_t n = 0;
         for (const auto& d : lane.by_depth) n += d.size();
         r.label += fmt::format(" (overflow {})", l);
-        r.badge = fmt::format("{} overlapping", n);
+        r.badge = fmt::format("{}", n);
       } else if (tr.overflow_slices) {
-        r.badge = fmt::format("+{} on overflow lanes", tr.overflow_slices);
+        r.badge = fmt::format("+{}", tr.overflow_slices);
       }
       push(std::move(r));
     }

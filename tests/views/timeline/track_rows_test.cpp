@@ -20,23 +20,25 @@ TEST_CASE("rows: process headers, lanes sized by depth, overflow lanes with a ba
   RowMetrics m{20, 10, 4, 32};
   auto rows = layout_rows(run, idx, {}, m);
   REQUIRE(rows.size() == 5);
+  // GPU processes come first within a rank.
   CHECK(rows[0].kind == RowKind::Process);
-  CHECK(rows[0].label == "Process 100");
-  CHECK(rows[1].label == "thread 7 (python)");
-  CHECK(rows[1].height == 3 * 10 + 4);
-  CHECK(rows[2].label == "GPU 0");
-  CHECK(rows[3].label == "stream 7");
-  CHECK(rows[3].badge == "+1 on overflow lanes");
-  CHECK(rows[4].label == "stream 7 (overflow 1)");
-  CHECK(rows[4].y == rows[3].y + rows[3].height);
+  CHECK(rows[0].label == "GPU 0");
+  CHECK(rows[1].label == "stream 7");
+  CHECK(rows[1].badge == "+1");
+  CHECK(rows[2].label == "stream 7 (overflow 1)");
+  CHECK(rows[2].y == rows[1].y + rows[1].height);
+  CHECK(rows[3].label == "Process 100");
+  CHECK(rows[4].label == "thread 7 (python)");
+  CHECK(rows[4].height == 3 * 10 + 4);
 
   TrackVisibility vis;
   vis.collapsed_processes.insert({0, 100});
   vis.hidden_tracks.insert(1);
   auto folded = layout_rows(run, idx, vis, m);
   REQUIRE(folded.size() == 2);
-  CHECK(folded[0].collapsed);
-  CHECK(folded[1].label == "GPU 0");
+  CHECK(folded[0].label == "GPU 0");
+  CHECK(folded[1].label == "Process 100");
+  CHECK(folded[1].collapsed);
 }
 
 TEST_CASE("rows: counter series get their own rows under a Counters header") {

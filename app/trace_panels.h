@@ -1,0 +1,43 @@
+#pragma once
+// The panels that show a loaded Run (timeline with details, flame, kernels), their shared
+// ViewState, and the kernel categorizer they colour and group by.
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "core/analysis/kernel_category.h"
+#include "views/details_panel.h"
+#include "views/flame_panel.h"
+#include "views/kernels_panel.h"
+#include "views/panel_ids.h"
+#include "views/timeline/timeline_panel.h"
+
+namespace hp {
+
+class TracePanels {
+ public:
+  TracePanels();
+  void set_run(std::shared_ptr<const Run> run);
+  void draw_main(float dt);     // search bar, timeline and the details pane
+  bool draw_panel(PanelId id);  // false when `id` is not one of these panels
+  bool wants_frames() const;    // animating: keep rendering
+  ViewState& state() { return vs_; }
+  // Applies --range START:END (ns from the trace start) and --select NAME (first match).
+  void apply_view_options(const std::string& range, const std::string& select);
+  std::string categorize(std::string_view kernel) const;
+
+ private:
+  void draw_search_bar();
+  std::shared_ptr<const Run> run_;
+  std::optional<KernelCategorizer> categorizer_;
+  std::string categorizer_error_;
+  ViewState vs_;
+  TimelinePanel timeline_;
+  FlamePanel flame_;
+  KernelsPanel kernels_;
+  DetailsPanel details_;
+  std::string search_error_;
+  float details_w_ = 380;
+};
+
+}  // namespace hp
