@@ -40,8 +40,7 @@ using SliceFilter = std::function<bool(uint32_t slice)>;
 using CategoryFn = std::function<std::string(std::string_view name)>;
 
 // Kernels only (SliceKind::Kernel). `include` selects slices (e.g. one stage); empty = all.
-KernelTable kernel_table(const Run& run, const SliceFilter& include = {},
-                         const CategoryFn& categorize = {});
+KernelTable kernel_table(const Run& run, const SliceFilter& include = {}, const CategoryFn& categorize = {});
 
 // Slice ids of every kernel with this name, sorted (for highlighting and next/previous).
 std::vector<uint32_t> kernel_occurrences(const Run& run, StrId name);
