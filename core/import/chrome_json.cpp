@@ -798,9 +798,13 @@ bool sniff_chrome_json(std::string_view head) {
 void register_chrome_json_importer() {
   Importer imp;
   imp.name = "kineto-json";
-  imp.sniff = [](const std::filesystem::path&, std::string_view head) {
-    if (detect_compression(head) != Compression::None) return sniff_chrome_json(decompress_head(head));
-    return sniff_chrome_json(head);
+  // Content decides; a *.json name also claims the file so that a broken one gets a clear error.
+  imp.sniff = [](const std::filesystem::path& p, std::string_view head) {
+    std::string name = p.filename().string();
+    bool json_name = name.find(".json") != std::string::npos;
+    if (detect_compression(head) != Compression::None)
+      return json_name || sniff_chrome_json(decompress_head(head));
+    return json_name || sniff_chrome_json(head);
   };
   imp.load = [](const std::filesystem::path& p, RunBuilder& b, LoadProgress& progress) {
     load_chrome_json_file(p, b, progress);
