@@ -6,6 +6,9 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 #include <map>
 #include <numeric>
 #include <tuple>
@@ -640,6 +643,9 @@ std::unique_ptr<Run> RunBuilder::finish() {
   m.build_counters();
   std::unique_ptr<Run> out = std::move(m.run);
   impl_ = std::make_unique<Impl>();
+#if defined(__GLIBC__)
+  malloc_trim(0);  // hand the sort temporaries back to the OS: the Run lives long, they do not
+#endif
   return out;
 }
 
