@@ -61,6 +61,30 @@ int64_t text_id(std::string_view s) {
 }  // namespace
 
 NumStatus parse_scaled_int(std::string_view tok, int scale, int64_t& out, bool* quoted) {
+  // Fast path: [-]digits[.digits] with at most `scale` decimals and at most 18 digits in all.
+  if (!tok.empty() && tok.size() <= 19 && tok[0] != '"') {
+    size_t i = tok[0] == '-' ? 1 : 0;
+    int64_t v = 0;
+    int n = 0, frac = -1;
+    for (; i < tok.size(); ++i) {
+      char c = tok[i];
+      if (c >= '0' && c <= '9') {
+        v = v * 10 + (c - '0');
+        ++n;
+        if (frac >= 0) ++frac;
+      } else if (c == '.' && frac < 0) {
+        frac = 0;
+      } else {
+        break;
+      }
+    }
+    if (i == tok.size() && n > 0 && n <= 18 && frac != 0 && frac <= scale) {
+      for (int k = frac < 0 ? 0 : frac; k < scale; ++k) v *= 10;
+      out = tok[0] == '-' ? -v : v;
+      if (quoted) *quoted = false;
+      return NumStatus::Ok;
+    }
+  }
   std::string_view s = unquote(tok, quoted);
   while (!s.empty() && is_ws(s.front())) s.remove_prefix(1);
   while (!s.empty() && is_ws(s.back())) s.remove_suffix(1);
@@ -681,7 +705,7 @@ void JsonImport::parse_chunk(size_t begin, size_t end) {
   std::string_view text = buf_.substr(p, end - p);
   uint64_t base = p - 1;  // doc[0] is the '[' we add
   std::string redacted;
-  if (text.find("hf_") != std::string_view::npos && contains_hf_token(text)) {
+  if (memmem(text.data(), text.size(), "hf_", 3) != nullptr && contains_hf_token(text)) {
     redacted = std::string(text);
     size_t n = redact_hf_tokens(redacted);
     for (size_t i = 0; i < n; ++i) b_.note_redaction(path_, "hf_token");
@@ -769,7 +793,9 @@ void JsonImport::run() {
   src.stage = info.stage;
   apply_metadata(src);
   b_.begin_source(std::move(src));
-  b_.reserve_slices(b_.slice_count() + (events_end_ - events_begin_) / 220);
+  // Generous: capacity that is never written costs address space, not resident memory.
+  b_.reserve_slices(b_.slice_count() + (events_end_ - events_begin_) / 120);
+  b_.reserve_args(events_end_ - events_begin_);
   parse_events();
   sink_.finish(b_.source());
   if (progress_) progress_->done += buf_.size() - counted_;
@@ -798,9 +824,13 @@ bool sniff_chrome_json(std::string_view head) {
 void register_chrome_json_importer() {
   Importer imp;
   imp.name = "kineto-json";
-  imp.sniff = [](const std::filesystem::path&, std::string_view head) {
-    if (detect_compression(head) != Compression::None) return sniff_chrome_json(decompress_head(head));
-    return sniff_chrome_json(head);
+  // Content decides; a *.json name also claims the file so that a broken one gets a clear error.
+  imp.sniff = [](const std::filesystem::path& p, std::string_view head) {
+    std::string name = p.filename().string();
+    bool json_name = name.find(".json") != std::string::npos;
+    if (detect_compression(head) != Compression::None)
+      return json_name || sniff_chrome_json(decompress_head(head));
+    return json_name || sniff_chrome_json(head);
   };
   imp.load = [](const std::filesystem::path& p, RunBuilder& b, LoadProgress& progress) {
     load_chrome_json_file(p, b, progress);

@@ -4,8 +4,13 @@
 #include <zlib.h>
 #include <zstd.h>
 
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <cstdlib>
 #include <cstring>
-#include <fstream>
+#include <new>
 
 namespace hp {
 
@@ -13,24 +18,62 @@ InputBuffer::InputBuffer(size_t capacity) {
   reserve(capacity);
 }
 
+InputBuffer& InputBuffer::operator=(InputBuffer&& o) noexcept {
+  if (this != &o) {
+    release();
+    data_ = std::exchange(o.data_, nullptr);
+    size_ = std::exchange(o.size_, 0);
+    capacity_ = std::exchange(o.capacity_, 0);
+    mapped_ = std::exchange(o.mapped_, 0);
+  }
+  return *this;
+}
+
 void InputBuffer::reserve(size_t n) {
   if (n <= capacity_ && data_) return;
-  std::unique_ptr<char[]> d(new char[n + kPadding]);
-  if (size_) std::memcpy(d.get(), data_.get(), size_);
-  std::memset(d.get() + size_, 0, n + kPadding - size_);
-  data_ = std::move(d);
+  char* d = static_cast<char*>(std::malloc(n + kPadding));
+  if (!d) throw std::bad_alloc();
+  if (size_) std::memcpy(d, data_, size_);
+  std::memset(d + n, 0, kPadding);
+  if (mapped_)
+    munmap(data_, mapped_);
+  else
+    std::free(data_);
+  mapped_ = 0;
+  data_ = d;
   capacity_ = n;
 }
 
 void InputBuffer::resize(size_t n) {
   if (n > capacity_ || !data_) reserve(n);
   size_ = n;
-  std::memset(data_.get() + n, 0, kPadding);
+  if (!mapped_) std::memset(data_ + n, 0, kPadding);
 }
 
 void InputBuffer::release() {
-  data_.reset();
-  size_ = capacity_ = 0;
+  if (mapped_)
+    munmap(data_, mapped_);
+  else
+    std::free(data_);
+  data_ = nullptr;
+  size_ = capacity_ = mapped_ = 0;
+}
+
+InputBuffer InputBuffer::map_file(int fd, size_t size) {
+  InputBuffer b;
+  const size_t page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
+  const size_t file_span = (size + page - 1) / page * page;
+  const size_t total = file_span + page;  // at least one zero page after the file's last page
+  void* area = mmap(nullptr, total, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (area == MAP_FAILED) return b;
+  if (size > 0 && mmap(area, size, PROT_READ, MAP_PRIVATE | MAP_FIXED | MAP_POPULATE, fd, 0) == MAP_FAILED) {
+    munmap(area, total);
+    return b;
+  }
+  b.data_ = static_cast<char*>(area);
+  b.size_ = b.capacity_ = size;
+  b.mapped_ = total;
+  return b;
 }
 
 Compression detect_compression(std::string_view h) {
@@ -180,31 +223,32 @@ InputBuffer decode_input(std::string_view bytes, const std::string& name, LoadPr
 
 InputBuffer read_input_file(const std::filesystem::path& path, LoadProgress& progress) {
   const std::string name = path.string();
-  std::ifstream f(path, std::ios::binary);
-  if (!f) throw ImportError(name, 0, "cannot open file");
+  int fd = ::open(name.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw ImportError(name, 0, "cannot open file");
+  struct FdCloser {
+    int fd;
+    ~FdCloser() { ::close(fd); }
+  } closer{fd};
   std::error_code ec;
   uint64_t size = std::filesystem::file_size(path, ec);
   if (ec) throw ImportError(name, 0, "cannot read file size: " + ec.message());
   progress.total += size;
-  char head[4] = {0, 0, 0, 0};
-  f.read(head, 4);
-  size_t got = static_cast<size_t>(f.gcount());
-  f.clear();
-  f.seekg(0);
-  Compression c = detect_compression(std::string_view(head, got));
-  InputBuffer raw(size);
-  size_t done = 0;
-  while (done < size) {
-    size_t want = std::min<uint64_t>(size - done, 16 * kStep);
-    f.read(raw.data() + done, static_cast<std::streamsize>(want));
-    size_t n = static_cast<size_t>(f.gcount());
-    if (n == 0) throw ImportError(name, done, "read error");
-    done += n;
-    if (c == Compression::None) progress.done += n;
+  InputBuffer raw = InputBuffer::map_file(fd, size);
+  if (!raw.data()) {  // not mappable (pipe, special file): read it
+    raw.reserve(size);
+    size_t done = 0;
+    while (done < size) {
+      ssize_t n =
+          ::pread(fd, raw.data() + done, std::min<size_t>(size - done, 16 * kStep), static_cast<off_t>(done));
+      if (n <= 0) throw ImportError(name, done, "read error");
+      done += static_cast<size_t>(n);
+    }
+    raw.resize(size);
   }
-  raw.resize(size);
-  if (c == Compression::None) return raw;
+  if (detect_compression(raw.view()) == Compression::None) {
+    progress.done += size;
+    return raw;
+  }
   return decode_input(raw.view(), name, &progress);
 }
-
 }  // namespace hp

@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "core/import/registry.h"
 
@@ -16,19 +17,28 @@ class InputBuffer {
   static constexpr size_t kPadding = 64;  // >= SIMDJSON_PADDING
   InputBuffer() = default;
   explicit InputBuffer(size_t capacity);
-  const char* data() const { return data_.get(); }
-  char* data() { return data_.get(); }
+  InputBuffer(InputBuffer&& o) noexcept { *this = std::move(o); }
+  InputBuffer& operator=(InputBuffer&& o) noexcept;
+  InputBuffer(const InputBuffer&) = delete;
+  InputBuffer& operator=(const InputBuffer&) = delete;
+  ~InputBuffer() { release(); }
+  // Maps a plain file read-only (private, prefaulted); the padding past its end reads as zeros.
+  static InputBuffer map_file(int fd, size_t size);
+
+  const char* data() const { return data_; }
+  char* data() { return data_; }
   size_t size() const { return size_; }
-  std::string_view view() const { return {data_.get(), size_}; }
-  // Grows the capacity (keeping contents) so that at least `n` bytes fit.
+  std::string_view view() const { return {data_, size_}; }
+  // Grows the capacity (keeping contents) so that at least `n` bytes fit. Not for mapped files.
   void reserve(size_t n);
-  void resize(size_t n);  // n <= capacity; zeroes the padding after n
+  void resize(size_t n);  // zeroes the padding after n
   size_t capacity() const { return capacity_; }
   void release();
 
  private:
-  std::unique_ptr<char[]> data_;
+  char* data_ = nullptr;
   size_t size_ = 0, capacity_ = 0;
+  size_t mapped_ = 0;  // bytes mapped with mmap (0: heap)
 };
 
 enum class Compression { None, Gzip, Zstd };

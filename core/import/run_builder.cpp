@@ -6,6 +6,9 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#if defined(__GLIBC__)
+#include <malloc.h>
+#endif
 #include <map>
 #include <numeric>
 #include <tuple>
@@ -164,6 +167,11 @@ void RunBuilder::reserve_slices(size_t n) {
   s.start.reserve(n), s.dur.reserve(n), s.name.reserve(n), s.track.reserve(n), s.cat.reserve(n);
   s.kind.reserve(n), s.external_id.reserve(n), s.args.reserve(n);
   impl_->slice_offset.reserve(n);
+}
+
+void RunBuilder::reserve_args(size_t more) {
+  std::string& a = impl_->run->raw_args;
+  if (a.capacity() < a.size() + more) a.reserve(a.size() + more);
 }
 
 size_t RunBuilder::slice_count() const {
@@ -499,15 +507,20 @@ void RunBuilder::Impl::bind_flows(const std::vector<uint32_t>& parent) {
     while (c != kNone && s.end(c) < ts) c = parent[c];
     return c;
   };
+  // Lane boundaries per track: bounds[lane_first[t] .. lane_first[t+1]] are the lanes' row ranges.
+  std::vector<uint32_t> lane_first(run->tracks.size() + 1, 0), bounds;
+  for (uint32_t t = 0; t < run->tracks.size(); ++t) {
+    const Track& tr = run->tracks[t];
+    lane_first[t] = static_cast<uint32_t>(bounds.size());
+    bounds.push_back(tr.slice_begin);
+    for (uint32_t i = tr.slice_begin + 1; i < tr.slice_end; ++i)
+      if (s.lane[i] != s.lane[i - 1]) bounds.push_back(i);
+    bounds.push_back(tr.slice_end);
+  }
+  lane_first[run->tracks.size()] = static_cast<uint32_t>(bounds.size());
   auto lane_ranges = [&](uint32_t track, auto&& fn) {
-    const Track& t = run->tracks[track];
-    uint32_t b = t.slice_begin;
-    while (b < t.slice_end) {
-      uint32_t e = b;
-      while (e < t.slice_end && s.lane[e] == s.lane[b]) ++e;
-      if (fn(b, e)) return;
-      b = e;
-    }
+    for (uint32_t k = lane_first[track]; k + 1 < lane_first[track + 1]; ++k)
+      if (bounds[k] < bounds[k + 1] && fn(bounds[k], bounds[k + 1])) return;
   };
   auto bind = [&](const FlowTmp& f) -> uint32_t {
     uint32_t found = kNone;
@@ -628,9 +641,11 @@ std::unique_ptr<Run> RunBuilder::finish() {
   free_vec(parent);
   m.sort_instants();
   m.build_counters();
-  m.run->raw_args.shrink_to_fit();
   std::unique_ptr<Run> out = std::move(m.run);
   impl_ = std::make_unique<Impl>();
+#if defined(__GLIBC__)
+  malloc_trim(0);  // hand the sort temporaries back to the OS: the Run lives long, they do not
+#endif
   return out;
 }
 

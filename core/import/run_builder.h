@@ -92,6 +92,8 @@ class RunBuilder {
   void set_process_sort(int64_t pid, int64_t sort_index);
   // Capacity hint: expected number of slices of the whole load.
   void reserve_slices(size_t n);
+  // Capacity hint for raw args text: bytes still to come (an upper bound is fine).
+  void reserve_args(size_t more_bytes);
   size_t slice_count() const;
 
   // Consumes the builder. The result is immutable by convention.

@@ -1,0 +1,227 @@
+// Import benchmark: tiles a real vLLM trace (tracelens_vllm_b200_tp8_eager_rank0) into N MB of
+// uncompressed Kineto JSON in /tmp, then measures in one run:
+//   1. hotpath's import to a ready Run (file -> Run), MB/s, peak RSS, bytes per event;
+//   2. a raw simdjson On-Demand pass touching every field of every event (the baseline);
+//   3. python3 json.load of the same file (peer).
+// Usage: bench_import [MB=1024] [path=/tmp/hotpath_bench_<MB>MB.json] [import-only]
+#include <simdjson.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "core/import/input_file.h"
+#include "core/import/registry.h"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+double seconds_since(Clock::time_point t0) {
+  return std::chrono::duration<double>(Clock::now() - t0).count();
+}
+
+size_t current_rss() {
+  long pages = 0, resident = 0;
+  if (FILE* f = std::fopen("/proc/self/statm", "r")) {
+    if (std::fscanf(f, "%ld %ld", &pages, &resident) != 2) resident = 0;
+    std::fclose(f);
+  }
+  return static_cast<size_t>(resident) * static_cast<size_t>(sysconf(_SC_PAGESIZE));
+}
+
+// CPU seconds (user + system) of this process, or of its waited-for children.
+double cpu_seconds(int who = RUSAGE_SELF) {
+  rusage u{};
+  getrusage(who, &u);
+  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
+         static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+}
+
+size_t peak_rss() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return static_cast<size_t>(u.ru_maxrss) * 1024;
+}
+
+// Shift ts and every id so that tiles do not collide.
+void shift(nlohmann::json& e, double dt, int64_t did) {
+  // ts keeps Kineto's 3 decimals: written as a placeholder, replaced by exact text in generate().
+  if (e.contains("ts") && e["ts"].is_number())
+    e["ts"] = fmt::format("@TS{:.3f}@", e["ts"].get<double>() + dt);
+  if (e.contains("id") && e["id"].is_number_integer()) e["id"] = e["id"].get<int64_t>() + did;
+  if (!e.contains("args") || !e["args"].is_object()) return;
+  for (const char* k : {"correlation", "External id", "Python id", "Python parent id", "Ev Idx"}) {
+    auto it = e["args"].find(k);
+    if (it != e["args"].end() && it->is_number_integer() && it->get<int64_t>() > 0)
+      *it = it->get<int64_t>() + did;
+  }
+}
+
+void generate(const std::string& out_path, size_t target_mb) {
+  hp::LoadProgress p;
+  auto src = std::filesystem::path(HOTPATH_SHARED_FIXTURES) /
+             "kineto_traces/tracelens_vllm_b200_tp8_eager_rank0.json.gz";
+  auto buf = hp::read_input_file(src, p);
+  nlohmann::json j = nlohmann::json::parse(buf.view());
+  nlohmann::json events = std::move(j["traceEvents"]);
+  j.erase("traceEvents");
+  double lo = 1e300, hi = -1e300;
+  for (auto& e : events)
+    if (e.contains("ts") && e["ts"].is_number()) {
+      lo = std::min(lo, e["ts"].get<double>());
+      hi = std::max(hi, e["ts"].get<double>() + (e.contains("dur") ? e["dur"].get<double>() : 0.0));
+    }
+  std::ofstream out(out_path, std::ios::binary);
+  std::string head = j.dump();
+  head.pop_back();  // '}'
+  out << head << ",\"traceEvents\":[\n";
+  size_t written = head.size(), target = target_mb << 20;
+  bool first = true;
+  for (int64_t tile = 0; written < target; ++tile) {
+    for (const auto& e0 : events) {
+      nlohmann::json e = e0;
+      shift(e, static_cast<double>(tile) * (hi - lo + 1000.0), tile * 100000000LL);
+      std::string s = e.dump();
+      if (size_t a = s.find("\"@TS"); a != std::string::npos) {
+        size_t b = s.find("@\"", a + 4);
+        s = s.substr(0, a) + s.substr(a + 4, b - a - 4) + s.substr(b + 2);
+      }
+      if (!first) out << ",\n";
+      first = false;
+      out << s;
+      written += s.size() + 2;
+    }
+  }
+  out << "\n]}\n";
+}
+
+// Baseline: every field of every event touched (strings read, numbers' tokens read, args walked).
+size_t simdjson_pass(const std::string& path, size_t& events) {
+  simdjson::padded_string text;
+  if (simdjson::padded_string::load(path).get(text)) return 0;
+  auto t0 = Clock::now();
+  simdjson::ondemand::parser parser;
+  simdjson::ondemand::document doc = parser.iterate(text);
+  size_t sum = 0;
+  events = 0;
+  for (auto field : doc.get_object()) {
+    if (field.unescaped_key().value() != "traceEvents") continue;
+    for (auto ev : field.value().get_array()) {
+      ++events;
+      for (auto f : ev.get_object()) {
+        sum += f.key().value().raw()[0];
+        simdjson::ondemand::value v = f.value();
+        switch (v.type().value()) {
+          case simdjson::ondemand::json_type::string:
+            sum += v.get_string().value().size();
+            break;
+          case simdjson::ondemand::json_type::object:
+            for (auto a : v.get_object()) {
+              sum += a.key().value().raw()[0];
+              sum += a.value().raw_json_token().value().size();
+            }
+            break;
+          default:
+            sum += v.raw_json_token().size();
+        }
+      }
+    }
+  }
+  std::printf("  simdjson On-Demand pass alone: %.3f s (same ISA as the import kernel)\n", seconds_since(t0));
+  return sum;
+}
+
+size_t model_bytes(const hp::Run& r) {
+  auto v = [](const auto& vec) { return vec.capacity() * sizeof(vec[0]); };
+  const auto& s = r.slices;
+  size_t b = v(s.start) + v(s.dur) + v(s.name) + v(s.track) + v(s.cat) + v(s.kind) + v(s.depth) + v(s.lane) +
+             v(s.external_id) + v(s.args);
+  const auto& g = r.gpu;
+  b += v(g.slice) + v(g.correlation) + v(g.device) + v(g.stream) + v(g.grid) + v(g.block) +
+       v(g.registers_per_thread) + v(g.shared_memory) + v(g.bytes) + v(g.occupancy_pct) + v(g.launch_slice);
+  b += v(r.api.slice) + v(r.api.correlation) + v(r.python.slice) + v(r.python.python_id) +
+       v(r.python.parent_id);
+  b += v(r.flows.id) + v(r.flows.cat) + v(r.flows.kind) + v(r.flows.from_slice) + v(r.flows.to_slice);
+  b += v(r.instants.ts) + v(r.instants.track) + v(r.instants.name) + v(r.instants.cat) + v(r.instants.scope) +
+       v(r.instants.args);
+  b += v(r.counters.ts) + v(r.counters.value) + v(r.tracks) + r.strings.bytes();
+  return b;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  size_t mb = argc > 1 ? std::stoul(argv[1]) : 1024;
+  std::string path = argc > 2 ? argv[2] : "/tmp/hotpath_bench_" + std::to_string(mb) + "MB.json";
+  if (!std::filesystem::exists(path)) {
+    std::printf("generating %zu MB into %s ...\n", mb, path.c_str());
+    pid_t child = fork();  // keep the generator's memory out of this process's peak RSS
+    if (child == 0) {
+      generate(path, mb);
+      _exit(0);
+    }
+    int status = 0;
+    waitpid(child, &status, 0);
+  }
+  double file_mb = static_cast<double>(std::filesystem::file_size(path)) / (1 << 20);
+  std::printf("file: %s, %.1f MB\n", path.c_str(), file_mb);
+  {  // warm the page cache
+    std::ifstream in(path, std::ios::binary);
+    std::vector<char> tmp(1 << 24);
+    while (in.read(tmp.data(), static_cast<std::streamsize>(tmp.size()))) {
+    }
+  }
+  size_t rss0 = current_rss();
+  auto t0 = Clock::now();
+  double c0 = cpu_seconds();
+  hp::LoadProgress progress;
+  auto run = hp::load_inputs({path}, progress);
+  double ours = seconds_since(t0), ours_cpu = cpu_seconds() - c0;
+  size_t rss1 = current_rss(), peak = peak_rss();
+  uint64_t events = run->sources[0].events;
+  size_t args = run->raw_args.size();  // written bytes (untouched capacity is not resident)
+  size_t model = model_bytes(*run);
+  std::printf("hotpath import to a ready Run: %.3f s = %.0f MB/s, %llu events (%.2f M events/s)\n", ours,
+              file_mb / ours, static_cast<unsigned long long>(events),
+              static_cast<double>(events) / ours / 1e6);
+  std::printf("  CPU time %.3f s = %.0f MB/s per core (wall time suffers when the machine is shared)\n",
+              ours_cpu, file_mb / ours_cpu);
+  std::printf("  slices %zu, flows %zu, gpu ops %zu, warnings %llu\n", run->slices.size(), run->flows.size(),
+              run->gpu.size(), static_cast<unsigned long long>(run->log.count(hp::Severity::Warning)));
+  std::printf("  peak RSS %.0f MB; resident after import %.0f MB (raw args %.0f MB)\n", peak / 1048576.0,
+              (rss1 - rss0) / 1048576.0, args / 1048576.0);
+  std::printf("  bytes/event excluding raw args: model %.1f, RSS delta %.1f\n",
+              static_cast<double>(model) / events,
+              (static_cast<double>(rss1 - rss0) - static_cast<double>(args)) / events);
+  run.reset();
+  if (argc > 3 && std::string(argv[3]) == "import-only") return 0;
+
+  size_t base_events = 0;
+  auto t1 = Clock::now();
+  double c1 = cpu_seconds();
+  size_t sum = simdjson_pass(path, base_events);
+  double base = seconds_since(t1), base_cpu = cpu_seconds() - c1;
+  std::printf(
+      "simdjson baseline (load + pass): %.3f s = %.0f MB/s; CPU %.3f s = %.0f MB/s; %zu events (checksum "
+      "%zu)\n",
+      base, file_mb / base, base_cpu, file_mb / base_cpu, base_events, sum);
+
+  std::string cmd = "python3 -c \"import json; json.load(open('" + path + "'))\"";
+  auto t2 = Clock::now();
+  double c2 = cpu_seconds(RUSAGE_CHILDREN);
+  int rc = std::system(cmd.c_str());
+  double py = seconds_since(t2), py_cpu = cpu_seconds(RUSAGE_CHILDREN) - c2;
+  std::printf("python3 json.load: %.3f s = %.0f MB/s; CPU %.3f s (rc %d)\n", py, file_mb / py, py_cpu, rc);
+  std::printf("ratios (wall): hotpath/simdjson %.2f, hotpath vs python %.1fx\n", base / ours, py / ours);
+  std::printf("ratios (CPU):  hotpath/simdjson %.2f, hotpath vs python %.1fx\n", base_cpu / ours_cpu,
+              py_cpu / ours_cpu);
+  return 0;
+}

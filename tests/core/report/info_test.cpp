@@ -1,0 +1,33 @@
+#include "core/report/info.h"
+
+#include <catch2/catch.hpp>
+
+#include "core/import/registry.h"
+
+TEST_CASE("info summary of a real trace", "[report][info]") {
+  hp::LoadProgress p;
+  auto run = hp::load_inputs(
+      {std::filesystem::path(HOTPATH_TEST_DATA) / "kineto/hta_event_sync_multi_stream_a100.json.gz"}, p);
+  auto j = hp::info_json(*run);
+  // PROVENANCE: by_cat, by_ph, 3 kernels, span 62477 µs.
+  CHECK(j["by_cat"]["ac2g"] == 50);
+  CHECK(j["by_cat"]["(none)"] == 42);
+  CHECK(j["by_ph"]["X"] == 57);
+  CHECK(j["kernels"] == 3);
+  CHECK(j["span_ns"] == 62477000);
+  CHECK(j["ranks"] == 1);
+  // (pid, tid) of GPU-category events (python): (0,-1) (0,20) (0,24) (0,28); (0,-1) holds cuda_sync only.
+  CHECK(j["gpu_tracks"] == 4);
+  CHECK(j["redactions"] == 0);
+  REQUIRE(j["sources"].size() == 1);
+  CHECK(j["sources"][0]["events"] == 149);
+  CHECK(j["sources"][0]["format"] == "kineto-json");
+  int64_t ktime = 0;
+  for (size_t i = 0; i < run->slices.size(); ++i)
+    if (run->slices.kind[i] == hp::SliceKind::Kernel) ktime += run->slices.dur[i];
+  CHECK(j["kernel_time_ns"] == ktime);
+  CHECK(ktime > 0);
+  std::string text = hp::info_text(*run);
+  CHECK_THAT(text, Catch::Contains("kernels 3"));
+  CHECK_THAT(text, Catch::Contains("62.477 ms"));
+}
