@@ -1,7 +1,7 @@
 #pragma once
 // The .hotpath run file: one portable SQLite database holding a whole Run. Event tables are
 // stored column by column as zstd-compressed chunks, so opening decompresses straight into the
-// Run's vectors instead of re-parsing a trace. Schema: core/store/README-run-file.md.
+// Run's vectors instead of re-parsing a trace. Schema: README.md, "The run file".
 #include <filesystem>
 #include <memory>
 #include <string_view>
