@@ -116,6 +116,7 @@ struct Transfer {
   serving::SseParser sse;
   long http_code = 0;
   bool done_seen = false, finish_seen = false, malformed = false, stream_error = false;
+  bool stalled = false;  // no byte for read_timeout_s (checked by the event loop)
   int64_t last_byte_ns = 0;
   uint32_t estimated_prompt_tokens = 0;
   std::string error_body;
@@ -278,8 +279,6 @@ struct ReplayClient::Impl {
     curl_easy_setopt(e, CURLOPT_TCP_NODELAY, 1L);
     curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, static_cast<long>(opt.request_timeout_s * 1000));
     curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, 10000L);
-    curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, 1L);
-    curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, std::max(1L, std::lround(opt.read_timeout_s)));
     t->rec.scheduled_ns = to_epoch(scheduled_mono);
     t->rec.sent_ns = clock_fn(this);
     curl_multi_add_handle(multi, e);
@@ -306,6 +305,10 @@ struct ReplayClient::Impl {
       r.end_ns = now;
     } else if (t->malformed) {
       r.status = RequestStatus::Malformed;
+    } else if (t->stalled) {
+      r.status = RequestStatus::Timeout;
+      r.error = fmt::format("no data for {:.1f} s after {} content chunks", opt.read_timeout_s,
+                            r.token_chunk_ns.size());
     } else if (res == CURLE_OPERATION_TIMEDOUT) {
       r.status = RequestStatus::Timeout;
       r.error = curl_err;
@@ -347,6 +350,23 @@ struct ReplayClient::Impl {
     int left = 0;
     while (CURLMsg* m = curl_multi_info_read(multi, &left))
       if (m->msg == CURLMSG_DONE) finish(m->easy_handle, m->data.result, false);
+  }
+
+  // libcurl's low-speed check averages over several seconds, so a stall after a burst goes unseen:
+  // the loop checks every transfer's last byte itself (every 100 ms).
+  int64_t next_stall_check = 0;
+  void check_stalls() {
+    int64_t now = clock_fn(this);
+    if (now < next_stall_check) return;
+    next_stall_check = now + 100'000'000;
+    int64_t limit = static_cast<int64_t>(opt.read_timeout_s * 1e9);
+    std::vector<CURL*> stalled;
+    for (auto& [e, t] : active)
+      if (now - (t->last_byte_ns ? t->last_byte_ns : t->rec.sent_ns) > limit) stalled.push_back(e);
+    for (CURL* e : stalled) {
+      active[e]->stalled = true;
+      finish(e, CURLE_OPERATION_TIMEDOUT, false);
+    }
   }
 
   void cancel_all() {
@@ -450,6 +470,7 @@ uint64_t ReplayClient::run(const std::function<void(const RequestRecord&)>& on_d
     curl_multi_perform(impl.multi, &running);
     size_t before = impl.finished;
     impl.drain_messages();
+    impl.check_stalls();
     if (impl.finished != before && !dispatch_done) continue;  // a slot freed: dispatch at once
     int64_t wait_ms = std::max<int64_t>(0, (wake - mono_ns() + 999'999) / 1'000'000);
     curl_multi_poll(impl.multi, nullptr, 0, static_cast<int>(std::min<int64_t>(wait_ms, 50)), nullptr);
