@@ -21,7 +21,7 @@ namespace {
 using serving::RequestRecord;
 using serving::RequestStatus;
 
-// Serving tables, schema version 2 (see core/store/README-run-file.md).
+// Serving tables, schema version 2 (see README.md, "The run file").
 constexpr char kServingSchema[] = R"sql(
 CREATE TABLE IF NOT EXISTS serving_meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS requests(idx INTEGER PRIMARY KEY, request_id TEXT, endpoint TEXT, warmup INTEGER,
@@ -167,7 +167,7 @@ ServingWriter::ServingWriter(const std::filesystem::path& path) : impl_(std::mak
         "INSERT INTO meta VALUES('format','hotpath-run'),('hotpath_version','{}'),('created_utc','{}')",
         HOTPATH_VERSION, now_utc()));
   }
-  // Version 1 files gain the serving tables in place (the in-place upgrade of README-run-file.md).
+  // Version 1 files gain the serving tables in place (the in-place upgrade described in README.md).
   db.exec(kServingSchema);
   db.exec(fmt::format("INSERT OR REPLACE INTO meta VALUES('schema_version','{}')", kRunFileSchemaVersion));
   db.exec("COMMIT");
