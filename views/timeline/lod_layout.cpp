@@ -60,7 +60,7 @@ struct Walk {
       double x0 = x(s.start[id]);
       double x1 = std::max(x(run_end), x0 + p.min_px);
       out.push_back({x0, x1, id, static_cast<uint32_t>(j - i), depth});
-      if (j - i == 1) drawn.push_back(id);  // a lone small slice still shows its children (none fit)
+      // Nothing beneath a box narrower than min_px is visited: its children cannot be wider.
       i = j;
     }
   }
