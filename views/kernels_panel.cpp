@@ -10,7 +10,7 @@
 
 namespace hp {
 
-void KernelsPanel::set_run(std::shared_ptr<const Run> run, KernelCategorizer categorize) {
+void KernelsPanel::set_run(std::shared_ptr<const Run> run, KernelCategoryFn categorize) {
   run_ = std::move(run);
   categorize_ = std::move(categorize);
   stages_ = {"All"};

@@ -13,14 +13,14 @@ namespace hp {
 
 class KernelsPanel {
  public:
-  void set_run(std::shared_ptr<const Run> run, KernelCategorizer categorize);
+  void set_run(std::shared_ptr<const Run> run, KernelCategoryFn categorize);
   void draw(ViewState& vs);
   const KernelTable& table() const { return table_; }
 
  private:
   void rebuild();
   std::shared_ptr<const Run> run_;
-  KernelCategorizer categorize_;
+  KernelCategoryFn categorize_;
   std::vector<std::string> stages_;  // "All" first, then the stages the sources carry
   int stage_ = 0;
   KernelTable table_;

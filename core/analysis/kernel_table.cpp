@@ -34,7 +34,7 @@ double pct(Ns part, Ns whole) {
 
 }  // namespace
 
-KernelTable kernel_table(const Run& run, const SliceFilter& include, const KernelCategorizer& categorize) {
+KernelTable kernel_table(const Run& run, const SliceFilter& include, const KernelCategoryFn& categorize) {
   KernelTable t;
   const Slices& s = run.slices;
   std::unordered_map<StrId, std::vector<Ns>> durs;

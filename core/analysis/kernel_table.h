@@ -37,11 +37,11 @@ struct KernelTable {
 };
 
 using SliceFilter = std::function<bool(uint32_t slice)>;
-using KernelCategorizer = std::function<std::string(std::string_view name)>;
+using KernelCategoryFn = std::function<std::string(std::string_view name)>;
 
 // Kernels only (SliceKind::Kernel). `include` selects slices (e.g. one stage); empty = all.
 KernelTable kernel_table(const Run& run, const SliceFilter& include = {},
-                         const KernelCategorizer& categorize = {});
+                         const KernelCategoryFn& categorize = {});
 
 // Slice ids of every kernel with this name, sorted (for highlighting and next/previous).
 std::vector<uint32_t> kernel_occurrences(const Run& run, StrId name);
