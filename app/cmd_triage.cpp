@@ -38,7 +38,8 @@ void add_triage_command(CLI::App& app, CliContext& ctx) {
   sub->add_option("--stage", opts->stage, "Only this stage (prefill also selects extend)")
       ->check(CLI::IsMember({"prefill", "extend", "mixed", "decode", "idle", "all", "unassigned"}));
   sub->add_option("--min-share", opts->min_share,
-                  "Hide kernel rows under this percentage of their stage's kernel time (0 lists all)", true)
+                  "Hide kernel rows under this percentage of their stage's kernel time (0 lists all)")
+      ->capture_default_str()
       ->check(CLI::Range(0.0, 100.0));
   auto* mapping = sub->add_option("--mapping", opts->mapping,
                                   "Two-trace mode: a trace taken with CUDA graphs off, for the source sites");
@@ -47,7 +48,8 @@ void add_triage_command(CLI::App& app, CliContext& ctx) {
   mapping->needs(formal);
   formal->needs(mapping);
   in->excludes(mapping)->excludes(formal);
-  sub->add_option("--format", opts->format, "Output format", true)
+  sub->add_option("--format", opts->format, "Output format")
+      ->capture_default_str()
       ->check(CLI::IsMember({"md", "json", "csv"}));
   sub->callback([opts, &ctx] {
     const bool two = !opts->formal.empty();

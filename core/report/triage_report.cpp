@@ -215,6 +215,7 @@ nlohmann::json site_json(const SiteShare& s) {
 std::string elide_kernel_name(const std::string& name, size_t max_chars) {
   std::string n = name;
   if (n.rfind("void ", 0) == 0) n.erase(0, 5);
+  // 1. The parameter list: a balanced "(...)" at the end.
   if (n.size() > max_chars && !n.empty() && n.back() == ')') {
     int depth = 0;
     for (size_t i = n.size(); i-- > 0;) {
@@ -225,9 +226,46 @@ std::string elide_kernel_name(const std::string& name, size_t max_chars) {
       }
     }
   }
+  // Walks n tracking template depth ('<' '>' outside parentheses) and parenthesis depth.
+  auto walk = [&](auto&& on_char) {
+    int angle = 0, paren = 0;
+    for (size_t i = 0; i < n.size(); ++i) {
+      char c = n[i];
+      if (c == '(') ++paren;
+      if (c == ')') paren = std::max(0, paren - 1);
+      if (paren == 0 && c == '<') ++angle;
+      on_char(i, c, angle, paren);
+      if (paren == 0 && c == '>') angle = std::max(0, angle - 1);
+    }
+  };
+  // 2. A return type ("std::enable_if<...>::type vllm::k<...>"): keep what follows the last top-level space.
+  if (n.size() > max_chars) {
+    size_t cut = std::string::npos;
+    walk([&](size_t i, char c, int angle, int paren) {
+      if (c == ' ' && angle == 0 && paren == 0) cut = i;
+    });
+    if (cut != std::string::npos && cut + 1 < n.size()) n.erase(0, cut + 1);
+  }
+  // 3. Nested template arguments: "k<8, ns::F<float>, A<char*, 1> >" -> "k<8, ns::F<…>, A<…> >".
+  if (n.size() > max_chars) {
+    std::string out;
+    walk([&](size_t, char c, int angle, int paren) {
+      bool opening = paren == 0 && c == '<' && angle == 2;
+      bool closing = paren == 0 && c == '>' && angle == 2;
+      if (angle < 2 || opening || closing) out += c;
+      if (opening) out += "…";
+    });
+    n = out;
+  }
   if (n.size() <= max_chars) return n;
-  size_t tail = max_chars / 4, head = max_chars - tail - 1;
-  return n.substr(0, head) + "…" + n.substr(n.size() - tail);
+  size_t tail = n.size() - max_chars / 4, head = max_chars - max_chars / 4 - 1;
+  // Never cut inside a UTF-8 sequence (the "…" of step 3).
+  auto continuation = [&](size_t i) {
+    return i < n.size() && (static_cast<unsigned char>(n[i]) & 0xC0) == 0x80;
+  };
+  while (head > 0 && continuation(head)) --head;
+  while (continuation(tail)) ++tail;
+  return n.substr(0, head) + "…" + n.substr(tail);
 }
 
 std::string triage_markdown(const Triage& t, const std::string& title) {
