@@ -8,7 +8,7 @@ namespace hp {
 std::filesystem::path assets_dir() {
   namespace fs = std::filesystem;
   std::error_code ec;
-  if (const char* env = std::getenv("HOTPATH_ASSETS"); env && *env) return env;
+  if (const char* env = std::getenv("HOTPATH_ASSETS_DIR"); env && *env) return env;
   fs::path exe = fs::read_symlink("/proc/self/exe", ec);
   if (!ec) {
     fs::path installed = exe.parent_path().parent_path() / "share" / "hotpath" / "assets";

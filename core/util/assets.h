@@ -1,6 +1,6 @@
 #pragma once
 // Where the data files (kernel categories, fuse catalog, metric map, samples) are found:
-// $HOTPATH_ASSETS, else <executable>/../share/hotpath/assets (installed), else the source tree.
+// $HOTPATH_ASSETS_DIR, else <executable>/../share/hotpath/assets (installed), else the source tree.
 #include <filesystem>
 
 namespace hp {

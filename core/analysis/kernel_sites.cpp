@@ -1,0 +1,198 @@
+#include "core/analysis/kernel_sites.h"
+
+#include <algorithm>
+
+#include <re2/re2.h>
+
+#include "core/analysis/python_site.h"
+
+namespace hp {
+namespace {
+
+struct PairHash {
+  size_t operator()(const std::pair<uint32_t, int64_t>& k) const {
+    return std::hash<int64_t>()(k.second) * 31 + k.first;
+  }
+};
+using ExternalMap = std::unordered_map<std::pair<uint32_t, int64_t>, uint32_t, PairHash>;
+
+ExternalMap cpu_ops_by_external_id(const Run& run) {
+  const Slices& s = run.slices;
+  ExternalMap m;
+  for (uint32_t i = 0; i < s.size(); ++i)
+    if (s.kind[i] == SliceKind::CpuOp && s.external_id[i] != 0)
+      m.try_emplace({run.tracks[s.track[i]].rank, s.external_id[i]}, i);
+  return m;
+}
+
+uint32_t nearest_ancestor(const Run& run, const std::vector<uint32_t>& parents, uint32_t i, SliceKind kind) {
+  for (uint32_t p = parents[i]; p != kNone; p = parents[p])
+    if (run.slices.kind[p] == kind) return p;
+  return kNone;
+}
+
+// Site and stack from the Python frames starting at the innermost frame `py`.
+void python_site(const Run& run, const std::vector<uint32_t>& parents, uint32_t py, SiteRecord& rec) {
+  std::vector<std::string_view> frames;
+  for (uint32_t p = py; p != kNone; p = parents[p])
+    if (run.slices.kind[p] == SliceKind::PythonFunction) frames.push_back(run.str(run.slices.name[p]));
+  std::reverse(frames.begin(), frames.end());  // outermost first
+  SourceSite site = choose_source_site(frames);
+  if (site.frame >= 0) rec.site = std::string(frames[static_cast<size_t>(site.frame)]);
+  rec.stack = site_stack(frames);
+}
+
+class Resolver {
+ public:
+  Resolver(const Run& run, const std::vector<uint32_t>& parents)
+      : run_(run), parents_(parents), ext_(cpu_ops_by_external_id(run)) {}
+
+  // The cpu_op of a launch: by External id on the same rank, else the nearest enclosing one.
+  uint32_t cpu_op_of(uint32_t slice) const {
+    const Slices& s = run_.slices;
+    if (s.kind[slice] == SliceKind::CpuOp) return slice;
+    if (s.external_id[slice] != 0) {
+      auto it = ext_.find({run_.tracks[s.track[slice]].rank, s.external_id[slice]});
+      if (it != ext_.end()) return it->second;
+    }
+    return nearest_ancestor(run_, parents_, slice, SliceKind::CpuOp);
+  }
+
+  SiteRecord record(uint32_t anchor, uint32_t cpu_op) {
+    SiteRecord rec;
+    const Slices& s = run_.slices;
+    rec.cpu_op = std::string(run_.str(s.name[cpu_op != kNone ? cpu_op : anchor]));
+    uint32_t py = s.kind[anchor] == SliceKind::PythonFunction
+                      ? anchor
+                      : nearest_ancestor(run_, parents_, anchor, SliceKind::PythonFunction);
+    if (py == kNone && cpu_op != kNone)
+      py = nearest_ancestor(run_, parents_, cpu_op, SliceKind::PythonFunction);
+    if (py != kNone) {
+      auto [it, added] = py_memo_.try_emplace(py);
+      if (added) python_site(run_, parents_, py, it->second);
+      rec.site = it->second.site;
+      rec.stack = it->second.stack;
+    }
+    return rec;
+  }
+
+ private:
+  const Run& run_;
+  const std::vector<uint32_t>& parents_;
+  ExternalMap ext_;
+  std::unordered_map<uint32_t, SiteRecord> py_memo_;
+};
+
+}  // namespace
+
+std::vector<SiteRecord> sites_of_slices(const Run& run, const std::vector<uint32_t>& parents,
+                                        const std::vector<uint32_t>& slices) {
+  Resolver r(run, parents);
+  std::vector<SiteRecord> out;
+  out.reserve(slices.size());
+  for (uint32_t i : slices) out.push_back(r.record(i, r.cpu_op_of(i)));
+  return out;
+}
+
+KernelSites resolve_kernel_sites(const Run& run, const std::vector<uint32_t>& parents) {
+  KernelSites out;
+  Resolver r(run, parents);
+  const GpuOps& g = run.gpu;
+  const Slices& s = run.slices;
+  out.gpu_record.assign(g.size(), kNone);
+  std::unordered_map<std::string, uint32_t> ids;
+  std::unordered_map<uint64_t, uint32_t> by_anchor;  // (anchor, cpu_op) -> record
+  for (uint32_t row = 0; row < g.size(); ++row) {
+    uint32_t anchor = g.launch_slice[row], cpu = kNone;
+    if (anchor != kNone) {
+      cpu = r.cpu_op_of(anchor);
+    } else if (s.external_id[g.slice[row]] != 0) {
+      cpu = r.cpu_op_of(g.slice[row]);  // by the kernel's own External id
+      anchor = cpu;
+    }
+    if (anchor == kNone) continue;
+    uint64_t key = (static_cast<uint64_t>(anchor) << 32) | cpu;
+    auto [hit, added] = by_anchor.try_emplace(key, 0);
+    if (added) {
+      SiteRecord rec = r.record(anchor, cpu);
+      std::string k = rec.site + '\x1f' + rec.cpu_op;
+      auto [it, fresh] = ids.try_emplace(k, static_cast<uint32_t>(out.records.size()));
+      if (fresh) out.records.push_back(std::move(rec));
+      hit->second = it->second;
+    }
+    out.gpu_record[row] = hit->second;
+  }
+  return out;
+}
+
+SitesByName sites_by_name(const Run& run, const KernelSites& sites, const GpuRowFilter& include) {
+  const GpuOps& g = run.gpu;
+  const Slices& s = run.slices;
+  std::unordered_map<StrId, std::unordered_map<uint32_t, SiteShare>> acc;
+  for (uint32_t row = 0; row < g.size(); ++row) {
+    uint32_t i = g.slice[row];
+    if (s.kind[i] != SliceKind::Kernel || (include && !include(row))) continue;
+    uint32_t rec = sites.gpu_record[row];
+    SiteShare& sh = acc[s.name[i]][rec];
+    if (sh.launches == 0 && rec != kNone) {
+      sh.site = sites.records[rec].site;
+      sh.cpu_op = sites.records[rec].cpu_op;
+      sh.stack = sites.records[rec].stack;
+    }
+    sh.time += s.dur[i];
+    ++sh.launches;
+  }
+  SitesByName out;
+  for (auto& [name, m] : acc) {
+    auto& v = out[std::string(run.str(name))];
+    Ns total = 0;
+    uint64_t launches = 0;
+    for (auto& [rec, sh] : m) total += sh.time, launches += sh.launches, v.push_back(std::move(sh));
+    for (auto& sh : v)  // zero-duration kernels: share by launches
+      sh.share_pct = total > 0 ? 100.0 * static_cast<double>(sh.time) / static_cast<double>(total)
+                               : 100.0 * static_cast<double>(sh.launches) / static_cast<double>(launches);
+    std::sort(v.begin(), v.end(), [](const SiteShare& a, const SiteShare& b) {
+      if (a.site.empty() != b.site.empty()) return b.site.empty();
+      if (a.time != b.time) return a.time > b.time;
+      if (a.launches != b.launches) return a.launches > b.launches;
+      return std::tie(a.site, a.cpu_op) < std::tie(b.site, b.cpu_op);
+    });
+  }
+  return out;
+}
+
+std::string kernel_base_name(std::string_view name) {
+  static const re2::RE2 addr("0x[0-9a-fA-F]+");
+  std::string out(name);
+  re2::RE2::GlobalReplace(&out, addr, "0xADDR");
+  // Drop a trailing balanced "(...)" parameter list.
+  if (!out.empty() && out.back() == ')') {
+    int depth = 0;
+    for (size_t i = out.size(); i-- > 0;) {
+      if (out[i] == ')') ++depth;
+      if (out[i] == '(' && --depth == 0) {
+        if (i > 0) out.resize(i);
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+SiteMatch match_sites(const SitesByName& map, std::string_view kernel_name) {
+  if (auto it = map.find(std::string(kernel_name)); it != map.end()) return {&it->second, "exact"};
+  std::string base = kernel_base_name(kernel_name);
+  const std::vector<SiteShare>* best = nullptr;
+  size_t best_len = 0;
+  for (const auto& [name, v] : map)
+    if (kernel_base_name(name) == base) return {&v, "base-name"};
+  for (const auto& [name, v] : map) {
+    size_t n = std::min(name.size(), kernel_name.size());
+    if (n < 32 || n <= best_len) continue;
+    if (name.compare(0, n, kernel_name.substr(0, n)) == 0) best = &v, best_len = n;
+  }
+  if (best) return {best, "prefix"};
+  return {};
+}
+
+}  // namespace hp
