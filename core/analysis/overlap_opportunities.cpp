@@ -97,7 +97,7 @@ std::vector<OpportunityRow> overlap_opportunities(const Run& run, const std::vec
   std::vector<OpportunityRow> rows;
   const Ns busy = overlap.all.busy;
   auto add = [&](OpportunityRow r) {
-    r.share_pct = percent(r.impact, busy);
+    if (r.share_of == "busy") r.share_pct = percent(r.impact, busy);
     if (r.share_pct < kReportBarPct) return;
     bool high = r.dep_risk.rfind("high", 0) == 0;
     r.priority = priority_of(r.share_pct, high);
@@ -184,6 +184,8 @@ std::vector<OpportunityRow> overlap_opportunities(const Run& run, const std::vec
     r.rule = "host-wait";
     r.kernel = fmt::format("stream {}", s.stream);
     r.impact = hw.time;
+    r.share_of = "span";
+    r.share_pct = percent(hw.time, span);
     r.dep_risk = "n/a";
     r.verdict = "try CUDA graphs";
     r.evidence =

@@ -1,7 +1,8 @@
 #pragma once
 // The overlap-opportunity table from ONE trace (the predecessor needed a second, mapping trace).
 // Every rule estimates `impact`, the GPU time the fix could win back, and a row is reported when
-// impact >= kReportBarPct % of GPU-busy time (the union over streams, summed over devices).
+// its share >= kReportBarPct %. The share is of GPU-busy time (the union over streams, summed
+// over devices), except for host-wait rows: idle time is a share of the stream's span.
 //
 // Rules (each row's evidence cites the numbers it was built from):
 //   exposed-comm    a comm kernel name whose exclusive time (no other stream active) is
@@ -49,7 +50,8 @@ struct OpportunityRow {
   std::string dep_risk;    // "high (prev)", "high (next)", "high (both)", "low", "n/a"
   std::string recommendation;
   Ns impact = 0;
-  double share_pct = 0;  // impact / GPU-busy time
+  double share_pct = 0;           // impact / the denominator named by share_of
+  std::string share_of = "busy";  // "busy" (GPU-busy time) or "span" (the stream's span)
 };
 
 std::vector<OpportunityRow> overlap_opportunities(const Run& run, const std::vector<DeviceActivity>& devices,

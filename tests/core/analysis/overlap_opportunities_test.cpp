@@ -76,16 +76,17 @@ TEST_CASE("opportunities: a copy on the compute stream and a stream running alon
 
 TEST_CASE("opportunities: HTA event-sync fixture has one host-wait row") {
   // Stream 20 waits 32 µs for its sgemm's launch (idle_gaps_test); its span is 348667..348823
-  // (156 µs), busy over all streams 372 µs -> 8.6%: P2. The memsets (3 µs, 0.8%) stay under
-  // the 1% bar; no stream runs alone for half the busy time (124 of 372 µs each).
+  // (156 µs): 20.5% of it -> P1. The memsets (3 µs, 0.8% of busy 372 µs) stay under the 1% bar;
+  // no stream runs alone for half the busy time (124 of 372 µs each).
   auto run = test::load_trace({test::kineto_data("hta_event_sync_multi_stream_a100.json.gz")});
   auto rows = table(*run);
   REQUIRE(rows.size() == 1);
   CHECK(rows[0].rule == "host-wait");
   CHECK(rows[0].kernel == "stream 20");
   CHECK(rows[0].impact == 32'000);
-  CHECK(rows[0].share_pct == Approx(100.0 * 32 / 372));
-  CHECK(rows[0].priority == 2);
+  CHECK(rows[0].share_of == "span");
+  CHECK(rows[0].share_pct == Approx(100.0 * 32 / 156));
+  CHECK(rows[0].priority == 1);
   CHECK(rows[0].evidence ==
         "rank 0 gpu 0: host wait 32 µs in 1 gaps = 21% of span 156 µs; 0 CPU-bound windows");
 }
