@@ -156,16 +156,16 @@ std::string timing_report_text(const Run& run, const TimingReport& r, size_t top
                    a.max_concurrent_streams, dur(a.multi_stream), pct(a.multi_stream, a.busy)));
 
   line("");
-  line(fmt::format("Overlap opportunities ({} rows; bar {:.0f}% of GPU busy)", r.opportunities.size(),
-                   kReportBarPct));
+  line(fmt::format("Overlap opportunities ({} rows; bar {:.0f}% of GPU busy, host wait: of stream span)",
+                   r.opportunities.size(), kReportBarPct));
   for (const auto& row : r.opportunities) {
-    line(fmt::format("  P{} {:<15} {:<15} {:<46} {}", row.priority, row.verdict, row.rule,
-                     fit(row.kernel, 46), fmt::format("{:.1f}%", row.share_pct)));
+    line(fmt::format("  P{} {:<16}{:<16}{:<41}{:>8} {}", row.priority, row.verdict, row.rule,
+                     fit(row.kernel, 40), fmt::format("{:.1f}%", row.share_pct), row.share_of));
     line("       " + fit(row.evidence, 93));
     std::string where =
         row.site.empty() ? (row.cpu_op.empty() ? "" : "; cpu_op " + row.cpu_op) : "; site " + row.site;
     line("       " + fit("dep risk " + row.dep_risk + where, 93));
-    line("       -> " + fit(row.recommendation, 91));
+    line("       -> " + fit(row.recommendation, 90));
   }
   if (r.opportunities.empty()) line("  none cleared the bar");
 
@@ -256,9 +256,9 @@ std::string timing_report_markdown(const Run& run, const TimingReport& r, size_t
   line("| Priority | Verdict | Kernel | Site | Evidence | Dep risk | Recommendation |");
   line("|---|---|---|---|---|---|---|");
   for (const auto& row : r.opportunities)
-    line(fmt::format("| P{} | {} | `{}` | {} | {} ({:.1f}% of busy) | {} | {} |", row.priority, row.verdict,
+    line(fmt::format("| P{} | {} | `{}` | {} | {} ({:.1f}% of {}) | {} | {} |", row.priority, row.verdict,
                      row.kernel, row.site.empty() ? row.cpu_op : row.site, row.evidence, row.share_pct,
-                     row.dep_risk, row.recommendation));
+                     row.share_of, row.dep_risk, row.recommendation));
   if (r.ranks_skew.ranks.size() > 1) {
     line("");
     line("## Ranks");
