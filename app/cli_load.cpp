@@ -8,6 +8,8 @@
 #include <iostream>
 
 #include "app/async_load.h"
+#include "core/analysis/asset_json.h"
+#include "core/util/assets.h"
 
 namespace hp {
 
@@ -33,6 +35,15 @@ std::shared_ptr<const Run> load_for_cli(const std::vector<std::string>& inputs) 
     return nullptr;
   }
   return out.run;
+}
+
+std::unique_ptr<KernelCategorizer> load_cli_categorizer() {
+  try {
+    return std::make_unique<KernelCategorizer>(KernelCategorizer::load_builtin(assets_dir()));
+  } catch (const std::exception& e) {
+    std::cerr << "hotpath: " << e.what() << " (set HOTPATH_ASSETS_DIR to the assets directory)\n";
+    return nullptr;
+  }
 }
 
 }  // namespace hp

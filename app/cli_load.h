@@ -6,11 +6,15 @@
 #include <string>
 #include <vector>
 
+#include "core/analysis/kernel_category.h"
 #include "core/model/run.h"
 
 namespace hp {
 
 // Null after printing "hotpath: <file>: byte N: <what>" to stderr.
 std::shared_ptr<const Run> load_for_cli(const std::vector<std::string>& inputs);
+
+// The built-in kernel categories (core/util/assets.h), or null after printing why not.
+std::unique_ptr<KernelCategorizer> load_cli_categorizer();
 
 }  // namespace hp

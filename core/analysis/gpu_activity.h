@@ -1,0 +1,68 @@
+#pragma once
+// GPU work grouped per device, the common input of the timing analyses (overlap, idle gaps,
+// launch statistics, rank skew, diff). Kernels, memcpys and memsets only: cuda_sync rows
+// ("Event Sync", "Stream Wait Event") are waits, not work.
+//
+// Device = (rank, device id); a GPU row without a device id uses its track's pid, as kernel_table
+// does. Stream = the op's `stream` arg, else its track's stream, else its track's tid.
+// Kernel classes: Comm when the categorizer says "comm", Memory for memcpy/memset slices,
+// Compute for every other kernel (kernels the categorizer calls "memory", e.g. copy kernels,
+// still occupy SMs and count as compute, as in HTA's temporal breakdown).
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "core/analysis/kernel_category.h"
+#include "core/model/run.h"
+
+namespace hp {
+
+using SliceFilter = std::function<bool(uint32_t slice)>;  // same alias as kernel_table.h
+
+enum class OpClass : uint8_t { Compute, Comm, Memory };
+const char* to_string(OpClass c);
+
+struct GpuActivity {
+  uint32_t slice = 0;
+  uint32_t op = 0;  // row of Run::gpu
+  Ns start = 0, end = 0;
+  int64_t stream = -1;
+  OpClass cls = OpClass::Compute;
+};
+
+struct DeviceActivity {
+  uint32_t rank = 0;
+  int32_t device = -1;
+  std::vector<GpuActivity> ops;  // sorted by (start, end, slice)
+  std::vector<int64_t> streams;  // distinct, ascending
+};
+
+// Category names per kernel name, computed once per distinct name.
+class CategoryCache {
+ public:
+  CategoryCache(const Run& run, const KernelCategorizer& categorizer) : run_(run), cat_(categorizer) {}
+  std::string_view of(StrId name);
+  bool is_comm(StrId name) { return of(name) == "comm"; }
+
+ private:
+  const Run& run_;
+  const KernelCategorizer& cat_;
+  std::unordered_map<StrId, std::string_view> memo_;
+};
+
+// Every device with at least one selected op, sorted by (rank, device).
+std::vector<DeviceActivity> gpu_activity(const Run& run, CategoryCache& categories,
+                                         const SliceFilter& include = {});
+
+// The Run::gpu row of a GPU slice, or kNone.
+uint32_t gpu_op_of_slice(const Run& run, uint32_t slice);
+
+// Nearest-rank percentile of a sorted vector (0 when empty).
+Ns nearest_rank_pct(const std::vector<Ns>& sorted, double q);
+
+double percent(Ns part, Ns whole);
+
+}  // namespace hp

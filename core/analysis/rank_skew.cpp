@@ -1,0 +1,82 @@
+#include "core/analysis/rank_skew.h"
+
+#include <algorithm>
+#include <map>
+
+namespace hp {
+namespace {
+
+Ns union_of(std::vector<std::pair<Ns, Ns>>& iv) {
+  std::sort(iv.begin(), iv.end());
+  Ns total = 0, cs = 0, ce = 0;
+  bool open = false;
+  for (auto [a, b] : iv) {
+    if (open && a <= ce) {
+      ce = std::max(ce, b);
+      continue;
+    }
+    if (open) total += ce - cs;
+    cs = a, ce = b, open = true;
+  }
+  return open ? total + (ce - cs) : total;
+}
+
+}  // namespace
+
+RankSkew rank_skew(const std::vector<DeviceActivity>& devices) {
+  std::map<uint32_t, RankLoad> by_rank;
+  for (const DeviceActivity& d : devices) {
+    RankLoad& r = by_rank[d.rank];
+    if (r.devices == 0 && !d.ops.empty()) r.begin = d.ops.front().start;
+    r.rank = d.rank;
+    ++r.devices;
+    std::vector<std::pair<Ns, Ns>> all, compute, comm;
+    for (const GpuActivity& o : d.ops) {
+      all.emplace_back(o.start, o.end);
+      r.begin = std::min(r.begin, o.start);
+      r.end = std::max(r.end, o.end);
+      if (o.cls == OpClass::Memory) continue;
+      ++r.kernels;
+      if (o.cls == OpClass::Comm) {
+        ++r.comm_kernels;
+        comm.emplace_back(o.start, o.end);
+      } else {
+        compute.emplace_back(o.start, o.end);
+      }
+    }
+    r.busy += union_of(all);
+    r.compute += union_of(compute);
+    r.comm += union_of(comm);
+  }
+  RankSkew sk;
+  for (auto& [rank, r] : by_rank) sk.ranks.push_back(r);
+  if (sk.ranks.empty()) return sk;
+  auto span = [&](Ns RankLoad::*f) {
+    auto [lo, hi] = std::minmax_element(sk.ranks.begin(), sk.ranks.end(),
+                                        [&](const RankLoad& a, const RankLoad& b) { return a.*f < b.*f; });
+    return std::pair<Ns, Ns>{(*lo).*f, (*hi).*f};
+  };
+  auto [busy_lo, busy_hi] = span(&RankLoad::busy);
+  auto [comp_lo, comp_hi] = span(&RankLoad::compute);
+  auto [comm_lo, comm_hi] = span(&RankLoad::comm);
+  sk.busy_skew = busy_hi - busy_lo;
+  sk.compute_skew = comp_hi - comp_lo;
+  sk.comm_skew = comm_hi - comm_lo;
+  bool someone_waits = false;
+  for (RankLoad& r : sk.ranks) {
+    r.comm_wait = r.comm - comm_lo;
+    someone_waits |= r.comm_wait > 0;
+  }
+  if (sk.ranks.size() >= 2 && someone_waits) {
+    auto top = std::max_element(sk.ranks.begin(), sk.ranks.end(),
+                                [](const RankLoad& a, const RankLoad& b) { return a.compute < b.compute; });
+    sk.straggler = top->rank;
+    std::vector<Ns> comp;
+    for (const auto& r : sk.ranks) comp.push_back(r.compute);
+    std::sort(comp.begin(), comp.end());
+    sk.straggler_excess = top->compute - nearest_rank_pct(comp, 0.5);
+  }
+  return sk;
+}
+
+}  // namespace hp
