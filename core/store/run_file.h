@@ -12,7 +12,8 @@
 namespace hp {
 
 // The schema version this build writes. open_run reads this and every older version.
-constexpr int kRunFileSchemaVersion = 1;
+// 2 adds the serving tables (core/store/serving_store.h); a file may hold only those.
+constexpr int kRunFileSchemaVersion = 2;
 
 // Writes the run (replacing any file at `path`) in one transaction.
 // Throws std::runtime_error naming the file when it cannot be written.

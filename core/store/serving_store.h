@@ -9,6 +9,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/serving/metric_sample.h"
@@ -16,11 +17,25 @@
 
 namespace hp {
 
+namespace serving {
+// A server-side request event from the server log (vLLM "Received request", "Added request",
+// "Finished request", "Aborted request"), kept for client/server correlation by the reports.
+// Stored in the table server_events(ts_ns, kind, request_id, raw_id, value).
+struct ServerEvent {
+  int64_t ts_ns = 0;       // epoch ns as the log clock says (no clock offset applied)
+  std::string kind;        // "received" | "added" | "finished" | "aborted"
+  std::string request_id;  // the client id when recoverable (the X-Request-Id we sent), else the raw id
+  std::string raw_id;      // as logged
+  int64_t value = -1;      // kind-specific (max_tokens for "received"), -1 when none
+};
+}  // namespace serving
+
 struct ServingData {
   std::map<std::string, std::string> meta;  // engine, model, endpoint, flags, versions, ...
   std::vector<serving::RequestRecord> requests;
-  std::vector<serving::MetricSeries> metrics;     // scraped or fleet series (canonical or raw names)
-  std::vector<serving::MetricSeries> log_series;  // from server logs (iterations, stats lines)
+  std::vector<serving::MetricSeries> metrics;       // scraped or fleet series (canonical or raw names)
+  std::vector<serving::MetricSeries> log_series;    // from server logs (iterations, stats lines)
+  std::vector<serving::ServerEvent> server_events;  // per-request server log events, by time
   bool empty() const { return requests.empty() && metrics.empty() && log_series.empty(); }
 };
 
@@ -36,6 +51,7 @@ class ServingWriter {
   void add_request(const serving::RequestRecord& r);                // a finished request
   void add_samples(const serving::SeriesKey& key, const std::vector<serving::Sample>& samples,
                    bool from_log = false);
+  void add_server_event(const serving::ServerEvent& e);
   void commit();  // makes everything added so far durable
 
  private:
@@ -46,5 +62,14 @@ class ServingWriter {
 // Reads the serving tables (empty ServingData when the file has none). Throws ImportError on a
 // corrupt file. Also reads the predecessor's serve_profile.db, mapped onto the same model.
 ServingData read_serving(const std::filesystem::path& path);
+
+// The value set_meta stores: "<redacted>" when the key looks like a credential (*TOKEN*, *API_KEY*,
+// *SECRET*, *PASSWORD*, authorization), else the value with hf_... / sk-... / "Bearer ..." tokens
+// replaced by "<redacted>".
+std::string redact_meta_value(std::string_view key, std::string_view value);
+
+// Copies the serving tables of run file `from` into run file `to` (replacing any serving rows it
+// has), so that a trace saved with save_run and a capture's serving data end up in one file.
+void copy_serving_tables(const std::filesystem::path& from, const std::filesystem::path& to);
 
 }  // namespace hp

@@ -383,7 +383,7 @@ TEST_CASE("run file: damaged files fail with a clear error", "[run_file]") {
     save_run(*run, p);
     exec_sql(p, "UPDATE meta SET value = '7' WHERE key = 'schema_version'");
     CHECK_THAT(open_error(p),
-               Catch::Contains("run file schema 7 is newer than this hotpath (1); upgrade hotpath"));
+               Catch::Contains("run file schema 7 is newer than this hotpath (2); upgrade hotpath"));
   }
   SECTION("an SQLite file that is not a run file") {
     fs::remove(p);

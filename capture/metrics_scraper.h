@@ -1,0 +1,55 @@
+#pragma once
+// Scrapes a Prometheus text endpoint (/metrics) at 1-10 Hz on its own thread and stores every
+// sample with its labels (ServingWriter::add_samples). A sample's time is the middle of the HTTP
+// exchange in epoch ns, unless the exposition carries its own timestamp. Also keeps the latest
+// running / waiting / KV-usage values for the live dashboard.
+#include <atomic>
+#include <cstdint>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "core/serving/prometheus_text.h"
+
+namespace hp {
+class ServingWriter;
+}
+
+namespace hp::capture {
+
+struct ScrapeStats {
+  std::atomic<uint64_t> scrapes{0}, failures{0}, bad_lines{0}, samples{0};
+  // Latest gauges summed over engines/ranks (vLLM, SGLang, TRT-LLM, llama.cpp spellings); NaN when absent.
+  std::atomic<double> running{0.0 / 0.0}, waiting{0.0 / 0.0}, kv_usage{0.0 / 0.0};
+};
+
+// One GET of `url`; false with *error set on a transport error or a non-200 answer.
+bool scrape_once(const std::string& url, serving::Scrape* out, int64_t* ts_ns, std::string* error,
+                 double timeout_s = 5);
+
+// Engine named by the exposition ("vllm", "sglang", ...; "" when unknown), from one scrape.
+std::string detect_engine_at(const std::string& metrics_url);
+
+class MetricsScraper {
+ public:
+  MetricsScraper(std::string metrics_url, double hz, ServingWriter* writer);
+  ~MetricsScraper();  // stops
+  void start();
+  void stop();
+  const ScrapeStats& stats() const { return stats_; }
+  std::string last_error() const;
+
+ private:
+  void loop();
+  void store(const serving::Scrape& s, int64_t ts_ns);
+  std::string url_;
+  double hz_;
+  ServingWriter* writer_;
+  ScrapeStats stats_;
+  std::atomic<bool> stop_{false};
+  std::thread thread_;
+  mutable std::mutex mu_;
+  std::string last_error_;
+};
+
+}  // namespace hp::capture

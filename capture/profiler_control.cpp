@@ -1,0 +1,91 @@
+#include "capture/profiler_control.h"
+
+#include <chrono>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "capture/replay_client.h"
+
+namespace hp::capture {
+namespace {
+
+bool post(const ProfilerOptions& opt, const std::string& path, const std::string& body, std::string* error) {
+  std::string resp, err;
+  int code = http_request("POST", opt.base_url + path, body, &resp, &err, 600, opt.api_key);
+  if (code >= 200 && code < 300) return true;
+  if (error) {
+    *error = code ? "POST " + path + ": HTTP " + std::to_string(code) + " " + resp.substr(0, 200)
+                  : "POST " + path + ": " + err;
+    if (code == 404)
+      *error +=
+          " (vLLM registers the profiler routes only when started with VLLM_TORCH_PROFILER_DIR or "
+          "--profiler-config)";
+  }
+  return false;
+}
+
+bool is_trace(const std::filesystem::path& p) {
+  std::string n = p.filename().string();
+  auto ends = [&](const std::string& s) {
+    return n.size() >= s.size() && n.compare(n.size() - s.size(), s.size(), s) == 0;
+  };
+  return ends(".json") || ends(".json.gz");
+}
+
+}  // namespace
+
+bool start_profile(const ProfilerOptions& opt, std::string* error) {
+  std::string body;
+  if (opt.engine == "sglang") {
+    nlohmann::json j = {{"activities", {"CPU", "GPU"}}};
+    if (!opt.profile_dir.empty()) j["output_dir"] = opt.profile_dir.string();
+    body = j.dump();
+  }
+  return post(opt, "/start_profile", body, error);
+}
+
+bool stop_profile(const ProfilerOptions& opt, std::string* error) {
+  return post(opt, "/stop_profile", "", error);
+}
+
+std::set<std::filesystem::path> list_traces(const std::filesystem::path& dir) {
+  std::set<std::filesystem::path> out;
+  std::error_code ec;
+  for (auto it = std::filesystem::recursive_directory_iterator(dir, ec);
+       !ec && it != std::filesystem::recursive_directory_iterator(); it.increment(ec))
+    if (it->is_regular_file(ec) && is_trace(it->path())) out.insert(it->path());
+  return out;
+}
+
+std::vector<std::filesystem::path> wait_for_traces(const std::filesystem::path& dir,
+                                                   const std::set<std::filesystem::path>& before,
+                                                   double settle_s, double timeout_s, std::string* error) {
+  using Clock = std::chrono::steady_clock;
+  auto deadline = Clock::now() + std::chrono::milliseconds(static_cast<int64_t>(timeout_s * 1000));
+  std::map<std::filesystem::path, std::pair<uintmax_t, Clock::time_point>> seen;  // size, since when
+  while (Clock::now() < deadline) {
+    auto now = Clock::now();
+    bool all_settled = true;
+    std::vector<std::filesystem::path> fresh;
+    for (const auto& p : list_traces(dir)) {
+      if (before.count(p)) continue;
+      std::error_code ec;
+      uintmax_t size = std::filesystem::file_size(p, ec);
+      if (ec) continue;
+      auto [it, added] = seen.try_emplace(p, size, now);
+      if (!added && it->second.first != size) it->second = {size, now};
+      if (size == 0 ||
+          now - it->second.second < std::chrono::milliseconds(static_cast<int64_t>(settle_s * 1000)))
+        all_settled = false;
+      fresh.push_back(p);
+    }
+    if (!fresh.empty() && all_settled) return fresh;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  if (error)
+    *error = seen.empty() ? "no new trace file appeared in " + dir.string()
+                          : "trace files in " + dir.string() + " were still growing at the timeout";
+  return {};
+}
+
+}  // namespace hp::capture

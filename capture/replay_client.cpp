@@ -1,0 +1,481 @@
+#include "capture/replay_client.h"
+
+#include <curl/curl.h>
+#include <fmt/format.h>
+#include <time.h>
+
+#include <algorithm>
+#include <cmath>
+#include <deque>
+#include <nlohmann/json.hpp>
+#include <random>
+#include <stdexcept>
+
+#include "core/serving/sse_parser.h"
+
+namespace hp::capture {
+namespace {
+
+using serving::RequestRecord;
+using serving::RequestStatus;
+
+int64_t mono_ns() {
+  timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
+}
+
+struct CurlGlobal {
+  CurlGlobal() { curl_global_init(CURL_GLOBAL_DEFAULT); }
+};
+void curl_init_once() {
+  static CurlGlobal g;
+}
+
+size_t append_body(char* p, size_t sz, size_t n, void* ud) {
+  auto* s = static_cast<std::string*>(ud);
+  s->append(p, sz * n);
+  return sz * n;
+}
+
+}  // namespace
+
+int64_t epoch_now_ns() {
+  timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return static_cast<int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
+}
+
+int http_request(const std::string& method, const std::string& url, const std::string& body,
+                 std::string* response, std::string* error, double timeout_s, const std::string& api_key) {
+  curl_init_once();
+  CURL* c = curl_easy_init();
+  if (!c) {
+    if (error) *error = "curl_easy_init failed";
+    return 0;
+  }
+  std::string out;
+  char errbuf[CURL_ERROR_SIZE] = {0};
+  curl_slist* headers = nullptr;
+  std::string auth;
+  if (!api_key.empty()) {
+    auth = "Authorization: Bearer " + api_key;
+    headers = curl_slist_append(headers, auth.c_str());
+  }
+  if (!body.empty()) headers = curl_slist_append(headers, "Content-Type: application/json");
+  headers = curl_slist_append(headers, "Expect:");
+  curl_easy_setopt(c, CURLOPT_URL, url.c_str());
+  curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method.c_str());
+  if (method == "POST") {
+    curl_easy_setopt(c, CURLOPT_POST, 1L);
+    curl_easy_setopt(c, CURLOPT_POSTFIELDS, body.c_str());
+    curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, static_cast<long>(body.size()));
+  }
+  curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
+  curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, append_body);
+  curl_easy_setopt(c, CURLOPT_WRITEDATA, &out);
+  curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
+  curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(timeout_s * 1000));
+  CURLcode rc = curl_easy_perform(c);
+  long code = 0;
+  curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &code);
+  curl_slist_free_all(headers);
+  curl_easy_cleanup(c);
+  auth.assign(auth.size(), '\0');
+  if (rc != CURLE_OK) {
+    if (error) *error = errbuf[0] ? errbuf : curl_easy_strerror(rc);
+    return 0;
+  }
+  if (response) *response = std::move(out);
+  return static_cast<int>(code);
+}
+
+std::string discover_model(const std::string& base_url, const std::string& api_key, std::string* error) {
+  std::string body, err;
+  int code = http_request("GET", base_url + "/v1/models", "", &body, &err, 10, api_key);
+  if (code != 200) {
+    if (error) *error = code ? fmt::format("GET /v1/models: HTTP {}", code) : "GET /v1/models: " + err;
+    return {};
+  }
+  auto j = nlohmann::json::parse(body, nullptr, false);
+  if (j.is_object() && j.contains("data") && j["data"].is_array() && !j["data"].empty() &&
+      j["data"][0].is_object() && j["data"][0].contains("id") && j["data"][0]["id"].is_string())
+    return j["data"][0]["id"].get<std::string>();
+  if (error) *error = "GET /v1/models: no model id in the response";
+  return {};
+}
+
+// One request in flight.
+struct Transfer {
+  CURL* easy = nullptr;
+  curl_slist* headers = nullptr;
+  std::string body;
+  char errbuf[CURL_ERROR_SIZE] = {0};
+  RequestRecord rec;
+  serving::SseParser sse;
+  long http_code = 0;
+  bool done_seen = false, finish_seen = false, malformed = false, stream_error = false;
+  bool stalled = false;  // no byte for read_timeout_s (checked by the event loop)
+  int64_t last_byte_ns = 0;
+  uint32_t estimated_prompt_tokens = 0;
+  std::string error_body;
+  int64_t (*clock)(const void*) = nullptr;
+  const void* clock_ctx = nullptr;
+
+  void on_event(const serving::SseEvent& e, int64_t now) {
+    if (malformed) return;
+    if (!rec.first_chunk_ns) rec.first_chunk_ns = now;
+    serving::OpenAiChunk c = serving::parse_openai_chunk(e.data);
+    if (c.done) {
+      done_seen = true;
+      return;
+    }
+    if (!c.json_ok) {
+      malformed = true;
+      rec.error = fmt::format("malformed SSE event ({}): {}", c.error, e.data.substr(0, 80));
+      return;
+    }
+    if (!c.error.empty()) {
+      stream_error = true;
+      rec.error = "error event in stream: " + c.error.substr(0, 200);
+    }
+    if (c.content_bytes > 0) {
+      if (!rec.first_token_ns) rec.first_token_ns = now;
+      rec.token_chunk_ns.push_back(now);
+    }
+    if (!c.finish_reason.empty()) finish_seen = true;
+    if (c.has_usage) {
+      if (c.prompt_tokens >= 0) rec.prompt_tokens = static_cast<uint32_t>(c.prompt_tokens);
+      if (c.completion_tokens >= 0) rec.output_tokens = static_cast<uint32_t>(c.completion_tokens);
+      rec.tokens_from_usage = true;
+    }
+  }
+};
+
+namespace {
+
+size_t on_write(char* p, size_t sz, size_t n, void* ud) {
+  auto* t = static_cast<Transfer*>(ud);
+  size_t len = sz * n;
+  int64_t now = t->clock(t->clock_ctx);
+  t->last_byte_ns = now;
+  if (!t->http_code) curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &t->http_code);
+  if (t->http_code < 200 || t->http_code >= 300) {
+    if (t->error_body.size() < 512)
+      t->error_body.append(p, std::min<size_t>(len, 512 - t->error_body.size()));
+    return len;
+  }
+  bool ok = t->sse.feed(std::string_view(p, len), [&](const serving::SseEvent& e) { t->on_event(e, now); });
+  if (!ok && !t->malformed) {
+    t->malformed = true;
+    t->rec.error = "malformed SSE stream: " + t->sse.error();
+  }
+  return t->malformed ? 0 : len;  // 0 aborts the transfer (CURLE_WRITE_ERROR)
+}
+
+}  // namespace
+
+struct ReplayClient::Impl {
+  ReplayClient& self;
+  const ReplayOptions& opt;
+  CURLM* multi = nullptr;
+  int64_t offset = 0;  // epoch - monotonic, taken once
+  std::deque<std::unique_ptr<Transfer>> free_list;
+  std::map<CURL*, std::unique_ptr<Transfer>> active;
+  std::string prefix;
+  std::string auth_header;
+  std::string url;
+  const std::function<void(const RequestRecord&)>* on_done = nullptr;
+  size_t finished = 0;
+
+  static int64_t clock_fn(const void* ctx) { return mono_ns() + static_cast<const Impl*>(ctx)->offset; }
+  int64_t to_epoch(int64_t mono) const { return mono + offset; }
+
+  explicit Impl(ReplayClient& c) : self(c), opt(c.opt_) {
+    curl_init_once();
+    multi = curl_multi_init();
+    curl_multi_setopt(multi, CURLMOPT_MAX_HOST_CONNECTIONS, 0L);
+    curl_multi_setopt(multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, 0L);
+    int conc = opt.arrival.concurrency > 0 ? opt.arrival.concurrency : 1024;
+    curl_multi_setopt(multi, CURLMOPT_MAXCONNECTS, static_cast<long>(conc + 16));
+    offset = epoch_now_ns() - mono_ns();
+    prefix = opt.request_id_prefix;
+    if (prefix.empty()) {
+      std::random_device rd;
+      prefix = fmt::format("hp-{:08x}-", rd());
+    }
+    url = opt.base_url + opt.endpoint;
+    if (!opt.api_key.empty()) auth_header = "Authorization: Bearer " + opt.api_key;
+  }
+  ~Impl() {
+    for (auto& [e, t] : active) {
+      curl_multi_remove_handle(multi, e);
+      cleanup(*t);
+    }
+    curl_multi_cleanup(multi);
+    auth_header.assign(auth_header.size(), '\0');
+  }
+
+  void cleanup(Transfer& t) {
+    curl_easy_cleanup(t.easy);
+    curl_slist_free_all(t.headers);
+    t.easy = nullptr;
+    t.headers = nullptr;
+  }
+
+  std::string body_for(const serving::TrafficRequest& tr, int64_t max_tokens) {
+    nlohmann::json j;
+    j["model"] = opt.model;
+    bool chat = opt.endpoint.find("chat") != std::string::npos;
+    if (chat) {
+      nlohmann::json msgs;
+      if (!tr.messages_json.empty()) msgs = nlohmann::json::parse(tr.messages_json, nullptr, false);
+      if (!msgs.is_array())
+        msgs = nlohmann::json::array(
+            {{{"role", "user"}, {"content", serving::prompt_text(tr, opt.block_tokens)}}});
+      j["messages"] = std::move(msgs);
+    } else {
+      j["prompt"] = serving::prompt_text(tr, opt.block_tokens);
+    }
+    j["max_tokens"] = max_tokens;
+    j["stream"] = true;
+    j["stream_options"] = {{"include_usage", true}};
+    return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+  }
+
+  void dispatch(const serving::ScheduledRequest& s, uint64_t index, int64_t scheduled_mono) {
+    const serving::TrafficRequest& tr = self.traffic_.requests[s.traffic_index];
+    auto t = std::make_unique<Transfer>();
+    t->clock = &Impl::clock_fn;
+    t->clock_ctx = this;
+    int64_t max_tokens = tr.max_tokens > 0 ? tr.max_tokens : opt.default_max_tokens;
+    t->rec.index = index;
+    t->rec.request_id = fmt::format("{}{:06d}", prefix, index);
+    t->rec.endpoint = opt.endpoint;
+    t->rec.warmup = s.warmup;
+    t->rec.max_tokens = static_cast<uint32_t>(std::max<int64_t>(0, max_tokens));
+    t->estimated_prompt_tokens = static_cast<uint32_t>(std::max<int64_t>(0, tr.input_tokens));
+    t->body = body_for(tr, max_tokens);
+    t->easy = curl_easy_init();
+    CURL* e = t->easy;
+    t->headers = curl_slist_append(t->headers, "Content-Type: application/json");
+    t->headers = curl_slist_append(t->headers, "Accept: text/event-stream");
+    t->headers = curl_slist_append(t->headers, "Expect:");
+    t->headers = curl_slist_append(t->headers, ("X-Request-Id: " + t->rec.request_id).c_str());
+    if (!auth_header.empty()) t->headers = curl_slist_append(t->headers, auth_header.c_str());
+    for (const auto& [k, v] : opt.extra_headers)
+      t->headers = curl_slist_append(t->headers, (k + ": " + v).c_str());
+    curl_easy_setopt(e, CURLOPT_URL, url.c_str());
+    curl_easy_setopt(e, CURLOPT_POST, 1L);
+    curl_easy_setopt(e, CURLOPT_POSTFIELDS, t->body.c_str());
+    curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE, static_cast<long>(t->body.size()));
+    curl_easy_setopt(e, CURLOPT_HTTPHEADER, t->headers);
+    curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_write);
+    curl_easy_setopt(e, CURLOPT_WRITEDATA, t.get());
+    curl_easy_setopt(e, CURLOPT_PRIVATE, t.get());
+    curl_easy_setopt(e, CURLOPT_ERRORBUFFER, t->errbuf);
+    curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+    curl_easy_setopt(e, CURLOPT_TCP_NODELAY, 1L);
+    curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, static_cast<long>(opt.request_timeout_s * 1000));
+    curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, 10000L);
+    t->rec.scheduled_ns = to_epoch(scheduled_mono);
+    t->rec.sent_ns = clock_fn(this);
+    curl_multi_add_handle(multi, e);
+    active.emplace(e, std::move(t));
+    self.progress_.sent++;
+    self.progress_.in_flight++;
+  }
+
+  void finish(CURL* e, CURLcode res, bool cancelled) {
+    auto it = active.find(e);
+    if (it == active.end()) return;
+    std::unique_ptr<Transfer> t = std::move(it->second);
+    active.erase(it);
+    curl_multi_remove_handle(multi, e);
+    RequestRecord& r = t->rec;
+    int64_t now = clock_fn(this);
+    r.end_ns = t->last_byte_ns ? t->last_byte_ns : now;
+    if (!t->http_code) curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &t->http_code);
+    r.http_status = static_cast<int>(t->http_code);
+    std::string curl_err = t->errbuf[0] ? t->errbuf : curl_easy_strerror(res);
+    if (cancelled) {
+      r.status = RequestStatus::Cancelled;
+      r.error = "the run ended while the request was in flight";
+      r.end_ns = now;
+    } else if (t->malformed) {
+      r.status = RequestStatus::Malformed;
+    } else if (t->stalled) {
+      r.status = RequestStatus::Timeout;
+      r.error = fmt::format("no data for {:.1f} s after {} content chunks", opt.read_timeout_s,
+                            r.token_chunk_ns.size());
+    } else if (res == CURLE_OPERATION_TIMEDOUT) {
+      r.status = RequestStatus::Timeout;
+      r.error = curl_err;
+    } else if (t->http_code && (t->http_code < 200 || t->http_code >= 300)) {
+      r.status = RequestStatus::HttpError;
+      std::string b = t->error_body;
+      std::replace(b.begin(), b.end(), '\n', ' ');
+      r.error = fmt::format("HTTP {}: {}", t->http_code, b.substr(0, 300));
+    } else if (res == CURLE_COULDNT_CONNECT || res == CURLE_COULDNT_RESOLVE_HOST || res == CURLE_SEND_ERROR ||
+               (res != CURLE_OK && !t->http_code)) {
+      r.status =
+          t->http_code || res == CURLE_GOT_NOTHING ? RequestStatus::Disconnect : RequestStatus::ConnectError;
+      r.error = curl_err;
+    } else if (t->stream_error) {
+      r.status = RequestStatus::HttpError;
+    } else if (res != CURLE_OK) {
+      r.status = RequestStatus::Disconnect;
+      r.error = fmt::format("connection lost mid-stream after {} content chunks: {}", r.token_chunk_ns.size(),
+                            curl_err);
+    } else if (!t->done_seen && !t->finish_seen) {
+      r.status = RequestStatus::Disconnect;
+      r.error = fmt::format("stream ended without [DONE] after {} content chunks", r.token_chunk_ns.size());
+    } else {
+      r.status = RequestStatus::Ok;
+    }
+    if (!r.tokens_from_usage) {
+      r.output_tokens = static_cast<uint32_t>(r.token_chunk_ns.size());
+      r.prompt_tokens = t->estimated_prompt_tokens;
+    }
+    cleanup(*t);
+    ++finished;
+    self.progress_.in_flight--;
+    (r.status == RequestStatus::Ok ? self.progress_.ok : self.progress_.failed)++;
+    if (!r.warmup) self.progress_.output_tokens += r.output_tokens;
+    (*on_done)(r);
+  }
+
+  void drain_messages() {
+    int left = 0;
+    while (CURLMsg* m = curl_multi_info_read(multi, &left))
+      if (m->msg == CURLMSG_DONE) finish(m->easy_handle, m->data.result, false);
+  }
+
+  // libcurl's low-speed check averages over several seconds, so a stall after a burst goes unseen:
+  // the loop checks every transfer's last byte itself (every 100 ms).
+  int64_t next_stall_check = 0;
+  void check_stalls() {
+    int64_t now = clock_fn(this);
+    if (now < next_stall_check) return;
+    next_stall_check = now + 100'000'000;
+    int64_t limit = static_cast<int64_t>(opt.read_timeout_s * 1e9);
+    std::vector<CURL*> stalled;
+    for (auto& [e, t] : active)
+      if (now - (t->last_byte_ns ? t->last_byte_ns : t->rec.sent_ns) > limit) stalled.push_back(e);
+    for (CURL* e : stalled) {
+      active[e]->stalled = true;
+      finish(e, CURLE_OPERATION_TIMEDOUT, false);
+    }
+  }
+
+  void cancel_all() {
+    std::vector<CURL*> handles;
+    for (auto& [e, t] : active) handles.push_back(e);
+    for (CURL* e : handles) finish(e, CURLE_OK, true);
+  }
+};
+
+ReplayClient::ReplayClient(ReplayOptions opt, const serving::Traffic& traffic)
+    : opt_(std::move(opt)), traffic_(traffic) {}
+
+ReplayClient::~ReplayClient() = default;
+
+void ReplayClient::stop() {
+  stop_ = true;
+}
+
+uint64_t ReplayClient::run(const std::function<void(const RequestRecord&)>& on_done) {
+  if (traffic_.requests.empty()) return 0;
+  if (opt_.model.empty()) {
+    std::string err;
+    opt_.model = discover_model(opt_.base_url, opt_.api_key, &err);
+    if (opt_.model.empty()) throw std::runtime_error(opt_.base_url + ": cannot discover the model: " + err);
+  }
+  serving::ArrivalOptions arr = opt_.arrival;
+  bool open_loop = arr.kind != serving::ArrivalKind::ClosedLoop && arr.kind != serving::ArrivalKind::Trace;
+  // A duration without a request count: closed loop cycles the traffic until the time is up; an
+  // open loop gets enough arrivals to cover the duration (make_schedule drops the later ones).
+  bool endless = arr.duration_s > 0 && arr.num_requests < 0 && arr.kind == serving::ArrivalKind::ClosedLoop;
+  if (arr.duration_s > 0 && arr.num_requests < 0 && open_loop && std::isfinite(arr.rate))
+    arr.num_requests =
+        std::min<int64_t>(10'000'000, static_cast<int64_t>(arr.rate * arr.duration_s * 2) + 16);
+  if (endless) arr.num_requests = 0;
+  std::vector<int64_t> offsets;
+  offsets.reserve(traffic_.requests.size());
+  for (const auto& r : traffic_.requests) offsets.push_back(r.arrival_offset_ns);
+  std::vector<serving::ScheduledRequest> sched = serving::make_schedule(offsets, arr);
+  size_t warmups = 0;
+  while (warmups < sched.size() && sched[warmups].warmup) ++warmups;
+  progress_.total = endless ? 0 : sched.size() - warmups;
+  progress_.warmup_done = warmups == 0;
+
+  Impl impl(*this);
+  impl.on_done = &on_done;
+  const int conc = arr.concurrency;
+  size_t next = 0;
+  uint64_t index = 0;
+  int64_t t0 = -1;  // monotonic start of the measured run
+  int64_t deadline = INT64_MAX, drain_deadline = INT64_MAX;
+  size_t endless_next = warmups;
+  bool dispatch_done = false;
+  while (true) {
+    int64_t now = mono_ns();
+    int64_t wake = now + 50'000'000;  // poll at least every 50 ms to notice stop()
+    if (stop_) {
+      impl.cancel_all();
+      break;
+    }
+    if (now >= deadline) dispatch_done = true;
+    if (now >= drain_deadline) {
+      impl.cancel_all();
+      break;
+    }
+    while (!dispatch_done) {
+      bool more = next < sched.size() || endless;
+      if (!more) {
+        dispatch_done = true;
+        break;
+      }
+      if (conc > 0 && static_cast<int>(impl.active.size()) >= conc) break;
+      if (next < warmups) {
+        impl.dispatch(sched[next], index++, now);
+        ++next;
+        continue;
+      }
+      if (next == warmups && !impl.active.empty() && t0 < 0) break;  // warm-up still running
+      if (t0 < 0) {
+        t0 = now;
+        progress_.warmup_done = true;
+        if (arr.duration_s > 0) deadline = t0 + static_cast<int64_t>(arr.duration_s * 1e9);
+      }
+      serving::ScheduledRequest s;
+      if (next < sched.size()) {
+        s = sched[next];
+      } else {
+        s = {endless_next++ % traffic_.requests.size(), -1, false};
+      }
+      int64_t due = s.send_offset_ns < 0 ? now : t0 + s.send_offset_ns;
+      if (due > now) {
+        wake = std::min(wake, due);
+        break;
+      }
+      impl.dispatch(s, index++, due);
+      ++next;
+    }
+    if (dispatch_done && drain_deadline == INT64_MAX && deadline != INT64_MAX && now >= deadline)
+      drain_deadline = now + static_cast<int64_t>(opt_.drain_timeout_s * 1e9);
+    if (dispatch_done && impl.active.empty()) break;
+    int running = 0;
+    curl_multi_perform(impl.multi, &running);
+    size_t before = impl.finished;
+    impl.drain_messages();
+    impl.check_stalls();
+    if (impl.finished != before && !dispatch_done) continue;  // a slot freed: dispatch at once
+    int64_t wait_ms = std::max<int64_t>(0, (wake - mono_ns() + 999'999) / 1'000'000);
+    curl_multi_poll(impl.multi, nullptr, 0, static_cast<int>(std::min<int64_t>(wait_ms, 50)), nullptr);
+  }
+  return index;
+}
+
+}  // namespace hp::capture

@@ -1,0 +1,78 @@
+#pragma once
+// Traffic replay against an OpenAI-compatible server: libcurl's multi interface driven by one
+// event-loop thread (curl_multi_poll), so thousands of concurrent streams cost one thread.
+// Every request streams (stream: true, stream_options.include_usage) and carries an X-Request-Id.
+// Times are CLOCK_REALTIME epoch ns: intervals are read from CLOCK_MONOTONIC and converted with
+// one offset taken when the client starts, so a wall-clock step during a run cannot bend them.
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "core/serving/arrival.h"
+#include "core/serving/request_record.h"
+#include "core/serving/traffic.h"
+
+namespace hp::capture {
+
+struct ReplayOptions {
+  std::string base_url;                      // "http://127.0.0.1:8000" (no trailing path)
+  std::string endpoint = "/v1/completions";  // or "/v1/chat/completions"
+  std::string model;                         // empty: the first id of GET /v1/models
+  std::string api_key;                       // sent as "Authorization: Bearer"; never stored or logged
+  serving::ArrivalOptions arrival;
+  int64_t default_max_tokens = 256;  // when the traffic request gives none
+  int block_tokens = 512;            // Mooncake block size for synthetic prompts
+  double request_timeout_s = 600;    // whole request
+  double read_timeout_s = 60;        // no byte for this long (whole seconds, libcurl's granularity)
+  double drain_timeout_s = 30;       // after --duration: in-flight requests get this long, then Cancelled
+  std::string request_id_prefix;     // default "hp-<8 hex>-"
+  std::map<std::string, std::string> extra_headers;
+};
+
+struct ReplayProgress {
+  std::atomic<uint64_t> total{0};  // scheduled requests (0 while unbounded)
+  std::atomic<uint64_t> sent{0}, in_flight{0}, ok{0}, failed{0}, output_tokens{0};
+  std::atomic<bool> warmup_done{false};
+};
+
+class ReplayClient {
+ public:
+  ReplayClient(ReplayOptions opt, const serving::Traffic& traffic);
+  ~ReplayClient();
+  ReplayClient(const ReplayClient&) = delete;
+  ReplayClient& operator=(const ReplayClient&) = delete;
+
+  // Runs the schedule on the calling thread; on_done is called (on that thread) for every request
+  // as it ends, warm-up ones included (RequestRecord::warmup). Returns the number of requests run.
+  // Throws std::runtime_error when the model cannot be discovered.
+  uint64_t run(const std::function<void(const serving::RequestRecord&)>& on_done);
+  // Thread-safe: stops dispatching; in-flight requests end as Cancelled.
+  void stop();
+  const ReplayProgress& progress() const { return progress_; }
+  const std::string& model() const { return opt_.model; }
+
+ private:
+  struct Impl;
+  ReplayOptions opt_;
+  const serving::Traffic& traffic_;
+  ReplayProgress progress_;
+  std::atomic<bool> stop_{false};
+};
+
+// Epoch ns now (CLOCK_REALTIME).
+int64_t epoch_now_ns();
+
+// Blocking GET/POST for small control requests (models, metrics, profiler). Returns the HTTP status
+// (0 on a transport error, with *error set) and fills *body.
+int http_request(const std::string& method, const std::string& url, const std::string& body,
+                 std::string* response, std::string* error, double timeout_s = 10,
+                 const std::string& api_key = {});
+
+// GET <base>/v1/models -> the first model id; empty with *error set when that fails.
+std::string discover_model(const std::string& base_url, const std::string& api_key, std::string* error);
+
+}  // namespace hp::capture

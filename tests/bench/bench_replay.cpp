@@ -1,0 +1,138 @@
+// Replay client cost and timing accuracy: N concurrent streams against the test server running as a
+// separate process (so getrusage counts the client only). Prints the client's CPU time per request
+// and the TTFT error (client-measured TTFT - the server's scheduled TTFT) at p50 and p99, plus the
+// dispatch lag (sent - scheduled). Usage: bench_replay [streams=1000] [requests=3000] [ttft_ms=50]
+// [itl_ms=10]
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "capture/replay_client.h"
+
+extern char** environ;
+
+namespace {
+
+double cpu_s(int who) {
+  rusage u;
+  getrusage(who, &u);
+  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
+         static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+}
+
+double pct(std::vector<double> v, double q) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  return v[std::min(v.size() - 1, static_cast<size_t>(q * static_cast<double>(v.size())))];
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  int streams = argc > 1 ? std::atoi(argv[1]) : 1000;
+  int requests = argc > 2 ? std::atoi(argv[2]) : 3000;
+  int ttft_ms = argc > 3 ? std::atoi(argv[3]) : 50;
+  int itl_ms = argc > 4 ? std::atoi(argv[4]) : 10;
+  int out_tokens = 32;
+  rlimit nofile{};
+  getrlimit(RLIMIT_NOFILE, &nofile);
+  nofile.rlim_cur = nofile.rlim_max;
+  setrlimit(RLIMIT_NOFILE, &nofile);
+
+  auto out_file =
+      std::filesystem::temp_directory_path() / ("bench_replay_server_" + std::to_string(getpid()));
+  std::vector<std::string> args = {HOTPATH_TEST_SERVER_BIN,
+                                   "--ttft-ms",
+                                   std::to_string(ttft_ms),
+                                   "--itl-ms",
+                                   std::to_string(itl_ms),
+                                   "--threads",
+                                   std::to_string(streams + 64),
+                                   "--lifetime-s",
+                                   "300"};
+  std::vector<char*> av;
+  for (auto& a : args) av.push_back(a.data());
+  av.push_back(nullptr);
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_addopen(&fa, 1, out_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  pid_t server = 0;
+  if (posix_spawn(&server, av[0], &fa, nullptr, av.data(), environ) != 0) {
+    std::fprintf(stderr, "cannot start %s\n", av[0]);
+    return 1;
+  }
+  int port = 0;
+  for (int i = 0; i < 500 && !port; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    std::ifstream in(out_file);
+    std::string word;
+    if (in >> word >> port && word != "PORT") port = 0;
+  }
+  if (!port) {
+    std::fprintf(stderr, "the test server did not start\n");
+    kill(server, SIGTERM);
+    return 1;
+  }
+
+  hp::serving::Traffic traffic;
+  for (int i = 0; i < 64; ++i) {
+    hp::serving::TrafficRequest r;
+    r.prompt = "benchmark prompt with a few words number " + std::to_string(i);
+    r.max_tokens = out_tokens;
+    traffic.requests.push_back(r);
+  }
+  hp::capture::ReplayOptions opt;
+  opt.base_url = "http://127.0.0.1:" + std::to_string(port);
+  opt.model = "test-model";
+  opt.arrival.concurrency = streams;
+  opt.arrival.num_requests = requests;
+  opt.arrival.warmup = streams;  // opens every connection first (the server's listen backlog is small)
+  hp::capture::ReplayClient client(opt, traffic);
+  std::vector<double> ttft_err_ms, lag_ms;
+  uint64_t ok = 0, failed = 0;
+  double thread0 = cpu_s(RUSAGE_THREAD), proc0 = cpu_s(RUSAGE_SELF);
+  auto t0 = std::chrono::steady_clock::now();  // CPU and wall include the warm-up requests
+  client.run([&](const hp::serving::RequestRecord& r) {
+    if (r.warmup) return;
+    if (r.status != hp::serving::RequestStatus::Ok) {
+      ++failed;
+      return;
+    }
+    ++ok;
+    ttft_err_ms.push_back(static_cast<double>(r.ttft_ns()) / 1e6 - ttft_ms);
+    lag_ms.push_back(static_cast<double>(r.sent_ns - r.scheduled_ns) / 1e6);
+  });
+  double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  double thread_cpu = cpu_s(RUSAGE_THREAD) - thread0, proc_cpu = cpu_s(RUSAGE_SELF) - proc0;
+  kill(server, SIGTERM);
+  int st = 0;
+  waitpid(server, &st, 0);
+  std::filesystem::remove(out_file);
+
+  std::printf("bench_replay: %d concurrent streams, %d requests x %d tokens, server TTFT %d ms ITL %d ms\n",
+              streams, requests, out_tokens, ttft_ms, itl_ms);
+  std::printf("  ok %llu  failed %llu  wall %.2f s  (%.0f req/s, %.0f chunks/s)\n",
+              static_cast<unsigned long long>(ok), static_cast<unsigned long long>(failed), wall,
+              static_cast<double>(ok) / wall, static_cast<double>(ok * out_tokens) / wall);
+  std::printf("  client CPU per request: event-loop thread %.1f us, whole process %.1f us\n",
+              thread_cpu / static_cast<double>(ok + failed) * 1e6,
+              proc_cpu / static_cast<double>(ok + failed) * 1e6);
+  std::printf("  TTFT error (measured - scheduled): p50 %.3f ms  p99 %.3f ms  max %.3f ms\n",
+              pct(ttft_err_ms, 0.5), pct(ttft_err_ms, 0.99), pct(ttft_err_ms, 1.0));
+  std::printf("  dispatch lag (sent - scheduled): p50 %.3f ms  p99 %.3f ms\n", pct(lag_ms, 0.5),
+              pct(lag_ms, 0.99));
+  return failed ? 1 : 0;
+}

@@ -1,0 +1,193 @@
+#include "capture/replay_client.h"
+
+#include <algorithm>
+#include <catch2/catch.hpp>
+#include <map>
+#include <set>
+
+#include "tests/support/server_vllm.h"
+
+using namespace hp;
+using namespace hp::serving;
+
+namespace {
+
+Traffic make_traffic(const std::vector<std::string>& prompts, int64_t max_tokens) {
+  Traffic t;
+  t.format = "jsonl";
+  for (const auto& p : prompts) {
+    TrafficRequest r;
+    r.prompt = p;
+    r.max_tokens = max_tokens;
+    r.input_tokens = 4;
+    t.requests.push_back(r);
+  }
+  return t;
+}
+
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v.empty() ? 0 : v[v.size() / 2];
+}
+
+}  // namespace
+
+TEST_CASE("replay: TTFT and ITL follow the server's schedule", "[capture][replay]") {
+  testing::TestServerOptions so;
+  so.ttft_ms = 50;
+  so.itl_ms = 10;
+  so.max_lifetime_s = 60;
+  testing::TestServer server(so);
+  REQUIRE(server.start() > 0);
+
+  for (const char* endpoint : {"/v1/completions", "/v1/chat/completions"}) {
+    Traffic traffic = make_traffic({"one two three", "four five six seven"}, 12);
+    capture::ReplayOptions opt;
+    opt.base_url = server.base_url();
+    opt.endpoint = endpoint;
+    opt.arrival.kind = ArrivalKind::ClosedLoop;
+    opt.arrival.concurrency = 4;
+    opt.arrival.num_requests = 16;
+    opt.request_id_prefix =
+        std::string("t-") + (endpoint[4] == 'c' && endpoint[5] == 'h' ? "chat-" : "cmpl-");
+    capture::ReplayClient client(opt, traffic);
+    std::vector<RequestRecord> done;
+    CHECK(client.run([&](const RequestRecord& r) { done.push_back(r); }) == 16);
+    CHECK(client.model() == "test-model");  // discovered through /v1/models
+    REQUIRE(done.size() == 16);
+    std::vector<double> ttft, itl;
+    for (const auto& r : done) {
+      INFO(r.request_id << " " << to_string(r.status) << " " << r.error);
+      REQUIRE(r.status == RequestStatus::Ok);
+      CHECK(r.http_status == 200);
+      CHECK(r.output_tokens == 12);
+      CHECK(r.prompt_tokens == (r.index % 2 ? 4u : 3u));
+      CHECK(r.tokens_from_usage);
+      CHECK(r.token_chunk_ns.size() == 12);
+      CHECK(r.max_tokens == 12);
+      CHECK(r.sent_ns > 1'600'000'000'000'000'000);  // epoch, not a monotonic origin
+      CHECK(r.scheduled_ns <= r.sent_ns);
+      CHECK(r.first_chunk_ns <= r.first_token_ns);
+      CHECK(r.end_ns >= r.token_chunk_ns.back());
+      ttft.push_back(static_cast<double>(r.ttft_ns()) / 1e6);
+      for (size_t i = 1; i < r.token_chunk_ns.size(); ++i)
+        itl.push_back(static_cast<double>(r.token_chunk_ns[i] - r.token_chunk_ns[i - 1]) / 1e6);
+    }
+    INFO(endpoint);
+    CHECK(median(ttft) == Approx(50).margin(5));
+    CHECK(median(itl) == Approx(10).margin(3));
+    for (double t : ttft) CHECK(t == Approx(50).margin(25));  // sanitizers, a shared machine
+  }
+  // Every request the client sent reached the server, with a unique X-Request-Id.
+  auto ids = server.request_ids();
+  CHECK(ids.size() == 32);
+  CHECK(std::set<std::string>(ids.begin(), ids.end()).size() == 32);
+  CHECK(server.counts().completed == 32);
+}
+
+TEST_CASE("replay: every injected fault is a failed request with its reason, and the run goes on",
+          "[capture][replay]") {
+  testing::TestServerOptions so;
+  so.ttft_ms = 20;
+  so.itl_ms = 5;
+  so.stall_ms = 2500;
+  so.max_lifetime_s = 60;
+  testing::TestServer server(so);
+  REQUIRE(server.start() > 0);
+  Traffic traffic = make_traffic({"ok a", "[fault:500] b", "[fault:429] c", "[fault:disconnect] d",
+                                  "[fault:stall] e", "[fault:malformed] f", "[fault:error-event] g", "ok h"},
+                                 8);
+  capture::ReplayOptions opt;
+  opt.base_url = server.base_url();
+  opt.model = "test-model";
+  opt.arrival.kind = ArrivalKind::ClosedLoop;
+  opt.arrival.concurrency = 8;
+  opt.read_timeout_s = 1;
+  capture::ReplayClient client(opt, traffic);
+  std::map<std::string, RequestRecord> by_prompt;
+  std::vector<RequestRecord> done;
+  client.run([&](const RequestRecord& r) { done.push_back(r); });
+  REQUIRE(done.size() == 8);
+  std::sort(done.begin(), done.end(), [](const auto& a, const auto& b) { return a.index < b.index; });
+  CHECK(done[0].status == RequestStatus::Ok);
+  CHECK(done[1].status == RequestStatus::HttpError);
+  CHECK(done[1].http_status == 500);
+  CHECK_THAT(done[1].error, Catch::Contains("HTTP 500") && Catch::Contains("injected fault 500"));
+  CHECK(done[2].status == RequestStatus::HttpError);
+  CHECK(done[2].http_status == 429);
+  CHECK(done[3].status == RequestStatus::Disconnect);
+  CHECK(done[3].token_chunk_ns.size() == 3);
+  CHECK_THAT(done[3].error, Catch::Contains("after 3 content chunks"));
+  CHECK(done[4].status == RequestStatus::Timeout);
+  CHECK(done[4].token_chunk_ns.size() == 2);
+  CHECK(done[5].status == RequestStatus::Malformed);
+  CHECK_THAT(done[5].error, Catch::Contains("malformed SSE event"));
+  CHECK(done[6].status == RequestStatus::HttpError);
+  CHECK_THAT(done[6].error, Catch::Contains("injected error event"));
+  CHECK(done[7].status == RequestStatus::Ok);
+  CHECK(done[7].output_tokens == 8);
+  CHECK(client.progress().ok == 2);
+  CHECK(client.progress().failed == 6);
+  CHECK(server.counts().requests == 8);
+}
+
+TEST_CASE("replay: a refused connection is a connect error, not a hang", "[capture][replay]") {
+  Traffic traffic = make_traffic({"a"}, 4);
+  capture::ReplayOptions opt;
+  opt.base_url = "http://127.0.0.1:1";  // nothing listens on port 1
+  opt.model = "m";
+  opt.arrival.num_requests = 2;
+  capture::ReplayClient client(opt, traffic);
+  std::vector<RequestRecord> done;
+  client.run([&](const RequestRecord& r) { done.push_back(r); });
+  REQUIRE(done.size() == 2);
+  CHECK(done[0].status == RequestStatus::ConnectError);
+  CHECK_FALSE(done[0].error.empty());
+}
+
+TEST_CASE("replay: open-loop Poisson arrivals, warm-up, duration and the API key", "[capture][replay]") {
+  testing::TestServerOptions so;
+  so.ttft_ms = 5;
+  so.itl_ms = 2;
+  so.api_key = "sk-test-0123456789";
+  testing::TestServer server(so);
+  REQUIRE(server.start() > 0);
+  Traffic traffic = make_traffic({"a b", "c d"}, 3);
+  capture::ReplayOptions opt;
+  opt.base_url = server.base_url();
+  opt.api_key = "sk-test-0123456789";
+  opt.arrival.kind = ArrivalKind::Poisson;
+  opt.arrival.rate = 40;
+  opt.arrival.duration_s = 1.0;
+  opt.arrival.warmup = 2;
+  opt.arrival.seed = 7;
+  capture::ReplayClient client(opt, traffic);
+  std::vector<RequestRecord> done;
+  client.run([&](const RequestRecord& r) { done.push_back(r); });
+  size_t warm = std::count_if(done.begin(), done.end(), [](const auto& r) { return r.warmup; });
+  CHECK(warm == 2);
+  size_t measured = done.size() - warm;
+  CHECK(measured >= 20);  // 40/s over 1 s: Poisson, seed 7
+  CHECK(measured <= 60);
+  for (const auto& r : done) {
+    INFO(r.error);
+    CHECK(r.status == RequestStatus::Ok);
+  }
+  // Scheduled times follow the arrival process: strictly after the warm-up ones, spread over 1 s.
+  int64_t first = INT64_MAX, last = 0;
+  for (const auto& r : done)
+    if (!r.warmup) first = std::min(first, r.scheduled_ns), last = std::max(last, r.scheduled_ns);
+  CHECK(last - first <= 1'000'000'000);
+  CHECK(last - first >= 500'000'000);
+
+  // Without the key the server refuses: the failure says so.
+  opt.api_key.clear();
+  opt.model = "test-model";
+  opt.arrival = {};
+  opt.arrival.num_requests = 1;
+  capture::ReplayClient anon(opt, traffic);
+  std::vector<RequestRecord> refused;
+  anon.run([&](const RequestRecord& r) { refused.push_back(r); });
+  REQUIRE(refused.size() == 1);
+  CHECK(refused[0].http_status == 401);
+}

@@ -1,0 +1,179 @@
+// The real hotpath binary against the vLLM-like test server: a full serve-profile run (metrics,
+// server log, torch-profile probes), and kill -9 in the middle of one.
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+#include <thread>
+
+#include "core/store/run_file.h"
+#include "core/store/serving_store.h"
+#include "tests/support/server_vllm.h"
+
+extern char** environ;
+namespace fs = std::filesystem;
+using namespace hp;
+using namespace hp::serving;
+
+namespace {
+
+fs::path temp_dir(const std::string& name) {
+  fs::path p =
+      fs::temp_directory_path() / ("hotpath_serve_profile_test_" + std::to_string(::getpid()) + "_" + name);
+  fs::remove_all(p);
+  fs::create_directories(p);
+  return p;
+}
+
+// Starts argv[0] with stdout to `out_file`; returns the pid.
+pid_t spawn(const std::vector<std::string>& args, const fs::path& out_file) {
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_addopen(&fa, 1, out_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  std::vector<char*> argv;
+  for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  pid_t pid = 0;
+  int rc = posix_spawn(&pid, argv[0], &fa, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&fa);
+  return rc == 0 ? pid : -1;
+}
+
+int wait_exit(pid_t pid) {
+  int status = 0;
+  waitpid(pid, &status, 0);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+std::string slurp(const fs::path& p) {
+  std::ifstream in(p);
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+void write_traffic(const fs::path& p, int n, int max_tokens) {
+  std::ofstream out(p);
+  for (int i = 0; i < n; ++i)
+    out << "{\"prompt\": \"hello world number " << i << "\", \"max_tokens\": " << max_tokens << "}\n";
+}
+
+}  // namespace
+
+TEST_CASE("serve-profile: a run records requests, metrics, the server log and stage traces",
+          "[capture][serve_profile]") {
+  fs::path dir = temp_dir("full");
+  testing::TestServerOptions so;
+  so.ttft_ms = 20;
+  so.itl_ms = 5;
+  so.server_log = dir / "server.log";
+  so.profile_dir = dir / "profiles";
+  so.trace_fixture = fs::path(HOTPATH_TEST_DATA) / "shell/hta_trace_compare_base.json.gz";
+  so.max_lifetime_s = 90;
+  { std::ofstream(so.server_log) << "INFO 01-01 00:00:00 [x.py:1] written before the run: skipped\n"; }
+  testing::TestServer server(so);
+  REQUIRE(server.start() > 0);
+  write_traffic(dir / "traffic.jsonl", 10, 6);
+  fs::path run = dir / "run.hotpath";
+  std::string cmd = std::string(HOTPATH_BIN) + " serve-profile --endpoint " + server.base_url() +
+                    " --traffic " + (dir / "traffic.jsonl").string() +
+                    " --concurrency 3 --num-requests 20 --scrape-hz 10" + " --server-log " +
+                    so.server_log.string() + " --torch-profile --profile-dir " + so.profile_dir.string() +
+                    " --probe-input-tokens 16 --probe-output-tokens 4" +
+                    " --probe-warmup 2 --probe-capture 1 -q --output " + run.string() + " 2>" +
+                    (dir / "stderr.txt").string();
+  REQUIRE(std::system(cmd.c_str()) == 0);
+  INFO(slurp(dir / "stderr.txt"));
+  ServingData d = read_serving(run);
+  REQUIRE(d.requests.size() == 20);
+  for (const auto& r : d.requests) CHECK(r.status == RequestStatus::Ok);
+  CHECK(d.meta.at("model") == "test-model");
+  CHECK(d.meta.at("engine") == "vllm");
+  CHECK(d.meta.at("requests_ok") == "20");
+  // Probes (2 x (2 + 1)) and the run's 20 requests all reached the server.
+  CHECK(server.counts().requests == 26);
+  CHECK(server.counts().profile_starts == 2);
+  // /metrics series with their labels.
+  bool found = false;
+  for (const auto& s : d.metrics)
+    if (s.key.name == "vllm:num_requests_running") {
+      found = true;
+      CHECK(label_value(s.key.labels, "model_name") == "test-model");
+      CHECK(s.samples.size() >= 2);
+    }
+  CHECK(found);
+  // The server log: its Received/Finished lines became server events with our request ids.
+  std::set<std::string> ids;
+  for (const auto& r : d.requests) ids.insert(r.request_id);
+  size_t finished = 0;
+  for (const auto& e : d.server_events)
+    if (e.kind == "finished" && ids.count(e.request_id)) ++finished;
+  CHECK(finished == 20);
+  // The torch-profiler traces: one per stage, imported with their stage.
+  auto trace = open_run(run);
+  REQUIRE(trace->sources.size() == 2);
+  std::set<std::string> stages;
+  for (const auto& s : trace->sources) stages.insert(s.stage);
+  CHECK(stages == std::set<std::string>{"decode", "prefill"});
+  CHECK(trace->slices.size() > 0);
+  fs::remove_all(dir);
+}
+
+TEST_CASE("serve-profile: kill -9 keeps every request that finished a second before",
+          "[capture][serve_profile]") {
+  fs::path dir = temp_dir("kill");
+  fs::path completed = dir / "completed.log";
+  pid_t server = spawn({HOTPATH_TEST_SERVER_BIN, "--ttft-ms", "20", "--itl-ms", "5", "--output-tokens", "10",
+                        "--lifetime-s", "60", "--completed-log", completed.string()},
+                       dir / "server.out");
+  REQUIRE(server > 0);
+  int port = 0;
+  for (int i = 0; i < 500 && !port; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    std::sscanf(slurp(dir / "server.out").c_str(), "PORT %d", &port);
+  }
+  REQUIRE(port > 0);
+  write_traffic(dir / "traffic.jsonl", 50, 10);
+  fs::path run = dir / "run.hotpath";
+  pid_t client =
+      spawn({HOTPATH_BIN, "serve-profile", "--endpoint", "http://127.0.0.1:" + std::to_string(port),
+             "--traffic", (dir / "traffic.jsonl").string(), "--concurrency", "8", "--duration", "60", "-q",
+             "--output", run.string()},
+            dir / "client.out");
+  REQUIRE(client > 0);
+  std::this_thread::sleep_for(std::chrono::seconds(3));
+  kill(client, SIGKILL);
+  auto kill_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                     std::chrono::system_clock::now().time_since_epoch())
+                     .count();
+  CHECK(wait_exit(client) == 128 + SIGKILL);
+  kill(server, SIGTERM);
+  wait_exit(server);
+
+  // The partial file opens as a run file, and holds every request the server completed > 1 s before the kill.
+  CHECK_NOTHROW(open_run(run));
+  ServingData d = read_serving(run);
+  std::set<std::string> stored;
+  for (const auto& r : d.requests) stored.insert(r.request_id);
+  std::istringstream in(slurp(completed));
+  int64_t ts;
+  std::string id, status;
+  size_t early = 0, missing = 0;
+  while (in >> ts >> id >> status) {
+    if (ts > kill_ns - 1'000'000'000) continue;
+    ++early;
+    missing += stored.count(id) == 0;
+  }
+  INFO("completed > 1 s before the kill: " << early << ", stored: " << stored.size());
+  CHECK(early > 50);
+  CHECK(missing == 0);
+  fs::remove_all(dir);
+}

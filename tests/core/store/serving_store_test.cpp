@@ -1,0 +1,218 @@
+#include "core/store/serving_store.h"
+
+#include <sqlite3.h>
+#include <unistd.h>
+
+#include <catch2/catch.hpp>
+#include <cmath>
+#include <filesystem>
+
+#include "core/import/registry.h"
+#include "core/store/run_file.h"
+#include "core/store/sqlite_db.h"
+
+namespace fs = std::filesystem;
+using namespace hp;
+using namespace hp::serving;
+
+namespace {
+
+fs::path temp_path(const std::string& name) {
+  return fs::temp_directory_path() /
+         ("hotpath_serving_store_test_" + std::to_string(::getpid()) + "_" + name);
+}
+
+void remove_db(const fs::path& p) {
+  for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(p.string() + suffix);
+}
+
+RequestRecord sample_request(uint64_t i) {
+  RequestRecord r;
+  r.request_id = "hp-test-" + std::to_string(i);
+  r.endpoint = "/v1/chat/completions";
+  r.warmup = i == 0;
+  r.scheduled_ns = 1'700'000'000'000'000'000 + static_cast<int64_t>(i) * 1'000'000;
+  r.sent_ns = r.scheduled_ns + 1000;
+  r.first_chunk_ns = r.sent_ns + 40'000'000;
+  r.first_token_ns = r.sent_ns + 50'000'000;
+  for (int k = 0; k < 5; ++k) r.token_chunk_ns.push_back(r.first_token_ns + k * 10'000'000 + k * 7);
+  r.end_ns = r.token_chunk_ns.back() + 123;
+  r.prompt_tokens = 17;
+  r.output_tokens = 5;
+  r.tokens_from_usage = true;
+  r.max_tokens = 5;
+  r.status = i == 2 ? RequestStatus::Disconnect : RequestStatus::Ok;
+  r.http_status = 200;
+  r.error = i == 2 ? "closed after 3 chunks" : "";
+  r.server.received_ns = r.sent_ns + 300;
+  r.server.method = CorrelationMethod::RequestId;
+  r.server.clock_offset_ns = -42;
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("serving store: requests, series and events round-trip", "[serving_store]") {
+  fs::path p = temp_path("roundtrip.hotpath");
+  remove_db(p);
+  {
+    ServingWriter w(p);
+    w.set_meta("engine", "vllm");
+    w.set_meta("HF_TOKEN", "hf_abcdefghijklmnopqrstuvwxyz");
+    w.set_meta("flags", "--endpoint http://x --api-key sk-abcdefghijklmnop --x Bearer abcdefghijkl");
+    for (uint64_t i = 0; i < 3; ++i) w.add_request(sample_request(i));
+    SeriesKey k{"vllm:num_requests_running", {{"engine", "0"}, {"model_name", "m"}}};
+    w.add_samples(k, {{1'700'000'000'000'000'000, 3}, {1'700'000'001'000'000'000, 4}});
+    w.add_samples(k, {{1'700'000'002'000'000'000, NAN}});
+    w.add_samples({"running", {}}, {{1'700'000'000'500'000'000, 2}}, true);
+    w.add_server_event({1'700'000'000'000'000'001, "received", "hp-test-1", "cmpl-hp-test-1-0", 5});
+    w.commit();
+  }
+  ServingData d = read_serving(p);
+  CHECK(d.meta.at("engine") == "vllm");
+  CHECK(d.meta.at("HF_TOKEN") == "<redacted>");
+  CHECK(d.meta.at("flags") == "--endpoint http://x --api-key <redacted> --x <redacted>");
+  REQUIRE(d.requests.size() == 3);
+  for (uint64_t i = 0; i < 3; ++i) {
+    RequestRecord e = sample_request(i);
+    const RequestRecord& r = d.requests[i];
+    CHECK(r.request_id == e.request_id);
+    CHECK(r.endpoint == e.endpoint);
+    CHECK(r.warmup == e.warmup);
+    CHECK(r.scheduled_ns == e.scheduled_ns);
+    CHECK(r.sent_ns == e.sent_ns);
+    CHECK(r.first_chunk_ns == e.first_chunk_ns);
+    CHECK(r.first_token_ns == e.first_token_ns);
+    CHECK(r.end_ns == e.end_ns);
+    CHECK(r.token_chunk_ns == e.token_chunk_ns);
+    CHECK(r.prompt_tokens == 17);
+    CHECK(r.output_tokens == 5);
+    CHECK(r.tokens_from_usage);
+    CHECK(r.status == e.status);
+    CHECK(r.error == e.error);
+    CHECK(r.server.received_ns == e.server.received_ns);
+    CHECK(r.server.method == CorrelationMethod::RequestId);
+    CHECK(r.server.clock_offset_ns == -42);
+  }
+  REQUIRE(d.metrics.size() == 1);
+  CHECK(d.metrics[0].key.name == "vllm:num_requests_running");
+  CHECK(label_value(d.metrics[0].key.labels, "model_name") == "m");
+  REQUIRE(d.metrics[0].samples.size() == 3);
+  CHECK(d.metrics[0].samples[1].value == 4);
+  CHECK(std::isnan(d.metrics[0].samples[2].value));
+  REQUIRE(d.log_series.size() == 1);
+  CHECK(d.log_series[0].key.name == "running");
+  REQUIRE(d.server_events.size() == 1);
+  CHECK(d.server_events[0].request_id == "hp-test-1");
+  CHECK(d.server_events[0].value == 5);
+
+  // A serving-only file is a run file that opens as an empty trace.
+  auto run = open_run(p);
+  CHECK(run->slices.size() == 0);
+  remove_db(p);
+}
+
+TEST_CASE("serving store: a writer reopening the file appends", "[serving_store]") {
+  fs::path p = temp_path("append.hotpath");
+  remove_db(p);
+  {
+    ServingWriter w(p);
+    w.add_request(sample_request(0));
+    w.add_samples({"a", {}}, {{1, 1}});
+  }
+  {
+    ServingWriter w(p);
+    w.add_request(sample_request(1));
+    w.add_samples({"a", {}}, {{2, 2}});
+  }
+  ServingData d = read_serving(p);
+  CHECK(d.requests.size() == 2);
+  REQUIRE(d.metrics.size() == 1);
+  CHECK(d.metrics[0].samples.size() == 2);
+  remove_db(p);
+}
+
+TEST_CASE("serving store: a version-1 run file gains serving tables and stays a trace", "[serving_store]") {
+  fs::path p = temp_path("v1.hotpath");
+  fs::path s = temp_path("serving_only.hotpath");
+  remove_db(p);
+  remove_db(s);
+  Run run;
+  run.strings.intern("k");
+  save_run(run, p);
+  {
+    SqliteDb db(p, SqliteDb::Mode::Create);
+    db.exec("UPDATE meta SET value = '1' WHERE key = 'schema_version'");
+  }
+  CHECK(read_serving(p).empty());  // version 1: no serving tables
+  CHECK(open_run(p)->strings.size() == run.strings.size());
+  {
+    ServingWriter w(s);
+    w.add_request(sample_request(1));
+  }
+  copy_serving_tables(s, p);
+  {
+    SqliteDb db(p, SqliteDb::Mode::ReadOnly);
+    CHECK(db.query_text("SELECT value FROM meta WHERE key = 'schema_version'") == "2");
+  }
+  CHECK(open_run(p)->strings.size() == run.strings.size());
+  CHECK(read_serving(p).requests.size() == 1);
+  remove_db(p);
+  remove_db(s);
+}
+
+TEST_CASE("serving store: a writer refuses an SQLite file that is not a run file", "[serving_store]") {
+  fs::path p = temp_path("other.db");
+  remove_db(p);
+  {
+    SqliteDb db(p, SqliteDb::Mode::Create);
+    db.exec("CREATE TABLE meta(key TEXT, value TEXT); INSERT INTO meta VALUES('format','other')");
+  }
+  CHECK_THROWS_WITH(ServingWriter(p), Catch::Contains("not a hotpath run file"));
+  remove_db(p);
+}
+
+TEST_CASE("serving store: the predecessor's serve_profile.db maps onto the model", "[serving_store]") {
+  fs::path p = temp_path("serve_profile.db");
+  remove_db(p);
+  {
+    // Schema of alityb/hotpath src/store.cpp (reference/predecessors.md 1.3), with its migrations.
+    SqliteDb db(p, SqliteDb::Mode::Create);
+    db.exec(R"sql(
+CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE vllm_metrics(sample_time REAL, metric TEXT, value REAL, source TEXT NOT NULL DEFAULT '');
+CREATE TABLE serve_analysis(key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE request_traces(id INTEGER PRIMARY KEY, profile_id INTEGER, request_id TEXT, arrival_us INTEGER,
+  queue_start_us INTEGER, prefill_start_us INTEGER, prefill_end_us INTEGER, first_token_us INTEGER,
+  last_token_us INTEGER, completion_us INTEGER, prompt_tokens INTEGER, output_tokens INTEGER,
+  cached_tokens INTEGER, status TEXT, server_last_token_us INTEGER, server_timing_available INTEGER,
+  prompt_tokens_estimated INTEGER, prompt_text TEXT);
+INSERT INTO meta VALUES('model', 'Qwen/Qwen3-8B'), ('hf_token', 'hf_abcdefghijklmnopqrstuvwx');
+INSERT INTO serve_analysis VALUES('latency.e2e_p50', '812.5');
+INSERT INTO vllm_metrics VALUES(1700000000.5, 'vllm:num_requests_running', 3, 'cluster');
+INSERT INTO vllm_metrics VALUES(1700000001.5, 'vllm:num_requests_running', 5, 'cluster');
+INSERT INTO request_traces VALUES(1, 1, 'hotpath-req-000001', 5000000, 0, 0, 0, 5050000, 5200000, 5210000,
+  100, 20, 0, 'ok', 0, 0, 0, 'p');
+INSERT INTO request_traces VALUES(2, 1, 'hotpath-req-000002', 5100000, 0, 0, 0, 0, 0, 5300000,
+  100, 0, 0, 'error', 0, 0, 1, 'p');
+)sql");
+  }
+  ServingData d = read_serving(p);
+  CHECK(d.meta.at("predecessor.meta.model") == "Qwen/Qwen3-8B");
+  CHECK(d.meta.at("predecessor.meta.hf_token") == "<redacted>");
+  CHECK(d.meta.at("predecessor.serve_analysis.latency.e2e_p50") == "812.5");
+  CHECK_THAT(d.meta.at("predecessor.clock"), Catch::Contains("aligned to the first metric sample"));
+  REQUIRE(d.metrics.size() == 1);
+  CHECK(label_value(d.metrics[0].key.labels, "source") == "cluster");
+  CHECK(d.metrics[0].samples[0].ts_ns == 1'700'000'000'500'000'000);
+  REQUIRE(d.requests.size() == 2);
+  // The first arrival (5 s of steady_clock) lands on the first metric sample; the rest keep their spacing.
+  CHECK(d.requests[0].sent_ns == 1'700'000'000'500'000'000);
+  CHECK(d.requests[0].ttft_ns() == 50'000'000);
+  CHECK(d.requests[0].e2e_ns() == 210'000'000);
+  CHECK(d.requests[0].tokens_from_usage);
+  CHECK(d.requests[1].sent_ns == 1'700'000'000'600'000'000);
+  CHECK(d.requests[1].status == RequestStatus::HttpError);
+  CHECK_FALSE(d.requests[1].tokens_from_usage);
+  remove_db(p);
+}

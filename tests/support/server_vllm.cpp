@@ -1,0 +1,488 @@
+// Debian's cpp-httplib is compiled (poll(), so more than 1024 sockets work); its listen backlog
+// is the library default, so a thousand simultaneous connects may see SYN retries on the first
+// request of each connection (the benchmark warms its connections up first).
+#include "tests/support/server_vllm.h"
+
+#include <fmt/format.h>
+#include <httplib.h>
+#include <time.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <thread>
+
+namespace hp::testing {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+int64_t epoch_ns() {
+  timespec ts;
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return static_cast<int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
+}
+
+// "MM-DD HH:MM:SS.mmm" in UTC, the vLLM log prefix.
+std::string log_time(int64_t ns) {
+  time_t s = static_cast<time_t>(ns / 1'000'000'000);
+  tm t;
+  gmtime_r(&s, &t);
+  return fmt::format("{:02d}-{:02d} {:02d}:{:02d}:{:02d}.{:03d}", t.tm_mon + 1, t.tm_mday, t.tm_hour,
+                     t.tm_min, t.tm_sec, static_cast<int>(ns / 1'000'000 % 1000));
+}
+
+struct Histogram {
+  std::vector<double> bounds;
+  std::vector<uint64_t> counts;  // per bucket (not cumulative), plus +Inf at the end
+  double sum = 0;
+  uint64_t count = 0;
+  explicit Histogram(std::vector<double> b) : bounds(std::move(b)), counts(bounds.size() + 1, 0) {}
+  void observe(double v) {
+    size_t i = 0;
+    while (i < bounds.size() && v > bounds[i]) ++i;
+    ++counts[i];
+    sum += v;
+    ++count;
+  }
+  void write(std::string& out, const std::string& name, const std::string& labels) const {
+    out += fmt::format("# HELP {} Test histogram.\n# TYPE {} histogram\n", name, name);
+    uint64_t cum = 0;
+    for (size_t i = 0; i <= bounds.size(); ++i) {
+      cum += counts[i];
+      std::string le = i < bounds.size() ? fmt::format("{}", bounds[i]) : "+Inf";
+      out += fmt::format("{}_bucket{{{},le=\"{}\"}} {}\n", name, labels, le, cum);
+    }
+    out += fmt::format("{}_sum{{{}}} {}\n{}_count{{{}}} {}\n", name, labels, sum, name, labels, count);
+  }
+};
+
+std::string fault_of(const std::string& prompt, const std::string& header) {
+  if (!header.empty()) return header;
+  size_t p = prompt.find("[fault:");
+  if (p == std::string::npos) return {};
+  size_t e = prompt.find(']', p);
+  return e == std::string::npos ? std::string() : prompt.substr(p + 7, e - p - 7);
+}
+
+int64_t word_count(const std::string& s) {
+  int64_t n = 0;
+  bool in = false;
+  for (char c : s) {
+    bool sp = c == ' ' || c == '\n' || c == '\t';
+    if (!sp && !in) ++n;
+    in = !sp;
+  }
+  return n;
+}
+
+}  // namespace
+
+struct TestServer::Impl {
+  TestServerOptions opt;
+  httplib::Server svr;
+  std::thread listener, watchdog;
+  std::vector<std::thread> writers;
+  mutable std::mutex mu;
+  std::condition_variable cv;
+  bool stopping = false;
+  ServerCounts counts;
+  std::vector<std::string> ids;
+  int64_t running = 0, waiting = 0, kv_tokens = 0;
+  uint64_t prompt_tokens_total = 0, generation_tokens_total = 0;
+  std::map<std::string, uint64_t> success_by_reason;
+  Histogram ttft{{0.001, 0.005, 0.01, 0.02, 0.04, 0.06, 0.08, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10}};
+  Histogram e2e{{0.3, 0.5, 0.8, 1, 1.5, 2, 2.5, 5, 10, 15, 20, 30, 40, 50, 60, 120}};
+  std::mutex file_mu;
+  FILE* completed = nullptr;
+  FILE* log = nullptr;
+  bool profiling = false;
+  uint64_t last_prompt = 0, last_gen = 0;
+
+  void log_line(const std::string& msg, int64_t ns) {
+    if (!log) return;
+    std::lock_guard lock(file_mu);
+    std::fprintf(log, "INFO %s [test_server.py:1] %s\n", log_time(ns).c_str(), msg.c_str());
+    std::fflush(log);
+  }
+
+  // Sleeps until `t`; false when the server is stopping.
+  bool sleep_until(Clock::time_point t) {
+    std::unique_lock lock(mu);
+    return !cv.wait_until(lock, t, [&] { return stopping; });
+  }
+
+  std::string labels() const { return fmt::format("engine=\"0\",model_name=\"{}\"", opt.model); }
+
+  std::string metrics_text() {
+    std::lock_guard lock(mu);
+    std::string l = labels(), out;
+    out += "# HELP vllm:num_requests_running Number of requests in model execution batches.\n";
+    out += "# TYPE vllm:num_requests_running gauge\n";
+    out += fmt::format("vllm:num_requests_running{{{}}} {}\n", l, running);
+    out += "# HELP vllm:num_requests_waiting Number of requests waiting to be processed.\n";
+    out += "# TYPE vllm:num_requests_waiting gauge\n";
+    out += fmt::format("vllm:num_requests_waiting{{{}}} {}\n", l, waiting);
+    out += "# HELP vllm:kv_cache_usage_perc KV-cache usage. 1 means 100 percent usage.\n";
+    out += "# TYPE vllm:kv_cache_usage_perc gauge\n";
+    out += fmt::format("vllm:kv_cache_usage_perc{{{}}} {}\n", l,
+                       static_cast<double>(kv_tokens) / static_cast<double>(opt.kv_capacity_tokens));
+    out += "# HELP vllm:prompt_tokens_total Number of prefill tokens processed.\n";
+    out += "# TYPE vllm:prompt_tokens_total counter\n";
+    out += fmt::format("vllm:prompt_tokens_total{{{}}} {}\n", l, prompt_tokens_total);
+    out += "# HELP vllm:generation_tokens_total Number of generation tokens processed.\n";
+    out += "# TYPE vllm:generation_tokens_total counter\n";
+    out += fmt::format("vllm:generation_tokens_total{{{}}} {}\n", l, generation_tokens_total);
+    out += "# HELP vllm:request_success_total Count of successfully processed requests.\n";
+    out += "# TYPE vllm:request_success_total counter\n";
+    for (const char* reason : {"length", "stop"}) {
+      auto it = success_by_reason.find(reason);
+      out += fmt::format("vllm:request_success_total{{{},finished_reason=\"{}\"}} {}\n", l, reason,
+                         it == success_by_reason.end() ? 0 : it->second);
+    }
+    ttft.write(out, "vllm:time_to_first_token_seconds", l);
+    e2e.write(out, "vllm:e2e_request_latency_seconds", l);
+    if (opt.malformed_metrics) {
+      out += "vllm:broken_metric{model_name=\"unterminated 1\n";
+      out += "this line is not a metric\n";
+      out += "vllm:bad_value{model_name=\"x\"} not_a_number\n";
+    }
+    return out;
+  }
+
+  bool authorized(const httplib::Request& req, httplib::Response& res) {
+    if (opt.api_key.empty() || req.get_header_value("Authorization") == "Bearer " + opt.api_key) return true;
+    res.status = 401;
+    res.set_content(R"({"error":{"message":"invalid api key","type":"AuthenticationError","code":401}})",
+                    "application/json");
+    return false;
+  }
+
+  void handle_completion(const httplib::Request& req, httplib::Response& res, bool chat) {
+    auto recv = Clock::now();
+    int64_t recv_ns = epoch_ns();
+    if (!authorized(req, res)) return;
+    auto body = nlohmann::json::parse(req.body, nullptr, false);
+    if (!body.is_object()) {
+      res.status = 400;
+      res.set_content(R"({"error":{"message":"body is not JSON","code":400}})", "application/json");
+      return;
+    }
+    std::string rid = req.get_header_value("X-Request-Id");
+    std::string prompt;
+    if (chat && body.contains("messages") && body["messages"].is_array()) {
+      for (const auto& m : body["messages"])
+        if (m.is_object() && m.contains("content") && m["content"].is_string())
+          prompt += m["content"].get<std::string>() + " ";
+    } else if (body.contains("prompt") && body["prompt"].is_string()) {
+      prompt = body["prompt"].get<std::string>();
+    }
+    std::string fault = fault_of(prompt, req.get_header_value("X-Test-Fault"));
+    int64_t n_out = opt.output_tokens;
+    if (body.contains("max_tokens") && body["max_tokens"].is_number_integer())
+      n_out = body["max_tokens"].get<int64_t>();
+    if (size_t p = prompt.find("[tokens:"); p != std::string::npos)
+      n_out = std::atoll(prompt.c_str() + p + 8);
+    n_out = std::max<int64_t>(1, n_out);
+    int64_t n_prompt = word_count(prompt);
+    bool usage = body.contains("stream_options") && body["stream_options"].is_object() &&
+                 body["stream_options"].value("include_usage", false);
+    {
+      std::lock_guard lock(mu);
+      ++counts.requests;
+      ids.push_back(rid);
+      if (!fault.empty()) ++counts.faults;
+    }
+    std::string server_id = (chat ? "chatcmpl-" : "cmpl-") + rid + (chat ? "" : "-0");
+    log_line(fmt::format("Received request {}: prompt: '{}', params: SamplingParams(n=1, temperature=1.0, "
+                         "max_tokens={}), prompt_token_ids: None, lora_request: None.",
+                         server_id, prompt.substr(0, 20), n_out),
+             recv_ns);
+    if (fault == "500" || fault == "429") {
+      res.status = std::stoi(fault);
+      res.set_content(fmt::format(R"({{"error":{{"message":"injected fault {}","code":{}}}}})", fault, fault),
+                      "application/json");
+      return;
+    }
+    res.set_header("x-request-id", rid);
+    std::string model = body.value("model", opt.model);
+    res.set_chunked_content_provider(
+        "text/event-stream", [this, recv, recv_ns, rid, server_id, chat, fault, n_out, n_prompt, usage,
+                              model](size_t, httplib::DataSink& sink) {
+          return stream(sink, recv, recv_ns, rid, server_id, chat, fault, n_out, n_prompt, usage, model);
+        });
+  }
+
+  bool stream(httplib::DataSink& sink, Clock::time_point recv, int64_t recv_ns, const std::string& rid,
+              const std::string& server_id, bool chat, const std::string& fault, int64_t n_out,
+              int64_t n_prompt, bool usage, const std::string& model) {
+    {  // queue for a slot
+      std::unique_lock lock(mu);
+      ++waiting;
+      cv.wait(lock, [&] { return stopping || opt.max_running <= 0 || running < opt.max_running; });
+      --waiting;
+      if (stopping) return false;
+      ++running;
+      kv_tokens += n_prompt;
+      prompt_tokens_total += static_cast<uint64_t>(n_prompt);
+    }
+    int64_t generated = 0;
+    auto release = [&] {
+      std::lock_guard lock(mu);
+      --running;
+      kv_tokens -= n_prompt + generated;
+      cv.notify_all();
+    };
+    auto start = Clock::now();
+    auto first = start + std::chrono::milliseconds(opt.ttft_ms);
+    auto send = [&](const std::string& data) {
+      std::string ev = "data: " + data + "\n\n";
+      return sink.write(ev.data(), ev.size());
+    };
+    auto chunk = [&](const std::string& text, const char* finish) {
+      nlohmann::json j;
+      j["id"] = server_id;
+      j["created"] = recv_ns / 1'000'000'000;
+      j["model"] = model;
+      nlohmann::json choice = {{"index", 0}, {"logprobs", nullptr}};
+      if (finish)
+        choice["finish_reason"] = finish;
+      else
+        choice["finish_reason"] = nullptr;
+      if (chat) {
+        j["object"] = "chat.completion.chunk";
+        choice["delta"] = {{"content", text}};
+      } else {
+        j["object"] = "text_completion";
+        choice["text"] = text;
+      }
+      j["choices"] = nlohmann::json::array({choice});
+      return j.dump();
+    };
+    int64_t first_token_ns = 0;
+    for (int64_t i = 0; i < n_out; ++i) {
+      auto due = first + std::chrono::milliseconds(opt.itl_ms * i);
+      if (fault == "stall" && i == 2) due += std::chrono::milliseconds(opt.stall_ms);
+      if (!sleep_until(due)) return release(), false;
+      if (i == 0) {
+        first_token_ns = epoch_ns();
+        std::lock_guard lock(mu);
+        ttft.observe(std::chrono::duration<double>(Clock::now() - recv).count());
+      }
+      if (fault == "disconnect" && i == 3) return release(), false;  // closes without the last chunk
+      if (fault == "malformed" && i == 2) {
+        std::string bad = "data: {\"choices\": [{\"text\": \"oops\"\n\n";
+        sink.write(bad.data(), bad.size());
+        return release(), false;
+      }
+      if (fault == "error-event" && i == 1) {
+        bool ok =
+            send(R"({"error":{"message":"injected error event","type":"InternalServerError","code":500}})") &&
+            send("[DONE]");
+        release();
+        if (ok) sink.done();
+        return ok;
+      }
+      bool ok = true;
+      if (chat && i == 0) {
+        nlohmann::json role = nlohmann::json::parse(chunk("", nullptr));
+        role["choices"][0]["delta"] = {{"role", "assistant"}, {"content", ""}};
+        ok = send(role.dump());
+      }
+      ok = ok && send(chunk(" tok" + std::to_string(i), i + 1 == n_out ? "length" : nullptr));
+      if (!ok) return release(), false;
+      ++generated;
+      std::lock_guard lock(mu);
+      ++kv_tokens;
+      ++generation_tokens_total;
+    }
+    if (usage) {
+      nlohmann::json u = {
+          {"id", server_id},
+          {"object", chat ? "chat.completion.chunk" : "text_completion"},
+          {"model", model},
+          {"choices", nlohmann::json::array()},
+          {"usage",
+           {{"prompt_tokens", n_prompt}, {"completion_tokens", n_out}, {"total_tokens", n_prompt + n_out}}}};
+      if (!send(u.dump())) return release(), false;
+    }
+    if (!send("[DONE]")) return release(), false;
+    int64_t end_ns = epoch_ns();
+    {
+      std::lock_guard lock(mu);
+      ++counts.completed;
+      ++success_by_reason["length"];
+      e2e.observe(std::chrono::duration<double>(Clock::now() - recv).count());
+    }
+    if (completed) {
+      std::lock_guard lock(file_mu);
+      std::fprintf(completed, "%lld %s ok\n", static_cast<long long>(end_ns), rid.c_str());
+      std::fflush(completed);
+    }
+    log_line(fmt::format("Finished request {}.", server_id), end_ns);
+    (void)first_token_ns;
+    release();
+    sink.done();
+    return true;
+  }
+
+  void stats_line() {
+    int64_t r, w;
+    double kv;
+    uint64_t p, g;
+    {
+      std::lock_guard lock(mu);
+      r = running;
+      w = waiting;
+      kv = 100.0 * static_cast<double>(kv_tokens) / static_cast<double>(opt.kv_capacity_tokens);
+      p = prompt_tokens_total - last_prompt;
+      g = generation_tokens_total - last_gen;
+      last_prompt = prompt_tokens_total;
+      last_gen = generation_tokens_total;
+    }
+    log_line(
+        fmt::format("Engine 000: Avg prompt throughput: {:.1f} tokens/s, Avg generation throughput: {:.1f} "
+                    "tokens/s, Running: {} reqs, Waiting: {} reqs, GPU KV cache usage: {:.1f}%, Prefix cache "
+                    "hit rate: 0.0%",
+                    static_cast<double>(p), static_cast<double>(g), r, w, kv),
+        epoch_ns());
+  }
+
+  void write_trace() {
+    if (opt.profile_dir.empty() || opt.trace_fixture.empty()) return;
+    std::ifstream in(opt.trace_fixture, std::ios::binary);
+    std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    std::filesystem::create_directories(opt.profile_dir);
+    auto path = opt.profile_dir / fmt::format("test-rank-0.{}.pt.trace.json.gz", epoch_ns());
+    // Written in two halves 300 ms apart, as a large trace flushes: readers must wait for it to settle.
+    {
+      std::ofstream out(path, std::ios::binary);
+      out.write(data.data(), static_cast<std::streamsize>(data.size() / 2));
+    }
+    std::lock_guard lock(mu);
+    writers.emplace_back([this, path, data] {
+      if (!sleep_until(Clock::now() + std::chrono::milliseconds(300))) return;
+      std::ofstream out(path, std::ios::binary | std::ios::app);
+      out.write(data.data() + data.size() / 2, static_cast<std::streamsize>(data.size() - data.size() / 2));
+    });
+  }
+
+  void routes() {
+    svr.Post("/v1/completions",
+             [this](const httplib::Request& q, httplib::Response& r) { handle_completion(q, r, false); });
+    svr.Post("/v1/chat/completions",
+             [this](const httplib::Request& q, httplib::Response& r) { handle_completion(q, r, true); });
+    svr.Get("/v1/models", [this](const httplib::Request& q, httplib::Response& r) {
+      if (!authorized(q, r)) return;
+      r.set_content(
+          fmt::format(R"({{"object":"list","data":[{{"id":"{}","object":"model","owned_by":"test"}}]}})",
+                      opt.model),
+          "application/json");
+    });
+    svr.Get("/metrics", [this](const httplib::Request&, httplib::Response& r) {
+      {
+        std::lock_guard lock(mu);
+        ++counts.metrics_scrapes;
+      }
+      r.set_content(metrics_text(), "text/plain; version=0.0.4");
+    });
+    svr.Post("/start_profile", [this](const httplib::Request&, httplib::Response& r) {
+      std::lock_guard lock(mu);
+      ++counts.profile_starts;
+      profiling = true;
+      r.status = 200;
+    });
+    svr.Post("/stop_profile", [this](const httplib::Request&, httplib::Response& r) {
+      {
+        std::lock_guard lock(mu);
+        ++counts.profile_stops;
+        profiling = false;
+      }
+      write_trace();
+      r.status = 200;
+    });
+  }
+};
+
+TestServer::TestServer(TestServerOptions opt) : impl_(std::make_unique<Impl>()) {
+  impl_->opt = std::move(opt);
+}
+
+TestServer::~TestServer() {
+  stop();
+}
+
+int TestServer::start() {
+  Impl& m = *impl_;
+  int threads = std::max(4, m.opt.threads);
+  m.svr.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
+  m.svr.set_keep_alive_max_count(1'000'000);
+  m.svr.set_keep_alive_timeout(30);
+  m.svr.set_read_timeout(30, 0);
+  m.svr.set_write_timeout(10, 0);
+  m.routes();
+  if (!m.opt.completed_log.empty()) m.completed = std::fopen(m.opt.completed_log.c_str(), "a");
+  if (!m.opt.server_log.empty()) m.log = std::fopen(m.opt.server_log.c_str(), "a");
+  port_ = m.svr.bind_to_any_port("127.0.0.1");
+  if (port_ <= 0) return port_ = 0;
+  m.listener = std::thread([&m] { m.svr.listen_after_bind(); });
+  m.watchdog = std::thread([&m] {
+    auto end = Clock::now() + std::chrono::milliseconds(static_cast<int64_t>(m.opt.max_lifetime_s * 1000));
+    auto next_stats = Clock::now() + std::chrono::seconds(1);
+    while (m.sleep_until(std::min(end, next_stats))) {
+      if (Clock::now() >= end) break;
+      m.stats_line();
+      next_stats += std::chrono::seconds(1);
+    }
+    {
+      std::lock_guard lock(m.mu);
+      m.stopping = true;
+      m.cv.notify_all();
+    }
+    m.svr.stop();
+  });
+  for (int i = 0; i < 500 && !m.svr.is_running(); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  return port_;
+}
+
+void TestServer::stop() {
+  Impl& m = *impl_;
+  {
+    std::lock_guard lock(m.mu);
+    m.stopping = true;
+    m.cv.notify_all();
+  }
+  m.svr.stop();
+  if (m.listener.joinable()) m.listener.join();
+  if (m.watchdog.joinable()) m.watchdog.join();
+  std::vector<std::thread> writers;
+  {
+    std::lock_guard lock(m.mu);
+    writers.swap(m.writers);
+  }
+  for (auto& t : writers) t.join();
+  std::lock_guard lock(m.file_mu);
+  if (m.completed) std::fclose(m.completed);
+  if (m.log) std::fclose(m.log);
+  m.completed = m.log = nullptr;
+}
+
+ServerCounts TestServer::counts() const {
+  std::lock_guard lock(impl_->mu);
+  return impl_->counts;
+}
+
+std::vector<std::string> TestServer::request_ids() const {
+  std::lock_guard lock(impl_->mu);
+  return impl_->ids;
+}
+
+std::string TestServer::metrics_text() const {
+  return impl_->metrics_text();
+}
+
+}  // namespace hp::testing

@@ -1,0 +1,73 @@
+#pragma once
+// A vLLM-like test server on 127.0.0.1 (ephemeral port), for the capture tests and benchmarks.
+// Streams /v1/completions and /v1/chat/completions on a fixed token schedule (TTFT, ITL, output
+// length capped by max_tokens), serves /v1/models, /metrics (vllm:* series that follow the load it
+// really serves), /start_profile and /stop_profile (copies a fixture trace into the profile
+// directory), and injects faults on request. Bounded: it stops itself after max_lifetime_s.
+//
+// Faults, chosen by a marker in the prompt (or in the X-Test-Fault header):
+//   [fault:500] [fault:429]   HTTP error with a JSON body
+//   [fault:disconnect]        closes the connection after 3 content chunks
+//   [fault:stall]             stops sending for stall_ms after 2 chunks, then goes on
+//   [fault:malformed]         sends an SSE event whose data is not JSON after 2 chunks
+//   [fault:error-event]       sends {"error": {...}} as an event after 1 chunk, then [DONE]
+// Other markers: [tokens:N] overrides the output length.
+#include <atomic>
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace hp::testing {
+
+struct TestServerOptions {
+  int ttft_ms = 50;
+  int itl_ms = 10;
+  int output_tokens = 16;  // when the request gives no max_tokens; max_tokens caps it otherwise
+  int max_running = 0;     // > 0: requests beyond this wait (num_requests_waiting) for a slot
+  int stall_ms = 2500;
+  int threads = 64;  // worker threads (one per open connection while it streams)
+  double max_lifetime_s = 120;
+  int64_t kv_capacity_tokens = 100000;
+  std::string model = "test-model";
+  std::string api_key;                  // when set, requests must send "Authorization: Bearer <key>"
+  bool malformed_metrics = false;       // /metrics carries a few unparseable lines
+  std::filesystem::path profile_dir;    // /stop_profile writes the trace here
+  std::filesystem::path trace_fixture;  // the trace file copied on /stop_profile
+  std::filesystem::path completed_log;  // one line per completed stream: "<epoch_ns> <request id> <status>"
+  std::filesystem::path server_log;     // vLLM-format log lines (Received/Finished request, stats)
+};
+
+struct ServerCounts {
+  uint64_t requests = 0;   // completion requests received
+  uint64_t completed = 0;  // streams that ended with [DONE]
+  uint64_t faults = 0;     // requests that got an injected fault
+  uint64_t profile_starts = 0, profile_stops = 0;
+  uint64_t metrics_scrapes = 0;
+};
+
+class TestServer {
+ public:
+  explicit TestServer(TestServerOptions opt = {});
+  ~TestServer();  // stops
+  TestServer(const TestServer&) = delete;
+  TestServer& operator=(const TestServer&) = delete;
+
+  int start();  // binds 127.0.0.1:<ephemeral>, returns the port (0 on failure)
+  void stop();
+  int port() const { return port_; }
+  std::string base_url() const { return "http://127.0.0.1:" + std::to_string(port_); }
+  ServerCounts counts() const;
+  std::vector<std::string> request_ids() const;  // X-Request-Id of every completion request, in order
+  std::string metrics_text() const;              // what /metrics would return now
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+  int port_ = 0;
+};
+
+}  // namespace hp::testing
