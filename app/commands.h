@@ -19,6 +19,8 @@ void add_doctor_command(CLI::App& app, CliContext& ctx);
 void add_info_command(CLI::App& app, CliContext& ctx);
 void add_import_command(CLI::App& app, CliContext& ctx);
 void add_serve_profile_command(CLI::App& app, CliContext& ctx);
+void add_serve_report_command(CLI::App& app, CliContext& ctx);
+void add_export_command(CLI::App& app, CliContext& ctx);
 
 // Prints "hotpath: <path>: no such file or directory" for the first missing input; returns 1
 // then, 0 when all exist.

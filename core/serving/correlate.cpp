@@ -149,4 +149,38 @@ CorrelationResult correlate(std::vector<RequestRecord>& requests, const std::vec
   return res;
 }
 
+std::vector<VllmRequestEvent> events_from_store(const std::vector<ServerEvent>& events) {
+  std::vector<VllmRequestEvent> out;
+  for (const auto& e : events) {
+    VllmRequestEvent v;
+    v.ts_ns = e.ts_ns;
+    if (e.kind == "received")
+      v.kind = VllmRequestEventKind::Received;
+    else if (e.kind == "added")
+      v.kind = VllmRequestEventKind::Added;
+    else if (e.kind == "finished")
+      v.kind = VllmRequestEventKind::Finished;
+    else if (e.kind == "aborted")
+      v.kind = VllmRequestEventKind::Aborted;
+    else
+      continue;
+    v.raw_id = e.raw_id.empty() ? e.request_id : e.raw_id;
+    RequestIds ids = canonical_request_id(v.raw_id);
+    v.server_id = ids.server_id;
+    v.client_id = e.request_id.empty() ? ids.client_id : e.request_id;
+    if (v.kind == VllmRequestEventKind::Received) v.max_tokens = e.value;
+    out.push_back(std::move(v));
+  }
+  return out;
+}
+
+std::vector<ServerEvent> events_to_store(const std::vector<VllmRequestEvent>& events) {
+  static const char* kKinds[] = {"received", "added", "finished", "aborted"};
+  std::vector<ServerEvent> out;
+  for (const auto& e : events)
+    out.push_back({e.ts_ns, kKinds[static_cast<int>(e.kind)], e.client_id, e.raw_id,
+                   e.kind == VllmRequestEventKind::Received ? e.max_tokens : -1});
+  return out;
+}
+
 }  // namespace hp::serving

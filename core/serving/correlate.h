@@ -16,6 +16,7 @@
 
 #include "core/serving/request_record.h"
 #include "core/serving/vllm_log.h"
+#include "core/store/serving_store.h"
 
 namespace hp::serving {
 
@@ -34,5 +35,10 @@ struct CorrelationResult {
 // Fills requests[i].server for the matched requests (warm-up ones included).
 CorrelationResult correlate(std::vector<RequestRecord>& requests, const std::vector<VllmRequestEvent>& events,
                             const CorrelateOptions& opt = {});
+
+// Server events as stored in a run (serving_store.h) -> the log parser's events (ids re-canonicalized).
+std::vector<VllmRequestEvent> events_from_store(const std::vector<ServerEvent>& events);
+// The store's form of parsed log events (request_id = the client id).
+std::vector<ServerEvent> events_to_store(const std::vector<VllmRequestEvent>& events);
 
 }  // namespace hp::serving

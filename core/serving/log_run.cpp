@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "core/import/input_file.h"
+#include "core/serving/correlate.h"
 #include "core/serving/sglang_log.h"
 #include "core/serving/trtllm_log.h"
 #include "core/serving/vllm_log.h"
@@ -77,6 +78,7 @@ void from_vllm(std::string_view text, const LogRunOptions& opt, LogRun& run) {
   for (const auto& sd : log.spec_decode)
     sink.add("spec_accept_length", {}, sd.ts_ns, sd.mean_acceptance_length);
   run.data.log_series = sink.take();
+  run.data.server_events = events_to_store(log.requests);
   auto& m = run.data.meta;
   size_t received = 0, finished = 0;
   for (const auto& e : log.requests) {

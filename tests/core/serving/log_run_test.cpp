@@ -31,6 +31,10 @@ TEST_CASE("log run: profilemate vLLM 0.15 log (stats + iteration details)", "[se
   CHECK(run.data.meta.at("log.requests_received") == "513");
   CHECK(run.data.meta.at("log.file") == "vllm_v0.15.0_gptoss120b_tp4_profilemate_server.log.gz");
   CHECK(run.data.meta.at("kv_cache_tokens") == "5863776");
+  REQUIRE(run.data.server_events.size() == 1026);  // 513 Received + 513 Added
+  CHECK(run.data.server_events[0].kind == "received");
+  CHECK(run.data.server_events[0].request_id == "98e4a319dfdf479b");
+  CHECK(run.data.server_events[0].value == 5);  // max_tokens
   const MetricSeries* running = find(run.data, "requests_running");
   REQUIRE(running);
   CHECK(running->samples.size() == 12);
