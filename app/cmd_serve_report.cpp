@@ -1,0 +1,115 @@
+// `hotpath serve-report RUN [--format text|md|json] [--slo ttft=...,tpot=...]
+// [--traffic FILE]`: the serving summary of a run file (requests, latency
+// percentiles, throughput, goodput, server load, KV and prefix cache, workload
+// class, client/server correlation).
+#include <CLI/CLI.hpp>
+
+#include <algorithm>
+
+#include <filesystem>
+#include <iostream>
+#include <memory>
+
+#include "app/commands.h"
+#include "core/import/input_file.h"
+#include "core/import/registry.h"
+#include "core/report/serve_report.h"
+#include "core/serving/correlate.h"
+#include "core/serving/metric_map.h"
+#include "core/serving/traffic.h"
+#include "core/store/serving_store.h"
+
+namespace hp {
+
+namespace {
+
+// assets/metric_map.json next to the executable, in its share dir, or in the
+// source tree.
+serving::MetricMap load_metric_map() {
+  std::vector<std::filesystem::path> dirs;
+  if (const char* env = std::getenv("HOTPATH_ASSETS_DIR")) dirs.emplace_back(env);
+  std::error_code ec;
+  auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    dirs.push_back(exe.parent_path() / "assets");
+    dirs.push_back(exe.parent_path().parent_path() / "share" / "hotpath" / "assets");
+  }
+  dirs.emplace_back(std::filesystem::path(HOTPATH_SOURCE_DIR) / "assets");
+  for (const auto& d : dirs) {
+    if (!std::filesystem::exists(d / "metric_map.json", ec)) continue;
+    std::string err;
+    auto map = serving::MetricMap::load((d / "metric_map.json").string(), &err);
+    if (err.empty()) return map;
+    std::cerr << "hotpath: " << err << '\n';
+  }
+  std::cerr << "hotpath: warning: assets/metric_map.json not found; only "
+               "canonical metric names are read\n";
+  return {};
+}
+
+serving::Traffic load_traffic(const std::string& path) {
+  LoadProgress progress;
+  InputBuffer buf = read_input_file(path, progress);
+  std::string_view text = buf.view();
+  std::string name = std::filesystem::path(path).filename().string();
+  if (name.find("mooncake") != std::string::npos) return serving::load_mooncake(text);
+  if (name.ends_with(".csv")) return serving::load_azure_csv(text);
+  size_t p = text.find_first_not_of(" \t\r\n");
+  if (p != std::string_view::npos && text[p] == '[') return serving::load_sharegpt(text);
+  if (text.find("\"hash_ids\"") != std::string_view::npos) return serving::load_mooncake(text);
+  return serving::load_jsonl(text);
+}
+
+}  // namespace
+
+void add_serve_report_command(CLI::App& app, CliContext& ctx) {
+  struct Opts {
+    std::string run, format = "text", slo, traffic;
+  };
+  auto opts = std::make_shared<Opts>();
+  CLI::App* sub = app.add_subcommand("serve-report",
+                                     "Summarize a serving run: latency, throughput, goodput, "
+                                     "server load, KV/prefix cache, workload class");
+  sub->add_option("run", opts->run, "The run file (.hotpath) written by serve-profile or import")->required();
+  sub->add_option("--format", opts->format, "text, md or json")->check(CLI::IsMember({"text", "md", "json"}));
+  sub->add_option("--slo", opts->slo, "Goodput SLOs, e.g. ttft=200,tpot=50 (ms; 's' suffix for seconds)");
+  sub->add_option("--traffic", opts->traffic, "Traffic file the run replayed, for prefix-sharing analysis");
+  sub->callback([opts, &ctx] {
+    if ((ctx.exit_code = check_inputs_exist({opts->run}))) return;
+    try {
+      ServeReportOptions ro;
+      ro.slo = serving::parse_slo(opts->slo);
+      serving::PrefixInput prompts;
+      if (!opts->traffic.empty()) {
+        if ((ctx.exit_code = check_inputs_exist({opts->traffic}))) return;
+        prompts = serving::prefix_input_from_traffic(load_traffic(opts->traffic));
+        ro.prefix = &prompts;
+      }
+      ServingData data = read_serving(opts->run);
+      if (data.empty()) {
+        std::cerr << "hotpath: " << opts->run << ": no serving data (requests, metrics or log series)\n";
+        ctx.exit_code = 1;
+        return;
+      }
+      // Server log events stored but not yet joined to the requests: correlate now.
+      const bool joined = std::any_of(data.requests.begin(), data.requests.end(), [](const auto& r) {
+        return r.server.method != serving::CorrelationMethod::None;
+      });
+      if (!joined && !data.requests.empty() && !data.server_events.empty())
+        serving::correlate(data.requests, serving::events_from_store(data.server_events));
+      serving::MetricMap map = load_metric_map();
+      ServeReport report = build_serve_report(data, &map, ro);
+      if (opts->format == "json")
+        std::cout << serve_report_json(report).dump(2) << '\n';
+      else if (opts->format == "md")
+        std::cout << serve_report_md(report);
+      else
+        std::cout << serve_report_text(report);
+    } catch (const std::exception& e) {
+      std::cerr << "hotpath: " << e.what() << '\n';
+      ctx.exit_code = 1;
+    }
+  });
+}
+
+}  // namespace hp

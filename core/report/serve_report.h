@@ -1,0 +1,65 @@
+#pragma once
+// `hotpath serve-report`: one summary of a serving run, as text (fits 100 columns), Markdown, or JSON.
+// JSON keys: engine, model, requests{total, ok, failed, warmup}, duration_s,
+//   latency_ms{ttft, tpot, itl, e2e, queue, prefill, decode} each {n, mean, p50, p90, p99, max},
+//   throughput{req_s, input_tok_s, output_tok_s}, goodput{slo, good, req_s},
+//   metrics{<canonical name>: {avg, peak, samples, source}} (gauges and log series; avg time-weighted,
+//     iteration.* averaged per iteration), counters{<name>: {increase, rate_s}},
+//   histograms{<name>: {count, p50, p90, p99}} (server histograms over the run, PromQL-style),
+//   load{batch{avg, p50, p99, peak}, queue{...}, preemptions}, kv{avg, peak, seconds_above_90, source},
+//   prefix{cache_hit_rate, hit_method, sharing{method, approximate, prompts, prompt_tokens, shared_tokens,
+//     shared_fraction, top[]}}, workload_class{label, phase, long_context, arrivals, ...},
+//   correlation{method, matched, by_id, by_time, clock_offset_ms, uncertainty_ms}.
+// Missing values are null.
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/serving/latency_stats.h"
+#include "core/serving/load_stats.h"
+#include "core/serving/metric_map.h"
+#include "core/serving/prefix_sharing.h"
+#include "core/serving/workload_class.h"
+#include "core/store/serving_store.h"
+
+namespace hp {
+
+struct ServeReportOptions {
+  serving::Slo slo;
+  const serving::PrefixInput* prefix = nullptr;  // prompts to analyse (e.g. from --traffic), optional
+};
+
+struct MetricSummary {
+  std::string name;  // canonical concept, or the stored name when unmapped
+  std::string kind;  // gauge | counter | histogram
+  double avg = 0, peak = 0;
+  size_t samples = 0;
+  bool from_log = false;
+  double increase = 0, rate_s = 0;   // counters
+  double p50 = 0, p90 = 0, p99 = 0;  // histograms (seconds or the family's unit)
+  double count = 0;                  // histogram observations over the run
+};
+
+struct ServeReport {
+  std::string engine, model;
+  serving::LatencyStats latency;
+  serving::Slo slo;
+  serving::LoadStats load;
+  std::optional<serving::PrefixSharing> sharing;
+  serving::WorkloadClass workload;
+  std::string correlation_method = "none";
+  size_t by_id = 0, by_time = 0;
+  int64_t clock_offset_ns = 0, offset_uncertainty_ns = 0;
+  std::vector<MetricSummary> metrics;  // sorted by name
+};
+
+ServeReport build_serve_report(const ServingData& data, const serving::MetricMap* map,
+                               const ServeReportOptions& opt = {});
+nlohmann::json serve_report_json(const ServeReport& r);
+std::string serve_report_text(const ServeReport& r);
+std::string serve_report_md(const ServeReport& r);
+
+}  // namespace hp
