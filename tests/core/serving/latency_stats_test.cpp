@@ -99,7 +99,7 @@ TEST_CASE("goodput counts requests meeting every SLO", "[serving][latency]") {
   CHECK(latency_stats(sample_requests(), parse_slo("itl=30")).good == 3);  // worst gaps 30, 10, none, 80
 }
 
-TEST_CASE("--slo syntax", "[serving][latency]") {
+TEST_CASE("SLO flag (--slo) syntax", "[serving][latency]") {
   Slo s = parse_slo("ttft=200, tpot=50ms,e2el=2.5s");
   CHECK(*s.ttft_ms == 200);
   CHECK(*s.tpot_ms == 50);
