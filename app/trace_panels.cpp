@@ -5,14 +5,18 @@
 
 #include <algorithm>
 
+#include "core/analysis/gpu_activity.h"
 #include "core/analysis/slice_search.h"
+#include "core/analysis/stage_assign.h"
 #include "core/util/assets.h"
+#include "views/ranks_panel.h"
 
 namespace hp {
 
 TracePanels::TracePanels() {
   try {
     categorizer_ = KernelCategorizer::load_builtin(assets_dir());
+    fuses_ = FuseCatalog::load_builtin(assets_dir());
   } catch (const std::exception& e) {
     categorizer_error_ = e.what();  // kernels stay uncategorized; shown in the Kernels panel
   }
@@ -31,6 +35,38 @@ void TracePanels::set_run(std::shared_ptr<const Run> run) {
   details_.set_run(run_);
   vs_.highlighted.clear();
   vs_.search.clear();
+  ranks_.reset();
+  triage_ready_ = false;
+  timeline_.set_stage_bands(stage_bands(*run_));
+}
+
+std::vector<StageBand> TracePanels::stage_bands(const Run& run) {
+  StageAssignment st = assign_stages(run);
+  bool cpu = std::any_of(st.steps.begin(), st.steps.end(), [](const EngineStep& s) { return !s.gpu; });
+  std::vector<StageBand> bands;
+  for (const EngineStep& s : st.steps) {
+    if (s.gpu == cpu || s.stage == Stage::Unknown || s.stage == Stage::Idle) continue;
+    Color c = s.stage == Stage::Decode  ? rgba(60, 180, 90, 34)
+              : s.stage == Stage::Mixed ? rgba(230, 150, 40, 34)
+                                        : rgba(70, 130, 230, 34);  // prefill / extend
+    std::string label = to_string(s.stage);
+    if (s.batch) label += " bs=" + std::to_string(*s.batch);
+    bands.push_back({s.start, s.end, c, std::move(label)});
+  }
+  std::sort(bands.begin(), bands.end(), [](const StageBand& a, const StageBand& b) { return a.t0 < b.t0; });
+  return bands;
+}
+
+std::string TracePanels::frame_summary() const {
+  if (!run_) return "timeline: no run";
+  const TimelineFrame& f = timeline_.last_frame();
+  std::vector<Color> colours;
+  for (const FrameRect& r : f.rects)
+    if (r.count == 1 && run_->slices.kind[r.slice] == SliceKind::Kernel) colours.push_back(r.fill);
+  std::sort(colours.begin(), colours.end());
+  colours.erase(std::unique(colours.begin(), colours.end()), colours.end());
+  return "timeline: rects=" + std::to_string(f.rects.size()) + " folded=" + std::to_string(f.folded_slices) +
+         " kernel_colours=" + std::to_string(colours.size());
 }
 
 bool TracePanels::wants_frames() const {
@@ -111,6 +147,26 @@ bool TracePanels::draw_panel(PanelId id) {
       if (!categorizer_error_.empty())
         ImGui::TextColored(ImVec4(1, 0.6f, 0.3f, 1), "%s", categorizer_error_.c_str());
       if (run_) kernels_.draw(vs_);
+      return true;
+    case PanelId::Triage:
+      if (!run_) return true;
+      if (!categorizer_ || !fuses_) {
+        ImGui::TextColored(ImVec4(1, 0.6f, 0.3f, 1), "%s", categorizer_error_.c_str());
+        return true;
+      }
+      if (!triage_ready_) {
+        triage_.set(run_, std::make_shared<const Triage>(triage(*run_, *categorizer_, *fuses_)));
+        triage_ready_ = true;
+      }
+      triage_.draw(vs_);
+      return true;
+    case PanelId::Ranks:
+      if (!run_ || !categorizer_) return true;
+      if (!ranks_) {
+        CategoryCache cache(*run_, *categorizer_);
+        ranks_ = rank_skew(gpu_activity(*run_, cache));
+      }
+      draw_ranks_panel(*ranks_);
       return true;
     default:
       return false;

@@ -5,12 +5,16 @@
 #include <optional>
 #include <string>
 
+#include "core/analysis/fuse_catalog.h"
 #include "core/analysis/kernel_category.h"
+#include "core/analysis/rank_skew.h"
+#include "core/analysis/triage.h"
 #include "views/details_panel.h"
 #include "views/flame_panel.h"
 #include "views/kernels_panel.h"
 #include "views/panel_ids.h"
 #include "views/timeline/timeline_panel.h"
+#include "views/triage_panel.h"
 
 namespace hp {
 
@@ -25,11 +29,18 @@ class TracePanels {
   // Applies --range START:END (ns from the trace start) and --select NAME (first match).
   void apply_view_options(const std::string& range, const std::string& select);
   std::string categorize(std::string_view kernel) const;
+  // "timeline: rects=N folded=M kernel_colours=K" for the last frame (tests and bug reports).
+  std::string frame_summary() const;
 
  private:
   void draw_search_bar();
+  static std::vector<StageBand> stage_bands(const Run& run);
   std::shared_ptr<const Run> run_;
   std::optional<KernelCategorizer> categorizer_;
+  std::optional<FuseCatalog> fuses_;
+  std::optional<RankSkew> ranks_;  // computed when the Ranks panel is first shown
+  bool triage_ready_ = false;      // likewise for the Triage panel
+  TriagePanel triage_;
   std::string categorizer_error_;
   ViewState vs_;
   TimelinePanel timeline_;

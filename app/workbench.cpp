@@ -128,6 +128,7 @@ std::string Workbench::status_text() const {
 
 void Workbench::dump_state(std::ostream& out) const {
   out << "status: " << status_text() << '\n';
+  if (run_) out << panels_.frame_summary() << '\n';
   for (const auto& e : shown_log_.entries())
     out << "import-log: " << severity_label(e.severity) << '\t' << e.code << '\t' << e.file << '\t'
         << e.offset << '\t' << e.message << '\n';

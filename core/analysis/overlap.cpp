@@ -18,6 +18,7 @@ void sweep(const DeviceActivity& d, DeviceOverlap& dev, std::vector<OpOverlap>& 
   std::vector<Point> pts;
   pts.reserve(d.ops.size() * 2);
   for (uint32_t i = 0; i < d.ops.size(); ++i) {
+    if (d.ops[i].end <= d.ops[i].start) continue;  // zero-length ops hold no time (and would end first)
     pts.push_back({d.ops[i].start, true, i});
     pts.push_back({d.ops[i].end, false, i});
   }
@@ -79,8 +80,8 @@ void sweep(const DeviceActivity& d, DeviceOverlap& dev, std::vector<OpOverlap>& 
     prev = p.t;
     if (p.start)
       active.push_back(p.idx);
-    else
-      active.erase(std::find(active.begin(), active.end(), p.idx));
+    else if (auto it = std::find(active.begin(), active.end(), p.idx); it != active.end())
+      active.erase(it);
   }
 }
 

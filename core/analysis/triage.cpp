@@ -3,6 +3,11 @@
 #include <algorithm>
 #include <unordered_map>
 
+#include "core/analysis/gpu_activity.h"
+#include "core/analysis/idle_gaps.h"
+#include "core/analysis/launch_stats.h"
+#include "core/analysis/overlap.h"
+#include "core/analysis/overlap_opportunities.h"
 #include "core/analysis/slice_parents.h"
 
 namespace hp {
@@ -27,6 +32,47 @@ bool stage_selected(const std::string& want, const std::string& have) {
 SitesByName mapping_sites(const Run& mapping) {
   return sites_by_name(mapping, resolve_kernel_sites(mapping, slice_parents(mapping)));
 }
+
+namespace {
+
+// The ranked overlap opportunities of the ops selected by `include`, with each kernel row's
+// exclusive/hidden split and source site.
+std::vector<TriageOverlapRow> overlap_rows(const Run& run, const KernelCategorizer& categories,
+                                           const SliceFilter& include, const SitesByName& sites) {
+  CategoryCache cache(run, categories);
+  auto devices = gpu_activity(run, cache, include);
+  OverlapReport ov = overlap_analysis(run, cache, devices);
+  IdleReport idle = idle_gaps(run, devices);
+  LaunchStats launches = launch_stats(run, devices, idle);
+  std::vector<TriageOverlapRow> rows;
+  for (const OpportunityRow& o : overlap_opportunities(run, devices, ov, idle, launches)) {
+    TriageOverlapRow r;
+    r.priority = o.priority;
+    r.verdict = o.verdict;
+    r.rule = o.rule;
+    r.kernel = o.kernel;
+    r.cpu_op = o.cpu_op;
+    r.evidence = o.evidence;
+    r.dep_risk = o.dep_risk;
+    r.recommendation = o.recommendation;
+    r.time = o.impact;
+    r.share_pct = o.share_pct;
+    r.share_of = o.share_of;
+    for (const OpOverlap& op : ov.ops)
+      if (op.total > 0 && run.str(op.name) == o.kernel) {
+        r.category = op.category;
+        r.exclusive_pct = 100.0 * static_cast<double>(op.exclusive) / static_cast<double>(op.total);
+        r.hidden_pct = 100.0 * static_cast<double>(op.hidden) / static_cast<double>(op.total);
+        break;
+      }
+    SiteMatch m = match_sites(sites, o.kernel);
+    if (m.sites && !m.sites->empty()) r.site = m.sites->front().site;
+    rows.push_back(std::move(r));
+  }
+  return rows;
+}
+
+}  // namespace
 
 Triage triage(const Run& run, const KernelCategorizer& categories, const FuseCatalog& fuses,
               const TriageOptions& opts) {
@@ -137,6 +183,8 @@ Triage triage(const Run& run, const KernelCategorizer& categories, const FuseCat
       if (m.sites && !m.sites->empty()) f.site = m.sites->front().site;
     }
     ts.graphs = summarize_graphs(run, graphs, in_slot, opts.top_graphs);
+    ts.overlap = overlap_rows(
+        run, categories, [&](uint32_t i) { return slice_slot[i] == slot; }, *site_map);
     t.stages.push_back(std::move(ts));
   }
   return t;

@@ -34,11 +34,15 @@ struct TriageKernel {
   double graph_pct = 0;          // of this kernel's time replayed by CUDA graphs
 };
 
-// Hook for the overlap analysis (filled by another module; triage leaves it empty).
+// One ranked overlap opportunity of the stage (core/analysis/overlap_opportunities.h), with the
+// kernel's exclusive/hidden split from the per-device sweep and its source site.
 struct TriageOverlapRow {
-  std::string kernel, category, verdict;
-  Ns time = 0;
-  double share_pct = 0, exclusive_pct = 0, hidden_pct = 0;
+  int priority = 3;
+  std::string verdict, rule, kernel, category, site, cpu_op, evidence, dep_risk, recommendation;
+  Ns time = 0;                               // the row's impact
+  double share_pct = 0;                      // of share_of
+  std::string share_of = "busy";             // "busy" (stage GPU-busy time) or "span" (the stream's span)
+  double exclusive_pct = 0, hidden_pct = 0;  // of the kernel's time (kernel rows only)
 };
 
 struct TriageStage {

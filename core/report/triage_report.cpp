@@ -179,6 +179,26 @@ void fusions_md(std::string& md, const TriageStage& s) {
   md += "\n";
 }
 
+void overlap_md(std::string& md, const TriageStage& s) {
+  md += "### Overlap opportunities\n\n";
+  if (s.overlap.empty()) {
+    md += "No overlap opportunity above the rules' thresholds in this stage.\n\n";
+    return;
+  }
+  md +=
+      "| Priority | Verdict | Kernel | Site | Evidence | Dependency risk | Recommendation |\n"
+      "|--:|---|---|---|---|---|---|\n";
+  for (const auto& o : s.overlap) {
+    std::string kernel = code(elide_kernel_name(o.kernel, 48));
+    if (o.exclusive_pct + o.hidden_pct > 0)
+      kernel += fmt::format("<br>exclusive {} · hidden {}", pct(o.exclusive_pct), pct(o.hidden_pct));
+    md += fmt::format("| P{} | {} | {} | {} | {} ({} of {}) | {} | {} |\n", o.priority, cell(o.verdict),
+                      kernel, code(o.site.empty() ? o.cpu_op : o.site), cell(o.evidence), pct(o.share_pct),
+                      o.share_of, cell(o.dep_risk), cell(o.recommendation));
+  }
+  md += "\n";
+}
+
 void graphs_md(std::string& md, const TriageStage& s) {
   md += "### CUDA graphs\n\n";
   const GraphSummary& g = s.graphs;
@@ -297,6 +317,7 @@ std::string triage_markdown(const Triage& t, const std::string& title) {
     summary(md, s);
     kernel_table_md(md, s, t.min_share_pct);
     categories_md(md, s);
+    overlap_md(md, s);
     fusions_md(md, s);
     graphs_md(md, s);
   }
@@ -369,11 +390,19 @@ nlohmann::json triage_json(const Triage& t) {
     st["categories"] = std::move(cats);
     nlohmann::json ov = nlohmann::json::array();
     for (const auto& o : s.overlap)
-      ov.push_back({{"kernel", o.kernel},
-                    {"category", o.category},
+      ov.push_back({{"priority", o.priority},
                     {"verdict", o.verdict},
-                    {"gpu_time_ns", o.time},
+                    {"rule", o.rule},
+                    {"kernel", o.kernel},
+                    {"category", o.category},
+                    {"site", o.site},
+                    {"cpu_op", o.cpu_op},
+                    {"evidence", o.evidence},
+                    {"dependency_risk", o.dep_risk},
+                    {"recommendation", o.recommendation},
+                    {"impact_ns", o.time},
                     {"share_pct", o.share_pct},
+                    {"share_of", o.share_of},
                     {"exclusive_pct", o.exclusive_pct},
                     {"hidden_pct", o.hidden_pct}});
     st["overlap"] = std::move(ov);

@@ -45,6 +45,22 @@ case "$name" in
     grep -q "^status: .*error: .*not_a_trace.txt: unsupported file type" "$work/state.txt" ||
       fail "status bar does not show the error"
     ;;
+  every_view)
+    # The bundled vLLM sample opens, and every panel renders to a non-blank PNG of the asked size.
+    for view in timeline summary flame kernels triage ranks import-log; do
+      xvfb "$HOTPATH_BIN" screenshot "$SAMPLE" --view "$view" --out "$work/$view.png" --size 1280x800 \
+        > "$work/$view.txt" 2>&1 || { cat "$work/$view.txt"; fail "$view: exit $?"; }
+      "$PNG_CHECK" "$work/$view.png" 1280 800 || fail "$view: bad PNG"
+    done
+    ;;
+  timeline_colours)
+    # Zoomed into 2 ms of the sample, the GPU lane shows kernels of several categories (by colour).
+    xvfb "$HOTPATH_BIN" screenshot "$SAMPLE" --view kernels --range 14000000:16000000 --out "$work/t.png" \
+      --size 1600x1000 --dump-state "$work/state.txt" > "$work/out.txt" 2>&1 || { cat "$work/out.txt"; fail "exit $?"; }
+    cat "$work/state.txt"
+    colours=$(sed -n 's/^timeline: .*kernel_colours=\([0-9]*\).*/\1/p' "$work/state.txt")
+    [ -n "$colours" ] && [ "$colours" -ge 4 ] || fail "timeline shows ${colours:-no} kernel colours, want >= 4"
+    ;;
   *) fail "unknown test $name" ;;
 esac
 echo "PASS: $name"

@@ -213,6 +213,15 @@ void TimelinePanel::draw_lanes(ViewState& vs, float x, float y, float w, float h
     else
       dl->AddLine(ImVec2(x, ry + r.height - 1), ImVec2(x + w, ry + r.height - 1), IM_COL32(40, 42, 48, 255));
   }
+  for (const StageBand& b : bands_) {  // engine steps shade the lanes behind every track
+    if (b.t1 < vs.view.current().t0 || b.t0 > vs.view.current().t1) continue;
+    float a = x + static_cast<float>(vs.view.x_of(b.t0, w)),
+          e = x + static_cast<float>(vs.view.x_of(b.t1, w));
+    dl->AddRectFilled(ImVec2(a, y), ImVec2(std::max(e, a + 1), y + h), b.color);
+    if (e - a > ImGui::CalcTextSize(b.label.c_str()).x + 6)
+      dl->AddText(ImVec2(std::max(a, x) + 3, y + h - ImGui::GetFontSize() - 2), b.color | 0xff000000u,
+                  b.label.c_str());
+  }
   if (vs.range) {
     float a = x + static_cast<float>(vs.view.x_of(vs.range->t0, w));
     float b = x + static_cast<float>(vs.view.x_of(vs.range->t1, w));

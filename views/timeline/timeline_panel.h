@@ -2,6 +2,7 @@
 // The timeline panel: ruler, track gutter and lanes. Layout comes from the pure functions in
 // this folder; this class only keeps per-run caches and turns the frame into ImGui draw calls.
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "views/timeline/slice_colors.h"
@@ -10,8 +11,16 @@
 
 namespace hp {
 
+// A shaded background band for one engine step (prefill / decode / mixed).
+struct StageBand {
+  Ns t0 = 0, t1 = 0;
+  Color color = 0;
+  std::string label;
+};
+
 class TimelinePanel {
  public:
+  void set_stage_bands(std::vector<StageBand> bands) { bands_ = std::move(bands); }
   void set_run(std::shared_ptr<const Run> run, ViewState& vs, const CategoryFn& categorize = {});
   // Draws into the current ImGui window's remaining content region; dt in seconds.
   void draw(ViewState& vs, float dt);
@@ -33,6 +42,7 @@ class TimelinePanel {
   TimelineIndex index_;
   SliceColors colors_;
   std::vector<TimelineRow> rows_;
+  std::vector<StageBand> bands_;  // sorted by t0
   TimelineFrame frame_;
   RowMetrics metrics_;
   float content_h_ = 0;

@@ -111,3 +111,16 @@ TEST_CASE("overlap: HTA event-sync fixture (3 streams, 3 sgemm, 3 memsets) by ha
   CHECK(r.ops[1].count == 3);
   CHECK(r.ops[1].total == 3'000);
 }
+
+TEST_CASE("overlap: zero-length ops are counted but hold no time (and do not break the sweep)") {
+  auto cat = KernelCategorizer::load_builtin(HOTPATH_ASSETS_DIR);
+  auto run = test::make_gpu_run(
+      {{100, 0, "empty_kernel", 7}, {100, 50, "gemm_kernel", 7}, {120, 0, "empty_kernel", 20}});
+  CategoryCache cats(*run, cat);
+  OverlapReport r = overlap_analysis(*run, cats);
+  const OpOverlap& e = row(*run, r, "empty_kernel");
+  CHECK(e.count == 2);
+  CHECK(e.total == 0);
+  CHECK(row(*run, r, "gemm_kernel").exclusive == 50);
+  CHECK(r.all.busy == 50);
+}
