@@ -84,9 +84,16 @@ void TracePanels::apply_view_options(const std::string& range, const std::string
     SearchResult r = search_slices(*run_, select, false);
     if (!r.slices.empty()) {
       vs_.highlighted = r.slices;
-      vs_.selected = r.slices.front();
-      vs_.highlight_cursor = 0;
-      if (range.empty()) vs_.select_and_reveal(*run_, r.slices.front());
+      // With a range, the first match inside it; otherwise the first match.
+      size_t pick = 0;
+      for (size_t i = 0; !range.empty() && i < r.slices.size(); ++i)
+        if (run_->slices.start[r.slices[i]] >= vs_.view.target().t0) {
+          pick = i;
+          break;
+        }
+      vs_.selected = r.slices[pick];
+      vs_.highlight_cursor = pick;
+      if (range.empty()) vs_.select_and_reveal(*run_, vs_.selected);
       vs_.view.step(1.0);
     }
   }
