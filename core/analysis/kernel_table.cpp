@@ -1,9 +1,11 @@
 #include "core/analysis/kernel_table.h"
 
 #include <algorithm>
+
 #include <cmath>
 #include <map>
 #include <unordered_map>
+#include "core/analysis/intervals.h"
 
 namespace hp {
 namespace {
@@ -11,21 +13,6 @@ namespace {
 Ns nearest_rank(const std::vector<Ns>& sorted, double q) {
   size_t k = static_cast<size_t>(std::max(0.0, std::ceil(q * static_cast<double>(sorted.size())) - 1));
   return sorted[std::min(k, sorted.size() - 1)];
-}
-
-Ns union_length(std::vector<std::pair<Ns, Ns>>& iv) {
-  std::sort(iv.begin(), iv.end());
-  Ns total = 0, cs = 0, ce = 0;
-  bool open = false;
-  for (auto [a, b] : iv) {
-    if (open && a <= ce) {
-      ce = std::max(ce, b);
-      continue;
-    }
-    if (open) total += ce - cs;
-    cs = a, ce = b, open = true;
-  }
-  return open ? total + (ce - cs) : total;
 }
 
 double pct(Ns part, Ns whole) {

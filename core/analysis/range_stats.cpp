@@ -1,5 +1,7 @@
 #include "core/analysis/range_stats.h"
 
+#include "core/analysis/intervals.h"
+
 #include <algorithm>
 #include <cmath>
 #include <unordered_map>
@@ -73,18 +75,7 @@ RangeStats range_stats(const Run& run, Ns begin, Ns end, const std::vector<uint3
   }
   std::sort(out.rows.begin(), out.rows.end(), [](auto& a, auto& b) { return a.total > b.total; });
 
-  std::sort(gpu.begin(), gpu.end());
-  Ns cur_s = 0, cur_e = 0;
-  bool open = false;
-  for (auto [a, b] : gpu) {
-    if (open && a <= cur_e) {
-      cur_e = std::max(cur_e, b);
-      continue;
-    }
-    if (open) out.gpu_busy += cur_e - cur_s;
-    cur_s = a, cur_e = b, open = true;
-  }
-  if (open) out.gpu_busy += cur_e - cur_s;
+  out.gpu_busy = union_length(gpu);
   if (has_gpu) out.gpu_idle = (end - begin) - out.gpu_busy;
   return out;
 }

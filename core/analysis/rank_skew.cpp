@@ -1,27 +1,12 @@
 #include "core/analysis/rank_skew.h"
 
 #include <algorithm>
+
 #include <map>
+#include "core/analysis/intervals.h"
 
 namespace hp {
-namespace {
-
-Ns union_of(std::vector<std::pair<Ns, Ns>>& iv) {
-  std::sort(iv.begin(), iv.end());
-  Ns total = 0, cs = 0, ce = 0;
-  bool open = false;
-  for (auto [a, b] : iv) {
-    if (open && a <= ce) {
-      ce = std::max(ce, b);
-      continue;
-    }
-    if (open) total += ce - cs;
-    cs = a, ce = b, open = true;
-  }
-  return open ? total + (ce - cs) : total;
-}
-
-}  // namespace
+namespace {}  // namespace
 
 RankSkew rank_skew(const std::vector<DeviceActivity>& devices) {
   std::map<uint32_t, RankLoad> by_rank;
@@ -44,9 +29,9 @@ RankSkew rank_skew(const std::vector<DeviceActivity>& devices) {
         compute.emplace_back(o.start, o.end);
       }
     }
-    r.busy += union_of(all);
-    r.compute += union_of(compute);
-    r.comm += union_of(comm);
+    r.busy += union_length(all);
+    r.compute += union_length(compute);
+    r.comm += union_length(comm);
   }
   RankSkew sk;
   for (auto& [rank, r] : by_rank) sk.ranks.push_back(r);
