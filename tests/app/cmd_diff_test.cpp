@@ -42,3 +42,15 @@ TEST_CASE("diff: errors", "[cli][diff]") {
   CHECK(contains(missing.out, "/nonexistent/b.json: no such file or directory"));
   CHECK(run_hotpath("diff " + kA + " " + kB + " --format yaml").code == 2);
 }
+
+TEST_CASE("diff: --stage compares one engine stage", "[cli][diff]") {
+  // A is a vLLM decode step (434 GPU ops, all under its decode marker); B a mixed step (423 ops).
+  auto decode =
+      nlohmann::json::parse(run_hotpath("diff --stage decode --format json " + kA + " " + kB, false).out);
+  CHECK(decode["count_a"] == 434);
+  CHECK(decode["count_b"] == 0);
+  auto mixed =
+      nlohmann::json::parse(run_hotpath("diff --stage mixed --format json " + kA + " " + kB, false).out);
+  CHECK(mixed["count_a"] == 0);
+  CHECK(mixed["count_b"] == 423);
+}
