@@ -170,6 +170,12 @@ void TimelinePanel::draw_gutter(ViewState& vs, float x, float y, float h) {
     const TimelineRow& r = rows_[i];
     float ry = y + r.y - vs.scroll_y;
     if (ry + r.height < y || ry > y + h) continue;
+    if (r.kind == RowKind::Lane &&
+        ImGui::IsMouseHoveringRect(ImVec2(x, ry), ImVec2(x + gutter_w_, ry + r.height)) &&
+        ImGui::IsMouseClicked(ImGuiMouseButton_Right)) {
+      context_track_ = r.track;
+      ImGui::OpenPopup("##track_menu");
+    }
     if (r.kind == RowKind::Lane || r.kind == RowKind::Counter) {
       float badge_w = r.badge.empty() ? 0 : ImGui::CalcTextSize(r.badge.c_str()).x + 8;
       elided_text(dl, x + 15, x + gutter_w_ - badge_w, ry + 2, IM_COL32(200, 200, 205, 255), r.label);
@@ -199,6 +205,13 @@ void TimelinePanel::draw_gutter(ViewState& vs, float x, float y, float h) {
                 r.gpu ? IM_COL32(130, 220, 200, 255) : IM_COL32(235, 235, 240, 255), r.label.c_str());
   }
   dl->PopClipRect();
+  if (ImGui::BeginPopup("##track_menu")) {
+    if (context_track_ < run_->tracks.size() && ImGui::MenuItem("Hide this track"))
+      vs.visibility.hidden_tracks.insert(context_track_);
+    if (ImGui::MenuItem("Show all tracks", nullptr, false, !vs.visibility.hidden_tracks.empty()))
+      vs.visibility.hidden_tracks.clear();
+    ImGui::EndPopup();
+  }
 }
 
 void TimelinePanel::draw_lanes(ViewState& vs, float x, float y, float w, float h) {
@@ -379,6 +392,11 @@ void TimelinePanel::draw(ViewState& vs, float dt) {
 
   if (legend_h > 0) draw_legend(origin.x + gutter_w_, origin.y, lanes_w);
   draw_ruler(vs, lanes_x, ruler_y, lanes_w);
+  if (!vs.visibility.hidden_tracks.empty()) {  // a way back for hidden tracks, above the gutter
+    ImGui::SetCursorScreenPos(ImVec2(origin.x + 4, ruler_y + 2));
+    std::string label = "show " + std::to_string(vs.visibility.hidden_tracks.size()) + " hidden";
+    if (ImGui::SmallButton(label.c_str())) vs.visibility.hidden_tracks.clear();
+  }
   draw_lanes(vs, lanes_x, lanes_y, lanes_w, lanes_h);
   draw_gutter(vs, origin.x, lanes_y, lanes_h);
   ImGui::SetCursorScreenPos(ImVec2(origin.x, lanes_y + lanes_h));

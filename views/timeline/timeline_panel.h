@@ -47,6 +47,7 @@ class TimelinePanel {
   RowMetrics metrics_;
   float content_h_ = 0;
   float gutter_w_ = 220;
+  uint32_t context_track_ = kNone;  // the track whose label was right-clicked
   bool dragging_range_ = false;
   Ns drag_range_from_ = 0;
 };
