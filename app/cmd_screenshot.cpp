@@ -20,6 +20,7 @@ struct ScreenshotArgs {
   std::string out;
   std::string size = "1280x800";
   std::string range, select;
+  bool panel_only = false;
   std::string dump_state;  // test hook
 };
 
@@ -55,6 +56,7 @@ int run_screenshot(const ScreenshotArgs& a) {
   o.dump_state = a.dump_state;
   o.range = a.range;
   o.select = a.select;
+  o.panel_only = a.panel_only;
   o.width = std::stoi(m[1]);
   o.height = std::stoi(m[2]);
   return run_shell(o);
@@ -83,6 +85,8 @@ void add_screenshot_command(CLI::App& app, CliContext& ctx) {
           },
           "START:END"));
   sub->add_option("--select", args->select, "Select the first slice whose name contains NAME");
+  sub->add_flag("--panel-only", args->panel_only,
+                "Write only the selected panel (the bottom tab), not the window");
   sub->add_option("--dump-state", args->dump_state)->group("");
   sub->callback([args, &ctx] { ctx.exit_code = run_screenshot(*args); });
 }

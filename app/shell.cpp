@@ -92,10 +92,18 @@ void render_frame(GLFWwindow* w, Workbench& wb) {
   ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
 }
 
-bool capture(GLFWwindow* w, const std::string& path, std::string* why) {
-  int fbw = 0, fbh = 0;
+bool capture(GLFWwindow* w, const std::string& path, std::string* why,
+             std::optional<std::array<float, 4>> area = std::nullopt) {
+  int fbw = 0, fbh = 0, ww = 0, wh = 0;
   glfwGetFramebufferSize(w, &fbw, &fbh);
-  return write_backbuffer_png(path, fbw, fbh, why);
+  if (!area) return write_backbuffer_png(path, fbw, fbh, why);
+  glfwGetWindowSize(w, &ww, &wh);
+  const float sx = ww > 0 ? static_cast<float>(fbw) / static_cast<float>(ww) : 1.0f;
+  const float sy = wh > 0 ? static_cast<float>(fbh) / static_cast<float>(wh) : 1.0f;
+  const auto& a = *area;
+  PixelRect r{static_cast<int>(a[0] * sx), static_cast<int>(a[1] * sy), static_cast<int>(a[2] * sx),
+              static_cast<int>(a[3] * sy)};
+  return write_backbuffer_png(path, fbw, fbh, why, &r);
 }
 
 void dump(const Workbench& wb, const std::string& where) {
@@ -117,7 +125,9 @@ int screenshot(GLFWwindow* w, Workbench& wb, const ShellOptions& opts) {
   for (int frame = 0; frame < 4; ++frame) {
     glfwPollEvents();
     render_frame(w, wb);
-    if (frame == 3) ok = capture(w, opts.screenshot_out, &why);
+    if (frame == 3)
+      ok = capture(w, opts.screenshot_out, &why,
+                   opts.panel_only ? std::optional(wb.panel_area()) : std::nullopt);
     glfwSwapBuffers(w);
   }
   dump(wb, opts.dump_state);
@@ -154,7 +164,7 @@ int interactive(GLFWwindow* w, Workbench& wb, EventFlag& ev, const ShellOptions&
     ++frame_no;
     if (pending_shot) {
       std::string why;
-      bool ok = capture(w, *pending_shot, &why);
+      bool ok = capture(w, *pending_shot, &why, wb.screenshot_area());
       wb.set_screenshot_result(ok ? "Saved screenshot to " + *pending_shot : why, ok);
       pending_shot.reset();
       frames_left = std::max(frames_left, 2);

@@ -14,6 +14,7 @@ struct ShellOptions {
   int width = 0, height = 0;  // 0: from the settings
   std::string range;          // "START:END" in ns from the trace start (timeline window)
   std::string select;         // select (and highlight) the first slice whose name contains this
+  bool panel_only = false;    // screenshot: only the selected bottom panel, not the window
   // Test hooks (hidden CLI options).
   int quit_after_frames = 0;  // > 0: render continuously and quit after N frames and any load
   std::string simulate_drop;  // dropped onto the window after the first frame

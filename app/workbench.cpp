@@ -230,6 +230,8 @@ void Workbench::draw_workspace(float top) {
     ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, ImVec2(8, 8));
     ImGui::BeginChild("##main", ImVec2(0, main_h), false, ImGuiWindowFlags_AlwaysUseWindowPadding);
     ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(8, 4));
+    main_rect_ = {ImGui::GetWindowPos().x, ImGui::GetWindowPos().y, ImGui::GetWindowSize().x,
+                  ImGui::GetWindowSize().y};
     draw_main_area();
     ImGui::PopStyleVar();
     ImGui::EndChild();
@@ -290,6 +292,8 @@ void Workbench::draw_bottom_tabs() {
       if (ImGui::BeginTabItem(label.c_str(), &open, tf)) {
         if (!select_next_) settings_.active_panel = key;
         ImGui::BeginChild(("##panel_" + key).c_str(), ImVec2(0, 0), false);
+        panel_rect_ = {ImGui::GetWindowPos().x, ImGui::GetWindowPos().y, ImGui::GetWindowSize().x,
+                       ImGui::GetWindowSize().y};
         draw_panel(p.id);
         ImGui::EndChild();
         ImGui::EndTabItem();
@@ -390,11 +394,21 @@ void Workbench::draw_modals() {
   if (show_export_) ImGui::OpenPopup("Export screenshot");
   show_export_ = false;
   if (ImGui::BeginPopupModal("Export screenshot", nullptr, ImGuiWindowFlags_AlwaysAutoResize)) {
-    ImGui::Text("Save a PNG of the window to:");
+    ImGui::Text("Save a PNG of");
+    ImGui::SameLine();
+    ImGui::RadioButton("the window", &export_area_, 0);
+    ImGui::SameLine();
+    ImGui::RadioButton(("the " + settings_.active_panel + " panel").c_str(), &export_area_, 1);
+    ImGui::SameLine();
+    ImGui::RadioButton("the timeline area", &export_area_, 2);
+    ImGui::Text("to:");
     ImGui::SetNextItemWidth(480);
     bool enter = ImGui::InputText("##shot_path", &export_path_, ImGuiInputTextFlags_EnterReturnsTrue);
     if (ImGui::Button("Save") || enter) {
       screenshot_request_ = export_path_;
+      screenshot_area_.reset();
+      if (export_area_ == 1) screenshot_area_ = panel_rect_;
+      if (export_area_ == 2) screenshot_area_ = main_rect_;
       ImGui::CloseCurrentPopup();
     }
     ImGui::SameLine();

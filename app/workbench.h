@@ -2,6 +2,7 @@
 // The workbench UI without any window-system code: menus, the fixed layout (main area, splitter,
 // bottom tab bar of panels, status bar), the Open dialog and the loaded run. The GLFW shell
 // (app/shell.cpp) owns one and calls draw() once per frame; tests drive it headlessly.
+#include <array>
 #include <filesystem>
 #include <functional>
 #include <memory>
@@ -42,6 +43,9 @@ class Workbench {
   void request_quit() { quit_ = true; }
   // A path the user asked to save a screenshot to (File > Export screenshot...), once.
   std::optional<std::string> take_screenshot_request();
+  // The part of the window (x, y, w, h in window coordinates) the last request asked for; none = all.
+  std::optional<std::array<float, 4>> screenshot_area() const { return screenshot_area_; }
+  const std::array<float, 4>& panel_area() const { return panel_rect_; }  // the active bottom panel
   void set_screenshot_result(const std::string& message, bool ok);
   void set_renderer_info(std::string info) { renderer_info_ = std::move(info); }
 
@@ -87,6 +91,9 @@ class Workbench {
   bool show_shortcuts_ = false, show_about_ = false, show_export_ = false;
   std::string export_path_;
   std::optional<std::string> screenshot_request_;
+  std::optional<std::array<float, 4>> screenshot_area_;
+  std::array<float, 4> panel_rect_{}, main_rect_{};  // last frame's active bottom panel and main area
+  int export_area_ = 0;                              // 0 window, 1 active panel, 2 timeline area
   float splitter_grab_ = 0;
 };
 

@@ -61,6 +61,12 @@ case "$name" in
     colours=$(sed -n 's/^timeline: .*kernel_colours=\([0-9]*\).*/\1/p' "$work/state.txt")
     [ -n "$colours" ] && [ "$colours" -ge 4 ] || fail "timeline shows ${colours:-no} kernel colours, want >= 4"
     ;;
+  panel_only)
+    # --panel-only writes just the selected panel: narrower/shorter than the window, not blank.
+    xvfb "$HOTPATH_BIN" screenshot "$SAMPLE" --view kernels --panel-only --out "$work/p.png" --size 1280x800 \
+      > "$work/out.txt" 2>&1 || { cat "$work/out.txt"; fail "exit $?"; }
+    "$PNG_CHECK" "$work/p.png" -1280 -800 || fail "bad panel PNG"
+    ;;
   *) fail "unknown test $name" ;;
 esac
 echo "PASS: $name"
