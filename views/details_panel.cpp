@@ -2,7 +2,10 @@
 
 #include <imgui.h>
 
+#include "core/analysis/slice_parents.h"
 #include "core/util/time_format.h"
+
+#include <algorithm>
 
 namespace hp {
 namespace {
@@ -36,6 +39,9 @@ void kv_table(const char* id, const std::vector<DetailField>& rows) {
 
 void DetailsPanel::set_run(std::shared_ptr<const Run> run) {
   run_ = std::move(run);
+  parents_.reset();
+  sites_.reset();
+  stages_.reset();
   cached_slice_ = kNone;
   cached_range_ = {0, 0};
 }
@@ -55,6 +61,7 @@ void DetailsPanel::draw_slice(ViewState& vs) {
   if (vs.selected >= run_->slices.size()) return;
   if (cached_slice_ != vs.selected) {
     details_ = slice_details(*run_, vs.selected);
+    add_site_and_stage(vs.selected);
     cached_slice_ = vs.selected;
   }
   kv_table("##fields", details_.fields);
@@ -69,6 +76,26 @@ void DetailsPanel::draw_slice(ViewState& vs) {
   }
   if (!details_.args_error.empty())
     ImGui::TextColored(ImVec4(1, 0.6f, 0.3f, 1), "%s", details_.args_error.c_str());
+}
+
+void DetailsPanel::add_site_and_stage(uint32_t slice) {
+  if (!parents_) parents_ = slice_parents(*run_);
+  auto row = std::lower_bound(run_->gpu.slice.begin(), run_->gpu.slice.end(), slice);
+  SiteRecord site;
+  if (row != run_->gpu.slice.end() && *row == slice) {
+    const auto g = static_cast<size_t>(row - run_->gpu.slice.begin());
+    if (!sites_) sites_ = resolve_kernel_sites(*run_, *parents_);
+    if (!stages_) stages_ = assign_stages(*run_);
+    if (sites_->gpu_record[g] != kNone) site = sites_->records[sites_->gpu_record[g]];
+    if (stages_->gpu_stage[g] != Stage::Unknown)
+      details_.fields.push_back({"stage", to_string(stages_->gpu_stage[g])});
+  } else {
+    auto rec = sites_of_slices(*run_, *parents_, {slice});
+    if (!rec.empty()) site = rec.front();
+  }
+  if (!site.site.empty()) details_.fields.push_back({"source site", site.site});
+  if (!site.stack.empty()) details_.fields.push_back({"python stack", site.stack});
+  if (!site.cpu_op.empty()) details_.fields.push_back({"cpu_op", site.cpu_op});
 }
 
 void DetailsPanel::draw_range(ViewState& vs) {

@@ -3,9 +3,13 @@
 // on selection), its launch links with jump buttons; or, for a selected time range, the range
 // statistics (per-name count, total, self, mean/p50/p99, GPU busy/idle).
 #include <memory>
+#include <optional>
+#include <vector>
 
+#include "core/analysis/kernel_sites.h"
 #include "core/analysis/range_stats.h"
 #include "core/analysis/slice_details.h"
+#include "core/analysis/stage_assign.h"
 #include "views/view_state.h"
 
 namespace hp {
@@ -18,9 +22,13 @@ class DetailsPanel {
  private:
   void draw_slice(ViewState& vs);
   void draw_range(ViewState& vs);
+  void add_site_and_stage(uint32_t slice);  // computed for the whole run on the first selection
   std::shared_ptr<const Run> run_;
   uint32_t cached_slice_ = kNone;
   SliceDetails details_;
+  std::optional<std::vector<uint32_t>> parents_;
+  std::optional<KernelSites> sites_;
+  std::optional<StageAssignment> stages_;
   TimeWindow cached_range_{0, 0};
   RangeStats range_;
 };
