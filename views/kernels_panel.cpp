@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "core/analysis/stage_assign.h"
 #include "core/util/time_format.h"
 #include "views/palette.h"
 
@@ -13,10 +14,17 @@ namespace hp {
 void KernelsPanel::set_run(std::shared_ptr<const Run> run, CategoryFn categorize) {
   run_ = std::move(run);
   categorize_ = std::move(categorize);
+  // Stages per kernel as triage assigns them: step markers, GPU windows, then file/directory names.
+  StageAssignment st = assign_stages(*run_);
   stages_ = {"All"};
-  for (const auto& s : run_->sources)
-    if (!s.stage.empty() && std::find(stages_.begin(), stages_.end(), s.stage) == stages_.end())
-      stages_.push_back(s.stage);
+  stage_of_slice_.assign(run_->slices.size(), 0);
+  for (size_t g = 0; g < run_->gpu.size(); ++g) {
+    if (st.gpu_stage[g] == Stage::Unknown) continue;
+    std::string name = to_string(st.gpu_stage[g]);
+    auto it = std::find(stages_.begin(), stages_.end(), name);
+    if (it == stages_.end()) it = stages_.insert(stages_.end(), name);
+    stage_of_slice_[run_->gpu.slice[g]] = static_cast<uint8_t>(it - stages_.begin());
+  }
   stage_ = 0;
   selected_row_ = kNone;
   rebuild();
@@ -24,19 +32,7 @@ void KernelsPanel::set_run(std::shared_ptr<const Run> run, CategoryFn categorize
 
 void KernelsPanel::rebuild() {
   SliceFilter include;
-  if (stage_ > 0) {
-    // A slice belongs to the stage of its source (trace directory / file name).
-    std::vector<bool> rank_in_stage;
-    std::string want = stages_[static_cast<size_t>(stage_)];
-    for (const auto& s : run_->sources) {
-      if (rank_in_stage.size() <= s.rank) rank_in_stage.resize(s.rank + 1u, false);
-      if (s.stage == want) rank_in_stage[s.rank] = true;
-    }
-    include = [this, rank_in_stage](uint32_t i) {
-      uint32_t r = run_->tracks[run_->slices.track[i]].rank;
-      return r < rank_in_stage.size() && rank_in_stage[r];
-    };
-  }
+  if (stage_ > 0) include = [this](uint32_t i) { return stage_of_slice_[i] == stage_; };
   table_ = kernel_table(*run_, include, categorize_);
   dirty_ = true;
 }

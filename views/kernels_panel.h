@@ -21,7 +21,8 @@ class KernelsPanel {
   void rebuild();
   std::shared_ptr<const Run> run_;
   CategoryFn categorize_;
-  std::vector<std::string> stages_;  // "All" first, then the stages the sources carry
+  std::vector<std::string> stages_;      // "All" first, then the stages present among the kernels
+  std::vector<uint8_t> stage_of_slice_;  // index into stages_ per slice (0 = none), kernels only
   int stage_ = 0;
   KernelTable table_;
   std::string filter_;
