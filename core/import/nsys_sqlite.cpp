@@ -1,4 +1,5 @@
 #include "core/import/nsys_sqlite.h"
+#include "core/import/redact.h"
 
 #include <fmt/format.h>
 
@@ -48,11 +49,9 @@ int64_t tid_of(int64_t global) {
   return global & 0xFFFFFF;
 }
 
+// The same credential rules as the JSON importer (core/import/redact.h).
 bool credential_like(std::string_view key, std::string_view value) {
-  std::string k(key);
-  for (auto& c : k) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return k.find("TOKEN") != std::string::npos || k.find("SECRET") != std::string::npos ||
-         k.find("API_KEY") != std::string::npos || value.starts_with("hf_");
+  return is_sensitive_key(key) || contains_hf_token(value);
 }
 
 class NsysReader {
