@@ -1,39 +1,20 @@
 // Runs the real hotpath binary and checks exit codes and messages.
-#include <sys/wait.h>
-
-#include <array>
 #include <catch2/catch.hpp>
-#include <cstdio>
 #include <string>
 
 #include "core/import/registry.h"
+#include "support/cli_run.h"
+
+using hp::test::contains;
 
 namespace {
 
-struct Result {
-  int code = -1;
-  std::string out;  // stdout and stderr together
-};
-
-Result run(const std::string& args, const std::string& env = "") {
-  std::string cmd = env + (env.empty() ? "" : " ") + "'" HOTPATH_BIN "' " + args + " 2>&1";
-  Result r;
-  FILE* p = popen(cmd.c_str(), "r");
-  REQUIRE(p);
-  std::array<char, 4096> buf{};
-  size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
-  int status = pclose(p);
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
+hp::test::CliResult run(const std::string& args, const std::string& env = "") {
+  return hp::test::run_hotpath(args, true, env);
 }
 
 const std::string kNoDisplay = "env -u DISPLAY -u WAYLAND_DISPLAY";
 const std::string kTrace = HOTPATH_TEST_DATA "/shell/hta_trace_compare_base.json.gz";
-
-bool contains(const std::string& s, const std::string& what) {
-  return s.find(what) != std::string::npos;
-}
 
 }  // namespace
 

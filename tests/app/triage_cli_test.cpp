@@ -1,13 +1,12 @@
 // Runs `hotpath triage` (the real binary) and checks its output against sums taken from the raw JSON.
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include <array>
 #include <catch2/catch.hpp>
 #include <cstdio>
 #include <filesystem>
 #include <string>
 
+#include "support/cli_run.h"
 #include "support/raw_kernel_sums.h"
 
 namespace {
@@ -22,15 +21,10 @@ Result run(const std::string& args) {
   std::string errfile = (std::filesystem::temp_directory_path() /
                          ("hotpath_triage_cli_" + std::to_string(getpid()) + "_" + std::to_string(++counter)))
                             .string();
-  std::string cmd = "'" HOTPATH_BIN "' " + args + " 2>'" + errfile + "'";
+  auto res = hp::test::run_command("'" HOTPATH_BIN "' " + args + " 2>'" + errfile + "'");
   Result r;
-  FILE* p = popen(cmd.c_str(), "r");
-  REQUIRE(p);
-  std::array<char, 1 << 14> buf{};
-  size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
-  int status = pclose(p);
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  r.code = res.code;
+  r.out = std::move(res.out);
   r.err = hp::test::read_trace_text(errfile);
   std::remove(errfile.c_str());
   return r;

@@ -8,21 +8,12 @@
 #include <filesystem>
 #include <string>
 
+#include "bench/bench_util.h"
 #include "core/import/registry.h"
 #include "core/store/run_file.h"
 
 namespace fs = std::filesystem;
-
-template <class F>
-double best_seconds(int repeats, F&& f) {
-  double best = 1e30;
-  for (int i = 0; i < repeats; ++i) {
-    auto t0 = std::chrono::steady_clock::now();
-    f();
-    best = std::min(best, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
-  }
-  return best;
-}
+using hp::bench::best_seconds;
 
 int main(int argc, char** argv) {
   if (argc < 2) {

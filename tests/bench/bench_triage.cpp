@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <string>
 
+#include "bench/bench_util.h"
 #include "core/analysis/cuda_graphs.h"
 #include "core/analysis/fusion_scan.h"
 #include "core/analysis/kernel_sites.h"
@@ -17,17 +18,7 @@
 #include "core/report/triage_report.h"
 
 namespace fs = std::filesystem;
-
-template <class F>
-double best_seconds(int repeats, F&& f) {
-  double best = 1e30;
-  for (int i = 0; i < repeats; ++i) {
-    auto t0 = std::chrono::steady_clock::now();
-    f();
-    best = std::min(best, std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count());
-  }
-  return best;
-}
+using hp::bench::best_seconds;
 
 int main(int argc, char** argv) {
   fs::path trace = argc > 1 ? fs::path(argv[1])

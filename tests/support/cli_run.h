@@ -14,17 +14,23 @@ struct CliResult {
   std::string out;
 };
 
-inline CliResult run_hotpath(const std::string& args, bool with_stderr = true) {
-  std::string cmd = "'" HOTPATH_BIN "' " + args + (with_stderr ? " 2>&1" : " 2>/dev/null");
+// Runs a shell command; collects its stdout and exit code.
+inline CliResult run_command(const std::string& cmd) {
   CliResult r;
   FILE* p = popen(cmd.c_str(), "r");
   REQUIRE(p);
-  std::array<char, 4096> buf{};
+  std::array<char, 1 << 14> buf{};
   size_t n;
   while ((n = fread(buf.data(), 1, buf.size(), p)) > 0) r.out.append(buf.data(), n);
   int status = pclose(p);
   r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return r;
+}
+
+// `env` is an optional prefix such as "env -u DISPLAY".
+inline CliResult run_hotpath(const std::string& args, bool with_stderr = true, const std::string& env = "") {
+  return run_command(env + (env.empty() ? "" : " ") + "'" HOTPATH_BIN "' " + args +
+                     (with_stderr ? " 2>&1" : " 2>/dev/null"));
 }
 
 inline bool contains(const std::string& s, const std::string& what) {
