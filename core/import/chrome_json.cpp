@@ -18,6 +18,7 @@
 #include "core/import/input_file.h"
 #include "core/import/redact.h"
 #include "core/import/trace_dir.h"
+#include "core/util/pipeline.h"
 
 namespace hp {
 
@@ -559,8 +560,10 @@ class JsonImport {
   };
   void parse_top_level();
   void apply_metadata(TraceSource& src);
+  struct ChunkSlot;
   void parse_events();
-  void parse_chunk(size_t begin, size_t end);
+  void prepare_chunk(size_t begin, size_t end, ChunkSlot& slot);
+  void apply_chunk(ChunkSlot& slot);
   void parse_one_by_one(std::vector<char>& doc, size_t len, size_t from, uint64_t base);
   void warn(const char* code, uint64_t offset, std::string msg) {
     b_.log().warn(code, path_, offset, std::move(msg));
@@ -577,7 +580,6 @@ class JsonImport {
   size_t events_begin_ = 0, events_end_ = 0;  // byte range of traceEvents' contents
   std::vector<size_t> cuts_;
   bool have_events_ = false;
-  std::vector<char> doc_;
   uint64_t counted_ = 0;  // progress already reported for this buffer
 };
 
@@ -688,38 +690,88 @@ void JsonImport::apply_metadata(TraceSource& src) {
   for (const auto& w : what) b_.note_redaction(path_, w);
 }
 
-void JsonImport::parse_events() {
-  size_t begin = events_begin_;
-  for (size_t cut : cuts_) {
-    parse_chunk(begin, cut);
-    begin = cut;
+// Records what the parser delivers, in order, for the building thread to replay.
+class RecordingSink final : public json::EventSink {
+ public:
+  void on_event(const json::RawEvent& e) override { events_.push_back(e); }
+  void on_non_object(uint64_t offset) override { non_objects_.push_back({events_.size(), offset}); }
+  void replay(json::EventSink& to) const {
+    size_t k = 0;
+    for (size_t i = 0; i <= events_.size(); ++i) {
+      for (; k < non_objects_.size() && non_objects_[k].first == i; ++k)
+        to.on_non_object(non_objects_[k].second);
+      if (i < events_.size()) to.on_event(events_[i]);
+    }
   }
-  parse_chunk(begin, events_end_);
+  void clear() {
+    events_.clear();
+    non_objects_.clear();
+  }
+
+ private:
+  std::vector<json::RawEvent> events_;
+  std::vector<std::pair<size_t, uint64_t>> non_objects_;  // (events before it, byte offset)
+};
+
+// One chunk of traceEvents, parsed on the producer thread; the views in `rec` point into `doc`
+// and into `parser`, so the slot is reused only after the building thread replayed it.
+struct JsonImport::ChunkSlot {
+  std::vector<char> doc;
+  size_t len = 0;
+  uint64_t base = 0;
+  size_t hf_redactions = 0;
+  std::unique_ptr<json::EventParser> parser;
+  RecordingSink rec;
+  json::ChunkOutcome out;
+};
+
+void JsonImport::parse_events() {
+  std::vector<std::pair<size_t, size_t>> chunks;
+  size_t begin = events_begin_;
+  for (size_t cut : cuts_) chunks.push_back({begin, cut}), begin = cut;
+  chunks.push_back({begin, events_end_});
+  std::vector<ChunkSlot> slots(chunks.size() > 1 ? 3 : 1);
+  for (auto& s : slots) s.parser = kernel_.new_parser();
+  run_pipelined(
+      chunks.size(), slots,
+      [&](size_t i, ChunkSlot& s) { prepare_chunk(chunks[i].first, chunks[i].second, s); },
+      [&](size_t, ChunkSlot& s) { apply_chunk(s); });
 }
 
-void JsonImport::parse_chunk(size_t begin, size_t end) {
-  if (progress_) progress_->done += end - begin, counted_ += end - begin;
+// Producer side: copy the chunk into a padded "[...]" document, redact hf_ tokens, parse.
+void JsonImport::prepare_chunk(size_t begin, size_t end, ChunkSlot& s) {
+  s.len = 0;
+  s.hf_redactions = 0;
+  s.rec.clear();
+  s.out = {};
+  if (progress_) progress_->done += end - begin, counted_ += end - begin;  // read after the join
   size_t p = skip_ws(buf_, begin);
   if (p < end && buf_[p] == ',') p = skip_ws(buf_, p + 1);
   if (p >= end) return;
   std::string_view text = buf_.substr(p, end - p);
-  uint64_t base = p - 1;  // doc[0] is the '[' we add
+  s.base = p - 1;  // doc[0] is the '[' we add
   std::string redacted;
-  if (memmem(text.data(), text.size(), "hf_", 3) != nullptr && contains_hf_token(text)) {
+  if (kernel_.find_hf(text.data(), text.size()) < text.size() && contains_hf_token(text)) {
     redacted = std::string(text);
-    size_t n = redact_hf_tokens(redacted);
-    for (size_t i = 0; i < n; ++i) b_.note_redaction(path_, "hf_token");
+    s.hf_redactions = redact_hf_tokens(redacted);
     text = redacted;
   }
-  size_t len = text.size() + 2;
-  if (doc_.size() < len + simdjson::SIMDJSON_PADDING) doc_.resize(len + simdjson::SIMDJSON_PADDING + len / 8);
-  doc_[0] = '[';
-  std::memcpy(doc_.data() + 1, text.data(), text.size());
-  doc_[len - 1] = ']';
-  std::memset(doc_.data() + len, 0, simdjson::SIMDJSON_PADDING);
-  json::ChunkOutcome out = kernel_.parse_events(doc_.data(), len, base, sink_);
-  if (out.error == 0) return;
-  parse_one_by_one(doc_, len, out.events_done, base);
+  s.len = text.size() + 2;
+  if (s.doc.size() < s.len + simdjson::SIMDJSON_PADDING)
+    s.doc.resize(s.len + simdjson::SIMDJSON_PADDING + s.len / 8);
+  s.doc[0] = '[';
+  std::memcpy(s.doc.data() + 1, text.data(), text.size());
+  s.doc[s.len - 1] = ']';
+  std::memset(s.doc.data() + s.len, 0, simdjson::SIMDJSON_PADDING);
+  s.out = kernel_.parse_events(s.parser.get(), s.doc.data(), s.len, s.base, s.rec);
+}
+
+// Building side: replay the parsed events into the sink, then recover what failed to parse.
+void JsonImport::apply_chunk(ChunkSlot& s) {
+  for (size_t i = 0; i < s.hf_redactions; ++i) b_.note_redaction(path_, "hf_token");
+  if (s.len == 0) return;
+  s.rec.replay(sink_);
+  if (s.out.error != 0) parse_one_by_one(s.doc, s.len, s.out.events_done, s.base);
 }
 
 // Slow path after a chunk failed: each remaining entry becomes its own document; entries that
@@ -745,7 +797,7 @@ void JsonImport::parse_one_by_one(std::vector<char>& doc, size_t len, size_t ski
       one[0] = '[';
       std::memcpy(one.data() + 1, piece.data(), piece.size());
       one[piece.size() + 1] = ']';
-      json::ChunkOutcome o = kernel_.parse_events(one.data(), piece.size() + 2, at - 1, sink_);
+      json::ChunkOutcome o = kernel_.parse_events(nullptr, one.data(), piece.size() + 2, at - 1, sink_);
       if (o.error == 0) break;
       if (o.events_done > 0 || attempt == 1) {
         if (o.events_done == 0) sink_.on_bad_event(at, o.message);

@@ -299,8 +299,44 @@ inline simdjson::error_code read_event(od::object& obj, RawEvent& e) {
   return simdjson::SUCCESS;
 }
 
-ChunkOutcome parse_events(const char* doc, size_t len, uint64_t base, EventSink& sink) {
-  static thread_local od::parser parser;
+struct OdParser final : EventParser {
+  od::parser parser;
+};
+
+std::unique_ptr<EventParser> new_parser() {
+  return std::make_unique<OdParser>();
+}
+
+// Candidate positions are where 'h', 'f' and '_' follow each other; checked a block at a time.
+size_t find_hf(const char* p, size_t n) {
+  size_t i = 0;
+#if defined(__AVX2__)
+  const __m256i h = _mm256_set1_epi8('h'), f = _mm256_set1_epi8('f'), u = _mm256_set1_epi8('_');
+  for (; i + 34 <= n; i += 32) {
+    __m256i a = _mm256_cmpeq_epi8(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + i)), h);
+    __m256i b = _mm256_cmpeq_epi8(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + i + 1)), f);
+    __m256i c = _mm256_cmpeq_epi8(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + i + 2)), u);
+    auto hits = static_cast<uint32_t>(_mm256_movemask_epi8(_mm256_and_si256(_mm256_and_si256(a, b), c)));
+    if (hits) return i + static_cast<size_t>(__builtin_ctz(hits));
+  }
+#elif defined(__SSE2__)
+  const __m128i h = _mm_set1_epi8('h'), f = _mm_set1_epi8('f'), u = _mm_set1_epi8('_');
+  for (; i + 18 <= n; i += 16) {
+    __m128i a = _mm_cmpeq_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i)), h);
+    __m128i b = _mm_cmpeq_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i + 1)), f);
+    __m128i c = _mm_cmpeq_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i + 2)), u);
+    auto hits = static_cast<uint32_t>(_mm_movemask_epi8(_mm_and_si128(_mm_and_si128(a, b), c)));
+    if (hits) return i + static_cast<size_t>(__builtin_ctz(hits));
+  }
+#endif
+  for (; i + 3 <= n; ++i)
+    if (p[i] == 'h' && p[i + 1] == 'f' && p[i + 2] == '_') return i;
+  return n;
+}
+
+ChunkOutcome parse_events(EventParser* slot, const char* doc, size_t len, uint64_t base, EventSink& sink) {
+  static thread_local od::parser local;
+  od::parser& parser = slot ? static_cast<OdParser*>(slot)->parser : local;
   ChunkOutcome out;
   auto fail = [&](simdjson::error_code err) {
     out.error = static_cast<int>(err);
@@ -336,6 +372,6 @@ ChunkOutcome parse_events(const char* doc, size_t len, uint64_t base, EventSink&
 
 }  // namespace
 
-const Kernel kKernel{HP_KERNEL_NAME, &scan, &parse_events};
+const Kernel kKernel{HP_KERNEL_NAME, &scan, &parse_events, &new_parser, &find_hf};
 
 }  // namespace hp::json::HP_KERNEL_NS

@@ -6,6 +6,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -47,12 +48,24 @@ struct ChunkOutcome {
   size_t events_done = 0;  // elements fully delivered to the sink before the error
 };
 
+// An On-Demand parser of the kernel's ISA. Views that parse_events hands to the sink point into the
+// document and into this parser's string buffer, so they stay valid until its next parse.
+class EventParser {
+ public:
+  virtual ~EventParser() = default;
+};
+
 struct Kernel {
   const char* name;
   // buf must have >= 64 readable bytes past n. chunk_bytes == 0 records no cuts; 1 cuts after every element.
   ScanResult (*scan)(const char* buf, size_t n, size_t pos, size_t chunk_bytes);
   // doc = "[" + events + "]" with >= 64 bytes of padding past len; doc[0] maps to byte `base`.
-  ChunkOutcome (*parse_events)(const char* doc, size_t len, uint64_t base, EventSink& sink);
+  // `parser` comes from new_parser() of the same kernel; null uses a thread-local one.
+  ChunkOutcome (*parse_events)(EventParser* parser, const char* doc, size_t len, uint64_t base,
+                               EventSink& sink);
+  std::unique_ptr<EventParser> (*new_parser)();
+  // Position of the first "hf_" in p[0, n) (n when none); p must have >= 64 readable bytes past n.
+  size_t (*find_hf)(const char* p, size_t n);
 };
 
 namespace generic {

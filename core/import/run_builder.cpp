@@ -63,6 +63,11 @@ void apply_order(std::vector<T>& v, const std::vector<uint32_t>& order) {
   v.swap(out);
 }
 
+template <class W, class N>
+void apply_order(NarrowColumn<W, N>& v, const std::vector<uint32_t>& order) {
+  if (!v.empty()) v.permute(order);
+}
+
 template <class T>
 void free_vec(std::vector<T>& v) {
   std::vector<T>().swap(v);
@@ -116,8 +121,17 @@ StrId RunBuilder::intern(std::string_view s) {
 
 ArgsRef RunBuilder::add_args(std::string_view raw) {
   if (raw.empty()) return {};
-  ArgsRef a{impl_->run->raw_args.size(), static_cast<uint32_t>(raw.size())};
-  impl_->run->raw_args.append(raw);
+  std::string& text = impl_->run->raw_args;
+  ArgsRef a;
+  a.offset = text.size();
+  if (raw.size() < ArgsRef::kLongArgs) {
+    a.length = raw.size();
+  } else {  // stored behind its 8-byte length; Run::args_text reads it
+    a.length = ArgsRef::kLongArgs;
+    uint64_t n = raw.size();
+    text.append(reinterpret_cast<const char*>(&n), sizeof(n));
+  }
+  text.append(raw);
   return a;
 }
 

@@ -1,4 +1,5 @@
 #include "core/model/run.h"
+#include <cstring>
 
 #include <algorithm>
 #include <limits>
@@ -64,6 +65,15 @@ std::pair<Ns, Ns> Run::span() const {
   for (Ns t : counters.ts) lo = std::min(lo, t), hi = std::max(hi, t);
   if (lo > hi) return {0, 0};
   return {lo, hi};
+}
+
+std::string_view Run::args_text(ArgsRef a) const {
+  std::string_view all(raw_args);
+  if (a.length != ArgsRef::kLongArgs) return all.substr(a.offset, a.length);
+  uint64_t n = 0;
+  if (a.offset + sizeof(n) > all.size()) return {};
+  std::memcpy(&n, all.data() + a.offset, sizeof(n));
+  return all.substr(a.offset + sizeof(n), n);
 }
 
 uint32_t Run::rank_count() const {

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/model/import_log.h"
+#include "core/model/narrow_column.h"
 #include "core/model/string_pool.h"
 
 namespace hp {
@@ -63,24 +64,27 @@ struct Track {
   uint8_t max_depth = 0;
 };
 
-// Raw JSON text of an event's `args`, stored in Run::raw_args and decoded on demand.
+// Raw JSON text of an event's `args`, stored in Run::raw_args and decoded on demand. Packed in 8
+// bytes; args of kLongArgs bytes or more are stored behind an 8-byte length (Run::args_text).
 struct ArgsRef {
-  uint64_t offset = 0;
-  uint32_t length = 0;
+  static constexpr uint32_t kLongArgs = (1u << 24) - 1;
+  uint64_t offset : 40 = 0;  // 1 TiB of args text
+  uint64_t length : 24 = 0;
   bool empty() const { return length == 0; }
 };
+static_assert(sizeof(ArgsRef) == 8);
 
 // Every duration event (X, matched B/E, nsys activity rows), sorted by (track, lane, start, -dur).
 struct Slices {
   std::vector<Ns> start;
-  std::vector<Ns> dur;
+  NarrowColumn<Ns, uint32_t> dur;  // u32 ns; longer (or negative) durations in its side table
   std::vector<StrId> name;
   std::vector<uint32_t> track;
   std::vector<StrId> cat;  // the raw `cat` string
   std::vector<SliceKind> kind;
-  std::vector<uint8_t> depth;        // nesting depth within its lane
-  std::vector<uint8_t> lane;         // 0 = main lane, >0 = overflow lane
-  std::vector<int64_t> external_id;  // `External id` / `external id`, 0 when absent
+  std::vector<uint8_t> depth;                  // nesting depth within its lane
+  std::vector<uint8_t> lane;                   // 0 = main lane, >0 = overflow lane
+  NarrowColumn<int64_t, int32_t> external_id;  // `External id` / `external id`, 0 when absent
   std::vector<ArgsRef> args;
   size_t size() const { return start.size(); }
   Ns end(size_t i) const { return start[i] + dur[i]; }
@@ -112,8 +116,8 @@ struct ApiCalls {
 // python_function frames with their `Python id` and `Python parent id`.
 struct PythonFrames {
   std::vector<uint32_t> slice;
-  std::vector<int64_t> python_id;
-  std::vector<int64_t> parent_id;  // -1 when absent
+  NarrowColumn<int64_t, int32_t> python_id;
+  NarrowColumn<int64_t, int32_t> parent_id;  // -1 when absent
   size_t size() const { return slice.size(); }
 };
 
@@ -187,9 +191,7 @@ struct Run {
   uint64_t redactions = 0;
 
   std::string_view str(StrId id) const { return strings.view(id); }
-  std::string_view args_text(ArgsRef a) const {
-    return std::string_view(raw_args).substr(a.offset, a.length);
-  }
+  std::string_view args_text(ArgsRef a) const;
   // Time span over all slices, instants and counter samples: [begin, end). {0,0} when empty.
   std::pair<Ns, Ns> span() const;
   uint32_t rank_count() const;

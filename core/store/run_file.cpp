@@ -67,6 +67,18 @@ struct FieldColumnOf : FieldColumn {
   std::vector<T> flat;
 };
 
+// A column converted on the way: saved from `to_flat`, restored through `from_flat` (narrow
+// columns are stored wide, so the file format does not depend on the in-memory packing).
+template <class T>
+struct ConvertedColumn : FieldColumn {
+  std::function<void(std::vector<T>&)> to_flat;
+  std::function<void(const std::vector<T>&)> from_flat;
+  void gather() override { to_flat(flat); }
+  void scatter() override { from_flat(flat); }
+  size_t rows() const override { return flat.size(); }
+  std::vector<T> flat;
+};
+
 template <class V>
 Column column_of(const char* store, const char* table, const char* name, V& v, Codec codec = Codec::Zstd) {
   using T = typename V::value_type;
@@ -98,6 +110,52 @@ struct Layout {
     fields.push_back(std::move(f));
   }
 
+  template <class T>
+  void converted(const char* table, const char* name, std::function<void(std::vector<T>&)> to,
+                 std::function<void(const std::vector<T>&)> from) {
+    auto f = std::make_unique<ConvertedColumn<T>>();
+    f->to_flat = std::move(to);
+    f->from_flat = std::move(from);
+    add(table, name, f->flat);
+    fields.push_back(std::move(f));
+  }
+  template <class W, class N>
+  void add(const char* table, const char* name, NarrowColumn<W, N>& c) {
+    converted<W>(
+        table, name,
+        [&c](std::vector<W>& flat) {
+          flat.resize(c.size());
+          for (size_t i = 0; i < c.size(); ++i) flat[i] = c[i];
+        },
+        [&c](const std::vector<W>& flat) {
+          c.clear();
+          c.reserve(flat.size());
+          for (W w : flat) c.push_back(w);
+        });
+  }
+  void args(const char* table, std::vector<ArgsRef>& rows) {
+    converted<uint64_t>(
+        table, "args_offset",
+        [&rows](std::vector<uint64_t>& flat) {
+          flat.resize(rows.size());
+          for (size_t i = 0; i < rows.size(); ++i) flat[i] = rows[i].offset;
+        },
+        [&rows](const std::vector<uint64_t>& flat) {
+          rows.resize(flat.size());
+          for (size_t i = 0; i < flat.size(); ++i) rows[i].offset = flat[i];
+        });
+    converted<uint32_t>(
+        table, "args_length",
+        [&rows](std::vector<uint32_t>& flat) {
+          flat.resize(rows.size());
+          for (size_t i = 0; i < rows.size(); ++i) flat[i] = static_cast<uint32_t>(rows[i].length);
+        },
+        [&rows](const std::vector<uint32_t>& flat) {
+          rows.resize(flat.size());
+          for (size_t i = 0; i < flat.size(); ++i) rows[i].length = std::min(flat[i], ArgsRef::kLongArgs);
+        });
+  }
+
   // Saving reads through the same bindings; nothing is written to `run` unless resize() is called.
   explicit Layout(Run& run) {
     Slices& s = run.slices;
@@ -110,8 +168,7 @@ struct Layout {
     add("slices", "depth", s.depth);
     add("slices", "lane", s.lane);
     add("slices", "external_id", s.external_id);
-    field("slices", "args_offset", s.args, &ArgsRef::offset);
-    field("slices", "args_length", s.args, &ArgsRef::length);
+    args("slices", s.args);
 
     GpuOps& g = run.gpu;
     add("gpu_ops", "slice", g.slice);
@@ -146,8 +203,7 @@ struct Layout {
     add("instants", "name", in.name);
     add("instants", "cat", in.cat);
     add("instants", "scope", in.scope);
-    field("instants", "args_offset", in.args, &ArgsRef::offset);
-    field("instants", "args_length", in.args, &ArgsRef::length);
+    args("instants", in.args);
 
     auto& cs = run.counters.series;
     field("counter_series", "rank", cs, &CounterSeries::rank);
@@ -435,7 +491,8 @@ void validate(const std::string& file, const Run& r) {
       bad(file, fmt::format("slices.kind row {}: unknown kind {}", i, static_cast<int>(r.slices.kind[i])));
   auto args_ok = [&](const std::vector<ArgsRef>& v, const char* what) {
     for (size_t i = 0; i < v.size(); ++i)
-      if (v[i].offset > r.raw_args.size() || v[i].length > r.raw_args.size() - v[i].offset)
+      if (v[i].offset > r.raw_args.size() || v[i].length > r.raw_args.size() - v[i].offset ||
+          (v[i].length == ArgsRef::kLongArgs && r.args_text(v[i]).empty()))
         bad(file, fmt::format("{} row {}: args outside raw_args", what, i));
   };
   args_ok(r.slices.args, "slices.args");

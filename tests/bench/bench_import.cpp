@@ -51,18 +51,35 @@ size_t peak_rss() {
   return static_cast<size_t>(u.ru_maxrss) * 1024;
 }
 
+// Ids are shifted per tile by their own span in the fixture, as a longer capture would number
+// them; groups that must stay equal (flow id = correlation) share one stride.
+enum IdGroup { kFlowCorrelation, kExternal, kPython, kEvIdx, kGroups };
+struct IdKey {
+  const char* key;
+  IdGroup group;
+};
+constexpr IdKey kIdKeys[] = {{"correlation", kFlowCorrelation},
+                             {"External id", kExternal},
+                             {"Python id", kPython},
+                             {"Python parent id", kPython},
+                             {"Ev Idx", kEvIdx}};
+
+template <class F>
+void for_each_id(nlohmann::json& e, F f) {
+  if (e.contains("id") && e["id"].is_number_integer()) f(e["id"], kFlowCorrelation);
+  if (!e.contains("args") || !e["args"].is_object()) return;
+  for (const IdKey& k : kIdKeys) {
+    auto it = e["args"].find(k.key);
+    if (it != e["args"].end() && it->is_number_integer() && it->get<int64_t>() > 0) f(*it, k.group);
+  }
+}
+
 // Shift ts and every id so that tiles do not collide.
-void shift(nlohmann::json& e, double dt, int64_t did) {
+void shift(nlohmann::json& e, double dt, int64_t tile, const int64_t* stride) {
   // ts keeps Kineto's 3 decimals: written as a placeholder, replaced by exact text in generate().
   if (e.contains("ts") && e["ts"].is_number())
     e["ts"] = fmt::format("@TS{:.3f}@", e["ts"].get<double>() + dt);
-  if (e.contains("id") && e["id"].is_number_integer()) e["id"] = e["id"].get<int64_t>() + did;
-  if (!e.contains("args") || !e["args"].is_object()) return;
-  for (const char* k : {"correlation", "External id", "Python id", "Python parent id", "Ev Idx"}) {
-    auto it = e["args"].find(k);
-    if (it != e["args"].end() && it->is_number_integer() && it->get<int64_t>() > 0)
-      *it = it->get<int64_t>() + did;
-  }
+  for_each_id(e, [&](nlohmann::json& v, IdGroup g) { v = v.get<int64_t>() + tile * stride[g]; });
 }
 
 void generate(const std::string& out_path, size_t target_mb) {
@@ -79,6 +96,15 @@ void generate(const std::string& out_path, size_t target_mb) {
       lo = std::min(lo, e["ts"].get<double>());
       hi = std::max(hi, e["ts"].get<double>() + (e.contains("dur") ? e["dur"].get<double>() : 0.0));
     }
+  int64_t id_lo[kGroups], id_hi[kGroups], stride[kGroups];
+  std::fill(id_lo, id_lo + kGroups, INT64_MAX);
+  std::fill(id_hi, id_hi + kGroups, INT64_MIN);
+  for (auto& e : events)
+    for_each_id(e, [&](nlohmann::json& v, IdGroup g) {
+      id_lo[g] = std::min(id_lo[g], v.get<int64_t>());
+      id_hi[g] = std::max(id_hi[g], v.get<int64_t>());
+    });
+  for (int g = 0; g < kGroups; ++g) stride[g] = id_hi[g] >= id_lo[g] ? id_hi[g] - id_lo[g] + 1 : 0;
   std::ofstream out(out_path, std::ios::binary);
   std::string head = j.dump();
   head.pop_back();  // '}'
@@ -88,7 +114,7 @@ void generate(const std::string& out_path, size_t target_mb) {
   for (int64_t tile = 0; written < target; ++tile) {
     for (const auto& e0 : events) {
       nlohmann::json e = e0;
-      shift(e, static_cast<double>(tile) * (hi - lo + 1000.0), tile * 100000000LL);
+      shift(e, static_cast<double>(tile) * (hi - lo + 1000.0), tile, stride);
       std::string s = e.dump();
       if (size_t a = s.find("\"@TS"); a != std::string::npos) {
         size_t b = s.find("@\"", a + 4);
@@ -140,7 +166,12 @@ size_t simdjson_pass(const std::string& path, size_t& events) {
 }
 
 size_t model_bytes(const hp::Run& r) {
-  auto v = [](const auto& vec) { return vec.capacity() * sizeof(vec[0]); };
+  auto v = [](const auto& col) {
+    if constexpr (requires { col.bytes(); })
+      return col.bytes();  // NarrowColumn
+    else
+      return col.capacity() * sizeof(col[0]);
+  };
   const auto& s = r.slices;
   size_t b = v(s.start) + v(s.dur) + v(s.name) + v(s.track) + v(s.cat) + v(s.kind) + v(s.depth) + v(s.lane) +
              v(s.external_id) + v(s.args);
@@ -153,6 +184,19 @@ size_t model_bytes(const hp::Run& r) {
   b += v(r.instants.ts) + v(r.instants.track) + v(r.instants.name) + v(r.instants.cat) + v(r.instants.scope) +
        v(r.instants.args);
   b += v(r.counters.ts) + v(r.counters.value) + v(r.tracks) + r.strings.bytes();
+  if (std::getenv("HOTPATH_BENCH_BREAKDOWN")) {
+    std::printf(
+        "  slices: start %zu dur %zu name %zu track %zu cat %zu kind %zu depth %zu lane %zu ext %zu args "
+        "%zu\n",
+        v(s.start), v(s.dur), v(s.name), v(s.track), v(s.cat), v(s.kind), v(s.depth), v(s.lane),
+        v(s.external_id), v(s.args));
+    std::printf(
+        "  gpu %zu api %zu python %zu flows %zu instants %zu strings %zu tracks %zu\n", v(g.slice) * 0,
+        v(r.api.slice) + v(r.api.correlation),
+        v(r.python.slice) + v(r.python.python_id) + v(r.python.parent_id),
+        v(r.flows.id) + v(r.flows.cat) + v(r.flows.kind) + v(r.flows.from_slice) + v(r.flows.to_slice),
+        v(r.instants.ts), r.strings.bytes(), v(r.tracks));
+  }
   return b;
 }
 

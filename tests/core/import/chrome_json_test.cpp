@@ -1,6 +1,7 @@
 // Chrome JSON parsing details: exact times, chunking, kernels, and malformed inputs.
 #include "core/import/chrome_json.h"
 
+#include <fmt/format.h>
 #include <zlib.h>
 #include <zstd.h>
 #include <catch2/catch.hpp>
@@ -217,5 +218,39 @@ TEST_CASE("malformed inputs: errors and counted warnings, never a crash",
     CHECK(run->slices.size() == 2);
     CHECK(run->sources[0].events == 4);
     CHECK(run->log.count("json.not_an_object") == 2);
+  }
+}
+
+TEST_CASE("chunks parsed ahead on a second thread keep order, recovery and redaction",
+          "[import][chrome_json]") {
+  const std::string tok = "hf_" + std::string("AbCdEfGhIjKlMnOpQrStUvWxYz01234567");  // fake, real shape
+  std::string json = "[";
+  for (int i = 0; i < 40; ++i) {
+    if (i) json += ",";
+    if (i == 7) json += "17,";                                 // not an object
+    if (i == 13) json += R"({"ph":"X","name":"bad\u00zz"},)";  // unparseable escape
+    if (i == 21)
+      json += R"({"ph":"X","name":"c)"
+              "\x01"
+              R"(d","pid":1,"tid":1,"ts":0,"dur":1},)";  // control char
+    json += fmt::format(R"({{"ph":"X","name":"e{}","pid":1,"tid":1,"ts":{},"dur":1,"args":{{"t":"{}"}}}})", i,
+                        i * 10, i == 30 ? tok : "x");
+  }
+  json += "]";
+  auto one = import_text(json);  // a single chunk, parsed on the calling thread
+  for (size_t chunk : {size_t{1}, size_t{64}, size_t{700}}) {
+    INFO("chunk " << chunk);
+    auto run = import_text(json, hp::ChromeJsonOptions{chunk, false});
+    CHECK(run->sources[0].events == 43);
+    CHECK(run->sources[0].by_ph == one->sources[0].by_ph);
+    CHECK(run->log.count("json.not_an_object") == 1);
+    CHECK(run->log.count("json.bad_event") == 1);
+    CHECK(run->log.count("json.control_char") == 1);
+    CHECK(run->redactions == 1);
+    CHECK(run->raw_args.find("hf_AbCd") == std::string::npos);
+    REQUIRE(run->slices.size() == 41);
+    CHECK(run->slices.start == one->slices.start);
+    for (size_t i = 0; i < run->slices.size(); ++i)
+      CHECK(run->str(run->slices.name[i]) == one->str(one->slices.name[i]));
   }
 }

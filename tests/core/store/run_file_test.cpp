@@ -10,6 +10,7 @@
 #include <fstream>
 
 #include "core/import/nsys_sqlite.h"
+#include "tests/core/import/import_test_util.h"
 
 namespace fs = std::filesystem;
 using namespace hp;
@@ -390,5 +391,25 @@ TEST_CASE("run file: damaged files fail with a clear error", "[run_file]") {
     exec_sql(p, "CREATE TABLE meta(key TEXT, value TEXT); INSERT INTO meta VALUES('format', 'other');");
     CHECK_THAT(open_error(p), Catch::Contains("not a hotpath run file"));
   }
+  fs::remove(p);
+}
+
+TEST_CASE("run file: args longer than an ArgsRef's inline length round-trip", "[run_file]") {
+  // 17 MiB of args, past the 24-bit inline length: stored behind its length, read back whole.
+  std::string big = "{\"k\":\"" + std::string(17u << 20, 'x') + "\"}";
+  std::string json = R"([{"ph":"X","name":"a","pid":1,"tid":1,"ts":1,"dur":2,"args":)" + big +
+                     R"(},{"ph":"X","name":"b","pid":1,"tid":1,"ts":5,"dur":5000000000,"args":{"n":1}}])";
+  auto run = test::import_text(json);
+  REQUIRE(run->slices.size() == 2);
+  CHECK(run->slices.args[0].length == ArgsRef::kLongArgs);
+  CHECK(run->args_text(run->slices.args[0]) == big);
+  CHECK(run->args_text(run->slices.args[1]) == R"({"n":1})");
+  CHECK(run->slices.dur[1] == 5000000000000);  // 5000 s: past u32 ns, kept exactly
+  fs::path p = temp_path("long_args.hotpath");
+  save_run(*run, p);
+  auto back = open_run(p);
+  check_same(*run, *back);
+  CHECK(back->args_text(back->slices.args[0]) == big);
+  CHECK(back->slices.dur[1] == 5000000000000);
   fs::remove(p);
 }
