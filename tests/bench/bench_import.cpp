@@ -184,14 +184,17 @@ size_t model_bytes(const hp::Run& r) {
   b += v(r.instants.ts) + v(r.instants.track) + v(r.instants.name) + v(r.instants.cat) + v(r.instants.scope) +
        v(r.instants.args);
   b += v(r.counters.ts) + v(r.counters.value) + v(r.tracks) + r.strings.bytes();
-  if (std::getenv("HOTPATH_BENCH_BREAKDOWN")) {
+  if (std::getenv("HOTPATH_BENCH_BREAKDOWN")) {  // bytes per column, to see where memory goes
     std::printf(
         "  slices: start %zu dur %zu name %zu track %zu cat %zu kind %zu depth %zu lane %zu ext %zu args "
         "%zu\n",
         v(s.start), v(s.dur), v(s.name), v(s.track), v(s.cat), v(s.kind), v(s.depth), v(s.lane),
         v(s.external_id), v(s.args));
     std::printf(
-        "  gpu %zu api %zu python %zu flows %zu instants %zu strings %zu tracks %zu\n", v(g.slice) * 0,
+        "  gpu %zu api %zu python %zu flows %zu instants %zu strings %zu tracks %zu\n",
+        v(g.slice) + v(g.correlation) + v(g.device) + v(g.stream) + v(g.grid) + v(g.block) +
+            v(g.registers_per_thread) + v(g.shared_memory) + v(g.bytes) + v(g.occupancy_pct) +
+            v(g.launch_slice),
         v(r.api.slice) + v(r.api.correlation),
         v(r.python.slice) + v(r.python.python_id) + v(r.python.parent_id),
         v(r.flows.id) + v(r.flows.cat) + v(r.flows.kind) + v(r.flows.from_slice) + v(r.flows.to_slice),
