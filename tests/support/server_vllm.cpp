@@ -1,12 +1,24 @@
-// Debian's cpp-httplib is compiled (poll(), so more than 1024 sockets work); its listen backlog
-// is the library default, so a thousand simultaneous connects may see SYN retries on the first
-// request of each connection (the benchmark warms its connections up first).
+// Debian's cpp-httplib is compiled (poll(), so more than 1024 sockets work) with a listen backlog
+// of 5: a thousand simultaneous connects would overflow it and wait for SYN retransmits (1 s, 3 s).
+// Listener below re-arms the bound socket with listen(SOMAXCONN) (Linux lets listen() raise the
+// backlog of a listening socket). httplib serves a keep-alive connection on one pool thread for its
+// whole life, so `threads` must be at least the number of concurrent connections.
+//
+// Timing: every stream's schedule is anchored at the moment its request was parsed (or, with
+// max_running, at the moment it got a slot): the first content chunk is due ttft_ms later, chunk i
+// itl_ms * i after that. Each stream sleeps on its own absolute CLOCK_MONOTONIC deadline
+// (clock_nanosleep), so streams never wake each other; TestServerOptions::timing_log records how late
+// each first chunk was actually written.
 #include "tests/support/server_vllm.h"
 
 #include <fmt/format.h>
 #include <httplib.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
 #include <time.h>
 
+#include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
@@ -19,6 +31,12 @@ namespace hp::testing {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+int64_t mono_ns() {
+  timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
+}
 
 int64_t epoch_ns() {
   timespec ts;
@@ -79,16 +97,27 @@ int64_t word_count(const std::string& s) {
   return n;
 }
 
+// httplib::Server with access to its listening socket, to raise the compiled-in backlog.
+class Listener : public httplib::Server {
+ public:
+  bool raise_backlog() { return ::listen(svr_sock_, SOMAXCONN) == 0; }
+};
+
+// A JSON string literal (quotes included) for text we splice into hand-formatted chunks.
+std::string json_str(const std::string& s) {
+  return nlohmann::json(s).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 }  // namespace
 
 struct TestServer::Impl {
   TestServerOptions opt;
-  httplib::Server svr;
+  Listener svr;
   std::thread listener, watchdog;
   std::vector<std::thread> writers;
   mutable std::mutex mu;
-  std::condition_variable cv;
-  bool stopping = false;
+  std::condition_variable slot_cv;  // a running slot freed (max_running)
+  std::atomic<bool> stopping{false};
   ServerCounts counts;
   std::vector<std::string> ids;
   int64_t running = 0, waiting = 0, kv_tokens = 0;
@@ -99,6 +128,8 @@ struct TestServer::Impl {
   std::mutex file_mu;
   FILE* completed = nullptr;
   FILE* log = nullptr;
+  FILE* timing = nullptr;
+  int64_t epoch_offset = 0;  // CLOCK_REALTIME - CLOCK_MONOTONIC, taken at start
   bool profiling = false;
   uint64_t last_prompt = 0, last_gen = 0;
 
@@ -109,10 +140,26 @@ struct TestServer::Impl {
     std::fflush(log);
   }
 
-  // Sleeps until `t`; false when the server is stopping.
+  // Sleeps until the CLOCK_MONOTONIC time `due_ns` (absolute, so no drift accumulates); false when
+  // the server is stopping (noticed within 50 ms).
+  bool sleep_until_ns(int64_t due_ns) {
+    thread_local bool slack_set = false;
+    if (!slack_set) {  // 1 us timer slack instead of the default 50 us
+      prctl(PR_SET_TIMERSLACK, 1000UL, 0, 0, 0);
+      slack_set = true;
+    }
+    for (;;) {
+      if (stopping) return false;
+      int64_t now = mono_ns();
+      if (now >= due_ns) return true;
+      int64_t until = std::min(due_ns, now + 50'000'000);
+      timespec ts{static_cast<time_t>(until / 1'000'000'000), static_cast<long>(until % 1'000'000'000)};
+      while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, nullptr) == EINTR) {
+      }
+    }
+  }
   bool sleep_until(Clock::time_point t) {
-    std::unique_lock lock(mu);
-    return !cv.wait_until(lock, t, [&] { return stopping; });
+    return sleep_until_ns(std::chrono::duration_cast<std::chrono::nanoseconds>(t.time_since_epoch()).count());
   }
 
   std::string labels() const { return fmt::format("engine=\"0\",model_name=\"{}\"", opt.model); }
@@ -219,11 +266,17 @@ struct TestServer::Impl {
   bool stream(httplib::DataSink& sink, Clock::time_point recv, int64_t recv_ns, const std::string& rid,
               const std::string& server_id, bool chat, const std::string& fault, int64_t n_out,
               int64_t n_prompt, bool usage, const std::string& model) {
+    // The schedule starts when the request was parsed, or when it got a slot if it had to queue.
+    int64_t start_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(recv.time_since_epoch()).count();
     {  // queue for a slot
       std::unique_lock lock(mu);
-      ++waiting;
-      cv.wait(lock, [&] { return stopping || opt.max_running <= 0 || running < opt.max_running; });
-      --waiting;
+      auto free_slot = [&] { return stopping || opt.max_running <= 0 || running < opt.max_running; };
+      if (!free_slot()) {
+        ++waiting;
+        slot_cv.wait(lock, free_slot);
+        --waiting;
+        start_ns = mono_ns();
+      }
       if (stopping) return false;
       ++running;
       kv_tokens += n_prompt;
@@ -234,48 +287,39 @@ struct TestServer::Impl {
       std::lock_guard lock(mu);
       --running;
       kv_tokens -= n_prompt + generated;
-      cv.notify_all();
+      slot_cv.notify_one();
     };
-    auto start = Clock::now();
-    auto first = start + std::chrono::milliseconds(opt.ttft_ms);
-    auto send = [&](const std::string& data) {
-      std::string ev = "data: " + data + "\n\n";
-      return sink.write(ev.data(), ev.size());
+    const int64_t first_due = start_ns + int64_t{opt.ttft_ms} * 1'000'000;
+    // Chunks are formatted by hand (a JSON library per chunk costs more than the write itself when a
+    // thousand streams run); only the id and the model need escaping, once.
+    const std::string head =
+        fmt::format(R"(data: {{"id":{},"object":"{}","created":{},"model":{},"choices":[{{"index":0,)",
+                    json_str(server_id), chat ? "chat.completion.chunk" : "text_completion",
+                    recv_ns / 1'000'000'000, json_str(model));
+    std::string buf;
+    auto write = [&] { return sink.write(buf.data(), buf.size()); };
+    auto send = [&](std::string_view data) {
+      buf.assign("data: ").append(data).append("\n\n");
+      return write();
     };
-    auto chunk = [&](const std::string& text, const char* finish) {
-      nlohmann::json j;
-      j["id"] = server_id;
-      j["created"] = recv_ns / 1'000'000'000;
-      j["model"] = model;
-      nlohmann::json choice = {{"index", 0}, {"logprobs", nullptr}};
-      if (finish)
-        choice["finish_reason"] = finish;
+    auto chunk = [&](std::string_view text, const char* finish) {
+      buf.assign(head);
+      if (chat)
+        buf.append(R"("delta":{"content":")").append(text).append("\"}");
       else
-        choice["finish_reason"] = nullptr;
-      if (chat) {
-        j["object"] = "chat.completion.chunk";
-        choice["delta"] = {{"content", text}};
-      } else {
-        j["object"] = "text_completion";
-        choice["text"] = text;
-      }
-      j["choices"] = nlohmann::json::array({choice});
-      return j.dump();
+        buf.append(R"("text":")").append(text).append("\"");
+      buf.append(R"(,"logprobs":null,"finish_reason":)");
+      buf.append(finish ? fmt::format("\"{}\"", finish) : "null").append("}]}\n\n");
+      return write();
     };
-    int64_t first_token_ns = 0;
     for (int64_t i = 0; i < n_out; ++i) {
-      auto due = first + std::chrono::milliseconds(opt.itl_ms * i);
-      if (fault == "stall" && i == 2) due += std::chrono::milliseconds(opt.stall_ms);
-      if (!sleep_until(due)) return release(), false;
-      if (i == 0) {
-        first_token_ns = epoch_ns();
-        std::lock_guard lock(mu);
-        ttft.observe(std::chrono::duration<double>(Clock::now() - recv).count());
-      }
+      int64_t due = first_due + int64_t{opt.itl_ms} * 1'000'000 * i;
+      if (fault == "stall" && i == 2) due += int64_t{opt.stall_ms} * 1'000'000;
+      if (!sleep_until_ns(due)) return release(), false;
       if (fault == "disconnect" && i == 3) return release(), false;  // closes without the last chunk
       if (fault == "malformed" && i == 2) {
-        std::string bad = "data: {\"choices\": [{\"text\": \"oops\"\n\n";
-        sink.write(bad.data(), bad.size());
+        buf = "data: {\"choices\": [{\"text\": \"oops\"\n\n";
+        write();
         return release(), false;
       }
       if (fault == "error-event" && i == 1) {
@@ -286,15 +330,27 @@ struct TestServer::Impl {
         if (ok) sink.done();
         return ok;
       }
+      int64_t written_ns = epoch_ns();
       bool ok = true;
       if (chat && i == 0) {
-        nlohmann::json role = nlohmann::json::parse(chunk("", nullptr));
-        role["choices"][0]["delta"] = {{"role", "assistant"}, {"content", ""}};
-        ok = send(role.dump());
+        buf.assign(head).append(R"("delta":{"role":"assistant","content":""},"logprobs":null,)");
+        buf.append("\"finish_reason\":null}]}\n\n");
+        ok = write();
       }
-      ok = ok && send(chunk(" tok" + std::to_string(i), i + 1 == n_out ? "length" : nullptr));
+      ok = ok && chunk(fmt::format(" tok{}", i), i + 1 == n_out ? "length" : nullptr);
       if (!ok) return release(), false;
       ++generated;
+      if (i == 0) {
+        {
+          std::lock_guard lock(mu);
+          ttft.observe(std::chrono::duration<double>(Clock::now() - recv).count());  // queue included
+        }
+        if (timing) {
+          std::lock_guard lock(file_mu);
+          std::fprintf(timing, "%s %lld %lld %lld\n", rid.c_str(), static_cast<long long>(recv_ns),
+                       static_cast<long long>(first_due + epoch_offset), static_cast<long long>(written_ns));
+        }
+      }
       std::lock_guard lock(mu);
       ++kv_tokens;
       ++generation_tokens_total;
@@ -323,7 +379,6 @@ struct TestServer::Impl {
       std::fflush(completed);
     }
     log_line(fmt::format("Finished request {}.", server_id), end_ns);
-    (void)first_token_ns;
     release();
     sink.done();
     return true;
@@ -423,11 +478,15 @@ int TestServer::start() {
   m.svr.set_keep_alive_timeout(30);
   m.svr.set_read_timeout(30, 0);
   m.svr.set_write_timeout(10, 0);
+  m.svr.set_tcp_nodelay(true);  // accepted sockets inherit it: no Nagle delay on small SSE chunks
   m.routes();
+  m.epoch_offset = epoch_ns() - mono_ns();
+  if (!m.opt.timing_log.empty()) m.timing = std::fopen(m.opt.timing_log.c_str(), "w");
   if (!m.opt.completed_log.empty()) m.completed = std::fopen(m.opt.completed_log.c_str(), "a");
   if (!m.opt.server_log.empty()) m.log = std::fopen(m.opt.server_log.c_str(), "a");
   port_ = m.svr.bind_to_any_port("127.0.0.1");
   if (port_ <= 0) return port_ = 0;
+  if (!m.svr.raise_backlog()) std::fprintf(stderr, "test server: listen(SOMAXCONN) failed\n");
   m.listener = std::thread([&m] { m.svr.listen_after_bind(); });
   m.watchdog = std::thread([&m] {
     auto end = Clock::now() + std::chrono::milliseconds(static_cast<int64_t>(m.opt.max_lifetime_s * 1000));
@@ -440,7 +499,7 @@ int TestServer::start() {
     {
       std::lock_guard lock(m.mu);
       m.stopping = true;
-      m.cv.notify_all();
+      m.slot_cv.notify_all();
     }
     m.svr.stop();
   });
@@ -454,7 +513,7 @@ void TestServer::stop() {
   {
     std::lock_guard lock(m.mu);
     m.stopping = true;
-    m.cv.notify_all();
+    m.slot_cv.notify_all();
   }
   m.svr.stop();
   if (m.listener.joinable()) m.listener.join();
@@ -468,7 +527,8 @@ void TestServer::stop() {
   std::lock_guard lock(m.file_mu);
   if (m.completed) std::fclose(m.completed);
   if (m.log) std::fclose(m.log);
-  m.completed = m.log = nullptr;
+  if (m.timing) std::fclose(m.timing);
+  m.completed = m.log = m.timing = nullptr;
 }
 
 ServerCounts TestServer::counts() const {
