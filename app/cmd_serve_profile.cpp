@@ -351,7 +351,8 @@ int run_serve_profile(const ServeOpts& o) {
       capture::RangeQuery q{o.prometheus, capture::name_selector(name), start_ns - 1'000'000'000, end_ns,
                             std::max(1.0, 1.0 / o.scrape_hz)};
       if (!capture::query_range(q, &series, &err)) break;
-      for (const auto& s : series) w.add_samples(s.key, s.samples), ++n_series;
+      // Marked as a fleet read, so that reports and exports tell it from the endpoint's own scrape.
+      for (const auto& s : series) w.add_samples(s.key, s.samples, false, "prometheus"), ++n_series;
     }
     w.set_meta("prometheus.url", o.prometheus);
     w.set_meta("prometheus.series", std::to_string(n_series));
