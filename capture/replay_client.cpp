@@ -202,6 +202,7 @@ struct ReplayClient::Impl {
   int64_t curl_due = -1;         // monotonic ns of libcurl's next timeout, -1 = none
   int64_t wake_ns = 0;           // epoch ns of the current epoll wake-up, 0 outside one
   std::vector<CURL*> idle_easy;  // finished handles, reused (their buffers stay allocated)
+  std::vector<epoll_event> evs;  // one epoll_pwait2 batch
   std::map<CURL*, std::unique_ptr<Transfer>> active;
   std::string prefix;
   std::string auth_header;
@@ -290,11 +291,15 @@ struct ReplayClient::Impl {
   void wait_and_handle(int64_t wake) {
     if (curl_due >= 0) wake = std::min(wake, curl_due);
     int64_t wait = std::max<int64_t>(0, wake - mono_ns());
-    epoll_event evs[256];
+    // Room for every open stream: a burst of first chunks is stamped by one wake-up instead of
+    // waiting behind the processing of earlier batches.
+    if (evs.size() < active.size() + 16) evs.resize(active.size() + 16);
+    const int max_events = static_cast<int>(evs.size());
     timespec ts{static_cast<time_t>(wait / 1'000'000'000), static_cast<long>(wait % 1'000'000'000)};
-    int n = epoll_pwait2(epfd, evs, 256, &ts, nullptr);
+    int n = epoll_pwait2(epfd, evs.data(), max_events, &ts, nullptr);
     if (n < 0 && errno == ENOSYS)  // kernels before 5.11: millisecond timeouts
-      n = epoll_wait(epfd, evs, 256, static_cast<int>(std::min<int64_t>((wait + 999'999) / 1'000'000, 1000)));
+      n = epoll_wait(epfd, evs.data(), max_events,
+                     static_cast<int>(std::min<int64_t>((wait + 999'999) / 1'000'000, 1000)));
     if (n > 0) {
       wake_ns = clock_fn(this);
       int running = 0;
