@@ -202,13 +202,17 @@ int run_serve_profile(const ServeOpts& o) {
       return 1;
     }
   }
-  std::string engine = o.engine;
+  std::string engine = o.engine, detected;  // detected: what /metrics said, "" when it said nothing
   if (engine == "auto") {
     engine = capture::detect_engine_at(ro.base_url + "/metrics");
     if (engine.rfind("sglang", 0) == 0)
-      engine = "sglang";
-    else if (engine.empty() || engine.rfind("vllm", 0) == 0)
-      engine = "vllm";
+      detected = engine = "sglang";
+    else if (engine.rfind("vllm", 0) == 0)
+      detected = engine = "vllm";
+    else if (engine.rfind("trtllm", 0) == 0 || engine.rfind("tensorrt", 0) == 0)
+      detected = engine = "trtllm";
+    else
+      engine = "vllm";  // the predecessor's default
   }
 
   std::string out = o.output;
@@ -249,7 +253,11 @@ int run_serve_profile(const ServeOpts& o) {
   }
   std::unique_ptr<capture::LogTailer> tailer;
   if (!o.server_log.empty()) {
-    tailer = std::make_unique<capture::LogTailer>(o.server_log, &w);
+    // --engine picks the log parser; with auto, the log's own lines decide, then /metrics' answer.
+    capture::LogTailerOptions lo;
+    lo.engine = o.engine;
+    lo.hint = detected;
+    tailer = std::make_unique<capture::LogTailer>(o.server_log, &w, lo);
     tailer->start();
     w.set_meta("server_log", o.server_log);
   }
@@ -329,7 +337,11 @@ int run_serve_profile(const ServeOpts& o) {
   if (tailer) {
     tailer->stop();
     w.set_meta("server_log.lines", std::to_string(tailer->stats().lines));
+    w.set_meta("server_log.records", std::to_string(tailer->stats().records));
+    w.set_meta("server_log.unparsed", std::to_string(tailer->stats().unparsed));
     w.set_meta("server_log.request_events", std::to_string(tailer->stats().request_events));
+    w.set_meta("server_log.engine", tailer->engine().empty() ? "none (no lines written)" : tailer->engine());
+    w.set_meta("server_log.engine_source", tailer->engine_source());
   }
   if (!o.prometheus.empty()) {
     uint64_t n_series = 0;
@@ -339,7 +351,8 @@ int run_serve_profile(const ServeOpts& o) {
       capture::RangeQuery q{o.prometheus, capture::name_selector(name), start_ns - 1'000'000'000, end_ns,
                             std::max(1.0, 1.0 / o.scrape_hz)};
       if (!capture::query_range(q, &series, &err)) break;
-      for (const auto& s : series) w.add_samples(s.key, s.samples), ++n_series;
+      // Marked as a fleet read, so that reports and exports tell it from the endpoint's own scrape.
+      for (const auto& s : series) w.add_samples(s.key, s.samples, false, "prometheus"), ++n_series;
     }
     w.set_meta("prometheus.url", o.prometheus);
     w.set_meta("prometheus.series", std::to_string(n_series));
@@ -417,7 +430,10 @@ void add_serve_profile_command(CLI::App& app, CliContext& ctx) {
       ->required();
   sub->add_option("--traffic-format", o->traffic_format, "auto|jsonl|sharegpt|azure-csv|mooncake")
       ->capture_default_str();
-  sub->add_option("--engine", o->engine, "vllm|sglang|auto")->capture_default_str();
+  sub->add_option("--engine", o->engine,
+                  "vllm|sglang|trtllm|auto: metric names, profiler control and the --server-log parser")
+      ->check(CLI::IsMember({"auto", "vllm", "sglang", "trtllm"}))
+      ->capture_default_str();
   sub->add_option("--model", o->model, "Model name to request (default: first id of /v1/models)");
   sub->add_flag("--chat", o->chat, "Use /v1/chat/completions");
   sub->add_option("--concurrency,--max-concurrency", o->concurrency, "Max requests in flight (closed loop)");

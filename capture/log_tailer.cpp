@@ -3,29 +3,58 @@
 #include <time.h>
 
 #include <chrono>
-#include <cmath>
 #include <fstream>
+#include <stdexcept>
 
-#include "core/serving/vllm_log.h"
+#include "core/serving/log_run.h"
 #include "core/store/serving_store.h"
 
 namespace hp::capture {
 
-LogTailer::LogTailer(std::filesystem::path path, ServingWriter* writer)
-    : path_(std::move(path)), writer_(writer) {}
+namespace {
+constexpr size_t kHeadBytes = 1 << 20;       // start-up lines read for "auto"
+constexpr size_t kMaxUndecided = 16u << 20;  // lines kept while "auto" waits for a telling line
+}  // namespace
+
+LogTailer::LogTailer(std::filesystem::path path, ServingWriter* writer, LogTailerOptions opt)
+    : path_(std::move(path)), writer_(writer), opt_(std::move(opt)) {
+  if (opt_.engine != "auto" && opt_.engine != "vllm" && opt_.engine != "sglang" && opt_.engine != "trtllm")
+    throw std::invalid_argument("--server-log: unknown engine '" + opt_.engine +
+                                "' (vllm, sglang, trtllm or auto)");
+}
 
 LogTailer::~LogTailer() {
   stop();
+}
+
+std::string LogTailer::engine() const {
+  std::lock_guard lock(mu_);
+  return engine_;
+}
+
+std::string LogTailer::engine_source() const {
+  std::lock_guard lock(mu_);
+  return source_;
 }
 
 void LogTailer::start() {
   std::error_code ec;
   auto size = std::filesystem::file_size(path_, ec);
   offset_ = ec ? 0 : size;
-  time_t now = time(nullptr);
-  tm t;
-  gmtime_r(&now, &t);
-  year_ = t.tm_year + 1900;
+  if (opt_.year <= 0) {
+    time_t now = time(nullptr);
+    tm t;
+    gmtime_r(&now, &t);
+    opt_.year = t.tm_year + 1900;
+  }
+  if (opt_.engine == "auto" && offset_ > 0) {  // the server's start-up lines name the engine
+    std::ifstream in(path_, std::ios::binary);
+    std::string head(std::min<uint64_t>(offset_, kHeadBytes), '\0');
+    in.read(head.data(), static_cast<std::streamsize>(head.size()));
+    head.resize(static_cast<size_t>(in.gcount()));
+    head_engine_ = serving::detect_log_engine(head);
+  }
+  if (opt_.engine != "auto") choose({}, false);
   stop_ = false;
   thread_ = std::thread([this] {
     while (!stop_) {
@@ -40,8 +69,9 @@ void LogTailer::stop() {
   stop_ = true;
   thread_.join();
   poll();
-  if (!partial_.empty()) process(partial_ + "\n");  // a last line without its newline
+  std::string rest = partial_.empty() ? std::string() : partial_ + "\n";  // a last line without '\n'
   partial_.clear();
+  process(rest, true);
 }
 
 void LogTailer::poll() {
@@ -62,50 +92,52 @@ void LogTailer::poll() {
   if (last == std::string::npos) return;
   std::string text = partial_.substr(0, last + 1);
   partial_.erase(0, last + 1);
-  process(text);
+  process(text, false);
 }
 
-void LogTailer::process(std::string_view text) {
-  serving::VllmLogOptions opt;
-  opt.year = year_;
-  serving::VllmLog log = serving::parse_vllm_log(text, opt);
-  stats_.lines += log.lines;
-  stats_.unparsed += log.malformed;
-  stats_.stats_lines += log.stats.size();
-  stats_.iterations += log.iterations.size();
-  stats_.request_events += log.requests.size();
+// Picks the parser once: --engine, else the lines of this run, else the head, else the hint; at the
+// end of the run (or when too much text waits) an undecided log is read as vLLM's.
+bool LogTailer::choose(std::string_view text, bool last) {
+  std::string engine, source;
+  if (opt_.engine != "auto") {
+    engine = opt_.engine, source = "--engine";
+  } else if (std::string e = serving::detect_log_engine(text); !e.empty()) {
+    engine = e, source = "log lines";
+  } else if (!head_engine_.empty()) {
+    engine = head_engine_, source = "log head";
+  } else if (!opt_.hint.empty() && (opt_.hint == "vllm" || opt_.hint == "sglang" || opt_.hint == "trtllm")) {
+    engine = opt_.hint, source = "hint";
+  } else if (last || text.size() > kMaxUndecided) {
+    engine = "vllm", source = "default (vllm)";
+  } else {
+    return false;
+  }
+  serving::LogRunOptions lo;
+  lo.year = opt_.year;
+  conv_ = std::make_unique<serving::LogConverter>(engine, lo);
+  std::lock_guard lock(mu_);
+  engine_ = engine, source_ = source;
+  return true;
+}
+
+void LogTailer::process(std::string_view text, bool last) {
+  if (!conv_) {
+    undecided_.append(text);
+    if (undecided_.empty() || !choose(undecided_, last)) return;
+    std::string pending = std::move(undecided_);
+    undecided_.clear();
+    process(pending, last);
+    return;
+  }
+  if (text.empty()) return;
+  serving::LogConverter::Piece piece = conv_->feed(text);
+  stats_.lines += piece.lines;
+  stats_.unparsed += piece.malformed;
+  stats_.records += piece.records;
+  stats_.request_events += piece.events.size();
   if (!writer_) return;
-  auto put = [&](const char* name, int engine, int64_t ts, double v) {
-    serving::SeriesKey k{std::string("vllm_log:") + name, {}};
-    if (engine >= 0) k.labels.push_back({"engine", std::to_string(engine)});
-    writer_->add_samples(k, {{ts, v}}, true);
-  };
-  for (const auto& s : log.stats) {
-    put("prompt_tps", s.engine, s.ts_ns, s.prompt_tps);
-    put("gen_tps", s.engine, s.ts_ns, s.gen_tps);
-    put("running", s.engine, s.ts_ns, static_cast<double>(s.running));
-    put("waiting", s.engine, s.ts_ns, static_cast<double>(s.waiting));
-    put("gpu_kv_usage_pct", s.engine, s.ts_ns, s.gpu_kv_usage_pct);
-    if (s.prefix_hit_pct >= 0) put("prefix_hit_pct", s.engine, s.ts_ns, s.prefix_hit_pct);
-    if (s.preemptions >= 0) put("preemptions", s.engine, s.ts_ns, static_cast<double>(s.preemptions));
-  }
-  for (const auto& it : log.iterations) {
-    put("iteration_ctx_reqs", -1, it.ts_ns, static_cast<double>(it.ctx_reqs));
-    put("iteration_ctx_tokens", -1, it.ts_ns, static_cast<double>(it.ctx_tokens));
-    put("iteration_gen_reqs", -1, it.ts_ns, static_cast<double>(it.gen_reqs));
-    put("iteration_gen_tokens", -1, it.ts_ns, static_cast<double>(it.gen_tokens));
-    put("iteration_elapsed_ms", -1, it.ts_ns, it.elapsed_ms);
-  }
-  for (const auto& r : log.requests) {
-    static const char* kKinds[] = {"received", "added", "finished", "aborted"};
-    serving::ServerEvent e;
-    e.ts_ns = r.ts_ns;
-    e.kind = kKinds[static_cast<int>(r.kind)];
-    e.request_id = r.client_id.empty() ? r.raw_id : r.client_id;
-    e.raw_id = r.raw_id;
-    e.value = r.max_tokens;
-    writer_->add_server_event(e);
-  }
+  for (const auto& s : piece.series) writer_->add_samples(s.key, s.samples, /*from_log=*/true);
+  for (const auto& e : piece.events) writer_->add_server_event(e);
 }
 
 }  // namespace hp::capture

@@ -2,11 +2,13 @@
 
 #include <curl/curl.h>
 #include <fmt/format.h>
+#include <sys/epoll.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
-#include <deque>
 #include <nlohmann/json.hpp>
 #include <random>
 #include <stdexcept>
@@ -122,6 +124,12 @@ struct Transfer {
   std::string error_body;
   int64_t (*clock)(const void*) = nullptr;
   const void* clock_ctx = nullptr;
+  const int64_t* wake_ns = nullptr;  // the event loop's wake-up time while it handles socket events
+
+  // When bytes arrived: the moment epoll reported the socket readable, if the loop is handling a
+  // wake-up (the loop's own queueing behind other sockets then does not inflate TTFT or ITL);
+  // otherwise now.
+  int64_t arrival_ns() const { return wake_ns && *wake_ns ? *wake_ns : clock(clock_ctx); }
 
   void on_event(const serving::SseEvent& e, int64_t now) {
     if (malformed) return;
@@ -158,7 +166,7 @@ namespace {
 size_t on_write(char* p, size_t sz, size_t n, void* ud) {
   auto* t = static_cast<Transfer*>(ud);
   size_t len = sz * n;
-  int64_t now = t->clock(t->clock_ctx);
+  int64_t now = t->arrival_ns();
   t->last_byte_ns = now;
   if (!t->http_code) curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &t->http_code);
   if (t->http_code < 200 || t->http_code >= 300) {
@@ -174,14 +182,27 @@ size_t on_write(char* p, size_t sz, size_t n, void* ud) {
   return t->malformed ? 0 : len;  // 0 aborts the transfer (CURLE_WRITE_ERROR)
 }
 
+// Called by libcurl on an established (new or reused) connection right before it writes the
+// request: the send time TTFT and E2E are measured from, so connection setup and the client's own
+// dispatch work count as dispatch lag (sent - scheduled), not as server latency.
+int on_prereq(void* ud, char*, char*, int, int) {
+  auto* t = static_cast<Transfer*>(ud);
+  t->rec.sent_ns = t->clock(t->clock_ctx);
+  return CURL_PREREQFUNC_OK;
+}
+
 }  // namespace
 
 struct ReplayClient::Impl {
   ReplayClient& self;
   const ReplayOptions& opt;
   CURLM* multi = nullptr;
-  int64_t offset = 0;  // epoch - monotonic, taken once
-  std::deque<std::unique_ptr<Transfer>> free_list;
+  int epfd = -1;
+  int64_t offset = 0;            // epoch - monotonic, taken once
+  int64_t curl_due = -1;         // monotonic ns of libcurl's next timeout, -1 = none
+  int64_t wake_ns = 0;           // epoch ns of the current epoll wake-up, 0 outside one
+  std::vector<CURL*> idle_easy;  // finished handles, reused (their buffers stay allocated)
+  std::vector<epoll_event> evs;  // one epoll_pwait2 batch
   std::map<CURL*, std::unique_ptr<Transfer>> active;
   std::string prefix;
   std::string auth_header;
@@ -192,13 +213,45 @@ struct ReplayClient::Impl {
   static int64_t clock_fn(const void* ctx) { return mono_ns() + static_cast<const Impl*>(ctx)->offset; }
   int64_t to_epoch(int64_t mono) const { return mono + offset; }
 
+  // libcurl tells which sockets to watch (CURLMOPT_SOCKETFUNCTION); they go into one epoll set, so
+  // a wake-up costs O(ready sockets), not O(open streams) as curl_multi_poll/perform do.
+  static int on_socket(CURL*, curl_socket_t s, int what, void* userp, void* socketp) {
+    auto* self = static_cast<Impl*>(userp);
+    if (what == CURL_POLL_REMOVE) {
+      epoll_ctl(self->epfd, EPOLL_CTL_DEL, s, nullptr);  // fails harmlessly when already closed
+      return 0;
+    }
+    epoll_event ev{};
+    ev.events = ((what & CURL_POLL_IN) ? EPOLLIN : 0u) | ((what & CURL_POLL_OUT) ? EPOLLOUT : 0u);
+    ev.data.fd = s;
+    int op = socketp ? EPOLL_CTL_MOD : EPOLL_CTL_ADD;
+    if (epoll_ctl(self->epfd, op, s, &ev) != 0) {
+      // A descriptor number reused after a close, or a socket curl re-announces: try the other op.
+      if (errno == EEXIST) epoll_ctl(self->epfd, EPOLL_CTL_MOD, s, &ev);
+      if (errno == ENOENT) epoll_ctl(self->epfd, EPOLL_CTL_ADD, s, &ev);
+    }
+    if (!socketp) curl_multi_assign(self->multi, s, self);  // non-null: "known to epoll"
+    return 0;
+  }
+  static int on_timer(CURLM*, long timeout_ms, void* userp) {
+    auto* self = static_cast<Impl*>(userp);
+    self->curl_due = timeout_ms < 0 ? -1 : mono_ns() + static_cast<int64_t>(timeout_ms) * 1'000'000;
+    return 0;
+  }
+
   explicit Impl(ReplayClient& c) : self(c), opt(c.opt_) {
     curl_init_once();
     multi = curl_multi_init();
+    epfd = epoll_create1(EPOLL_CLOEXEC);
+    if (!multi || epfd < 0) throw std::runtime_error("cannot create the libcurl multi handle or epoll set");
     curl_multi_setopt(multi, CURLMOPT_MAX_HOST_CONNECTIONS, 0L);
     curl_multi_setopt(multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, 0L);
     int conc = opt.arrival.concurrency > 0 ? opt.arrival.concurrency : 1024;
     curl_multi_setopt(multi, CURLMOPT_MAXCONNECTS, static_cast<long>(conc + 16));
+    curl_multi_setopt(multi, CURLMOPT_SOCKETFUNCTION, &Impl::on_socket);
+    curl_multi_setopt(multi, CURLMOPT_SOCKETDATA, this);
+    curl_multi_setopt(multi, CURLMOPT_TIMERFUNCTION, &Impl::on_timer);
+    curl_multi_setopt(multi, CURLMOPT_TIMERDATA, this);
     offset = epoch_now_ns() - mono_ns();
     prefix = opt.request_id_prefix;
     if (prefix.empty()) {
@@ -213,15 +266,52 @@ struct ReplayClient::Impl {
       curl_multi_remove_handle(multi, e);
       cleanup(*t);
     }
+    for (CURL* e : idle_easy) curl_easy_cleanup(e);
     curl_multi_cleanup(multi);
+    if (epfd >= 0) close(epfd);
     auth_header.assign(auth_header.size(), '\0');
   }
 
   void cleanup(Transfer& t) {
-    curl_easy_cleanup(t.easy);
+    if (t.easy) curl_easy_cleanup(t.easy);
     curl_slist_free_all(t.headers);
     t.easy = nullptr;
     t.headers = nullptr;
+  }
+
+  // Runs libcurl on what is due: its timers (new handles start there) and nothing else.
+  void run_timers() {
+    if (curl_due < 0 || curl_due > mono_ns()) return;
+    curl_due = -1;
+    int running = 0;
+    curl_multi_socket_action(multi, CURL_SOCKET_TIMEOUT, 0, &running);
+  }
+
+  // Waits for socket events until `wake` (monotonic ns) at the latest and hands them to libcurl.
+  void wait_and_handle(int64_t wake) {
+    if (curl_due >= 0) wake = std::min(wake, curl_due);
+    int64_t wait = std::max<int64_t>(0, wake - mono_ns());
+    // Room for every open stream: a burst of first chunks is stamped by one wake-up instead of
+    // waiting behind the processing of earlier batches.
+    if (evs.size() < active.size() + 16) evs.resize(active.size() + 16);
+    const int max_events = static_cast<int>(evs.size());
+    timespec ts{static_cast<time_t>(wait / 1'000'000'000), static_cast<long>(wait % 1'000'000'000)};
+    int n = epoll_pwait2(epfd, evs.data(), max_events, &ts, nullptr);
+    if (n < 0 && errno == ENOSYS)  // kernels before 5.11: millisecond timeouts
+      n = epoll_wait(epfd, evs.data(), max_events,
+                     static_cast<int>(std::min<int64_t>((wait + 999'999) / 1'000'000, 1000)));
+    if (n > 0) {
+      wake_ns = clock_fn(this);
+      int running = 0;
+      for (int i = 0; i < n; ++i) {
+        int flags = ((evs[i].events & (EPOLLIN | EPOLLHUP | EPOLLERR)) ? CURL_CSELECT_IN : 0) |
+                    ((evs[i].events & EPOLLOUT) ? CURL_CSELECT_OUT : 0) |
+                    ((evs[i].events & EPOLLERR) ? CURL_CSELECT_ERR : 0);
+        curl_multi_socket_action(multi, evs[i].data.fd, flags, &running);
+      }
+      wake_ns = 0;
+    }
+    run_timers();
   }
 
   std::string body_for(const serving::TrafficRequest& tr, int64_t max_tokens) {
@@ -249,6 +339,7 @@ struct ReplayClient::Impl {
     auto t = std::make_unique<Transfer>();
     t->clock = &Impl::clock_fn;
     t->clock_ctx = this;
+    t->wake_ns = &wake_ns;
     int64_t max_tokens = tr.max_tokens > 0 ? tr.max_tokens : opt.default_max_tokens;
     t->rec.index = index;
     t->rec.request_id = fmt::format("{}{:06d}", prefix, index);
@@ -257,7 +348,13 @@ struct ReplayClient::Impl {
     t->rec.max_tokens = static_cast<uint32_t>(std::max<int64_t>(0, max_tokens));
     t->estimated_prompt_tokens = static_cast<uint32_t>(std::max<int64_t>(0, tr.input_tokens));
     t->body = body_for(tr, max_tokens);
-    t->easy = curl_easy_init();
+    if (!idle_easy.empty()) {
+      t->easy = idle_easy.back();
+      idle_easy.pop_back();
+      curl_easy_reset(t->easy);  // options back to defaults; connections stay in the multi's cache
+    } else {
+      t->easy = curl_easy_init();
+    }
     CURL* e = t->easy;
     t->headers = curl_slist_append(t->headers, "Content-Type: application/json");
     t->headers = curl_slist_append(t->headers, "Accept: text/event-stream");
@@ -273,6 +370,8 @@ struct ReplayClient::Impl {
     curl_easy_setopt(e, CURLOPT_HTTPHEADER, t->headers);
     curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_write);
     curl_easy_setopt(e, CURLOPT_WRITEDATA, t.get());
+    curl_easy_setopt(e, CURLOPT_PREREQFUNCTION, on_prereq);
+    curl_easy_setopt(e, CURLOPT_PREREQDATA, t.get());
     curl_easy_setopt(e, CURLOPT_PRIVATE, t.get());
     curl_easy_setopt(e, CURLOPT_ERRORBUFFER, t->errbuf);
     curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
@@ -280,7 +379,7 @@ struct ReplayClient::Impl {
     curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, static_cast<long>(opt.request_timeout_s * 1000));
     curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, 10000L);
     t->rec.scheduled_ns = to_epoch(scheduled_mono);
-    t->rec.sent_ns = clock_fn(this);
+    t->rec.sent_ns = clock_fn(this);  // replaced by the real send time (on_prereq) once connected
     curl_multi_add_handle(multi, e);
     active.emplace(e, std::move(t));
     self.progress_.sent++;
@@ -338,6 +437,9 @@ struct ReplayClient::Impl {
       r.output_tokens = static_cast<uint32_t>(r.token_chunk_ns.size());
       r.prompt_tokens = t->estimated_prompt_tokens;
     }
+    // The handle goes back to the pool; the connection stays in the multi handle's cache either way.
+    idle_easy.push_back(t->easy);
+    t->easy = nullptr;
     cleanup(*t);
     ++finished;
     self.progress_.in_flight--;
@@ -354,7 +456,7 @@ struct ReplayClient::Impl {
 
   // libcurl's low-speed check averages over several seconds, so a stall after a burst goes unseen:
   // the loop checks every transfer's last byte itself (every 100 ms).
-  int64_t next_stall_check = 0;
+  int64_t next_stall_check = 0;  // epoch ns
   void check_stalls() {
     int64_t now = clock_fn(this);
     if (now < next_stall_check) return;
@@ -466,14 +568,13 @@ uint64_t ReplayClient::run(const std::function<void(const RequestRecord&)>& on_d
     if (dispatch_done && drain_deadline == INT64_MAX && deadline != INT64_MAX && now >= deadline)
       drain_deadline = now + static_cast<int64_t>(opt_.drain_timeout_s * 1e9);
     if (dispatch_done && impl.active.empty()) break;
-    int running = 0;
-    curl_multi_perform(impl.multi, &running);
     size_t before = impl.finished;
+    impl.run_timers();  // starts the handles just added, in this iteration
+    impl.drain_messages();
+    if (impl.finished != before && !dispatch_done) continue;  // a slot freed: dispatch at once
+    impl.wait_and_handle(std::min(wake, impl.next_stall_check - impl.offset));
     impl.drain_messages();
     impl.check_stalls();
-    if (impl.finished != before && !dispatch_done) continue;  // a slot freed: dispatch at once
-    int64_t wait_ms = std::max<int64_t>(0, (wake - mono_ns() + 999'999) / 1'000'000);
-    curl_multi_poll(impl.multi, nullptr, 0, static_cast<int>(std::min<int64_t>(wait_ms, 50)), nullptr);
   }
   return index;
 }

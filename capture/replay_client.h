@@ -1,9 +1,15 @@
 #pragma once
 // Traffic replay against an OpenAI-compatible server: libcurl's multi interface driven by one
-// event-loop thread (curl_multi_poll), so thousands of concurrent streams cost one thread.
+// event-loop thread (curl_multi_socket_action over an epoll set, so a wake-up costs O(ready
+// sockets) and thousands of concurrent streams cost one thread). Easy handles are reused and
+// connections stay in the multi handle's cache, so a closed loop keeps its warm connections.
 // Every request streams (stream: true, stream_options.include_usage) and carries an X-Request-Id.
 // Times are CLOCK_REALTIME epoch ns: intervals are read from CLOCK_MONOTONIC and converted with
 // one offset taken when the client starts, so a wall-clock step during a run cannot bend them.
+// Measured times (RequestRecord): scheduled_ns = when the arrival process wanted the request sent;
+// sent_ns = when libcurl began writing it on an established connection (CURLOPT_PREREQFUNCTION),
+// so sent - scheduled is the dispatch lag (client work, connection setup) and TTFT = first content
+// chunk - sent; chunk times are the epoll wake-up that reported their socket readable.
 #include <atomic>
 #include <cstdint>
 #include <functional>

@@ -5,6 +5,7 @@
 #include <limits>
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "core/serving/concept_series.h"
 #include "core/serving/metric_math.h"
@@ -54,6 +55,14 @@ std::map<std::string, Group> group_series(const ServingData& data, const MetricM
     g.kind = kind, g.unit = unit, g.family = family;
     g.parts.push_back({&s, scale, false});
   }
+  // A concept both scraped from the endpoint and read from Prometheus: the direct scrape is shown (the
+  // same server counted twice would double the sums); run files keep both.
+  for (auto& [name, g] : groups) {
+    auto direct = [](const ConceptSeries& c) { return c.series->source.empty(); };
+    if (std::any_of(g.parts.begin(), g.parts.end(), direct) &&
+        !std::all_of(g.parts.begin(), g.parts.end(), direct))
+      std::erase_if(g.parts, [&](const ConceptSeries& c) { return !direct(c); });
+  }
   std::map<std::string, Group> logs;
   for (const auto& s : data.log_series) {
     if (groups.count(s.key.name)) continue;
@@ -74,9 +83,14 @@ MetricSummary summarize(const std::string& name, const Group& g, const ServingDa
   m.name = name;
   m.kind = g.kind;
   m.from_log = g.parts.front().from_log;
+  m.source = series_source(g.parts.front());
   for (const auto& p : g.parts) m.samples += p.series->samples.size();
   if (g.kind == "histogram") {
-    auto b = histogram_window(data.metrics, g.family, kAllBegin, kAllEnd);
+    std::vector<MetricSeries> same_source;  // the family's buckets from the source this group shows
+    for (const auto& s : data.metrics)
+      if (s.source == g.parts.front().series->source && s.key.name.rfind(g.family, 0) == 0)
+        same_source.push_back(s);
+    auto b = histogram_window(same_source, g.family, kAllBegin, kAllEnd);
     m.count = b.empty() ? 0 : b.back().count;
     m.p50 = histogram_quantile(0.5, b);
     m.p90 = histogram_quantile(0.9, b);
@@ -124,7 +138,7 @@ nlohmann::json dist_json(const Dist& d) {
 nlohmann::json gauge_json(const GaugeStats& g) {
   if (!g.present) return nullptr;
   return {{"avg", g.avg},   {"p50", g.p50},         {"p99", g.p99},
-          {"peak", g.peak}, {"samples", g.samples}, {"source", g.from_log ? "log" : "metrics"}};
+          {"peak", g.peak}, {"samples", g.samples}, {"source", g.source}};
 }
 
 // --- text / markdown -----------------------------------------------------------------------------------
@@ -151,6 +165,23 @@ struct Table {
   std::vector<std::vector<std::string>> rows;
   std::vector<std::string> notes;
 };
+
+// Where the series came from (the run's scrape, a Prometheus server, the log), one short note each.
+std::vector<std::string> sources_notes(const ServeReport& r) {
+  auto n = [&](const char* k) {
+    auto it = r.series_by_source.find(k);
+    return it == r.series_by_source.end() ? size_t{0} : it->second;
+  };
+  std::vector<std::string> out;
+  std::string s = fmt::format("Series: {} from the endpoint's /metrics", n("metrics"));
+  if (n("prometheus")) s += fmt::format(", {} from Prometheus (fleet query_range)", n("prometheus"));
+  if (n("log")) s += fmt::format(", {} from the server log", n("log"));
+  out.push_back(s + ".");
+  if (!r.prometheus_url.empty()) out.push_back("Prometheus server: " + r.prometheus_url);
+  if (n("metrics") && n("prometheus"))
+    out.push_back("Where a concept has both, the direct scrape is shown; the run file keeps both.");
+  return out;
+}
 
 std::vector<Table> report_tables(const ServeReport& r) {
   std::vector<Table> t;
@@ -189,6 +220,7 @@ std::vector<Table> report_tables(const ServeReport& r) {
           r.correlation_method, r.by_id, r.by_time, r.clock_offset_ns / 1e6, r.offset_uncertainty_ns / 1e6));
     else
       lat.notes.push_back("No server-side request times (no correlated server log).");
+    if (!r.phases_note.empty()) lat.notes.push_back(r.phases_note);
     t.push_back(std::move(lat));
   }
   {
@@ -196,7 +228,7 @@ std::vector<Table> report_tables(const ServeReport& r) {
     auto row = [&](const char* name, const GaugeStats& g, bool as_pct) {
       if (!g.present) return;
       auto f = [&](double v) { return as_pct ? pct(v) : fmt::format("{:.2f}", v); };
-      load.rows.push_back({name, f(g.avg), f(g.p50), f(g.p99), f(g.peak), g.from_log ? "log" : "metrics"});
+      load.rows.push_back({name, f(g.avg), f(g.p50), f(g.p99), f(g.peak), g.source});
     };
     row("Batch size (running)", r.load.batch, false);
     row("Queue depth (waiting)", r.load.queue, false);
@@ -234,8 +266,9 @@ std::vector<Table> report_tables(const ServeReport& r) {
         a = "p50 " + fmt_num(x.p50), b = fmt_num(x.p99);
       else
         a = fmt_num(x.avg), b = fmt_num(x.peak);
-      m.rows.push_back({x.name, x.kind, a, b, std::to_string(x.samples), x.from_log ? "log" : "metrics"});
+      m.rows.push_back({x.name, x.kind, a, b, std::to_string(x.samples), x.source});
     }
+    for (auto& n : sources_notes(r)) m.notes.push_back(std::move(n));
     t.push_back(std::move(m));
   }
   return t;
@@ -244,6 +277,45 @@ std::vector<Table> report_tables(const ServeReport& r) {
 std::string clip(std::string s, size_t w) {
   if (s.size() <= w) return s;
   return s.substr(0, w - 3) + "...";
+}
+
+// Why queue / prefill / decode have no values: which server times the requests lack, and where the
+// server-wide distributions are instead. Empty when every phase has values.
+std::string phases_note(const ServeReport& r, const ServingData& data) {
+  const auto& L = r.latency;
+  if (L.queue_ms.n && L.prefill_ms.n && L.decode_ms.n) return {};
+  std::vector<std::string> empty;
+  if (!L.queue_ms.n) empty.push_back("queue");
+  if (!L.prefill_ms.n) empty.push_back("prefill");
+  if (!L.decode_ms.n) empty.push_back("decode");
+  std::string what = fmt::format("{}", fmt::join(empty, "/"));
+  std::string s;
+  if (r.correlation_method == "none") {
+    s = data.server_events.empty()
+            ? fmt::format(
+                  "Server {} empty: the run has no server request events (no --server-log, or a log "
+                  "without per-request lines).",
+                  what)
+            : fmt::format("Server {} empty: {} server log events matched no request by id or time.", what,
+                          data.server_events.size());
+  } else {
+    s = fmt::format(
+        "Server {} empty: of {} measured requests, the log gave {} received, {} queued, {} scheduled, {} "
+        "first-token and {} finished times (queue needs queued+scheduled, prefill scheduled+first token, "
+        "decode first token+finished).",
+        what, L.total, r.srv_received, r.srv_queued, r.srv_scheduled, r.srv_first_token, r.srv_finished);
+    if (r.engine.rfind("vllm", 0) == 0 && r.srv_scheduled == 0 && r.srv_first_token == 0)
+      s += " vLLM logs no per-request scheduling or first-token line, so its log cannot give them.";
+  }
+  std::vector<std::string> hists;
+  for (const auto& m : r.metrics)
+    if (m.kind == "histogram" &&
+        (m.name == "queue_time" || m.name == "prefill_time" || m.name == "decode_time"))
+      hists.push_back(m.name);
+  if (!hists.empty())
+    s += fmt::format(" Server-wide distributions (all requests, not per request): histograms {}.",
+                     fmt::join(hists, ", "));
+  return s;
 }
 
 }  // namespace
@@ -271,6 +343,19 @@ ServeReport build_serve_report(const ServingData& data, const MetricMap* map, co
                                               : "none";
   for (const auto& [name, g] : group_series(data, map, r.engine))
     r.metrics.push_back(summarize(name, g, data));
+  for (const auto& q : data.requests) {
+    if (q.warmup) continue;
+    r.srv_received += q.server.received_ns != 0;
+    r.srv_queued += q.server.queued_ns != 0;
+    r.srv_scheduled += q.server.scheduled_ns != 0;
+    r.srv_first_token += q.server.first_token_ns != 0;
+    r.srv_finished += q.server.finished_ns != 0;
+  }
+  r.phases_note = phases_note(r, data);
+  for (const auto& s : data.metrics)
+    ++r.series_by_source[s.source == "prometheus" ? "prometheus" : "metrics"];
+  if (!data.log_series.empty()) r.series_by_source["log"] = data.log_series.size();
+  if (auto it = data.meta.find("prometheus.url"); it != data.meta.end()) r.prometheus_url = it->second;
   return r;
 }
 
@@ -296,16 +381,22 @@ nlohmann::json serve_report_json(const ServeReport& r) {
                      : json{{"slo", format_slo(r.slo)}, {"good", L.good}, {"req_s", L.goodput_req_s}};
   json metrics = json::object(), counters = json::object(), hist = json::object();
   for (const auto& m : r.metrics) {
-    const char* src = m.from_log ? "log" : "metrics";
+    const std::string& src = m.source;
     if (m.kind == "counter")
       counters[m.name] = {
           {"increase", num(m.increase)}, {"rate_s", num(m.rate_s)}, {"samples", m.samples}, {"source", src}};
     else if (m.kind == "histogram")
-      hist[m.name] = {{"count", num(m.count)}, {"p50", num(m.p50)}, {"p90", num(m.p90)}, {"p99", num(m.p99)}};
+      hist[m.name] = {{"count", num(m.count)},
+                      {"p50", num(m.p50)},
+                      {"p90", num(m.p90)},
+                      {"p99", num(m.p99)},
+                      {"source", src}};
     else
       metrics[m.name] = {{"avg", num(m.avg)}, {"peak", num(m.peak)}, {"samples", m.samples}, {"source", src}};
   }
   j["metrics"] = metrics;
+  j["series_sources"] = r.series_by_source;
+  j["prometheus_url"] = r.prometheus_url.empty() ? json(nullptr) : json(r.prometheus_url);
   j["counters"] = counters;
   j["histograms"] = hist;
   j["load"] = {{"batch", gauge_json(r.load.batch)},
@@ -315,7 +406,7 @@ nlohmann::json serve_report_json(const ServeReport& r) {
                                      {"peak", r.load.kv.peak},
                                      {"seconds_above_90", r.load.kv_seconds_above_90},
                                      {"samples", r.load.kv.samples},
-                                     {"source", r.load.kv.from_log ? "log" : "metrics"}}
+                                     {"source", r.load.kv.source}}
                               : json(nullptr);
   json prefix = {
       {"cache_hit_rate", r.load.prefix.method == "none" ? json(nullptr) : json(r.load.prefix.hit_rate)},
@@ -348,6 +439,10 @@ nlohmann::json serve_report_json(const ServeReport& r) {
                          {"median_output_tokens", w.median_output},
                          {"p90_input_tokens", w.p90_input},
                          {"arrival_cv", w.arrival_cv >= 0 ? json(w.arrival_cv) : json(nullptr)}};
+  j["server_phases"] = {
+      {"received", r.srv_received},   {"queued", r.srv_queued},
+      {"scheduled", r.srv_scheduled}, {"first_token", r.srv_first_token},
+      {"finished", r.srv_finished},   {"note", r.phases_note.empty() ? json(nullptr) : json(r.phases_note)}};
   j["correlation"] = {{"method", r.correlation_method},
                       {"matched", r.by_id + r.by_time},
                       {"by_id", r.by_id},

@@ -4,12 +4,17 @@
 //   latency_ms{ttft, tpot, itl, e2e, queue, prefill, decode} each {n, mean, p50, p90, p99, max},
 //   throughput{req_s, input_tok_s, output_tok_s}, goodput{slo, good, req_s},
 //   metrics{<canonical name>: {avg, peak, samples, source}} (gauges and log series; avg time-weighted,
-//     iteration.* averaged per iteration), counters{<name>: {increase, rate_s}},
-//   histograms{<name>: {count, p50, p90, p99}} (server histograms over the run, PromQL-style),
+//     iteration.* averaged per iteration), counters{<name>: {increase, rate_s, samples, source}},
+//   histograms{<name>: {count, p50, p90, p99, source}} (server histograms over the run, PromQL-style);
+//   source is "metrics" (the run's own /metrics scrape), "prometheus" (read from a Prometheus server,
+//   serve-profile --prometheus) or "log"; series_sources{metrics, prometheus, log} counts the stored
+//   series, prometheus_url names the fleet's server,
 //   load{batch{avg, p50, p99, peak}, queue{...}, preemptions}, kv{avg, peak, seconds_above_90, source},
 //   prefix{cache_hit_rate, hit_method, sharing{method, approximate, prompts, prompt_tokens, shared_tokens,
 //     shared_fraction, top[]}}, workload_class{label, phase, long_context, arrivals, ...},
-//   correlation{method, matched, by_id, by_time, clock_offset_ms, uncertainty_ms}.
+//   correlation{method, matched, by_id, by_time, clock_offset_ms, uncertainty_ms},
+//   server_phases{received, queued, scheduled, first_token, finished (requests with that server time),
+//     note (why queue/prefill/decode are empty, null when they are not)}.
 // Missing values are null.
 #include <map>
 #include <optional>
@@ -38,6 +43,7 @@ struct MetricSummary {
   double avg = 0, peak = 0;
   size_t samples = 0;
   bool from_log = false;
+  std::string source = "metrics";    // "metrics" (the run's scrape), "prometheus" (fleet read) or "log"
   double increase = 0, rate_s = 0;   // counters
   double p50 = 0, p90 = 0, p99 = 0;  // histograms (seconds or the family's unit)
   double count = 0;                  // histogram observations over the run
@@ -53,7 +59,13 @@ struct ServeReport {
   std::string correlation_method = "none";
   size_t by_id = 0, by_time = 0;
   int64_t clock_offset_ns = 0, offset_uncertainty_ns = 0;
-  std::vector<MetricSummary> metrics;  // sorted by name
+  std::vector<MetricSummary> metrics;              // sorted by name
+  std::map<std::string, size_t> series_by_source;  // stored series: "metrics", "prometheus", "log"
+  // Server-side times the correlated requests carry (measured requests), and why a server phase
+  // (queue, prefill, decode) is empty when one is; "" when all three have values.
+  size_t srv_received = 0, srv_queued = 0, srv_scheduled = 0, srv_first_token = 0, srv_finished = 0;
+  std::string phases_note;
+  std::string prometheus_url;  // meta prometheus.url of a fleet-mode run
 };
 
 ServeReport build_serve_report(const ServingData& data, const serving::MetricMap* map,

@@ -96,7 +96,9 @@ json series_json(const std::vector<MetricSeries>& all) {
     for (const auto& l : s.key.labels) labels[l.name] = l.value;
     json samples = json::array();
     for (const auto& x : s.samples) samples.push_back(json::array({x.ts_ns, x.value}));
-    arr.push_back({{"name", s.key.name}, {"labels", labels}, {"samples", samples}});
+    json one = {{"name", s.key.name}, {"labels", labels}, {"samples", samples}};
+    if (!s.source.empty()) one["source"] = s.source;  // "prometheus": read from a fleet's Prometheus
+    arr.push_back(std::move(one));
   }
   return arr;
 }
@@ -187,7 +189,8 @@ std::string metrics_csv(const ServingData& data) {
   auto dump = [&](const std::vector<MetricSeries>& all, const char* src) {
     for (const auto& s : all) {
       const std::string name = csv_field(format_series(s.key));
-      for (const auto& x : s.samples) out += fmt::format("{},{},{},{}\n", src, name, x.ts_ns, x.value);
+      const char* from = s.source == "prometheus" ? "prometheus" : src;  // a fleet read says so
+      for (const auto& x : s.samples) out += fmt::format("{},{},{},{}\n", from, name, x.ts_ns, x.value);
     }
   };
   dump(data.metrics, "metrics");

@@ -16,6 +16,11 @@ std::string concept_of(std::string_view series_name, const MetricMap* map, std::
   return {};
 }
 
+const char* series_source(const ConceptSeries& s) {
+  if (s.from_log) return "log";
+  return s.series && s.series->source == "prometheus" ? "prometheus" : "metrics";
+}
+
 std::vector<ConceptSeries> find_concept(const ServingData& data, std::string_view concept_name,
                                         const MetricMap* map) {
   std::string engine;
@@ -30,6 +35,9 @@ std::vector<ConceptSeries> find_concept(const ServingData& data, std::string_vie
         out.push_back({&s, m->scale, false});
     }
   }
+  // Direct scrape over fleet reads of the same concept.
+  if (std::any_of(out.begin(), out.end(), [](const ConceptSeries& c) { return c.series->source.empty(); }))
+    std::erase_if(out, [](const ConceptSeries& c) { return !c.series->source.empty(); });
   if (!out.empty()) return out;
   for (const auto& s : data.log_series)
     if (s.key.name == concept_name) out.push_back({&s, 1.0, true});

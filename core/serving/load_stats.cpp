@@ -31,6 +31,7 @@ double total_increase(const std::vector<ConceptSeries>& parts) {
 GaugeStats gauge_stats(std::vector<Sample> series, bool from_log) {
   GaugeStats g;
   g.from_log = from_log;
+  g.source = from_log ? "log" : "metrics";
   g.samples = series.size();
   if (series.empty()) return g;
   g.present = true;
@@ -63,7 +64,9 @@ LoadStats load_stats(const ServingData& data, const MetricMap* map) {
   auto gauge = [&](const char* concept_name, Merge how) {
     auto parts = find_concept(data, concept_name, map);
     if (parts.empty()) return GaugeStats{};
-    return gauge_stats(merge_series(parts, how), parts.front().from_log);
+    GaugeStats g = gauge_stats(merge_series(parts, how), parts.front().from_log);
+    g.source = series_source(parts.front());
+    return g;
   };
   st.batch = gauge("requests_running", Merge::Sum);
   st.queue = gauge("requests_waiting", Merge::Sum);
@@ -75,6 +78,7 @@ LoadStats load_stats(const ServingData& data, const MetricMap* map) {
     // A single sample: nothing happened between scrapes we saw.
     st.preemptions = std::isnan(inc) ? 0 : inc;
     st.preemptions_from_log = pre.front().from_log;
+    st.preemptions_source = series_source(pre.front());
   }
 
   auto hits = find_concept(data, "prefix_cache_hits", map);

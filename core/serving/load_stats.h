@@ -25,6 +25,7 @@ namespace hp::serving {
 struct GaugeStats {
   bool present = false;
   bool from_log = false;
+  std::string source = "metrics";  // "metrics" (the run's scrape), "prometheus" or "log"
   size_t samples = 0;
   double avg = 0, peak = 0, p50 = 0, p99 = 0;  // avg time-weighted; p50/p99 over sample values
   std::vector<Sample> series;                  // the merged series, in the concept's unit
@@ -44,7 +45,8 @@ struct LoadStats {
   GaugeStats queue;         // requests_waiting
   double preemptions = -1;  // counter increase over the run; -1 when no series
   bool preemptions_from_log = false;
-  GaugeStats kv;  // kv_cache_usage, fraction
+  std::string preemptions_source;  // as GaugeStats::source
+  GaugeStats kv;                   // kv_cache_usage, fraction
   double kv_seconds_above_90 = 0;
   PrefixHit prefix;
 };

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <ctime>
 #include <map>
+#include <stdexcept>
 
 #include <fmt/format.h>
 
@@ -20,13 +21,15 @@ namespace {
 // Collects samples per series key, in arrival order; sorted (stable) at the end.
 class SeriesSink {
  public:
+  explicit SeriesSink(std::set<SeriesKey>& totals_started) : started_(totals_started) {}
   void add(const std::string& name, const Labels& labels, int64_t ts, double v) {
     series_[SeriesKey{name, labels}].push_back({ts, v});
   }
   // A running total: starts with a 0 at its first time so that increase() counts the first step too.
   void add_total(const std::string& name, const Labels& labels, int64_t ts, double total) {
-    auto& s = series_[SeriesKey{name, labels}];
-    if (s.empty()) s.push_back({ts, 0});
+    SeriesKey key{name, labels};
+    auto& s = series_[key];
+    if (started_.insert(key).second) s.push_back({ts, 0});
     s.push_back({ts, total});
   }
   std::vector<MetricSeries> take() {
@@ -41,138 +44,160 @@ class SeriesSink {
 
  private:
   std::map<SeriesKey, std::vector<Sample>> series_;
+  std::set<SeriesKey>& started_;
 };
 
-void from_vllm(std::string_view text, const LogRunOptions& opt, LogRun& run) {
-  VllmLog log = parse_vllm_log(text, {opt.year, opt.utc_offset_s});
-  SeriesSink sink;
-  std::map<Labels, double> preempt;  // cumulative per engine
-  for (const auto& s : log.stats) {
-    Labels l;
-    if (s.engine >= 0)
-      l.push_back({"engine", std::to_string(s.engine)});
-    else if (s.engines_aggregated > 0)
-      l.push_back({"engines", std::to_string(s.engines_aggregated)});
-    sink.add("requests_running", l, s.ts_ns, static_cast<double>(s.running));
-    sink.add("requests_waiting", l, s.ts_ns, static_cast<double>(s.waiting));
-    sink.add("kv_cache_usage", l, s.ts_ns, s.gpu_kv_usage_pct / 100.0);
-    sink.add("prompt_throughput", l, s.ts_ns, s.prompt_tps);
-    sink.add("gen_throughput", l, s.ts_ns, s.gen_tps);
-    if (s.prefix_hit_pct >= 0) sink.add("prefix_cache_hit_rate", l, s.ts_ns, s.prefix_hit_pct / 100.0);
-    if (s.cpu_kv_usage_pct >= 0) sink.add("cpu_kv_cache_usage", l, s.ts_ns, s.cpu_kv_usage_pct / 100.0);
-    if (s.swapped >= 0) sink.add("requests_swapped", l, s.ts_ns, static_cast<double>(s.swapped));
-    if (!s.v0) {  // V1 prints "Preemptions: N" for the interval, only when N > 0
-      double& total = preempt[l];
-      total += static_cast<double>(std::max<int64_t>(s.preemptions, 0));
-      sink.add_total("preemptions", l, s.ts_ns, total);
-    }
-  }
-  for (const auto& it : log.iterations) {
-    if (it.dummy) continue;
-    sink.add("iteration.ctx_reqs", {}, it.ts_ns, static_cast<double>(it.ctx_reqs));
-    sink.add("iteration.ctx_tokens", {}, it.ts_ns, static_cast<double>(it.ctx_tokens));
-    sink.add("iteration.gen_reqs", {}, it.ts_ns, static_cast<double>(it.gen_reqs));
-    sink.add("iteration.gen_tokens", {}, it.ts_ns, static_cast<double>(it.gen_tokens));
-    sink.add("iteration.elapsed_ms", {}, it.ts_ns, it.elapsed_ms);
-  }
-  for (const auto& sd : log.spec_decode)
-    sink.add("spec_accept_length", {}, sd.ts_ns, sd.mean_acceptance_length);
-  run.data.log_series = sink.take();
-  run.data.server_events = events_to_store(log.requests);
-  auto& m = run.data.meta;
-  size_t received = 0, finished = 0;
-  for (const auto& e : log.requests) {
-    received += e.kind == VllmRequestEventKind::Received;
-    finished += e.kind == VllmRequestEventKind::Finished;
-  }
-  m["log.lines"] = std::to_string(log.lines);
-  m["log.stats_lines"] = std::to_string(log.stats.size());
-  m["log.iterations"] = std::to_string(log.iterations.size());
-  m["log.requests_received"] = std::to_string(received);
-  m["log.requests_finished"] = std::to_string(finished);
-  m["log.http_requests"] = std::to_string(log.access.size());
-  if (log.capacity.kv_cache_tokens >= 0) m["kv_cache_tokens"] = std::to_string(log.capacity.kv_cache_tokens);
-  if (log.capacity.max_concurrency >= 0)
-    m["max_concurrency"] = fmt::format("{}", log.capacity.max_concurrency);
-  if (log.malformed)
-    run.warnings.push_back(fmt::format("{} malformed vLLM log lines skipped", log.malformed));
-  m["engine"] = std::any_of(log.stats.begin(), log.stats.end(), [](const VllmStats& s) { return s.v0; })
-                    ? "vllm-v0"
-                    : "vllm";
-}
-
-void from_sglang(std::string_view text, const LogRunOptions& opt, LogRun& run) {
-  SglangLog log = parse_sglang_log(text, opt.utc_offset_s);
-  SeriesSink sink;
-  std::map<Labels, std::pair<double, double>> cache;  // cumulative (cached, cached + new)
-  for (const auto& b : log.batches) {
-    Labels l;
-    if (b.dp_rank >= 0) l.push_back({"dp", std::to_string(b.dp_rank)});
-    if (b.tp_rank >= 0) l.push_back({"tp", std::to_string(b.tp_rank)});
-    if (b.running_req >= 0) sink.add("requests_running", l, b.ts_ns, static_cast<double>(b.running_req));
-    if (b.queue_req >= 0) sink.add("requests_waiting", l, b.ts_ns, static_cast<double>(b.queue_req));
-    if (b.token_usage >= 0) sink.add("kv_cache_usage", l, b.ts_ns, b.token_usage);
-    if (b.gen_throughput >= 0) sink.add("gen_throughput", l, b.ts_ns, b.gen_throughput);
-    if (b.accept_len >= 0) sink.add("spec_accept_length", l, b.ts_ns, b.accept_len);
-    if (b.prefill && b.new_token >= 0 && b.cached_token >= 0) {
-      auto& [hits, queries] = cache[l];
-      hits += static_cast<double>(b.cached_token);
-      queries += static_cast<double>(b.cached_token + b.new_token);
-      sink.add_total("prefix_cache_hits", l, b.ts_ns, hits);
-      sink.add_total("prefix_cache_queries", l, b.ts_ns, queries);
-      sink.add("batch_new_tokens", l, b.ts_ns, static_cast<double>(b.new_token));
-      sink.add("batch_cached_tokens", l, b.ts_ns, static_cast<double>(b.cached_token));
-    }
-  }
-  run.data.log_series = sink.take();
-  run.data.meta["engine"] = "sglang";
-  run.data.meta["log.lines"] = std::to_string(log.lines);
-  run.data.meta["log.batches"] = std::to_string(log.batches.size());
-  if (log.malformed)
-    run.warnings.push_back(fmt::format("{} malformed SGLang batch lines skipped", log.malformed));
-}
-
-void from_trtllm(std::string_view text, LogRun& run) {
-  TrtllmLog log = parse_trtllm_log(text);
-  SeriesSink sink;
-  size_t untimed = 0;
-  for (const auto& it : log.iterations) {
-    if (!it.ts_ns) {
-      ++untimed;
-      continue;
-    }
-    Labels l;
-    if (it.rank >= 0) l.push_back({"rank", std::to_string(it.rank)});
-    const int64_t running = it.active_requests >= 0 ? it.active_requests : it.num_scheduled_requests;
-    if (running >= 0) sink.add("requests_running", l, it.ts_ns, static_cast<double>(running));
-    if (it.kv_cache_util >= 0)
-      sink.add("kv_cache_usage", l, it.ts_ns,
-               it.kv_cache_util > 1 ? it.kv_cache_util / 100 : it.kv_cache_util);
-    if (it.ctx_requests >= 0)
-      sink.add("iteration.ctx_reqs", l, it.ts_ns, static_cast<double>(it.ctx_requests));
-    if (it.ctx_tokens >= 0) sink.add("iteration.ctx_tokens", l, it.ts_ns, static_cast<double>(it.ctx_tokens));
-    if (it.gen_tokens >= 0) sink.add("iteration.gen_tokens", l, it.ts_ns, static_cast<double>(it.gen_tokens));
-    if (it.host_step_ms >= 0) sink.add("iteration.elapsed_ms", l, it.ts_ns, it.host_step_ms);
-  }
-  run.data.log_series = sink.take();
-  run.data.meta["engine"] = "trtllm";
-  run.data.meta["log.lines"] = std::to_string(log.lines);
-  run.data.meta["log.iterations"] = std::to_string(log.iterations.size());
-  if (untimed)
-    run.warnings.push_back(
-        fmt::format("{} TensorRT-LLM iterations without a timestamp were not plotted", untimed));
-  if (log.malformed)
-    run.warnings.push_back(fmt::format("{} malformed TensorRT-LLM iteration lines skipped", log.malformed));
-}
-
 }  // namespace
+
+LogConverter::LogConverter(std::string engine, const LogRunOptions& opt)
+    : engine_(std::move(engine)), opt_(opt) {
+  if (engine_ != "vllm" && engine_ != "sglang" && engine_ != "trtllm")
+    throw std::invalid_argument("unknown log engine '" + engine_ + "' (vllm, sglang, trtllm)");
+}
+
+LogConverter::Piece LogConverter::feed(std::string_view text) {
+  Piece out;
+  SeriesSink sink(totals_started_);
+  if (engine_ == "vllm") {
+    VllmLog log = parse_vllm_log(text, {opt_.year, opt_.utc_offset_s});
+    out.lines = log.lines;
+    out.malformed = log.malformed;
+    for (const auto& s : log.stats) {
+      Labels l;
+      if (s.engine >= 0)
+        l.push_back({"engine", std::to_string(s.engine)});
+      else if (s.engines_aggregated > 0)
+        l.push_back({"engines", std::to_string(s.engines_aggregated)});
+      sink.add("requests_running", l, s.ts_ns, static_cast<double>(s.running));
+      sink.add("requests_waiting", l, s.ts_ns, static_cast<double>(s.waiting));
+      sink.add("kv_cache_usage", l, s.ts_ns, s.gpu_kv_usage_pct / 100.0);
+      sink.add("prompt_throughput", l, s.ts_ns, s.prompt_tps);
+      sink.add("gen_throughput", l, s.ts_ns, s.gen_tps);
+      if (s.prefix_hit_pct >= 0) sink.add("prefix_cache_hit_rate", l, s.ts_ns, s.prefix_hit_pct / 100.0);
+      if (s.cpu_kv_usage_pct >= 0) sink.add("cpu_kv_cache_usage", l, s.ts_ns, s.cpu_kv_usage_pct / 100.0);
+      if (s.swapped >= 0) sink.add("requests_swapped", l, s.ts_ns, static_cast<double>(s.swapped));
+      if (!s.v0) {  // V1 prints "Preemptions: N" for the interval, only when N > 0
+        double& total = preempt_[l];
+        total += static_cast<double>(std::max<int64_t>(s.preemptions, 0));
+        sink.add_total("preemptions", l, s.ts_ns, total);
+      }
+      v0_ = v0_ || s.v0;
+    }
+    for (const auto& it : log.iterations) {
+      if (it.dummy) continue;
+      sink.add("iteration.ctx_reqs", {}, it.ts_ns, static_cast<double>(it.ctx_reqs));
+      sink.add("iteration.ctx_tokens", {}, it.ts_ns, static_cast<double>(it.ctx_tokens));
+      sink.add("iteration.gen_reqs", {}, it.ts_ns, static_cast<double>(it.gen_reqs));
+      sink.add("iteration.gen_tokens", {}, it.ts_ns, static_cast<double>(it.gen_tokens));
+      sink.add("iteration.elapsed_ms", {}, it.ts_ns, it.elapsed_ms);
+    }
+    for (const auto& sd : log.spec_decode)
+      sink.add("spec_accept_length", {}, sd.ts_ns, sd.mean_acceptance_length);
+    out.events = events_to_store(log.requests);
+    out.records = static_cast<uint32_t>(log.stats.size() + log.iterations.size() + log.spec_decode.size());
+    stats_ += log.stats.size();
+    iterations_ += log.iterations.size();
+    for (const auto& e : log.requests) {
+      received_ += e.kind == VllmRequestEventKind::Received;
+      finished_ += e.kind == VllmRequestEventKind::Finished;
+    }
+    access_ += log.access.size();
+    if (log.capacity.kv_cache_tokens >= 0 && kv_cache_tokens_ < 0)
+      kv_cache_tokens_ = log.capacity.kv_cache_tokens;
+    if (log.capacity.max_concurrency >= 0 && max_concurrency_ < 0)
+      max_concurrency_ = log.capacity.max_concurrency;
+  } else if (engine_ == "sglang") {
+    SglangLog log = parse_sglang_log(text, opt_.utc_offset_s);
+    out.lines = log.lines;
+    out.malformed = log.malformed;
+    for (const auto& b : log.batches) {
+      Labels l;
+      if (b.dp_rank >= 0) l.push_back({"dp", std::to_string(b.dp_rank)});
+      if (b.tp_rank >= 0) l.push_back({"tp", std::to_string(b.tp_rank)});
+      if (b.running_req >= 0) sink.add("requests_running", l, b.ts_ns, static_cast<double>(b.running_req));
+      if (b.queue_req >= 0) sink.add("requests_waiting", l, b.ts_ns, static_cast<double>(b.queue_req));
+      if (b.token_usage >= 0) sink.add("kv_cache_usage", l, b.ts_ns, b.token_usage);
+      if (b.gen_throughput >= 0) sink.add("gen_throughput", l, b.ts_ns, b.gen_throughput);
+      if (b.accept_len >= 0) sink.add("spec_accept_length", l, b.ts_ns, b.accept_len);
+      if (b.prefill && b.new_token >= 0 && b.cached_token >= 0) {
+        auto& [hits, queries] = cache_[l];
+        hits += static_cast<double>(b.cached_token);
+        queries += static_cast<double>(b.cached_token + b.new_token);
+        sink.add_total("prefix_cache_hits", l, b.ts_ns, hits);
+        sink.add_total("prefix_cache_queries", l, b.ts_ns, queries);
+        sink.add("batch_new_tokens", l, b.ts_ns, static_cast<double>(b.new_token));
+        sink.add("batch_cached_tokens", l, b.ts_ns, static_cast<double>(b.cached_token));
+      }
+    }
+    out.records = static_cast<uint32_t>(log.batches.size());
+    batches_ += log.batches.size();
+  } else {
+    TrtllmLog log = parse_trtllm_log(text);
+    out.lines = log.lines;
+    out.malformed = log.malformed;
+    for (const auto& it : log.iterations) {
+      if (!it.ts_ns) {
+        ++untimed_;
+        continue;
+      }
+      ++out.records;
+      Labels l;
+      if (it.rank >= 0) l.push_back({"rank", std::to_string(it.rank)});
+      const int64_t running = it.active_requests >= 0 ? it.active_requests : it.num_scheduled_requests;
+      if (running >= 0) sink.add("requests_running", l, it.ts_ns, static_cast<double>(running));
+      if (it.kv_cache_util >= 0)
+        sink.add("kv_cache_usage", l, it.ts_ns,
+                 it.kv_cache_util > 1 ? it.kv_cache_util / 100 : it.kv_cache_util);
+      if (it.ctx_requests >= 0)
+        sink.add("iteration.ctx_reqs", l, it.ts_ns, static_cast<double>(it.ctx_requests));
+      if (it.ctx_tokens >= 0)
+        sink.add("iteration.ctx_tokens", l, it.ts_ns, static_cast<double>(it.ctx_tokens));
+      if (it.gen_tokens >= 0)
+        sink.add("iteration.gen_tokens", l, it.ts_ns, static_cast<double>(it.gen_tokens));
+      if (it.host_step_ms >= 0) sink.add("iteration.elapsed_ms", l, it.ts_ns, it.host_step_ms);
+    }
+    iterations_ += log.iterations.size();
+  }
+  lines_ += out.lines;
+  malformed_ += out.malformed;
+  out.series = sink.take();
+  return out;
+}
+
+void LogConverter::finish(std::map<std::string, std::string>& m, std::vector<std::string>& warnings) const {
+  m["log.lines"] = std::to_string(lines_);
+  if (engine_ == "vllm") {
+    m["log.stats_lines"] = std::to_string(stats_);
+    m["log.iterations"] = std::to_string(iterations_);
+    m["log.requests_received"] = std::to_string(received_);
+    m["log.requests_finished"] = std::to_string(finished_);
+    m["log.http_requests"] = std::to_string(access_);
+    if (kv_cache_tokens_ >= 0) m["kv_cache_tokens"] = std::to_string(kv_cache_tokens_);
+    if (max_concurrency_ >= 0) m["max_concurrency"] = fmt::format("{}", max_concurrency_);
+    if (malformed_) warnings.push_back(fmt::format("{} malformed vLLM log lines skipped", malformed_));
+    m["engine"] = v0_ ? "vllm-v0" : "vllm";
+  } else if (engine_ == "sglang") {
+    m["engine"] = "sglang";
+    m["log.batches"] = std::to_string(batches_);
+    if (malformed_) warnings.push_back(fmt::format("{} malformed SGLang batch lines skipped", malformed_));
+  } else {
+    m["engine"] = "trtllm";
+    m["log.iterations"] = std::to_string(iterations_);
+    if (untimed_)
+      warnings.push_back(
+          fmt::format("{} TensorRT-LLM iterations without a timestamp were not plotted", untimed_));
+    if (malformed_)
+      warnings.push_back(fmt::format("{} malformed TensorRT-LLM iteration lines skipped", malformed_));
+  }
+}
 
 std::string detect_log_engine(std::string_view text) {
   const std::string_view head = text.substr(0, std::min<size_t>(text.size(), 4 << 20));
   if (head.find("[TRT-LLM]") != std::string_view::npos && head.find("iter = ") != std::string_view::npos)
     return "trtllm";
   if (head.find("Prefill batch") != std::string_view::npos ||
-      head.find("Decode batch") != std::string_view::npos)
+      head.find("Decode batch") != std::string_view::npos ||
+      head.find("server_args=ServerArgs(") != std::string_view::npos)  // SGLang's start-up line
     return "sglang";
   if (head.find("[loggers.py:") != std::string_view::npos ||
       head.find("[core.py:") != std::string_view::npos ||
@@ -186,12 +211,13 @@ std::string detect_log_engine(std::string_view text) {
 LogRun log_run_from_text(std::string_view text, const LogRunOptions& opt) {
   LogRun run;
   run.engine = detect_log_engine(text);
-  if (run.engine == "vllm")
-    from_vllm(text, opt, run);
-  else if (run.engine == "sglang")
-    from_sglang(text, opt, run);
-  else if (run.engine == "trtllm")
-    from_trtllm(text, run);
+  if (!run.engine.empty()) {
+    LogConverter conv(run.engine, opt);
+    LogConverter::Piece piece = conv.feed(text);
+    run.data.log_series = std::move(piece.series);
+    run.data.server_events = std::move(piece.events);
+    conv.finish(run.data.meta, run.warnings);
+  }
   if (!opt.source_name.empty()) run.data.meta["log.file"] = opt.source_name;
   if (run.engine == "vllm") run.data.meta["log.year"] = std::to_string(opt.year);
   run.data.meta["source"] = "server-log";

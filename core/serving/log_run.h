@@ -12,6 +12,8 @@
 // vLLM logs carry no year and whole-second times: the caller gives the year.
 #include <cstdint>
 #include <filesystem>
+#include <map>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -34,6 +36,38 @@ struct LogRun {
 
 // "vllm", "sglang", "trtllm" or "" from the text.
 std::string detect_log_engine(std::string_view text);
+
+// The conversion itself, incremental: `hotpath import LOG` feeds it a whole log, and the log tailer of
+// serve-profile (capture/log_tailer.h) feeds it complete lines as the server writes them. Both get the
+// same series. Running totals (vLLM V1 preemptions, SGLang prefix-cache tokens) carry across feeds.
+class LogConverter {
+ public:
+  // engine: "vllm", "sglang" or "trtllm"; anything else throws std::invalid_argument.
+  explicit LogConverter(std::string engine, const LogRunOptions& opt = {});
+  struct Piece {
+    std::vector<MetricSeries> series;  // the samples this text added, per series, sorted by time
+    std::vector<ServerEvent> events;   // vLLM request events (Received, Added, Finished, Aborted)
+    uint32_t lines = 0;                // lines in the text
+    uint32_t records = 0;              // stats lines, iterations and batches that became samples
+    uint32_t malformed = 0;            // lines that looked like a record but did not parse
+  };
+  Piece feed(std::string_view text);  // complete lines ('\n'-terminated), in file order
+  const std::string& engine() const { return engine_; }
+  // After the last feed: the meta keys `hotpath import LOG` records (engine, log.*) and warnings.
+  void finish(std::map<std::string, std::string>& meta, std::vector<std::string>& warnings) const;
+
+ private:
+  std::string engine_;
+  LogRunOptions opt_;
+  std::map<Labels, double> preempt_;                   // vLLM V1: cumulative per engine label set
+  std::map<Labels, std::pair<double, double>> cache_;  // SGLang: cumulative (cached, cached + new)
+  std::set<SeriesKey> totals_started_;                 // running totals that have their leading 0
+  uint64_t lines_ = 0, malformed_ = 0, stats_ = 0, iterations_ = 0, batches_ = 0, untimed_ = 0;
+  uint64_t received_ = 0, finished_ = 0, access_ = 0;
+  bool v0_ = false;
+  int64_t kv_cache_tokens_ = -1;
+  double max_concurrency_ = -1;
+};
 LogRun log_run_from_text(std::string_view text, const LogRunOptions& opt = {});
 // Reads the file (gzip/zstd by content). Year defaults to the file's modification year (UTC) when
 // opt.year is 1970. Throws ImportError when unreadable or when no engine's lines are found.

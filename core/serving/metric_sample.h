@@ -30,6 +30,9 @@ struct Sample {
 struct MetricSeries {
   SeriesKey key;
   std::vector<Sample> samples;  // sorted by ts_ns
+  // Where the series came from, when not the run's own scrape or log: "prometheus" for a fleet read
+  // through a Prometheus server's query_range (serve-profile --prometheus). Stored with the series.
+  std::string source = {};
 };
 
 // Sorts labels by name (stable for equal names).

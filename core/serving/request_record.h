@@ -40,7 +40,7 @@ struct RequestRecord {
   std::string endpoint;        // "/v1/completions" or "/v1/chat/completions"
   bool warmup = false;         // excluded from reports
   int64_t scheduled_ns = 0;    // when the arrival process wanted it sent
-  int64_t sent_ns = 0;         // when the request left (curl handle added)
+  int64_t sent_ns = 0;         // when the request was written on its (established) connection
   int64_t first_chunk_ns = 0;  // first SSE event of any kind
   int64_t first_token_ns = 0;  // first chunk with non-empty content (TTFT reference)
   int64_t end_ns = 0;

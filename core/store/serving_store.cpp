@@ -9,6 +9,7 @@
 #include <cmath>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <tuple>
 
 #include "core/import/redact.h"
 #include "core/import/registry.h"
@@ -31,7 +32,7 @@ CREATE TABLE IF NOT EXISTS requests(idx INTEGER PRIMARY KEY, request_id TEXT, en
   srv_queued_ns INTEGER, srv_scheduled_ns INTEGER, srv_first_token_ns INTEGER, srv_finished_ns INTEGER,
   srv_method INTEGER, srv_clock_offset_ns INTEGER, srv_offset_uncertainty_ns INTEGER);
 CREATE TABLE IF NOT EXISTS metric_series(id INTEGER PRIMARY KEY, name TEXT NOT NULL, labels_json TEXT NOT NULL,
-  from_log INTEGER NOT NULL, UNIQUE(name, labels_json, from_log));
+  from_log INTEGER NOT NULL, source TEXT NOT NULL DEFAULT '', UNIQUE(name, labels_json, from_log, source));
 CREATE TABLE IF NOT EXISTS metric_samples(series_id INTEGER NOT NULL, ts_ns INTEGER NOT NULL, value REAL);
 CREATE TABLE IF NOT EXISTS server_events(ts_ns INTEGER, kind TEXT, request_id TEXT, raw_id TEXT, value INTEGER);
 )sql";
@@ -98,6 +99,12 @@ RequestStatus status_from(std::string_view s) {
   return RequestStatus::Malformed;
 }
 
+bool has_column(SqliteDb& db, const char* table, std::string_view column) {
+  for (const auto& c : db.columns(table))
+    if (c == column) return true;
+  return false;
+}
+
 }  // namespace
 
 std::string redact_meta_value(std::string_view key, std::string_view value) {
@@ -131,7 +138,7 @@ struct ServingWriter::Impl {
   std::mutex mu;
   std::unique_ptr<SqliteDb> db;
   std::optional<SqliteStmt> meta, req, series, sample, event;
-  std::map<std::pair<serving::SeriesKey, bool>, int64_t> series_ids;
+  std::map<std::tuple<serving::SeriesKey, bool, std::string>, int64_t> series_ids;
   int64_t next_series = 1;
   int64_t next_request = 0;
   bool in_tx = false;
@@ -169,12 +176,15 @@ ServingWriter::ServingWriter(const std::filesystem::path& path) : impl_(std::mak
   }
   // Version 1 files gain the serving tables in place (the in-place upgrade described in README.md).
   db.exec(kServingSchema);
+  // Files written before metric_series.source existed gain it (every old series was scraped or logged).
+  if (!has_column(db, "metric_series", "source"))
+    db.exec("ALTER TABLE metric_series ADD COLUMN source TEXT NOT NULL DEFAULT ''");
   db.exec(fmt::format("INSERT OR REPLACE INTO meta VALUES('schema_version','{}')", kRunFileSchemaVersion));
   db.exec("COMMIT");
   m.next_series = db.query_int("SELECT coalesce(max(id), 0) + 1 FROM metric_series").value_or(1);
   m.next_request = db.query_int("SELECT coalesce(max(idx), -1) + 1 FROM requests").value_or(0);
   {
-    auto st = db.prepare("SELECT id, name, labels_json, from_log FROM metric_series");
+    auto st = db.prepare("SELECT id, name, labels_json, from_log, source FROM metric_series");
     while (st.step()) {
       serving::SeriesKey k;
       k.name = st.text(1);
@@ -182,12 +192,13 @@ ServingWriter::ServingWriter(const std::filesystem::path& path) : impl_(std::mak
       if (j.is_object())
         for (auto& [n, v] : j.items())
           k.labels.push_back({n, v.is_string() ? v.get<std::string>() : v.dump()});
-      m.series_ids[{k, st.int64(3) != 0}] = st.int64(0);
+      m.series_ids[{k, st.int64(3) != 0, std::string(st.text(4))}] = st.int64(0);
     }
   }
   m.meta.emplace(db.prepare("INSERT OR REPLACE INTO serving_meta VALUES(?, ?)"));
   m.req.emplace(db.prepare("INSERT INTO requests VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
-  m.series.emplace(db.prepare("INSERT INTO metric_series VALUES(?,?,?,?)"));
+  m.series.emplace(
+      db.prepare("INSERT INTO metric_series(id, name, labels_json, from_log, source) VALUES(?,?,?,?,?)"));
   m.sample.emplace(db.prepare("INSERT INTO metric_samples VALUES(?,?,?)"));
   m.event.emplace(db.prepare("INSERT INTO server_events VALUES(?,?,?,?,?)"));
 }
@@ -246,11 +257,11 @@ void ServingWriter::add_request(const RequestRecord& r) {
 }
 
 void ServingWriter::add_samples(const serving::SeriesKey& key, const std::vector<serving::Sample>& samples,
-                                bool from_log) {
+                                bool from_log, const std::string& source) {
   std::lock_guard lock(impl_->mu);
   Impl& m = *impl_;
   m.begin();
-  auto [it, added] = m.series_ids.try_emplace({key, from_log}, m.next_series);
+  auto [it, added] = m.series_ids.try_emplace({key, from_log, source}, m.next_series);
   if (added) {
     ++m.next_series;
     SqliteStmt& st = *m.series;
@@ -258,6 +269,7 @@ void ServingWriter::add_samples(const serving::SeriesKey& key, const std::vector
     st.bind(2, key.name);
     st.bind(3, labels_json(key.labels));
     st.bind(4, int64_t{from_log});
+    st.bind(5, source);
     st.step();
     st.reset();
   }
@@ -346,7 +358,9 @@ void read_hotpath_tables(SqliteDb& db, const std::string& file, ServingData& out
   std::map<int64_t, std::pair<serving::MetricSeries*, bool>> by_id;
   std::vector<std::pair<serving::MetricSeries, bool>> all;
   {
-    auto st = db.prepare("SELECT id, name, labels_json, from_log FROM metric_series ORDER BY id");
+    auto st = db.prepare(has_column(db, "metric_series", "source")
+                             ? "SELECT id, name, labels_json, from_log, source FROM metric_series ORDER BY id"
+                             : "SELECT id, name, labels_json, from_log, '' FROM metric_series ORDER BY id");
     std::vector<int64_t> ids;
     while (st.step()) {
       serving::MetricSeries s;
@@ -357,6 +371,7 @@ void read_hotpath_tables(SqliteDb& db, const std::string& file, ServingData& out
       for (auto& [n, v] : j.items())
         s.key.labels.push_back({n, v.is_string() ? v.get<std::string>() : v.dump()});
       serving::sort_labels(s.key.labels);
+      s.source = st.text(4);
       ids.push_back(st.int64(0));
       all.emplace_back(std::move(s), st.int64(3) != 0);
     }

@@ -49,8 +49,10 @@ class ServingWriter {
 
   void set_meta(const std::string& key, const std::string& value);  // value is redacted first
   void add_request(const serving::RequestRecord& r);                // a finished request
+  // source: "" for the run's own /metrics scrape or server log, "prometheus" for a fleet read
+  // (MetricSeries::source); series of different sources never merge.
   void add_samples(const serving::SeriesKey& key, const std::vector<serving::Sample>& samples,
-                   bool from_log = false);
+                   bool from_log = false, const std::string& source = {});
   void add_server_event(const serving::ServerEvent& e);
   void commit();  // makes everything added so far durable
 

@@ -1,9 +1,15 @@
 // Replay client cost and timing accuracy: N concurrent streams against the test server running as a
 // separate process (so getrusage counts the client only). Prints the client's CPU time per request
 // and the TTFT error (client-measured TTFT - the server's scheduled TTFT) at p50 and p99, plus the
-// dispatch lag (sent - scheduled). Usage: bench_replay [streams=1000] [requests=3000] [ttft_ms=50]
-// [itl_ms=10]
+// dispatch lag (sent - scheduled), and splits the error with the server's timing log into
+//   transit  = server received - client sent      (request on the wire, server parse)
+//   lateness = first chunk written - first chunk due (the server's own schedule error)
+//   delivery = client first chunk - server written  (loopback, client wake-up)
+// (one machine, one CLOCK_REALTIME). Usage: bench_replay [streams=1000] [requests=3000]
+// [ttft_ms=50] [itl_ms=10] [output_tokens=32]. HOTPATH_BENCH_PIN=1 pins the client to CPU 0 and the
+// server to the other CPUs.
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/resource.h>
@@ -16,6 +22,8 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -46,7 +54,9 @@ int main(int argc, char** argv) {
   int requests = argc > 2 ? std::atoi(argv[2]) : 3000;
   int ttft_ms = argc > 3 ? std::atoi(argv[3]) : 50;
   int itl_ms = argc > 4 ? std::atoi(argv[4]) : 10;
-  int out_tokens = 32;
+  int out_tokens = argc > 5 ? std::atoi(argv[5]) : 32;
+  const bool pin = std::getenv("HOTPATH_BENCH_PIN") && std::string(std::getenv("HOTPATH_BENCH_PIN")) == "1";
+  const unsigned ncpu = std::thread::hardware_concurrency();
   rlimit nofile{};
   getrlimit(RLIMIT_NOFILE, &nofile);
   nofile.rlim_cur = nofile.rlim_max;
@@ -54,6 +64,7 @@ int main(int argc, char** argv) {
 
   auto out_file =
       std::filesystem::temp_directory_path() / ("bench_replay_server_" + std::to_string(getpid()));
+  auto timing_file = out_file.string() + ".timing";
   std::vector<std::string> args = {HOTPATH_TEST_SERVER_BIN,
                                    "--ttft-ms",
                                    std::to_string(ttft_ms),
@@ -62,7 +73,9 @@ int main(int argc, char** argv) {
                                    "--threads",
                                    std::to_string(streams + 64),
                                    "--lifetime-s",
-                                   "300"};
+                                   "300",
+                                   "--timing-log",
+                                   timing_file};
   std::vector<char*> av;
   for (auto& a : args) av.push_back(a.data());
   av.push_back(nullptr);
@@ -74,6 +87,17 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "cannot start %s\n", av[0]);
     return 1;
   }
+  if (pin && ncpu >= 2) {
+    cpu_set_t cpus;
+    CPU_ZERO(&cpus);
+    for (unsigned c = 1; c < ncpu; ++c) CPU_SET(c, &cpus);
+    sched_setaffinity(server, sizeof cpus, &cpus);  // threads created later inherit it
+    CPU_ZERO(&cpus);
+    CPU_SET(0, &cpus);
+    sched_setaffinity(0, sizeof cpus, &cpus);
+  }
+  std::string loadavg;
+  std::getline(std::ifstream("/proc/loadavg"), loadavg);
   int port = 0;
   for (int i = 0; i < 500 && !port; ++i) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
@@ -102,6 +126,10 @@ int main(int argc, char** argv) {
   opt.arrival.warmup = streams;  // opens every connection first (the server's listen backlog is small)
   hp::capture::ReplayClient client(opt, traffic);
   std::vector<double> ttft_err_ms, lag_ms;
+  struct Client {
+    int64_t sent, first;
+  };
+  std::map<std::string, Client> by_id;
   uint64_t ok = 0, failed = 0;
   double thread0 = cpu_s(RUSAGE_THREAD), proc0 = cpu_s(RUSAGE_SELF);
   auto t0 = std::chrono::steady_clock::now();  // CPU and wall include the warm-up requests
@@ -114,25 +142,58 @@ int main(int argc, char** argv) {
     ++ok;
     ttft_err_ms.push_back(static_cast<double>(r.ttft_ns()) / 1e6 - ttft_ms);
     lag_ms.push_back(static_cast<double>(r.sent_ns - r.scheduled_ns) / 1e6);
+    by_id[r.request_id] = {r.sent_ns, r.first_token_ns};
   });
   double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   double thread_cpu = cpu_s(RUSAGE_THREAD) - thread0, proc_cpu = cpu_s(RUSAGE_SELF) - proc0;
   kill(server, SIGTERM);
   int st = 0;
-  waitpid(server, &st, 0);
+  rusage server_ru{};
+  wait4(server, &st, 0, &server_ru);
   std::filesystem::remove(out_file);
+  std::vector<double> transit_ms, late_ms, deliver_ms;
+  {
+    std::ifstream in(timing_file);
+    std::string line;
+    while (std::getline(in, line)) {
+      std::istringstream ls(line);
+      std::string id;
+      long long recv = 0, due = 0, written = 0;
+      if (!(ls >> id >> recv >> due >> written)) continue;
+      auto it = by_id.find(id);
+      if (it == by_id.end()) continue;  // warm-up or failed
+      transit_ms.push_back(static_cast<double>(recv - it->second.sent) / 1e6);
+      late_ms.push_back(static_cast<double>(written - due) / 1e6);
+      deliver_ms.push_back(static_cast<double>(it->second.first - written) / 1e6);
+    }
+  }
+  std::filesystem::remove(timing_file);
 
   std::printf("bench_replay: %d concurrent streams, %d requests x %d tokens, server TTFT %d ms ITL %d ms\n",
               streams, requests, out_tokens, ttft_ms, itl_ms);
+  std::printf("  %u CPUs, %s; load average at start: %s\n", ncpu,
+              pin && ncpu >= 2 ? "client pinned to CPU 0, server to the others" : "not pinned",
+              loadavg.c_str());
   std::printf("  ok %llu  failed %llu  wall %.2f s  (%.0f req/s, %.0f chunks/s)\n",
               static_cast<unsigned long long>(ok), static_cast<unsigned long long>(failed), wall,
               static_cast<double>(ok) / wall, static_cast<double>(ok * out_tokens) / wall);
   std::printf("  client CPU per request: event-loop thread %.1f us, whole process %.1f us\n",
               thread_cpu / static_cast<double>(ok + failed) * 1e6,
               proc_cpu / static_cast<double>(ok + failed) * 1e6);
+  std::printf(
+      "  server process CPU (whole life, warm-up included): user %.2f s, system %.2f s\n",
+      static_cast<double>(server_ru.ru_utime.tv_sec) + static_cast<double>(server_ru.ru_utime.tv_usec) / 1e6,
+      static_cast<double>(server_ru.ru_stime.tv_sec) + static_cast<double>(server_ru.ru_stime.tv_usec) / 1e6);
   std::printf("  TTFT error (measured - scheduled): p50 %.3f ms  p99 %.3f ms  max %.3f ms\n",
               pct(ttft_err_ms, 0.5), pct(ttft_err_ms, 0.99), pct(ttft_err_ms, 1.0));
   std::printf("  dispatch lag (sent - scheduled): p50 %.3f ms  p99 %.3f ms\n", pct(lag_ms, 0.5),
               pct(lag_ms, 0.99));
+  std::printf("  error split over %zu requests (p50 / p99 / max, ms):\n", late_ms.size());
+  std::printf("    transit  (server received - client sent)   %8.3f %8.3f %8.3f\n", pct(transit_ms, 0.5),
+              pct(transit_ms, 0.99), pct(transit_ms, 1.0));
+  std::printf("    lateness (server wrote - schedule due)      %8.3f %8.3f %8.3f\n", pct(late_ms, 0.5),
+              pct(late_ms, 0.99), pct(late_ms, 1.0));
+  std::printf("    delivery (client first chunk - server wrote) %7.3f %8.3f %8.3f\n", pct(deliver_ms, 0.5),
+              pct(deliver_ms, 0.99), pct(deliver_ms, 1.0));
   return failed ? 1 : 0;
 }

@@ -14,8 +14,12 @@
 #include <fstream>
 #include <thread>
 
+#include <nlohmann/json.hpp>
+
 #include "capture/metrics_scraper.h"
 #include "capture/replay_client.h"
+#include "core/store/serving_store.h"
+#include "tests/support/cli_run.h"
 #include "tests/support/server_vllm.h"
 
 extern char** environ;
@@ -121,6 +125,14 @@ TEST_CASE("prometheus api: fleet mode reads what a real Prometheus scraped from 
   pid_t pid = 0;
   REQUIRE(posix_spawn(&pid, prom, &fa, nullptr, argv.data(), environ) == 0);
   posix_spawn_file_actions_destroy(&fa);
+  struct StopPrometheus {  // also when a REQUIRE below fails
+    pid_t pid;
+    ~StopPrometheus() {
+      kill(pid, SIGTERM);
+      int status = 0;
+      waitpid(pid, &status, 0);
+    }
+  } stop_prometheus{pid};
   std::string base = "http://127.0.0.1:" + std::to_string(prom_port);
   int64_t start_ns = capture::epoch_now_ns();
 
@@ -135,15 +147,12 @@ TEST_CASE("prometheus api: fleet mode reads what a real Prometheus scraped from 
                           capture::epoch_now_ns(), 1};
     if (capture::query_range(q, &series, &err) && !series.empty() && series[0].samples.size() >= 3) break;
   }
-  kill(pid, SIGTERM);
-  int status = 0;
-  waitpid(pid, &status, 0);
+
   INFO(err);
   REQUIRE(series.size() == 1);
   REQUIRE(series[0].samples.size() >= 3);
   CHECK(label_value(series[0].key.labels, "job") == "vllm");
   CHECK(label_value(series[0].key.labels, "model_name") == "test-model");
-
   // A direct scrape of the same server agrees (the counter has not moved since the load).
   Scrape direct;
   REQUIRE(capture::scrape_once(server.base_url() + "/metrics", &direct, nullptr, &err));
@@ -151,5 +160,42 @@ TEST_CASE("prometheus api: fleet mode reads what a real Prometheus scraped from 
   REQUIRE(p);
   CHECK(p->value == 35);  // 5 requests x 7 words
   CHECK(series[0].samples.back().value == p->value);
+
+  // serve-profile in fleet mode: what it read through Prometheus is marked so in the run file and in
+  // serve-report, apart from its own scrape of the endpoint.
+  {
+    std::ofstream(dir / "traffic.jsonl") << "{\"prompt\": \"a b c\", \"max_tokens\": 3}\n";
+    fs::path run = dir / "fleet.hotpath";
+    auto r = test::run_hotpath("serve-profile --endpoint " + server.base_url() + " --traffic " +
+                               (dir / "traffic.jsonl").string() + " --num-requests 4 --prometheus " + base +
+                               " -q --output " + run.string());
+    INFO(r.out);
+    CHECK(r.code == 0);
+    ServingData d = read_serving(run);
+    CHECK(d.meta.at("prometheus.url") == base);
+    size_t fleet = 0, direct = 0;
+    bool fleet_running = false;
+    for (const auto& s : d.metrics) {
+      (s.source == "prometheus" ? fleet : direct)++;
+      if (s.source == "prometheus" && s.key.name == "vllm:num_requests_running") {
+        fleet_running = true;
+        CHECK(label_value(s.key.labels, "job") == "vllm");  // Prometheus' own target labels
+      }
+      if (s.source.empty()) CHECK(label_value(s.key.labels, "job").empty());
+    }
+    CHECK(fleet > 0);
+    CHECK(direct > 0);
+    CHECK(fleet_running);
+    CHECK(d.meta.at("prometheus.series") == std::to_string(fleet));
+    auto rep = test::run_hotpath("serve-report " + run.string() + " --format json", false);
+    REQUIRE(rep.code == 0);
+    auto j = nlohmann::json::parse(rep.out);
+    CHECK(j["series_sources"]["prometheus"] == fleet);
+    CHECK(j["series_sources"]["metrics"] == direct);
+    CHECK(j["prometheus_url"] == base);
+    CHECK(j["metrics"]["requests_running"]["source"] == "metrics");  // the direct scrape is shown
+    auto text = test::run_hotpath("serve-report " + run.string(), false);
+    CHECK_THAT(text.out, Catch::Contains("Prometheus server: " + base));
+  }
   fs::remove_all(dir);
 }

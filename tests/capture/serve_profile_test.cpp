@@ -16,8 +16,11 @@
 #include <sstream>
 #include <thread>
 
+#include <simdjson.h>
+
 #include "core/store/run_file.h"
 #include "core/store/serving_store.h"
+#include "tests/support/cli_run.h"
 #include "tests/support/server_vllm.h"
 
 extern char** environ;
@@ -175,5 +178,46 @@ TEST_CASE("serve-profile: kill -9 keeps every request that finished a second bef
   INFO("completed > 1 s before the kill: " << early << ", stored: " << stored.size());
   CHECK(early > 50);
   CHECK(missing == 0);
+  fs::remove_all(dir);
+}
+
+// The acceptance check of the serving capture: the real serve-profile and serve-report against the
+// test server's known schedule. Counts must equal what the server saw; the client's TTFT p50 must be
+// within 2% of the scheduled TTFT.
+TEST_CASE("serve-profile then serve-report --format json: the server's counts, TTFT p50 within 2%",
+          "[capture][serve_profile][acceptance]") {
+  fs::path dir = temp_dir("accept");
+  testing::TestServerOptions so;
+  so.ttft_ms = 200;
+  so.itl_ms = 5;
+  so.max_lifetime_s = 60;
+  testing::TestServer server(so);
+  REQUIRE(server.start() > 0);
+  write_traffic(dir / "traffic.jsonl", 10, 4);
+  fs::path run = dir / "run.hotpath";
+  auto r = test::run_hotpath("serve-profile --endpoint " + server.base_url() + " --traffic " +
+                             (dir / "traffic.jsonl").string() +
+                             " --concurrency 8 --num-requests 40 -q --output " + run.string());
+  INFO(r.out);
+  REQUIRE(r.code == 0);
+  auto rep = test::run_hotpath("serve-report " + run.string() + " --format json", /*with_stderr=*/false);
+  REQUIRE(rep.code == 0);
+  INFO(rep.out);
+
+  simdjson::dom::parser parser;
+  simdjson::dom::element j;
+  REQUIRE(parser.parse(rep.out).get(j) == simdjson::SUCCESS);
+  int64_t total = -1, ok = -1, failed = -1;
+  double p50 = 0;
+  REQUIRE(j["requests"]["total"].get_int64().get(total) == simdjson::SUCCESS);
+  REQUIRE(j["requests"]["ok"].get_int64().get(ok) == simdjson::SUCCESS);
+  REQUIRE(j["requests"]["failed"].get_int64().get(failed) == simdjson::SUCCESS);
+  REQUIRE(j["latency_ms"]["ttft"]["p50"].get_double().get(p50) == simdjson::SUCCESS);
+  const testing::ServerCounts seen = server.counts();
+  CHECK(seen.requests == 40);
+  CHECK(total == static_cast<int64_t>(seen.requests));
+  CHECK(ok == static_cast<int64_t>(seen.completed));
+  CHECK(failed == 0);
+  CHECK(p50 == Approx(so.ttft_ms).epsilon(0.02));
   fs::remove_all(dir);
 }

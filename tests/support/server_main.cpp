@@ -44,6 +44,8 @@ int main(int argc, char** argv) {
       opt.completed_log = next();
     else if (a == "--server-log")
       opt.server_log = next();
+    else if (a == "--timing-log")
+      opt.timing_log = next();
     else if (a == "--profile-dir")
       opt.profile_dir = next();
     else if (a == "--trace-fixture")
@@ -54,8 +56,8 @@ int main(int argc, char** argv) {
       std::fprintf(
           stderr,
           "usage: hotpath_test_server [--ttft-ms N] [--itl-ms N] [--output-tokens N] [--max-running N]\n"
-          "  [--threads N] [--lifetime-s S] [--completed-log F] [--server-log F] [--profile-dir D]\n"
-          "  [--trace-fixture F] [--model NAME]\n");
+          "  [--threads N] [--lifetime-s S] [--completed-log F] [--server-log F] [--timing-log F]\n"
+          "  [--profile-dir D] [--trace-fixture F] [--model NAME]\n");
       return 2;
     }
   }

@@ -1,12 +1,27 @@
-// Debian's cpp-httplib is compiled (poll(), so more than 1024 sockets work); its listen backlog
-// is the library default, so a thousand simultaneous connects may see SYN retries on the first
-// request of each connection (the benchmark warms its connections up first).
+// Debian's cpp-httplib is compiled (poll(), so more than 1024 sockets work) with a listen backlog
+// of 5: a thousand simultaneous connects would overflow it and wait for SYN retransmits (1 s, 3 s).
+// Listener below re-arms the bound socket with listen(SOMAXCONN) (Linux lets listen() raise the
+// backlog of a listening socket). httplib serves a keep-alive connection on one pool thread for its
+// whole life, so `threads` must be at least the number of concurrent connections.
+//
+// Timing: every stream's schedule is anchored at the moment its request was parsed (or, with
+// max_running, at the moment it got a slot): the first content chunk is due ttft_ms later, chunk i
+// itl_ms * i after that. One token-clock thread writes every stream's chunks at their due times
+// (a min-heap of absolute CLOCK_MONOTONIC deadlines, 1 us timer slack), as an engine step emits a
+// token for all running requests: a thousand streams cost one timer wake-up per due time instead
+// of a thread switch per token. TestServerOptions::timing_log records how late each first chunk
+// was actually written.
 #include "tests/support/server_vllm.h"
 
 #include <fmt/format.h>
 #include <httplib.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
 #include <time.h>
 
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
@@ -19,6 +34,12 @@ namespace hp::testing {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+int64_t mono_ns() {
+  timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return static_cast<int64_t>(ts.tv_sec) * 1'000'000'000 + ts.tv_nsec;
+}
 
 int64_t epoch_ns() {
   timespec ts;
@@ -79,26 +100,42 @@ int64_t word_count(const std::string& s) {
   return n;
 }
 
+// httplib::Server with access to its listening socket, to raise the compiled-in backlog.
+class Listener : public httplib::Server {
+ public:
+  bool raise_backlog() { return ::listen(svr_sock_, SOMAXCONN) == 0; }
+};
+
+// A JSON string literal (quotes included) for text we splice into hand-formatted chunks.
+std::string json_str(const std::string& s) {
+  return nlohmann::json(s).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 }  // namespace
 
 struct TestServer::Impl {
   TestServerOptions opt;
-  httplib::Server svr;
+  Listener svr;
   std::thread listener, watchdog;
   std::vector<std::thread> writers;
   mutable std::mutex mu;
-  std::condition_variable cv;
-  bool stopping = false;
+  std::condition_variable slot_cv;  // a running slot freed (max_running)
+  std::atomic<bool> stopping{false};
   ServerCounts counts;
   std::vector<std::string> ids;
-  int64_t running = 0, waiting = 0, kv_tokens = 0;
-  uint64_t prompt_tokens_total = 0, generation_tokens_total = 0;
+  int64_t running = 0, waiting = 0;
+  // Touched on every token by every stream: atomics, not `mu` (a thousand threads convoying on one
+  // mutex a hundred times a second each is what made the server late).
+  std::atomic<int64_t> kv_tokens{0};
+  std::atomic<uint64_t> prompt_tokens_total{0}, generation_tokens_total{0};
   std::map<std::string, uint64_t> success_by_reason;
   Histogram ttft{{0.001, 0.005, 0.01, 0.02, 0.04, 0.06, 0.08, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10}};
   Histogram e2e{{0.3, 0.5, 0.8, 1, 1.5, 2, 2.5, 5, 10, 15, 20, 30, 40, 50, 60, 120}};
   std::mutex file_mu;
   FILE* completed = nullptr;
   FILE* log = nullptr;
+  FILE* timing = nullptr;
+  int64_t epoch_offset = 0;  // CLOCK_REALTIME - CLOCK_MONOTONIC, taken at start
   bool profiling = false;
   uint64_t last_prompt = 0, last_gen = 0;
 
@@ -109,10 +146,26 @@ struct TestServer::Impl {
     std::fflush(log);
   }
 
-  // Sleeps until `t`; false when the server is stopping.
+  // Sleeps until the CLOCK_MONOTONIC time `due_ns` (absolute, so no drift accumulates); false when
+  // the server is stopping (noticed within 50 ms).
+  bool sleep_until_ns(int64_t due_ns) {
+    thread_local bool slack_set = false;
+    if (!slack_set) {  // 1 us timer slack instead of the default 50 us
+      prctl(PR_SET_TIMERSLACK, 1000UL, 0, 0, 0);
+      slack_set = true;
+    }
+    for (;;) {
+      if (stopping) return false;
+      int64_t now = mono_ns();
+      if (now >= due_ns) return true;
+      int64_t until = std::min(due_ns, now + 50'000'000);
+      timespec ts{static_cast<time_t>(until / 1'000'000'000), static_cast<long>(until % 1'000'000'000)};
+      while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, nullptr) == EINTR) {
+      }
+    }
+  }
   bool sleep_until(Clock::time_point t) {
-    std::unique_lock lock(mu);
-    return !cv.wait_until(lock, t, [&] { return stopping; });
+    return sleep_until_ns(std::chrono::duration_cast<std::chrono::nanoseconds>(t.time_since_epoch()).count());
   }
 
   std::string labels() const { return fmt::format("engine=\"0\",model_name=\"{}\"", opt.model); }
@@ -129,13 +182,13 @@ struct TestServer::Impl {
     out += "# HELP vllm:kv_cache_usage_perc KV-cache usage. 1 means 100 percent usage.\n";
     out += "# TYPE vllm:kv_cache_usage_perc gauge\n";
     out += fmt::format("vllm:kv_cache_usage_perc{{{}}} {}\n", l,
-                       static_cast<double>(kv_tokens) / static_cast<double>(opt.kv_capacity_tokens));
+                       static_cast<double>(kv_tokens.load()) / static_cast<double>(opt.kv_capacity_tokens));
     out += "# HELP vllm:prompt_tokens_total Number of prefill tokens processed.\n";
     out += "# TYPE vllm:prompt_tokens_total counter\n";
-    out += fmt::format("vllm:prompt_tokens_total{{{}}} {}\n", l, prompt_tokens_total);
+    out += fmt::format("vllm:prompt_tokens_total{{{}}} {}\n", l, prompt_tokens_total.load());
     out += "# HELP vllm:generation_tokens_total Number of generation tokens processed.\n";
     out += "# TYPE vllm:generation_tokens_total counter\n";
-    out += fmt::format("vllm:generation_tokens_total{{{}}} {}\n", l, generation_tokens_total);
+    out += fmt::format("vllm:generation_tokens_total{{{}}} {}\n", l, generation_tokens_total.load());
     out += "# HELP vllm:request_success_total Count of successfully processed requests.\n";
     out += "# TYPE vllm:request_success_total counter\n";
     for (const char* reason : {"length", "stop"}) {
@@ -216,117 +269,218 @@ struct TestServer::Impl {
         });
   }
 
-  bool stream(httplib::DataSink& sink, Clock::time_point recv, int64_t recv_ns, const std::string& rid,
-              const std::string& server_id, bool chat, const std::string& fault, int64_t n_out,
-              int64_t n_prompt, bool usage, const std::string& model) {
-    {  // queue for a slot
-      std::unique_lock lock(mu);
-      ++waiting;
-      cv.wait(lock, [&] { return stopping || opt.max_running <= 0 || running < opt.max_running; });
-      --waiting;
-      if (stopping) return false;
-      ++running;
-      kv_tokens += n_prompt;
-      prompt_tokens_total += static_cast<uint64_t>(n_prompt);
-    }
-    int64_t generated = 0;
-    auto release = [&] {
+  // One streaming response. Its connection's pool thread waits inside the content provider while the
+  // token clock (tick()) writes its chunks into the sink, as an engine step emits a token for every
+  // running request at once: one timer wake-up serves every stream due, instead of a thread wake-up
+  // per token per stream (100k context switches a second at 1000 streams x 10 ms ITL).
+  struct Stream {
+    httplib::DataSink* sink = nullptr;
+    Clock::time_point recv;
+    int64_t recv_ns = 0, first_due = 0, next_due = 0, n_out = 0, n_prompt = 0, i = 0, generated = 0;
+    bool chat = false, usage = false;
+    std::string rid, server_id, fault, model, head, buf;
+    std::mutex m;
+    std::condition_variable cv;
+    bool finished = false, result = false;
+  };
+  std::mutex clock_mu;
+  std::condition_variable clock_cv;
+  std::vector<std::pair<int64_t, Stream*>> due_heap;  // min-heap on the due time (monotonic ns)
+  bool clock_stopped = false;
+  std::thread token_clock;
+
+  // Sets `stopping` and wakes everything that waits: slot queue, token clock (which then ends every
+  // stream it holds), and sleep_until_ns within 50 ms.
+  void request_stop() {
+    {
       std::lock_guard lock(mu);
-      --running;
-      kv_tokens -= n_prompt + generated;
-      cv.notify_all();
-    };
-    auto start = Clock::now();
-    auto first = start + std::chrono::milliseconds(opt.ttft_ms);
-    auto send = [&](const std::string& data) {
-      std::string ev = "data: " + data + "\n\n";
-      return sink.write(ev.data(), ev.size());
-    };
-    auto chunk = [&](const std::string& text, const char* finish) {
-      nlohmann::json j;
-      j["id"] = server_id;
-      j["created"] = recv_ns / 1'000'000'000;
-      j["model"] = model;
-      nlohmann::json choice = {{"index", 0}, {"logprobs", nullptr}};
-      if (finish)
-        choice["finish_reason"] = finish;
-      else
-        choice["finish_reason"] = nullptr;
-      if (chat) {
-        j["object"] = "chat.completion.chunk";
-        choice["delta"] = {{"content", text}};
-      } else {
-        j["object"] = "text_completion";
-        choice["text"] = text;
+      stopping = true;
+      slot_cv.notify_all();
+    }
+    std::lock_guard lock(clock_mu);
+    clock_cv.notify_all();
+  }
+  static bool later(const std::pair<int64_t, Stream*>& a, const std::pair<int64_t, Stream*>& b) {
+    return a.first > b.first;
+  }
+
+  void schedule(Stream* st) {
+    std::lock_guard lock(clock_mu);
+    if (clock_stopped) return finish(*st, false);
+    bool earliest = due_heap.empty() || st->next_due < due_heap.front().first;
+    due_heap.emplace_back(st->next_due, st);
+    std::push_heap(due_heap.begin(), due_heap.end(), later);
+    if (earliest) clock_cv.notify_one();
+  }
+
+  void finish(Stream& st, bool ok) {
+    std::lock_guard lock(st.m);
+    st.finished = true;
+    st.result = ok;
+    st.cv.notify_one();
+  }
+
+  // The token clock: writes whatever is due, sleeps until the next due time (absolute deadline).
+  void clock_loop() {
+    prctl(PR_SET_TIMERSLACK, 1000UL, 0, 0, 0);  // 1 us timer slack instead of the default 50 us
+    std::unique_lock lock(clock_mu);
+    while (!stopping) {
+      if (due_heap.empty()) {
+        clock_cv.wait_for(lock, std::chrono::milliseconds(50));
+        continue;
       }
-      j["choices"] = nlohmann::json::array({choice});
-      return j.dump();
+      int64_t due = due_heap.front().first;
+      if (due > mono_ns()) {
+        clock_cv.wait_until(lock, Clock::time_point(std::chrono::nanoseconds(due)));
+        continue;
+      }
+      std::pop_heap(due_heap.begin(), due_heap.end(), later);
+      Stream* st = due_heap.back().second;
+      due_heap.pop_back();
+      lock.unlock();
+      if (tick(*st)) schedule(st);
+      lock.lock();
+    }
+    clock_stopped = true;
+    for (auto& [due, st] : due_heap) finish(*st, false);
+    due_heap.clear();
+  }
+
+  // Writes stream `st`'s next chunk (or its injected fault); true when more chunks follow.
+  bool tick(Stream& st) {
+    const int64_t i = st.i;
+    auto write = [&] { return st.sink->write(st.buf.data(), st.buf.size()); };
+    auto send = [&](std::string_view data) {
+      st.buf.assign("data: ").append(data).append("\n\n");
+      return write();
     };
-    int64_t first_token_ns = 0;
-    for (int64_t i = 0; i < n_out; ++i) {
-      auto due = first + std::chrono::milliseconds(opt.itl_ms * i);
-      if (fault == "stall" && i == 2) due += std::chrono::milliseconds(opt.stall_ms);
-      if (!sleep_until(due)) return release(), false;
-      if (i == 0) {
-        first_token_ns = epoch_ns();
+    if (st.fault == "disconnect" && i == 3) return finish(st, false), false;  // closes mid-stream
+    if (st.fault == "malformed" && i == 2) {
+      st.buf = "data: {\"choices\": [{\"text\": \"oops\"\n\n";
+      write();
+      return finish(st, false), false;
+    }
+    if (st.fault == "error-event" && i == 1) {
+      bool ok =
+          send(R"({"error":{"message":"injected error event","type":"InternalServerError","code":500}})") &&
+          send("[DONE]");
+      if (ok) st.sink->done();
+      return finish(st, ok), false;
+    }
+    int64_t written_ns = epoch_ns();
+    bool ok = true;
+    if (st.chat && i == 0) {
+      st.buf.assign(st.head).append(R"("delta":{"role":"assistant","content":""},"logprobs":null,)");
+      st.buf.append("\"finish_reason\":null}]}\n\n");
+      ok = write();
+    }
+    // Chunks are formatted by hand (a JSON object per token costs more than the write itself when a
+    // thousand streams run); only the id and the model need escaping, once per stream (head).
+    st.buf.assign(st.head);
+    if (st.chat)
+      st.buf.append(R"("delta":{"content":" tok)").append(std::to_string(i)).append("\"}");
+    else
+      st.buf.append(R"("text":" tok)").append(std::to_string(i)).append("\"");
+    st.buf.append(R"(,"logprobs":null,"finish_reason":)").append(i + 1 == st.n_out ? "\"length\"" : "null");
+    st.buf.append("}]}\n\n");
+    ok = ok && write();
+    if (!ok) return finish(st, false), false;
+    ++st.generated;
+    ++kv_tokens;
+    ++generation_tokens_total;
+    if (i == 0) {
+      {
         std::lock_guard lock(mu);
-        ttft.observe(std::chrono::duration<double>(Clock::now() - recv).count());
+        ttft.observe(std::chrono::duration<double>(Clock::now() - st.recv).count());  // queue included
       }
-      if (fault == "disconnect" && i == 3) return release(), false;  // closes without the last chunk
-      if (fault == "malformed" && i == 2) {
-        std::string bad = "data: {\"choices\": [{\"text\": \"oops\"\n\n";
-        sink.write(bad.data(), bad.size());
-        return release(), false;
+      if (timing) {
+        std::lock_guard lock(file_mu);
+        std::fprintf(timing, "%s %lld %lld %lld\n", st.rid.c_str(), static_cast<long long>(st.recv_ns),
+                     static_cast<long long>(st.first_due + epoch_offset), static_cast<long long>(written_ns));
       }
-      if (fault == "error-event" && i == 1) {
-        bool ok =
-            send(R"({"error":{"message":"injected error event","type":"InternalServerError","code":500}})") &&
-            send("[DONE]");
-        release();
-        if (ok) sink.done();
-        return ok;
-      }
-      bool ok = true;
-      if (chat && i == 0) {
-        nlohmann::json role = nlohmann::json::parse(chunk("", nullptr));
-        role["choices"][0]["delta"] = {{"role", "assistant"}, {"content", ""}};
-        ok = send(role.dump());
-      }
-      ok = ok && send(chunk(" tok" + std::to_string(i), i + 1 == n_out ? "length" : nullptr));
-      if (!ok) return release(), false;
-      ++generated;
-      std::lock_guard lock(mu);
-      ++kv_tokens;
-      ++generation_tokens_total;
     }
-    if (usage) {
-      nlohmann::json u = {
-          {"id", server_id},
-          {"object", chat ? "chat.completion.chunk" : "text_completion"},
-          {"model", model},
-          {"choices", nlohmann::json::array()},
-          {"usage",
-           {{"prompt_tokens", n_prompt}, {"completion_tokens", n_out}, {"total_tokens", n_prompt + n_out}}}};
-      if (!send(u.dump())) return release(), false;
+    st.i = i + 1;
+    if (st.i < st.n_out) {
+      st.next_due = st.first_due + int64_t{opt.itl_ms} * 1'000'000 * st.i;
+      if (st.fault == "stall" && st.i >= 2) st.next_due += int64_t{opt.stall_ms} * 1'000'000;
+      return true;
     }
-    if (!send("[DONE]")) return release(), false;
+    if (st.usage) {
+      nlohmann::json u = {{"id", st.server_id},
+                          {"object", st.chat ? "chat.completion.chunk" : "text_completion"},
+                          {"model", st.model},
+                          {"choices", nlohmann::json::array()},
+                          {"usage",
+                           {{"prompt_tokens", st.n_prompt},
+                            {"completion_tokens", st.n_out},
+                            {"total_tokens", st.n_prompt + st.n_out}}}};
+      if (!send(u.dump())) return finish(st, false), false;
+    }
+    if (!send("[DONE]")) return finish(st, false), false;
     int64_t end_ns = epoch_ns();
     {
       std::lock_guard lock(mu);
       ++counts.completed;
       ++success_by_reason["length"];
-      e2e.observe(std::chrono::duration<double>(Clock::now() - recv).count());
+      e2e.observe(std::chrono::duration<double>(Clock::now() - st.recv).count());
     }
     if (completed) {
       std::lock_guard lock(file_mu);
-      std::fprintf(completed, "%lld %s ok\n", static_cast<long long>(end_ns), rid.c_str());
+      std::fprintf(completed, "%lld %s ok\n", static_cast<long long>(end_ns), st.rid.c_str());
       std::fflush(completed);
     }
-    log_line(fmt::format("Finished request {}.", server_id), end_ns);
-    (void)first_token_ns;
-    release();
-    sink.done();
-    return true;
+    log_line(fmt::format("Finished request {}.", st.server_id), end_ns);
+    st.sink->done();
+    return finish(st, true), false;
+  }
+
+  // The content provider: takes a running slot, hands the stream to the token clock and waits (on
+  // this connection's pool thread, which owns the sink) until it is over.
+  bool stream(httplib::DataSink& sink, Clock::time_point recv, int64_t recv_ns, const std::string& rid,
+              const std::string& server_id, bool chat, const std::string& fault, int64_t n_out,
+              int64_t n_prompt, bool usage, const std::string& model) {
+    // The schedule starts when the request was parsed, or when it got a slot if it had to queue.
+    int64_t start_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(recv.time_since_epoch()).count();
+    {  // queue for a slot
+      std::unique_lock lock(mu);
+      auto free_slot = [&] { return stopping || opt.max_running <= 0 || running < opt.max_running; };
+      if (!free_slot()) {
+        ++waiting;
+        slot_cv.wait(lock, free_slot);
+        --waiting;
+        start_ns = mono_ns();
+      }
+      if (stopping) return false;
+      ++running;
+      kv_tokens += n_prompt;
+      prompt_tokens_total += static_cast<uint64_t>(n_prompt);
+    }
+    Stream st;
+    st.sink = &sink;
+    st.recv = recv;
+    st.recv_ns = recv_ns;
+    st.first_due = st.next_due = start_ns + int64_t{opt.ttft_ms} * 1'000'000;
+    st.n_out = n_out;
+    st.n_prompt = n_prompt;
+    st.chat = chat;
+    st.usage = usage;
+    st.rid = rid;
+    st.server_id = server_id;
+    st.fault = fault;
+    st.model = model;
+    st.head = fmt::format(R"(data: {{"id":{},"object":"{}","created":{},"model":{},"choices":[{{"index":0,)",
+                          json_str(server_id), chat ? "chat.completion.chunk" : "text_completion",
+                          recv_ns / 1'000'000'000, json_str(model));
+    schedule(&st);
+    {
+      std::unique_lock lock(st.m);
+      st.cv.wait(lock, [&] { return st.finished; });
+    }
+    std::lock_guard lock(mu);
+    --running;
+    kv_tokens -= n_prompt + st.generated;
+    slot_cv.notify_one();
+    return st.result;
   }
 
   void stats_line() {
@@ -337,7 +491,7 @@ struct TestServer::Impl {
       std::lock_guard lock(mu);
       r = running;
       w = waiting;
-      kv = 100.0 * static_cast<double>(kv_tokens) / static_cast<double>(opt.kv_capacity_tokens);
+      kv = 100.0 * static_cast<double>(kv_tokens.load()) / static_cast<double>(opt.kv_capacity_tokens);
       p = prompt_tokens_total - last_prompt;
       g = generation_tokens_total - last_gen;
       last_prompt = prompt_tokens_total;
@@ -423,11 +577,16 @@ int TestServer::start() {
   m.svr.set_keep_alive_timeout(30);
   m.svr.set_read_timeout(30, 0);
   m.svr.set_write_timeout(10, 0);
+  m.svr.set_tcp_nodelay(true);  // accepted sockets inherit it: no Nagle delay on small SSE chunks
   m.routes();
+  m.epoch_offset = epoch_ns() - mono_ns();
+  if (!m.opt.timing_log.empty()) m.timing = std::fopen(m.opt.timing_log.c_str(), "w");
   if (!m.opt.completed_log.empty()) m.completed = std::fopen(m.opt.completed_log.c_str(), "a");
   if (!m.opt.server_log.empty()) m.log = std::fopen(m.opt.server_log.c_str(), "a");
   port_ = m.svr.bind_to_any_port("127.0.0.1");
   if (port_ <= 0) return port_ = 0;
+  if (!m.svr.raise_backlog()) std::fprintf(stderr, "test server: listen(SOMAXCONN) failed\n");
+  m.token_clock = std::thread([&m] { m.clock_loop(); });
   m.listener = std::thread([&m] { m.svr.listen_after_bind(); });
   m.watchdog = std::thread([&m] {
     auto end = Clock::now() + std::chrono::milliseconds(static_cast<int64_t>(m.opt.max_lifetime_s * 1000));
@@ -437,11 +596,7 @@ int TestServer::start() {
       m.stats_line();
       next_stats += std::chrono::seconds(1);
     }
-    {
-      std::lock_guard lock(m.mu);
-      m.stopping = true;
-      m.cv.notify_all();
-    }
+    m.request_stop();
     m.svr.stop();
   });
   for (int i = 0; i < 500 && !m.svr.is_running(); ++i)
@@ -451,11 +606,8 @@ int TestServer::start() {
 
 void TestServer::stop() {
   Impl& m = *impl_;
-  {
-    std::lock_guard lock(m.mu);
-    m.stopping = true;
-    m.cv.notify_all();
-  }
+  m.request_stop();
+  if (m.token_clock.joinable()) m.token_clock.join();  // ends every stream still scheduled
   m.svr.stop();
   if (m.listener.joinable()) m.listener.join();
   if (m.watchdog.joinable()) m.watchdog.join();
@@ -468,7 +620,8 @@ void TestServer::stop() {
   std::lock_guard lock(m.file_mu);
   if (m.completed) std::fclose(m.completed);
   if (m.log) std::fclose(m.log);
-  m.completed = m.log = nullptr;
+  if (m.timing) std::fclose(m.timing);
+  m.completed = m.log = m.timing = nullptr;
 }
 
 ServerCounts TestServer::counts() const {

@@ -29,7 +29,7 @@ struct TestServerOptions {
   int output_tokens = 16;  // when the request gives no max_tokens; max_tokens caps it otherwise
   int max_running = 0;     // > 0: requests beyond this wait (num_requests_waiting) for a slot
   int stall_ms = 2500;
-  int threads = 64;  // worker threads (one per open connection while it streams)
+  int threads = 64;  // worker threads: one per open keep-alive connection, for its whole life
   double max_lifetime_s = 120;
   int64_t kv_capacity_tokens = 100000;
   std::string model = "test-model";
@@ -39,6 +39,9 @@ struct TestServerOptions {
   std::filesystem::path trace_fixture;  // the trace file copied on /stop_profile
   std::filesystem::path completed_log;  // one line per completed stream: "<epoch_ns> <request id> <status>"
   std::filesystem::path server_log;     // vLLM-format log lines (Received/Finished request, stats)
+  // One line per stream's first content chunk: "<request id> <received epoch ns> <first chunk due
+  // epoch ns> <first chunk written epoch ns>" (the schedule's own accuracy, for the benchmark).
+  std::filesystem::path timing_log;
 };
 
 struct ServerCounts {

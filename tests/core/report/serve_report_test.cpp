@@ -103,3 +103,93 @@ TEST_CASE("serve-report text fits 100 columns; markdown has tables", "[report][s
   CHECK(j["kv"].is_null());
   CHECK(serve_report_text(e).find("No server metrics") != std::string::npos);
 }
+
+TEST_CASE("serve-report: series read from Prometheus are marked, and never added to the direct scrape",
+          "[report][serve_report]") {
+  ServingData d = test::sample_run();
+  d.meta["prometheus.url"] = "http://127.0.0.1:9090";
+  // The fleet's view: the same endpoint (job/instance labels) and a second replica.
+  for (const char* inst : {"a:8000", "b:8000"}) {
+    auto s = test::make_series("vllm:num_requests_running", {{"engine", "0"}, {"instance", inst}},
+                               {{0, 10}, {20, 10}});
+    s.source = "prometheus";
+    d.metrics.push_back(s);
+    auto hits = test::make_series("vllm:num_preemptions_total", {{"instance", inst}}, {{0, 0}, {20, 50}});
+    hits.source = "prometheus";
+    d.metrics.push_back(hits);
+  }
+  auto fleet_only =
+      test::make_series("vllm:num_requests_swapped", {{"instance", "a:8000"}}, {{0, 1}, {20, 1}});
+  fleet_only.source = "prometheus";
+  d.metrics.push_back(fleet_only);
+
+  ServeReport r = build_serve_report(d, &metric_map());
+  nlohmann::json j = nlohmann::json::parse(serve_report_json(r).dump());
+  // Scraped directly and read from Prometheus: the scrape is shown, unchanged (not 3 + 20).
+  CHECK(j["metrics"]["requests_running"]["avg"].get<double>() == Approx(3));
+  CHECK(j["metrics"]["requests_running"]["source"] == "metrics");
+  CHECK(j["load"]["batch"]["avg"].get<double>() == Approx(3));
+  CHECK(j["load"]["batch"]["source"] == "metrics");
+  CHECK(j["load"]["preemptions"] == 2);
+  // Only in Prometheus: shown, and said to come from there.
+  CHECK(j["metrics"]["requests_swapped"]["source"] == "prometheus");
+  CHECK(j["series_sources"]["prometheus"] == 5);
+  CHECK(j["series_sources"]["log"] == 1);
+  CHECK(j["prometheus_url"] == "http://127.0.0.1:9090");
+  std::string text = serve_report_text(r);
+  CHECK_THAT(text, Catch::Contains("5 from Prometheus (fleet query_range)"));
+  CHECK_THAT(text, Catch::Contains("Prometheus server: http://127.0.0.1:9090"));
+  CHECK_THAT(text, Catch::Contains(" prometheus\n"));  // the source column of requests_swapped
+
+  // A fleet-only run (--no-scrape --prometheus): the load comes from Prometheus and says so.
+  ServingData fleet;
+  fleet.meta["engine"] = "vllm";
+  for (const char* inst : {"a:8000", "b:8000"}) {
+    auto s = test::make_series("vllm:num_requests_running", {{"instance", inst}}, {{0, 2}, {10, 4}});
+    s.source = "prometheus";
+    fleet.metrics.push_back(s);
+  }
+  ServeReport rf = build_serve_report(fleet, &metric_map());
+  nlohmann::json jf = nlohmann::json::parse(serve_report_json(rf).dump());
+  CHECK(jf["load"]["batch"]["source"] == "prometheus");
+  CHECK(jf["load"]["batch"]["peak"] == 8);  // replicas summed
+  CHECK(jf["metrics"]["requests_running"]["source"] == "prometheus");
+}
+
+TEST_CASE("serve-report: empty server phases say why", "[report][serve_report]") {
+  // All phases known for req-0: no note.
+  ServeReport full = build_serve_report(test::sample_run(), &metric_map());
+  CHECK(full.phases_note.empty());
+  CHECK(serve_report_json(full)["server_phases"]["note"].is_null());
+
+  // A vLLM log correlated by id gives received, queued (Added) and finished times, never scheduled or
+  // first-token ones: queue and prefill cannot be computed, decode neither.
+  ServingData d = test::sample_run();
+  for (auto& q : d.requests) {
+    q.server = {};
+    q.server.method = serving::CorrelationMethod::RequestId;
+    q.server.received_ns = q.sent_ns + test::kMs;
+    q.server.queued_ns = q.sent_ns + 2 * test::kMs;
+    q.server.finished_ns = q.end_ns;
+  }
+  ServeReport r = build_serve_report(d, &metric_map());
+  nlohmann::json j = nlohmann::json::parse(serve_report_json(r).dump());
+  CHECK(j["latency_ms"]["queue"]["p50"].is_null());
+  CHECK(j["server_phases"]["received"] == 5);
+  CHECK(j["server_phases"]["queued"] == 5);
+  CHECK(j["server_phases"]["scheduled"] == 0);
+  CHECK(j["server_phases"]["first_token"] == 0);
+  CHECK(j["server_phases"]["finished"] == 5);
+  std::string note = j["server_phases"]["note"];
+  CHECK_THAT(note,
+             Catch::StartsWith("Server queue/prefill/decode empty: of 5 measured requests, the log gave 5 "
+                               "received, 5 queued, 0 scheduled, 0 first-token and 5 finished times"));
+  CHECK_THAT(note, Catch::Contains("vLLM logs no per-request scheduling or first-token line"));
+  CHECK_THAT(serve_report_text(r), Catch::Contains("  Server queue/prefill/decode empty: of 5 measured"));
+
+  // Nothing correlated and no events: the note says the run has none.
+  ServingData none = test::sample_run();
+  for (auto& q : none.requests) q.server = {};
+  CHECK_THAT(build_serve_report(none, &metric_map()).phases_note,
+             Catch::Contains("the run has no server request events"));
+}

@@ -216,3 +216,55 @@ INSERT INTO request_traces VALUES(2, 1, 'hotpath-req-000002', 5100000, 0, 0, 0, 
   CHECK_FALSE(d.requests[1].tokens_from_usage);
   remove_db(p);
 }
+
+TEST_CASE("serving store: a series read from Prometheus keeps its source, apart from the scrape",
+          "[serving_store]") {
+  fs::path p = temp_path("source.hotpath");
+  remove_db(p);
+  SeriesKey k{"vllm:num_requests_running", {{"model_name", "m"}}};
+  {
+    ServingWriter w(p);
+    w.add_samples(k, {{1, 3}});                               // the endpoint's own /metrics
+    w.add_samples(k, {{1, 5}, {2, 6}}, false, "prometheus");  // the same name and labels, from the fleet
+  }
+  {
+    ServingWriter w(p);  // reopened: the source is part of the series' identity
+    w.add_samples(k, {{3, 7}}, false, "prometheus");
+  }
+  ServingData d = read_serving(p);
+  REQUIRE(d.metrics.size() == 2);
+  CHECK(d.metrics[0].source.empty());
+  CHECK(d.metrics[0].samples.size() == 1);
+  CHECK(d.metrics[1].source == "prometheus");
+  CHECK(d.metrics[1].samples.size() == 3);
+  remove_db(p);
+}
+
+TEST_CASE("serving store: a file without metric_series.source reads as scraped and gains the column",
+          "[serving_store]") {
+  fs::path p = temp_path("nosource.hotpath");
+  remove_db(p);
+  {
+    ServingWriter w(p);
+    w.add_samples({"a", {}}, {{1, 1}});
+  }
+  {  // the table as files written before the column existed have it
+    SqliteDb db(p, SqliteDb::Mode::Create);
+    db.exec(
+        "CREATE TABLE old_series(id INTEGER PRIMARY KEY, name TEXT NOT NULL, labels_json TEXT NOT NULL, "
+        "from_log INTEGER NOT NULL, UNIQUE(name, labels_json, from_log));"
+        "INSERT INTO old_series SELECT id, name, labels_json, from_log FROM metric_series;"
+        "DROP TABLE metric_series; ALTER TABLE old_series RENAME TO metric_series;");
+  }
+  ServingData d = read_serving(p);
+  REQUIRE(d.metrics.size() == 1);
+  CHECK(d.metrics[0].source.empty());
+  {
+    ServingWriter w(p);
+    w.add_samples({"b", {}}, {{2, 2}}, false, "prometheus");
+  }
+  d = read_serving(p);
+  REQUIRE(d.metrics.size() == 2);
+  CHECK(d.metrics[1].source == "prometheus");
+  remove_db(p);
+}
