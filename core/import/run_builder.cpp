@@ -14,8 +14,6 @@
 #include <tuple>
 #include <unordered_map>
 
-#include "core/util/huge_pages.h"
-
 namespace hp {
 namespace {
 
@@ -180,14 +178,14 @@ Track& RunBuilder::track_at(uint32_t i) {
 
 void RunBuilder::reserve_slices(size_t n) {
   Slices& s = impl_->run->slices;
-  reserve_huge(s.start, n), reserve_huge(s.name, n), reserve_huge(s.track, n), reserve_huge(s.cat, n);
-  reserve_huge(s.kind, n), reserve_huge(s.args, n), reserve_huge(impl_->slice_offset, n);
-  s.dur.reserve(n), s.external_id.reserve(n);
+  s.start.reserve(n), s.dur.reserve(n), s.name.reserve(n), s.track.reserve(n), s.cat.reserve(n);
+  s.kind.reserve(n), s.external_id.reserve(n), s.args.reserve(n);
+  impl_->slice_offset.reserve(n);
 }
 
 void RunBuilder::reserve_args(size_t more) {
   std::string& a = impl_->run->raw_args;
-  if (a.capacity() < a.size() + more) reserve_huge(a, a.size() + more);
+  if (a.capacity() < a.size() + more) a.reserve(a.size() + more);
 }
 
 size_t RunBuilder::slice_count() const {

@@ -15,7 +15,6 @@
 #include <thread>
 
 #include "core/store/sqlite_db.h"
-#include "core/util/huge_pages.h"
 
 namespace hp {
 namespace {
@@ -87,7 +86,6 @@ Column column_of(const char* store, const char* table, const char* name, V& v, C
   Column c{store, table, name, sizeof(T), codec, 1, nullptr, nullptr};
   c.view = [&v]() { return std::pair<const void*, size_t>(v.data(), v.size()); };
   c.resize = [&v](size_t n) -> void* {
-    reserve_huge(v, n);  // most of opening a big run file is page faults
     v.resize(n);
     return v.data();
   };
