@@ -67,6 +67,9 @@ template <class W, class N>
 void apply_order(NarrowColumn<W, N>& v, const std::vector<uint32_t>& order) {
   if (!v.empty()) v.permute(order);
 }
+void apply_order(TimeColumn& v, const std::vector<uint32_t>& order) {
+  if (!v.empty()) v.permute(order);
+}
 
 template <class T>
 void free_vec(std::vector<T>& v) {
@@ -350,7 +353,7 @@ void RunBuilder::Impl::sort_tracks() {
   for (uint32_t n = 0; n < order.size(); ++n) remap[order[n]] = n;
   apply_order(tracks, order);
   apply_order(track_source, order);
-  for (uint32_t& t : run->slices.track) t = remap[t];
+  for (size_t i = 0; i < run->slices.track.size(); ++i) run->slices.track.set(i, remap[run->slices.track[i]]);
   for (uint32_t& t : run->instants.track) t = remap[t];
   for (FlowTmp& f : flows) f.track = remap[f.track];
 }
@@ -363,7 +366,7 @@ void RunBuilder::Impl::sort_slices(std::vector<uint32_t>& parent) {
   const size_t nt = run->tracks.size();
   // 1. Counting sort by track (stable), then sort each track's range by (start, -dur) unless sorted.
   std::vector<uint32_t> bucket(nt + 1, 0);
-  for (uint32_t t : s.track) ++bucket[t + 1];
+  for (size_t i = 0; i < n; ++i) ++bucket[s.track[i] + 1];
   for (size_t t = 0; t < nt; ++t) bucket[t + 1] += bucket[t];
   std::vector<uint32_t> order(n);
   {
@@ -596,6 +599,9 @@ void RunBuilder::Impl::bind_flows(const std::vector<uint32_t>& parent) {
       run->log.warn("flow.orphan", run->sources[src].path, 0,
                     fmt::format("{} flow events (s/t/f) have no matching end", orphans[src]));
   free_vec(flows);
+  // Pairs are appended as found: trim the doubling slack, the Run keeps these for its lifetime.
+  out.id.shrink_to_fit(), out.cat.shrink_to_fit(), out.kind.shrink_to_fit();
+  out.from_slice.shrink_to_fit(), out.to_slice.shrink_to_fit();
 }
 
 void RunBuilder::Impl::sort_instants() {

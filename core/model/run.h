@@ -76,11 +76,11 @@ static_assert(sizeof(ArgsRef) == 8);
 
 // Every duration event (X, matched B/E, nsys activity rows), sorted by (track, lane, start, -dur).
 struct Slices {
-  std::vector<Ns> start;
+  TimeColumn start;
   NarrowColumn<Ns, uint32_t> dur;  // u32 ns; longer (or negative) durations in its side table
   std::vector<StrId> name;
-  std::vector<uint32_t> track;
-  std::vector<StrId> cat;  // the raw `cat` string
+  NarrowColumn<uint32_t, uint16_t> track;  // u16 rows: more than 65534 tracks go to the side table
+  NarrowColumn<StrId, uint16_t> cat;       // the raw `cat` string (interned early, so a small id)
   std::vector<SliceKind> kind;
   std::vector<uint8_t> depth;                  // nesting depth within its lane
   std::vector<uint8_t> lane;                   // 0 = main lane, >0 = overflow lane

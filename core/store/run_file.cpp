@@ -112,15 +112,18 @@ struct Layout {
 
   template <class T>
   void converted(const char* table, const char* name, std::function<void(std::vector<T>&)> to,
-                 std::function<void(const std::vector<T>&)> from) {
+                 std::function<void(const std::vector<T>&)> from, Codec codec = Codec::Zstd) {
     auto f = std::make_unique<ConvertedColumn<T>>();
     f->to_flat = std::move(to);
     f->from_flat = std::move(from);
-    add(table, name, f->flat);
+    add(table, name, f->flat, codec);
     fields.push_back(std::move(f));
   }
-  template <class W, class N>
-  void add(const char* table, const char* name, NarrowColumn<W, N>& c) {
+  // Narrow and time columns are stored wide, so the format does not depend on the packing.
+  template <class C>
+  requires(!requires(C c) { c.data(); }) void add(const char* table, const char* name, C& c,
+                                                  Codec codec = Codec::Zstd) {
+    using W = typename C::value_type;
     converted<W>(
         table, name,
         [&c](std::vector<W>& flat) {
@@ -131,7 +134,8 @@ struct Layout {
           c.clear();
           c.reserve(flat.size());
           for (W w : flat) c.push_back(w);
-        });
+        },
+        codec);
   }
   void args(const char* table, std::vector<ArgsRef>& rows) {
     converted<uint64_t>(

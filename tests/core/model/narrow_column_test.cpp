@@ -1,7 +1,9 @@
 // NarrowColumn keeps every value exact: narrow rows, escapes for the rest.
 #include "core/model/narrow_column.h"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
+#include <vector>
 
 using hp::NarrowColumn;
 
@@ -51,4 +53,41 @@ TEST_CASE("narrow column: permute, resize and equality carry the side table", "[
   c.resize(3);
   CHECK(c[2] == 0);
   CHECK(c.wide_count() == 1);
+}
+
+TEST_CASE("time column: u32 offsets per block, exact for any int64", "[model][narrow_column]") {
+  using hp::TimeColumn;
+  TimeColumn t;
+  std::vector<int64_t> want;
+  // Sorted starts a few µs apart, a jump back (next track), the extremes, and a 10 s gap.
+  for (int64_t i = 0; i < 200; ++i) want.push_back(1'700'000'000'000'000'000 + i * 1500);
+  want.push_back(5);
+  want.push_back(INT64_MIN);
+  want.push_back(INT64_MAX);
+  for (int64_t i = 0; i < 70; ++i) want.push_back(i * 10'000'000'000);
+  for (int64_t v : want) t.push_back(v);
+  REQUIRE(t.size() == want.size());
+  for (size_t i = 0; i < want.size(); ++i) CHECK(t[i] == want[i]);
+  CHECK(t.wide_count() > 0);
+  CHECK(t.wide_count() < 80);  // the 200 close starts all fit
+  // Iterators work with the standard binary searches.
+  auto it = std::lower_bound(t.begin(), t.begin() + 200, want[57]);
+  CHECK(it - t.begin() == 57);
+  CHECK(std::upper_bound(t.begin(), t.begin() + 200, want[199] + 1) == t.begin() + 200);
+  t.set(3, INT64_MIN);
+  CHECK(t[3] == INT64_MIN);
+  t.set(3, want[3]);
+  CHECK(t[3] == want[3]);
+  TimeColumn u{want[2], want[1], want[0]};
+  TimeColumn v{want[0], want[1], want[2]};
+  u.permute({2, 1, 0});
+  CHECK(u == v);
+  u.resize(1);
+  CHECK(u.size() == 1);
+  CHECK(u[0] == want[0]);
+  u.resize(130);  // grows across two new blocks
+  CHECK(u[0] == want[0]);
+  CHECK(u[129] == 0);
+  u.push_back(-42);
+  CHECK(u[130] == -42);
 }

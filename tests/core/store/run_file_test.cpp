@@ -376,7 +376,7 @@ TEST_CASE("run file: damaged files fail with a clear error", "[run_file]") {
   }
   SECTION("an index out of range") {
     Run bad = std::move(*hand_made_run());
-    bad.slices.track[1] = 9;
+    bad.slices.track.set(1, 9);
     save_run(bad, p);
     CHECK_THAT(open_error(p), Catch::Contains("slices.track row 1: index 9 out of range (limit 2)"));
   }
