@@ -7,6 +7,7 @@
 #include <regex>
 
 #include "app/async_load.h"
+#include "app/cli_load.h"
 #include "app/commands.h"
 #include "app/display.h"
 #include "app/shell.h"
@@ -60,6 +61,7 @@ int run_default(const std::vector<std::string>& files, ShellOptions opts) {
     return 2;
   }
   if (int rc = check_inputs_exist(files)) return rc;
+  if (!opts.rules.empty() && !load_cli_categorizer(opts.rules)) return 1;  // says why
   std::string why;
   if (!init_display(&why)) return text_fallback(files, why);
   opts.inputs.assign(files.begin(), files.end());
@@ -80,6 +82,9 @@ int run_cli(int argc, char** argv) {
   std::vector<std::string> files;
   ShellOptions shell;
   app.add_option("files", files, "Trace files or trace directories to open");
+  app.add_option("--rules", shell.rules,
+                 "Kernel-category rules of your own for the workbench (the schema of "
+                 "assets/kernel_categories.json), tried before the built-in ones");
   // Test hooks, hidden from --help.
   app.add_option("--quit-after-frames", shell.quit_after_frames)->group("");
   app.add_option("--simulate-drop", shell.simulate_drop)->group("");

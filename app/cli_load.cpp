@@ -37,13 +37,22 @@ std::shared_ptr<const Run> load_for_cli(const std::vector<std::string>& inputs) 
   return out.run;
 }
 
-std::unique_ptr<KernelCategorizer> load_cli_categorizer() {
+std::unique_ptr<KernelCategorizer> load_cli_categorizer(const std::string& user_rules) {
+  std::unique_ptr<KernelCategorizer> c;
   try {
-    return std::make_unique<KernelCategorizer>(KernelCategorizer::load_builtin(assets_dir()));
+    c = std::make_unique<KernelCategorizer>(KernelCategorizer::load_builtin(assets_dir()));
   } catch (const std::exception& e) {
     std::cerr << "hotpath: " << e.what() << " (set HOTPATH_ASSETS_DIR to the assets directory)\n";
     return nullptr;
   }
+  if (user_rules.empty()) return c;
+  try {
+    c->prepend_user_rules(user_rules);
+  } catch (const std::exception& e) {
+    std::cerr << "hotpath: --rules " << e.what() << '\n';
+    return nullptr;
+  }
+  return c;
 }
 
 }  // namespace hp

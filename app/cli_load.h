@@ -14,7 +14,8 @@ namespace hp {
 // Null after printing "hotpath: <file>: byte N: <what>" to stderr.
 std::shared_ptr<const Run> load_for_cli(const std::vector<std::string>& inputs);
 
-// The built-in kernel categories (core/util/assets.h), or null after printing why not.
-std::unique_ptr<KernelCategorizer> load_cli_categorizer();
+// The built-in kernel categories (core/util/assets.h) with the rules of `user_rules` (a --rules
+// file; "" = none) tried first, or null after printing why not ("hotpath: <file>: byte N: <what>").
+std::unique_ptr<KernelCategorizer> load_cli_categorizer(const std::string& user_rules = "");
 
 }  // namespace hp

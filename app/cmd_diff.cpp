@@ -1,5 +1,5 @@
-// `hotpath diff A B [--format text|md|json|csv]`: GPU ops of two traces by category and by
-// name: counts, time, delta and delta%, names new in B and gone from B.
+// `hotpath diff A B [--format text|md|json|csv] [--stage S] [--rules FILE]`: GPU ops of two traces by
+// category and by name: counts, time, delta and delta%, names new in B and gone from B.
 #include <CLI/CLI.hpp>
 
 #include <iostream>
@@ -15,7 +15,7 @@ void add_diff_command(CLI::App& app, CliContext& ctx) {
   struct Opts {
     std::string a, b;
     std::string format = "text";
-    std::string stage;
+    std::string stage, rules;
     size_t top = 20;
   };
   auto opts = std::make_shared<Opts>();
@@ -28,12 +28,15 @@ void add_diff_command(CLI::App& app, CliContext& ctx) {
   sub->add_option("--format", opts->format, "text (100 columns), md, json or csv")
       ->check(CLI::IsMember({"text", "md", "json", "csv"}));
   sub->add_option("--top", opts->top, "How many names to list in text/md (default 20)");
+  sub->add_option("--rules", opts->rules,
+                  "Kernel-category rules of your own (the schema of assets/kernel_categories.json), tried "
+                  "before the built-in ones");
   sub->add_option("--stage", opts->stage,
                   "Compare only one engine stage (prefill, decode, mixed; prefill includes extend), "
                   "assigned per kernel as in 'hotpath triage'");
   sub->callback([opts, &ctx] {
     if ((ctx.exit_code = check_inputs_exist({opts->a, opts->b}))) return;
-    auto categorizer = load_cli_categorizer();
+    auto categorizer = load_cli_categorizer(opts->rules);
     if (!categorizer) {
       ctx.exit_code = 1;
       return;

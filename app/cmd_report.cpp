@@ -1,5 +1,5 @@
-// `hotpath report INPUT... [--format text|md|json]`: the one-screen timing overview (GPU time by
-// category, top ops, idle gaps, launch stats, stream overlap, overlap opportunities, ranks).
+// `hotpath report INPUT... [--format text|md|json] [--rules FILE]`: the one-screen timing overview (GPU time
+// by category, top ops, idle gaps, launch stats, stream overlap, overlap opportunities, ranks).
 #include <CLI/CLI.hpp>
 
 #include <iostream>
@@ -15,6 +15,7 @@ void add_report_command(CLI::App& app, CliContext& ctx) {
     std::vector<std::string> inputs;
     std::string format = "text";
     size_t top = 10;
+    std::string rules;
   };
   auto opts = std::make_shared<Opts>();
   CLI::App* sub =
@@ -25,9 +26,12 @@ void add_report_command(CLI::App& app, CliContext& ctx) {
   sub->add_option("--format", opts->format, "text (100 columns), md or json")
       ->check(CLI::IsMember({"text", "md", "json"}));
   sub->add_option("--top", opts->top, "How many top kernels to list (default 10)");
+  sub->add_option("--rules", opts->rules,
+                  "Kernel-category rules of your own (the schema of assets/kernel_categories.json), tried "
+                  "before the built-in ones");
   sub->callback([opts, &ctx] {
     if ((ctx.exit_code = check_inputs_exist(opts->inputs))) return;
-    auto categorizer = load_cli_categorizer();
+    auto categorizer = load_cli_categorizer(opts->rules);
     if (!categorizer) {
       ctx.exit_code = 1;
       return;

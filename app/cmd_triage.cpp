@@ -1,9 +1,11 @@
-// `hotpath triage INPUT... [--stage S] [--min-share P] [--mapping M --formal F] [--format md|json|csv]`:
-// per engine stage, the kernels that take the GPU time with their source sites, the category roll-up,
-// fusion opportunities and CUDA-graph coverage.
+// `hotpath triage INPUT... [--stage S] [--min-share P] [--mapping M --formal F] [--rank N|all]
+// [--rules FILE] [--format md|json|csv]`: per engine stage, the kernels that take the GPU time with
+// their source sites, the category roll-up, fusion opportunities and CUDA-graph coverage; with
+// several ranks, rank skew with the straggler named and the same tables for each rank.
 #include <CLI/CLI.hpp>
 
 #include <iostream>
+#include <set>
 
 #include "app/cli_load.h"
 #include "app/commands.h"
@@ -26,7 +28,7 @@ std::string title_for(const std::vector<std::string>& inputs) {
 void add_triage_command(CLI::App& app, CliContext& ctx) {
   struct Opts {
     std::vector<std::string> inputs;
-    std::string stage, mapping, formal, format = "md";
+    std::string stage, mapping, formal, format = "md", rules, rank = "all";
     double min_share = 1.0;
   };
   auto opts = std::make_shared<Opts>();
@@ -48,6 +50,20 @@ void add_triage_command(CLI::App& app, CliContext& ctx) {
   mapping->needs(formal);
   formal->needs(mapping);
   in->excludes(mapping)->excludes(formal);
+  sub->add_option(
+         "--rank", opts->rank,
+         "all: every rank together, then (with several ranks) each rank's own tables; N: only rank N. "
+         "Rank skew is shown whenever there are several ranks")
+      ->capture_default_str()
+      ->check([](const std::string& v) -> std::string {
+        if (v == "all" ||
+            (!v.empty() && v.size() < 10 && v.find_first_not_of("0123456789") == std::string::npos))
+          return "";
+        return "--rank takes 'all' or a rank number, not '" + v + "'";
+      });
+  sub->add_option("--rules", opts->rules,
+                  "Kernel-category rules of your own (the schema of assets/kernel_categories.json), tried "
+                  "before the built-in ones");
   sub->add_option("--format", opts->format, "Output format")
       ->capture_default_str()
       ->check(CLI::IsMember({"md", "json", "csv"}));
@@ -61,12 +77,14 @@ void add_triage_command(CLI::App& app, CliContext& ctx) {
     std::vector<std::string> timed = two ? std::vector<std::string>{opts->formal} : opts->inputs;
     if ((ctx.exit_code = check_inputs_exist(timed))) return;
     if (two && (ctx.exit_code = check_inputs_exist({opts->mapping}))) return;
-    std::optional<KernelCategorizer> cats;
+    auto cats = load_cli_categorizer(opts->rules);
+    if (!cats) {
+      ctx.exit_code = 1;
+      return;
+    }
     std::optional<FuseCatalog> fuses;
     try {
-      auto dir = assets_dir();
-      cats = KernelCategorizer::load_builtin(dir);
-      fuses = FuseCatalog::load_builtin(dir);
+      fuses = FuseCatalog::load_builtin(assets_dir());
     } catch (const std::exception& e) {
       std::cerr << "hotpath: " << e.what() << '\n';
       ctx.exit_code = 1;
@@ -89,6 +107,20 @@ void add_triage_command(CLI::App& app, CliContext& ctx) {
     if (!run) {
       ctx.exit_code = 1;
       return;
+    }
+    if (opts->rank != "all") {
+      topt.rank = std::stoll(opts->rank);
+      std::set<uint32_t> ranks;
+      for (const auto& tr : run->tracks) ranks.insert(tr.rank);
+      for (const auto& src : run->sources) ranks.insert(src.rank);
+      if (!ranks.count(static_cast<uint32_t>(topt.rank))) {
+        std::string have;
+        for (uint32_t r : ranks) have += (have.empty() ? "" : ", ") + std::to_string(r);
+        std::cerr << "hotpath: --rank " << topt.rank << ": no such rank in the input (ranks: " << have
+                  << "); run 'hotpath triage --help'\n";
+        ctx.exit_code = 2;
+        return;
+      }
     }
     Triage t = triage(*run, *cats, *fuses, topt);
     if (opts->format == "json")

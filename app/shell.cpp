@@ -11,6 +11,7 @@
 #include <fstream>
 #include <iostream>
 
+#include "app/cli_load.h"
 #include "app/display.h"
 #include "app/png_capture.h"
 #include "app/settings.h"
@@ -214,6 +215,7 @@ int run_shell(const ShellOptions& opts) {
   int rc = 0;
   {
     Workbench wb(settings, [] { glfwPostEmptyEvent(); });
+    if (!opts.rules.empty()) wb.panels().use_categorizer(load_cli_categorizer(opts.rules));
     EventFlag ev;
     ev.wb = &wb;
     glfwSetWindowUserPointer(w, &ev);

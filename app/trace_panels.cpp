@@ -22,6 +22,10 @@ TracePanels::TracePanels() {
   }
 }
 
+void TracePanels::use_categorizer(std::unique_ptr<KernelCategorizer> c) {
+  if (c) categorizer_ = std::move(*c);
+}
+
 std::string TracePanels::categorize(std::string_view kernel) const {
   return categorizer_ ? std::string(categorizer_->categorize(kernel)) : std::string();
 }

@@ -29,6 +29,8 @@ class TracePanels {
   // Applies --range START:END (ns from the trace start) and --select NAME (first match).
   void apply_view_options(const std::string& range, const std::string& select);
   std::string categorize(std::string_view kernel) const;
+  // Replaces the built-in categorizer (e.g. one with --rules); null keeps the current one.
+  void use_categorizer(std::unique_ptr<KernelCategorizer> c);
   // "timeline: rects=N folded=M kernel_colours=K" for the last frame (tests and bug reports).
   std::string frame_summary() const;
 

@@ -20,6 +20,39 @@ nlohmann::json parse_asset_json(std::string_view text, const std::string& origin
   }
 }
 
+uint64_t array_element_offset(std::string_view text, std::string_view key, size_t index) {
+  // A scan over valid JSON (it parsed already): strings are skipped whole, depth counts brackets.
+  int depth = 0;
+  bool in_array = false;  // inside the wanted top-level array (at depth 2)
+  size_t element = 0;
+  bool expect_value = false;  // in the wanted array, right after '[' or ','
+  std::string_view last_key;  // the last string seen at depth 1
+  for (size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (c == ' ' || c == '\t' || c == '\n' || c == '\r') continue;
+    if (in_array && depth == 2 && expect_value && c != ']') {
+      if (element == index) return i;
+      expect_value = false;
+    }
+    if (c == '"') {
+      size_t b = i + 1;
+      for (++i; i < text.size() && text[i] != '"'; ++i)
+        if (text[i] == '\\') ++i;
+      if (depth == 1) last_key = text.substr(b, i - b);
+    } else if (c == '{' || c == '[') {
+      ++depth;
+      if (depth == 2 && c == '[' && last_key == key) in_array = true, expect_value = true, element = 0;
+    } else if (c == '}' || c == ']') {
+      if (depth == 2 && in_array) return 0;  // the array ended before `index`
+      --depth;
+    } else if (c == ',' && in_array && depth == 2) {
+      ++element;
+      expect_value = true;
+    }
+  }
+  return 0;
+}
+
 std::string read_asset_text(const std::filesystem::path& file) {
   std::ifstream in(file, std::ios::binary);
   if (!in) throw AssetError(file.string(), 0, "cannot open file");

@@ -30,6 +30,10 @@ std::string read_asset_text(const std::filesystem::path& file);
 // Reads and parses a file. Throws AssetError when it cannot be read or is not valid JSON.
 nlohmann::json read_asset_json(const std::filesystem::path& file);
 
+// Byte offset of element `index` of the array under the top-level key `key` in JSON `text`
+// (for errors about an element that parsed but is wrong). 0 when it cannot be found.
+uint64_t array_element_offset(std::string_view text, std::string_view key, size_t index);
+
 // Field access that throws AssetError naming the JSON path ("rules[3].regex") on a missing or
 // mistyped field. `where` is the path of `obj`.
 std::string required_string(const nlohmann::json& obj, const char* key, const std::string& origin,

@@ -39,9 +39,9 @@ std::vector<DeviceActivity> gpu_activity(const Run& run, CategoryCache& categori
                      : tr.device >= 0  ? tr.device
                                        : static_cast<int32_t>(tr.pid);
     int64_t stream = g.stream[op] >= 0 ? g.stream[op] : tr.stream >= 0 ? tr.stream : tr.tid;
-    OpClass cls = k != SliceKind::Kernel          ? OpClass::Memory
-                  : categories.is_comm(s.name[i]) ? OpClass::Comm
-                                                  : OpClass::Compute;
+    OpClass cls = k != SliceKind::Kernel                      ? OpClass::Memory
+                  : categories.of_op(op, s.name[i]) == "comm" ? OpClass::Comm
+                                                              : OpClass::Compute;
     DeviceActivity& d = by_device[{tr.rank, device}];
     d.rank = tr.rank;
     d.device = device;

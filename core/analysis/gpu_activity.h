@@ -5,7 +5,8 @@
 //
 // Device = (rank, device id); a GPU row without a device id uses its track's pid, as kernel_table
 // does. Stream = the op's `stream` arg, else its track's stream, else its track's tid.
-// Kernel classes: Comm when the categorizer says "comm", Memory for memcpy/memset slices,
+// Kernel classes: Comm when the kernel's category is "comm" (its name rules, or an enclosing
+// annotation when the cache was given annotation_categories()), Memory for memcpy/memset slices,
 // Compute for every other kernel (kernels the categorizer calls "memory", e.g. copy kernels,
 // still occupy SMs and count as compute, as in HTA's temporal breakdown).
 #include <cstdint>
@@ -15,6 +16,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "core/analysis/annotation_category.h"
 #include "core/analysis/kernel_category.h"
 #include "core/model/run.h"
 
@@ -40,16 +42,27 @@ struct DeviceActivity {
   std::vector<int64_t> streams;  // distinct, ascending
 };
 
-// Category names per kernel name, computed once per distinct name.
+// Category names per kernel name, computed once per distinct name; with annotation overrides
+// (annotation_category.h), per GPU op: the forced category where there is one.
 class CategoryCache {
  public:
-  CategoryCache(const Run& run, const KernelCategorizer& categorizer) : run_(run), cat_(categorizer) {}
-  std::string_view of(StrId name);
+  CategoryCache(const Run& run, const KernelCategorizer& categorizer,
+                const AnnotationCategories* overrides = nullptr)
+      : run_(run), cat_(categorizer), overrides_(overrides) {}
+  std::string_view of(StrId name);  // by the name rules only
   bool is_comm(StrId name) { return of(name) == "comm"; }
+  // The category of the kernel in Run::gpu row `op` (named `name`).
+  std::string_view of_op(uint32_t op, StrId name) {
+    if (overrides_)
+      if (std::string_view f = overrides_->of(op); !f.empty()) return f;
+    return of(name);
+  }
+  const AnnotationCategories* overrides() const { return overrides_; }
 
  private:
   const Run& run_;
   const KernelCategorizer& cat_;
+  const AnnotationCategories* overrides_;
   std::unordered_map<StrId, std::string_view> memo_;
 };
 

@@ -32,22 +32,38 @@ std::shared_ptr<const re2::RE2> compile(const std::string& pattern, const std::s
 KernelCategorizer KernelCategorizer::from_json_text(std::string_view text, const std::string& origin) {
   nlohmann::json doc = parse_asset_json(text, origin);
   if (!doc.is_object()) throw AssetError(origin, 0, "top level is not an object");
-  const auto& rules = required_array(doc, "rules", origin, "$");
+  if (!doc.contains("rules") && !doc.contains("annotation_rules"))
+    throw AssetError(origin, 0, "$.rules: missing or not an array (and no $.annotation_rules either)");
   KernelCategorizer c;
-  for (size_t i = 0; i < rules.size(); ++i) {
-    std::string where = fmt::format("rules[{}]", i);
-    if (!rules[i].is_object()) throw AssetError(origin, 0, where + ": not an object");
-    CategoryRule r;
-    r.category = required_string(rules[i], "category", origin, where);
-    r.regex = required_string(rules[i], "regex", origin, where);
-    r.note = optional_string(rules[i], "note", origin, where);
-    r.source = optional_string(rules[i], "source", origin, where);
-    r.origin = origin;
-    if (iequals(r.category, kOther))
-      throw AssetError(origin, 0, where + ": \"other\" is implicit, not a rule");
-    c.compiled_.push_back(compile(r.regex, origin, where));
-    c.rules_.push_back(std::move(r));
-  }
+  auto read = [&](const char* key, std::vector<CategoryRule>& out,
+                  std::vector<std::shared_ptr<const re2::RE2>>& compiled) {
+    if (!doc.contains(key)) return;
+    const auto& rules = required_array(doc, key, origin, "$");
+    for (size_t i = 0; i < rules.size(); ++i) {
+      std::string where = fmt::format("{}[{}]", key, i);
+      uint64_t at = array_element_offset(text, key, i);
+      try {
+        if (!rules[i].is_object()) throw AssetError(origin, 0, where + ": not an object");
+        CategoryRule r;
+        r.category = required_string(rules[i], "category", origin, where);
+        r.regex = required_string(rules[i], "regex", origin, where);
+        r.note = optional_string(rules[i], "note", origin, where);
+        r.source = optional_string(rules[i], "source", origin, where);
+        r.origin = origin;
+        if (iequals(r.category, kOther))
+          throw AssetError(origin, 0, where + ": \"other\" is implicit, not a rule");
+        compiled.push_back(compile(r.regex, origin, where));
+        out.push_back(std::move(r));
+      } catch (const AssetError& e) {
+        // Re-thrown at the byte where the offending rule starts.
+        std::string what = e.what();
+        std::string prefix = fmt::format("{}: byte 0: ", origin);
+        throw AssetError(origin, at, what.rfind(prefix, 0) == 0 ? what.substr(prefix.size()) : what);
+      }
+    }
+  };
+  read("rules", c.rules_, c.compiled_);
+  read("annotation_rules", c.annotation_rules_, c.compiled_annotation_);
   c.rebuild_categories();
   return c;
 }
@@ -67,28 +83,41 @@ void KernelCategorizer::prepend_user_rules(const std::filesystem::path& rules_fi
 void KernelCategorizer::prepend_rules(const KernelCategorizer& user) {
   rules_.insert(rules_.begin(), user.rules_.begin(), user.rules_.end());
   compiled_.insert(compiled_.begin(), user.compiled_.begin(), user.compiled_.end());
+  annotation_rules_.insert(annotation_rules_.begin(), user.annotation_rules_.begin(),
+                           user.annotation_rules_.end());
+  compiled_annotation_.insert(compiled_annotation_.begin(), user.compiled_annotation_.begin(),
+                              user.compiled_annotation_.end());
   rebuild_categories();
 }
 
 void KernelCategorizer::rebuild_categories() {
   categories_.clear();
-  for (const auto& r : rules_)
-    if (std::find(categories_.begin(), categories_.end(), r.category) == categories_.end())
-      categories_.push_back(r.category);
+  for (const auto* list : {&rules_, &annotation_rules_})
+    for (const auto& r : *list)
+      if (std::find(categories_.begin(), categories_.end(), r.category) == categories_.end())
+        categories_.push_back(r.category);
   categories_.emplace_back(kOther);
 }
 
 std::optional<std::string_view> KernelCategorizer::category_from_annotation(
     std::string_view annotation) const {
-  static constexpr std::string_view kTag = "hotpath:cat=";
-  std::string_view wanted = annotation;
-  if (auto pos = annotation.find(kTag); pos != std::string_view::npos) {
-    wanted = annotation.substr(pos + kTag.size());
+  auto known = [&](std::string_view wanted) -> std::optional<std::string_view> {
+    for (const auto& c : categories_)
+      if (iequals(c, wanted)) return std::string_view(c);
+    return std::nullopt;
+  };
+  for (std::string_view tag : {std::string_view("hotpath:cat="), std::string_view("hotpath:category=")}) {
+    auto pos = annotation.find(tag);
+    if (pos == std::string_view::npos) continue;
+    std::string_view wanted = annotation.substr(pos + tag.size());
     auto end = wanted.find_first_of(" \t,;)]");
     if (end != std::string_view::npos) wanted = wanted.substr(0, end);
+    return known(wanted);  // an explicit tag with an unknown category overrides nothing
   }
-  for (const auto& c : categories_)
-    if (iequals(c, wanted)) return std::string_view(c);
+  if (auto exact = known(annotation)) return exact;
+  re2::StringPiece text(annotation.data(), annotation.size());
+  for (size_t i = 0; i < compiled_annotation_.size(); ++i)
+    if (re2::RE2::PartialMatch(text, *compiled_annotation_[i])) return known(annotation_rules_[i].category);
   return std::nullopt;
 }
 

@@ -3,11 +3,16 @@
 // first match wins, user rules tried before the built-ins, and an annotation override.
 //
 // Annotation override: analyses pass the name of an enclosing NVTX range or record_function /
-// user_annotation. It overrides the rules when it is
-//   - exactly a category name, case-insensitive ("attention", "MoE"), or
-//   - contains "hotpath:cat=<category>" anywhere ("layer3 hotpath:cat=attention").
-// The category must be one the rules know (built-in or user); anything else is ignored, so
-// ordinary annotations ("ProfilerStep#3", "execute_context_1(8)_generation_0(0)") never override.
+// user_annotation (core/analysis/annotation_category.h finds it). It overrides the rules when,
+// in this order, it
+//   1. contains "hotpath:cat=<category>" or "hotpath:category=<category>" anywhere
+//      ("layer3 hotpath:cat=attention"; the category ends at a space, tab, ',', ';', ')' or ']');
+//   2. is exactly a category name, case-insensitive ("attention", "MoE");
+//   3. matches an annotation rule: "annotation_rules" in the same files, ordered regexes over
+//      annotation names (the built-in ones send c10d's "nccl:all_reduce"-style ranges to comm).
+// In 1 and 2 the category must be one the rules know (built-in or user, kernel or annotation
+// rules); anything else is ignored, so ordinary annotations ("ProfilerStep#3",
+// "execute_context_1(8)_generation_0(0)") and typos never override.
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -39,14 +44,17 @@ class KernelCategorizer {
  public:
   static constexpr std::string_view kOther = "other";
 
-  // Loads rules from a rules file ({"rules":[{category, regex, note, source}, ...]}).
-  // Throws AssetError naming the file and the offending rule (bad JSON, missing field, bad regex).
+  // Loads rules from a rules file ({"rules":[{category, regex, note, source}, ...],
+  // "annotation_rules":[...same fields...]}; either array may be absent, not both).
+  // Throws AssetError naming the file, the byte offset of the offending rule and the problem
+  // (bad JSON, missing field, bad regex).
   static KernelCategorizer load(const std::filesystem::path& rules_file);
   // Loads <assets_dir>/kernel_categories.json.
   static KernelCategorizer load_builtin(const std::filesystem::path& assets_dir);
   static KernelCategorizer from_json_text(std::string_view text, const std::string& origin);
 
-  // User rules (same schema) go before every rule already loaded; their order is kept.
+  // User rules (same schema) go before every rule already loaded, kernel rules before kernel rules
+  // and annotation rules before annotation rules; their order is kept.
   void prepend_user_rules(const std::filesystem::path& rules_file);
   void prepend_rules(const KernelCategorizer& user);
 
@@ -60,6 +68,7 @@ class KernelCategorizer {
   std::optional<std::string_view> category_from_annotation(std::string_view annotation) const;
 
   const std::vector<CategoryRule>& rules() const { return rules_; }
+  const std::vector<CategoryRule>& annotation_rules() const { return annotation_rules_; }
   // Every category a rule can produce, in first-appearance order, then "other".
   const std::vector<std::string>& categories() const { return categories_; }
 
@@ -68,6 +77,8 @@ class KernelCategorizer {
 
   std::vector<CategoryRule> rules_;
   std::vector<std::shared_ptr<const re2::RE2>> compiled_;
+  std::vector<CategoryRule> annotation_rules_;
+  std::vector<std::shared_ptr<const re2::RE2>> compiled_annotation_;
   std::vector<std::string> categories_;
 };
 

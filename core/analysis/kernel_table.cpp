@@ -21,14 +21,37 @@ double pct(Ns part, Ns whole) {
 
 }  // namespace
 
-KernelTable kernel_table(const Run& run, const SliceFilter& include, const CategoryFn& categorize) {
+KernelTable kernel_table(const Run& run, const SliceFilter& include, const CategoryFn& categorize,
+                         const AnnotationCategories* overrides) {
   KernelTable t;
   const Slices& s = run.slices;
-  std::unordered_map<StrId, std::vector<Ns>> durs;
+  const GpuOps& g = run.gpu;
+  const bool forced_any = overrides && !overrides->forced.empty();
+  // The name rules' category per name (node-based map: the strings stay where they are).
+  std::unordered_map<StrId, std::string> by_rules;
+  auto rules_category = [&](StrId name) -> std::string_view {
+    auto [it, added] = by_rules.try_emplace(name);
+    if (added && categorize) it->second = categorize(run.str(name));
+    return it->second;
+  };
+  // Durations and forced launches per (name, category).
+  struct Acc {
+    std::vector<Ns> durs;
+    uint64_t forced = 0;
+  };
+  std::map<std::pair<StrId, std::string_view>, Acc> acc;
   std::map<std::pair<uint32_t, int32_t>, std::vector<std::pair<Ns, Ns>>> by_device;  // (rank, device)
+  uint32_t row = 0;  // Run::gpu is sorted by slice: a cursor finds each kernel's row
   for (uint32_t i = 0; i < s.size(); ++i) {
     if (s.kind[i] != SliceKind::Kernel || (include && !include(i))) continue;
-    durs[s.name[i]].push_back(s.dur[i]);
+    std::string_view forced;
+    if (forced_any) {
+      while (row < g.size() && g.slice[row] < i) ++row;
+      if (row < g.size() && g.slice[row] == i) forced = overrides->of(row);
+    }
+    Acc& a = acc[{s.name[i], forced.empty() ? rules_category(s.name[i]) : forced}];
+    a.durs.push_back(s.dur[i]);
+    a.forced += !forced.empty();
     const Track& tr = run.tracks[s.track[i]];
     by_device[{tr.rank, tr.device >= 0 ? tr.device : static_cast<int32_t>(tr.pid)}].emplace_back(s.start[i],
                                                                                                  s.end(i));
@@ -37,11 +60,13 @@ KernelTable kernel_table(const Run& run, const SliceFilter& include, const Categ
   }
   for (auto& [dev, iv] : by_device) t.busy_time += union_length(iv);
   std::map<std::string, CategoryRow> cats;
-  for (auto& [name, v] : durs) {
+  for (auto& [key, a] : acc) {
+    std::vector<Ns>& v = a.durs;
     std::sort(v.begin(), v.end());
     KernelRow r;
-    r.name = name;
-    r.category = categorize ? categorize(run.str(name)) : std::string();
+    r.name = key.first;
+    r.category = std::string(key.second);
+    r.forced_launches = a.forced;
     for (Ns d : v) r.gpu_time += d;
     r.launches = v.size();
     r.avg = r.gpu_time / static_cast<Ns>(v.size());
@@ -59,7 +84,9 @@ KernelTable kernel_table(const Run& run, const SliceFilter& include, const Categ
     t.rows.push_back(std::move(r));
   }
   std::sort(t.rows.begin(), t.rows.end(), [&](const KernelRow& a, const KernelRow& b) {
-    return a.gpu_time != b.gpu_time ? a.gpu_time > b.gpu_time : run.str(a.name) < run.str(b.name);
+    if (a.gpu_time != b.gpu_time) return a.gpu_time > b.gpu_time;
+    if (a.name != b.name) return run.str(a.name) < run.str(b.name);
+    return a.category < b.category;
   });
   for (auto& [name, c] : cats) {
     c.share_sum_pct = pct(c.gpu_time, t.gpu_time);

@@ -106,7 +106,7 @@ OverlapReport overlap_analysis(const Run& run, CategoryCache& categories,
         OpOverlap r;
         r.name = name;
         r.cls = o.cls;
-        r.category = o.cls == OpClass::Memory ? "memory" : std::string(categories.of(name));
+        r.category = o.cls == OpClass::Memory ? "memory" : std::string(categories.of_op(o.op, name));
         rep.ops.push_back(std::move(r));
       }
       OpOverlap& r = rep.ops[it->second];

@@ -22,7 +22,7 @@ namespace hp {
 
 struct OpOverlap {  // per op name (kernels, and memcpy/memset names such as "Memcpy DtoD")
   StrId name = 0;
-  std::string category;  // the categorizer's, "memory" for memcpy/memset
+  std::string category;  // the categorizer's (of its first instance), "memory" for memcpy/memset
   OpClass cls = OpClass::Compute;
   uint64_t count = 0;
   Ns total = 0, exclusive = 0, hidden = 0, hidden_by_compute = 0;

@@ -1,8 +1,11 @@
 #include "core/analysis/triage.h"
 
 #include <algorithm>
+#include <map>
 #include <unordered_map>
+#include <unordered_set>
 
+#include "core/analysis/annotation_category.h"
 #include "core/analysis/gpu_activity.h"
 #include "core/analysis/idle_gaps.h"
 #include "core/analysis/launch_stats.h"
@@ -38,8 +41,9 @@ namespace {
 // The ranked overlap opportunities of the ops selected by `include`, with each kernel row's
 // exclusive/hidden split and source site.
 std::vector<TriageOverlapRow> overlap_rows(const Run& run, const KernelCategorizer& categories,
-                                           const SliceFilter& include, const SitesByName& sites) {
-  CategoryCache cache(run, categories);
+                                           const AnnotationCategories& overrides, const SliceFilter& include,
+                                           const SitesByName& sites) {
+  CategoryCache cache(run, categories, &overrides);
   auto devices = gpu_activity(run, cache, include);
   OverlapReport ov = overlap_analysis(run, cache, devices);
   IdleReport idle = idle_gaps(run, devices);
@@ -79,6 +83,8 @@ Triage triage(const Run& run, const KernelCategorizer& categories, const FuseCat
   Triage t;
   t.min_share_pct = opts.min_share_pct;
   t.site_source = opts.mapping_sites ? "mapping" : "trace";
+  t.rank = opts.rank;
+  t.rank_count = run.rank_count();
   const Slices& s = run.slices;
   const GpuOps& g = run.gpu;
   std::vector<uint32_t> parents = slice_parents(run);
@@ -88,6 +94,9 @@ Triage triage(const Run& run, const KernelCategorizer& categories, const FuseCat
   KernelSites sites;
   if (!opts.mapping_sites) sites = resolve_kernel_sites(run, parents);
   CudaGraphs graphs = find_cuda_graphs(run, parents);
+  AnnotationCategories overrides = annotation_categories(run, categories, parents);
+  t.annotations = {overrides.annotations, overrides.kernels, overrides.changed, overrides.from_cpu,
+                   overrides.from_gpu};
   t.framework = detect_framework(run);
   FuseContext ctx;
   ctx.framework = t.framework;
@@ -99,93 +108,133 @@ Triage triage(const Run& run, const KernelCategorizer& categories, const FuseCat
   for (size_t k = 1; k < st.kernels_by.size(); ++k) kernels += st.kernels_by[k];
   const bool any_stage = kernels > 0;
   std::vector<uint8_t> row_slot(g.size(), 0xff), slice_slot(s.size(), 0xff);
-  std::array<uint64_t, kOrder.size()> present{};
   for (uint32_t row = 0; row < g.size(); ++row) {
     if (s.kind[g.slice[row]] != SliceKind::Kernel) continue;
-    uint8_t slot = order_of(st.gpu_stage[row]);
-    row_slot[row] = slice_slot[g.slice[row]] = slot;
-    ++present[slot];
+    row_slot[row] = slice_slot[g.slice[row]] = order_of(st.gpu_stage[row]);
   }
-  std::array<uint64_t, kOrder.size()> steps{};
-  // Steps per stage: the CPU-side steps, or the GPU windows when the trace has no CPU-side marker.
-  bool cpu_steps = std::any_of(st.steps.begin(), st.steps.end(), [](const EngineStep& x) { return !x.gpu; });
-  for (const auto& step : st.steps)
-    if (step.gpu != cpu_steps) ++steps[order_of(step.stage)];
-
+  // Steps of a rank count where the rank has CPU-side steps, else its GPU windows.
+  auto rank_of_slice = [&](uint32_t i) { return run.tracks[s.track[i]].rank; };
+  auto in_rank = [&](int64_t rank, uint32_t slice) { return rank < 0 || rank_of_slice(slice) == rank; };
   auto categorize = [&](std::string_view name) { return std::string(categories.categorize(name)); };
 
-  for (uint8_t slot = 0; slot < kOrder.size(); ++slot) {
-    if (!present[slot]) continue;
-    TriageStage ts;
-    ts.stage = kOrder[slot] != Stage::Unknown ? to_string(kOrder[slot]) : any_stage ? "unassigned" : "all";
-    if (!stage_selected(opts.stage, ts.stage)) continue;
-    auto in_slot = [&](uint32_t row) { return row_slot[row] == slot; };
-    KernelTable kt = kernel_table(
-        run, [&](uint32_t i) { return slice_slot[i] == slot; }, categorize);
-    ts.gpu_time = kt.gpu_time;
-    ts.busy_time = kt.busy_time;
-    ts.launches = kt.launches;
-    ts.distinct_kernels = kt.rows.size();
-    ts.unassigned_kernels = kOrder[slot] == Stage::Unknown ? kt.launches : 0;
-    ts.steps = kOrder[slot] == Stage::Unknown ? 0 : steps[slot];
-    ts.categories = kt.categories;
-
-    SitesByName local;
-    const SitesByName* site_map = opts.mapping_sites;
-    if (!site_map) local = sites_by_name(run, sites, in_slot), site_map = &local;
-    // Graph share per kernel name.
-    std::unordered_map<StrId, Ns> graph_time;
+  // The stage tables of one rank (-1: all ranks together).
+  auto build_stages = [&](int64_t rank, bool count_mapping) {
+    std::vector<TriageStage> out;
+    std::array<uint64_t, kOrder.size()> present{};
     for (uint32_t row = 0; row < g.size(); ++row)
-      if (row_slot[row] == slot && graphs.gpu_launch[row] != kNone)
-        graph_time[s.name[g.slice[row]]] += s.dur[g.slice[row]];
+      if (row_slot[row] != 0xff && in_rank(rank, g.slice[row])) ++present[row_slot[row]];
+    std::array<uint64_t, kOrder.size()> steps{};
+    bool cpu_steps = std::any_of(st.steps.begin(), st.steps.end(), [&](const EngineStep& x) {
+      return !x.gpu && (rank < 0 || run.tracks[x.track].rank == rank);
+    });
+    for (const auto& step : st.steps)
+      if (step.gpu != cpu_steps && (rank < 0 || run.tracks[step.track].rank == rank))
+        ++steps[order_of(step.stage)];
 
-    for (const KernelRow& r : kt.rows) {
-      if (r.share_sum_pct < opts.min_share_pct) {
-        ++ts.hidden_kernels;
-        ts.hidden_time += r.gpu_time;
-        continue;
+    for (uint8_t slot = 0; slot < kOrder.size(); ++slot) {
+      if (!present[slot]) continue;
+      TriageStage ts;
+      ts.stage = kOrder[slot] != Stage::Unknown ? to_string(kOrder[slot]) : any_stage ? "unassigned" : "all";
+      if (!stage_selected(opts.stage, ts.stage)) continue;
+      auto in_slot = [&](uint32_t row) { return row_slot[row] == slot && in_rank(rank, g.slice[row]); };
+      auto slice_in_slot = [&](uint32_t i) { return slice_slot[i] == slot && in_rank(rank, i); };
+      KernelTable kt = kernel_table(run, slice_in_slot, categorize, &overrides);
+      ts.gpu_time = kt.gpu_time;
+      ts.busy_time = kt.busy_time;
+      ts.launches = kt.launches;
+      std::unordered_set<StrId> names;  // a name may have one row per category
+      for (const KernelRow& r : kt.rows) names.insert(r.name);
+      ts.distinct_kernels = names.size();
+      ts.unassigned_kernels = kOrder[slot] == Stage::Unknown ? kt.launches : 0;
+      ts.steps = kOrder[slot] == Stage::Unknown ? 0 : steps[slot];
+      ts.categories = kt.categories;
+
+      SitesByName local;
+      const SitesByName* site_map = opts.mapping_sites;
+      if (!site_map) local = sites_by_name(run, sites, in_slot), site_map = &local;
+      // Graph-replayed time per (kernel name, category).
+      std::map<std::pair<StrId, std::string>, Ns> graph_time;
+      for (uint32_t row = 0; row < g.size(); ++row)
+        if (graphs.gpu_launch[row] != kNone && in_slot(row)) {
+          StrId name = s.name[g.slice[row]];
+          std::string_view forced = overrides.of(row);
+          graph_time[{name, std::string(forced.empty() ? categories.categorize(run.str(name)) : forced)}] +=
+              s.dur[g.slice[row]];
+        }
+
+      for (const KernelRow& r : kt.rows) {
+        if (r.share_sum_pct < opts.min_share_pct) {
+          ++ts.hidden_kernels;
+          ts.hidden_time += r.gpu_time;
+          continue;
+        }
+        TriageKernel k;
+        k.name = std::string(run.str(r.name));
+        k.category = r.category;
+        k.forced_launches = r.forced_launches;
+        k.rule_category = r.forced_launches ? std::string(categories.categorize(k.name)) : r.category;
+        k.gpu_time = r.gpu_time;
+        k.launches = r.launches;
+        k.avg = r.avg, k.p50 = r.p50, k.p99 = r.p99;
+        k.share_sum_pct = r.share_sum_pct;
+        k.share_busy_pct = r.share_busy_pct;
+        SiteMatch m = match_sites(*site_map, k.name);
+        if (opts.mapping_sites && count_mapping) {
+          std::string how = m.how;
+          if (how == "exact")
+            ++t.mapped_by_name[0];
+          else if (how == "base-name")
+            ++t.mapped_by_name[1];
+          else if (how == "prefix")
+            ++t.mapped_by_name[2];
+          else
+            ++t.unmapped;
+        }
+        if (m.sites && !m.sites->empty()) {
+          const SiteShare& top = m.sites->front();
+          k.site = top.site;
+          k.cpu_op = top.cpu_op;
+          k.site_share_pct = top.share_pct;
+          for (size_t x = 0; x < m.sites->size() && x < 2; ++x) k.sites.push_back((*m.sites)[x]);
+        }
+        if (r.gpu_time > 0)
+          if (auto it = graph_time.find({r.name, r.category}); it != graph_time.end())
+            k.graph_pct = 100.0 * static_cast<double>(it->second) / static_cast<double>(r.gpu_time);
+        ts.kernels.push_back(std::move(k));
       }
-      TriageKernel k;
-      k.name = std::string(run.str(r.name));
-      k.category = r.category;
-      k.gpu_time = r.gpu_time;
-      k.launches = r.launches;
-      k.avg = r.avg, k.p50 = r.p50, k.p99 = r.p99;
-      k.share_sum_pct = r.share_sum_pct;
-      k.share_busy_pct = r.share_busy_pct;
-      SiteMatch m = match_sites(*site_map, k.name);
-      if (opts.mapping_sites) {
-        std::string how = m.how;
-        if (how == "exact")
-          ++t.mapped_by_name[0];
-        else if (how == "base-name")
-          ++t.mapped_by_name[1];
-        else if (how == "prefix")
-          ++t.mapped_by_name[2];
-        else
-          ++t.unmapped;
+      ts.fusions = fusion_scan(run, fuses, categories, st, in_slot, ctx);
+      for (auto& f : ts.fusions) {
+        if (f.evidence.empty()) continue;
+        SiteMatch m = match_sites(*site_map, f.evidence.front().name);
+        if (m.sites && !m.sites->empty()) f.site = m.sites->front().site;
       }
-      if (m.sites && !m.sites->empty()) {
-        const SiteShare& top = m.sites->front();
-        k.site = top.site;
-        k.cpu_op = top.cpu_op;
-        k.site_share_pct = top.share_pct;
-        for (size_t x = 0; x < m.sites->size() && x < 2; ++x) k.sites.push_back((*m.sites)[x]);
-      }
-      if (r.gpu_time > 0)
-        k.graph_pct = 100.0 * static_cast<double>(graph_time[r.name]) / static_cast<double>(r.gpu_time);
-      ts.kernels.push_back(std::move(k));
+      ts.graphs = summarize_graphs(run, graphs, in_slot, opts.top_graphs);
+      ts.overlap = overlap_rows(run, categories, overrides, slice_in_slot, *site_map);
+      out.push_back(std::move(ts));
     }
-    ts.fusions = fusion_scan(run, fuses, categories, st, in_slot, ctx);
-    for (auto& f : ts.fusions) {
-      if (f.evidence.empty()) continue;
-      SiteMatch m = match_sites(*site_map, f.evidence.front().name);
-      if (m.sites && !m.sites->empty()) f.site = m.sites->front().site;
+    return out;
+  };
+
+  t.stages = build_stages(opts.rank, true);
+  if (t.rank_count >= 2) {
+    CategoryCache cache(run, categories, &overrides);
+    t.skew = rank_skew(gpu_activity(run, cache));
+  }
+  if (t.rank_count >= 2 && opts.rank < 0 && opts.per_rank) {
+    std::vector<uint32_t> ranks;
+    for (const auto& tr : run.tracks) ranks.push_back(tr.rank);
+    for (const auto& src : run.sources) ranks.push_back(src.rank);
+    std::sort(ranks.begin(), ranks.end());
+    ranks.erase(std::unique(ranks.begin(), ranks.end()), ranks.end());
+    for (uint32_t rank : ranks) {
+      TriageRank tr;
+      tr.rank = rank;
+      for (const auto& src : run.sources)
+        if (src.rank == rank) tr.sources.push_back(src.path);
+      tr.stages = build_stages(rank, false);
+      for (const auto& stage : tr.stages) tr.launches += stage.launches, tr.gpu_time += stage.gpu_time;
+      t.ranks.push_back(std::move(tr));
     }
-    ts.graphs = summarize_graphs(run, graphs, in_slot, opts.top_graphs);
-    ts.overlap = overlap_rows(
-        run, categories, [&](uint32_t i) { return slice_slot[i] == slot; }, *site_map);
-    t.stages.push_back(std::move(ts));
   }
   return t;
 }

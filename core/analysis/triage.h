@@ -6,6 +6,13 @@
 // Shares: share_sum_pct divides by the stage's summed kernel time (as the predecessor's "Share");
 // share_busy_pct by the stage's GPU-busy time (union per device). Rows below min_share_pct of the
 // stage's summed time are hidden and counted (hidden_kernels, hidden_time); 0 lists every kernel.
+//
+// Categories: the name rules, overridden per launch by an enclosing annotation
+// (annotation_category.h); a kernel name whose launches fall in two categories has one row each.
+//
+// Ranks: with TriageOptions::rank = N only rank N's kernels make the stages. With several ranks and
+// rank = -1, `stages` holds every rank together and `ranks` each rank's own stages (the same
+// tables); `skew` compares the ranks (rank_skew.h) and names the straggler.
 #include <array>
 #include <cstdint>
 #include <string>
@@ -17,6 +24,7 @@
 #include "core/analysis/kernel_category.h"
 #include "core/analysis/kernel_sites.h"
 #include "core/analysis/kernel_table.h"
+#include "core/analysis/rank_skew.h"
 #include "core/analysis/stage_assign.h"
 #include "core/model/run.h"
 
@@ -32,6 +40,8 @@ struct TriageKernel {
   double site_share_pct = 0;     // of this kernel's time launched from `site`
   std::vector<SiteShare> sites;  // the top 2 sites
   double graph_pct = 0;          // of this kernel's time replayed by CUDA graphs
+  uint64_t forced_launches = 0;  // launches whose category an enclosing annotation forced
+  std::string rule_category;     // what the name rules say (differs from `category` only when forced)
 };
 
 // One ranked overlap opportunity of the stage (core/analysis/overlap_opportunities.h), with the
@@ -63,13 +73,37 @@ struct TriageStage {
 
 struct TriageOptions {
   std::string stage;           // keep only this stage ("prefill" also keeps "extend"); "" = all
+  int64_t rank = -1;           // keep only this rank; -1 = all ranks
+  bool per_rank = true;        // with >= 2 ranks and rank == -1, also fill Triage::ranks
   double min_share_pct = 1.0;  // kernel-row cutoff; 0 lists every kernel
   const SitesByName* mapping_sites = nullptr;  // two-trace mode: sites from the mapping trace
   size_t top_graphs = 5;
 };
 
+// One rank's own tables (multi-rank runs).
+struct TriageRank {
+  uint32_t rank = 0;
+  std::vector<std::string> sources;  // its trace files
+  uint64_t launches = 0;             // kernels of the rank
+  Ns gpu_time = 0;                   // their summed time
+  std::vector<TriageStage> stages;
+};
+
+// Kernels whose category an enclosing annotation forced (annotation_category.h).
+struct TriageAnnotations {
+  uint64_t annotations = 0;  // annotation slices whose name forces a category
+  uint64_t kernels = 0;      // kernels given a category by one
+  uint64_t changed = 0;      // of them, kernels the name rules put in another category
+  uint64_t from_cpu = 0, from_gpu = 0;
+};
+
 struct Triage {
   std::vector<TriageStage> stages;
+  uint32_t rank_count = 0;        // ranks in the run
+  int64_t rank = -1;              // the rank selected, -1 = all
+  std::vector<TriageRank> ranks;  // per-rank sections (see the header comment)
+  RankSkew skew;                  // over every rank of the run (empty ranks with < 2)
+  TriageAnnotations annotations;
   std::array<uint64_t, static_cast<size_t>(StageMethod::Count)> kernels_by{};  // stage methods
   std::vector<EngineStep> steps;
   std::string framework;                   // detected ("" when unknown)

@@ -2,9 +2,12 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 #include <fmt/format.h>
 
+#include "core/analysis/annotation_category.h"
+#include "core/analysis/slice_parents.h"
 #include "core/util/time_format.h"
 
 namespace hp {
@@ -31,7 +34,10 @@ const char* kGapNames[] = {"kernel wait (<30 ns)", "host wait", "other"};
 TimingReport timing_report(const Run& run, const KernelCategorizer& categorizer, std::string title) {
   TimingReport r;
   r.title = std::move(title);
-  CategoryCache cats(run, categorizer);
+  AnnotationCategories overrides = annotation_categories(run, categorizer, slice_parents(run));
+  r.annotation_kernels = overrides.kernels;
+  r.annotation_changed = overrides.changed;
+  CategoryCache cats(run, categorizer, &overrides);
   auto devices = gpu_activity(run, cats);
   r.overlap = overlap_analysis(run, cats, devices);
   r.idle = idle_gaps(run, devices);
@@ -43,17 +49,24 @@ TimingReport timing_report(const Run& run, const KernelCategorizer& categorizer,
   for (const auto& d : devices) r.streams += static_cast<uint32_t>(d.streams.size());
   auto [b, e] = run.span();
   r.span = e - b;
-  std::map<std::string, CategoryTime> by_cat;
   for (const OpOverlap& o : r.overlap.ops) {
     r.ops += o.count;
     r.op_time += o.total;
     if (o.cls != OpClass::Memory) r.kernels += o.count;
-    CategoryTime& c = by_cat[o.category];
-    c.category = o.category;
-    c.time += o.total;
-    c.ops += o.count;
-    ++c.names;
   }
+  // Per op, so that a kernel an annotation moved counts in its own category.
+  std::map<std::string_view, CategoryTime> by_cat;
+  std::map<std::string_view, std::set<StrId>> names;
+  for (const DeviceActivity& d : devices)
+    for (const GpuActivity& o : d.ops) {
+      StrId name = run.slices.name[o.slice];
+      std::string_view cat = o.cls == OpClass::Memory ? "memory" : cats.of_op(o.op, name);
+      CategoryTime& c = by_cat[cat];
+      c.category = std::string(cat);
+      c.time += o.end - o.start;
+      ++c.ops;
+      if (names[cat].insert(name).second) ++c.names;
+    }
   for (auto& [k, c] : by_cat) r.categories.push_back(c);
   std::sort(r.categories.begin(), r.categories.end(), [](const CategoryTime& a, const CategoryTime& b) {
     return a.time != b.time ? a.time > b.time : a.category < b.category;
@@ -80,6 +93,9 @@ std::string timing_report_text(const Run& run, const TimingReport& r, size_t top
   for (const auto& c : r.categories)
     line(fmt::format("  {:<38}{:>12}{:>8}{:>10}{:>8}", fit(c.category, 38), dur(c.time),
                      pct(c.time, r.op_time), c.ops, c.names));
+  if (r.annotation_kernels)
+    line(fmt::format("  {} kernels took an enclosing annotation's category ({} moved from the name rules')",
+                     r.annotation_kernels, r.annotation_changed));
 
   line("");
   line(fmt::format("{:<60}{:>12}{:>8}{:>8}{:>12}", fmt::format("Top {} ops", top), "time", "share", "ops",
@@ -204,6 +220,9 @@ std::string timing_report_markdown(const Run& run, const TimingReport& r, size_t
   for (const auto& c : r.categories)
     line(fmt::format("| {} | {} | {} | {} | {} |", c.category, dur(c.time), pct(c.time, r.op_time), c.ops,
                      c.names));
+  if (r.annotation_kernels)
+    line(fmt::format("\n{} kernels took an enclosing annotation's category ({} moved from the name rules').",
+                     r.annotation_kernels, r.annotation_changed));
   line("");
   line("## Top ops");
   line("");
@@ -287,6 +306,8 @@ nlohmann::json timing_report_json(const Run& run, const TimingReport& r, size_t 
   j["ops"] = r.ops;
   j["kernels"] = r.kernels;
   j["op_time_ns"] = r.op_time;
+  j["annotation_kernels"] = r.annotation_kernels;
+  j["annotation_changed"] = r.annotation_changed;
   j["categories"] = json::array();
   for (const auto& c : r.categories)
     j["categories"].push_back(

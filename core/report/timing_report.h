@@ -27,7 +27,9 @@ struct TimingReport {
   Ns span = 0;  // Run::span()
   uint64_t ops = 0, kernels = 0;
   Ns op_time = 0;                        // sum of op durations (> busy when streams overlap)
-  std::vector<CategoryTime> categories;  // by time, descending
+  std::vector<CategoryTime> categories;  // by time, descending; per op (annotation overrides count)
+  uint64_t annotation_kernels = 0;       // kernels whose category an enclosing annotation forced
+  uint64_t annotation_changed = 0;       // of them, kernels the name rules put elsewhere
   OverlapReport overlap;
   IdleReport idle;
   LaunchStats launches;

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <filesystem>
 
 #include "core/util/time_format.h"
 
@@ -65,6 +66,12 @@ std::string cpu_op_cell(const TriageKernel& k) {
   return out.empty() ? "—" : out;
 }
 
+// The category, and where an enclosing annotation moved it away from the name rules, both.
+std::string category_cell(const TriageKernel& k) {
+  if (k.forced_launches == 0 || k.rule_category == k.category) return k.category;
+  return fmt::format("{} (annotation; rules: {})", k.category, k.rule_category);
+}
+
 void summary(std::string& md, const TriageStage& s) {
   if (s.launches == 0) return;
   std::string text;
@@ -120,7 +127,7 @@ void kernel_table_md(std::string& md, const TriageStage& s, double min_share) {
     md += "|---|---|--:|--:|--:|--:|--:|--:|---|---|\n";
     for (const auto& k : s.kernels)
       md += fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |\n",
-                        code(elide_kernel_name(k.name)), k.category, format_duration(k.gpu_time),
+                        code(elide_kernel_name(k.name)), category_cell(k), format_duration(k.gpu_time),
                         pct(k.share_sum_pct), pct(k.share_busy_pct), k.launches, format_duration(k.avg),
                         format_duration(k.p99), site_cell(k), cpu_op_cell(k));
     md += "\n";
@@ -288,6 +295,69 @@ std::string elide_kernel_name(const std::string& name, size_t max_chars) {
   return n.substr(0, head) + "…" + n.substr(tail);
 }
 
+namespace {
+
+std::string sources_text(const std::vector<std::string>& paths) {
+  std::string out;
+  for (const auto& p : paths)
+    out += (out.empty() ? "" : ", ") + code(std::filesystem::path(p).filename().string());
+  return out;
+}
+
+void stage_md(std::string& md, const TriageStage& s, const std::string& prefix, double min_share) {
+  md +=
+      fmt::format("## {}Stage: {} — {} kernel launches, {} distinct, GPU time {} (busy {})", prefix, s.stage,
+                  s.launches, s.distinct_kernels, format_duration(s.gpu_time), format_duration(s.busy_time));
+  if (s.steps) md += fmt::format(", {} step{}", s.steps, s.steps == 1 ? "" : "s");
+  md += "\n\n";
+  if (s.unassigned_kernels)
+    md += fmt::format(
+        "{} kernels have no stage: no step marker covers their launch or their GPU time, and the "
+        "file name names no stage.\n\n",
+        s.unassigned_kernels);
+  summary(md, s);
+  kernel_table_md(md, s, min_share);
+  categories_md(md, s);
+  overlap_md(md, s);
+  fusions_md(md, s);
+  graphs_md(md, s);
+}
+
+void rank_skew_md(std::string& md, const Triage& t) {
+  const RankSkew& k = t.skew;
+  md += "## Rank skew\n\n";
+  if (k.ranks.empty()) {
+    md += "No GPU activity on any rank.\n\n";
+    return;
+  }
+  auto src = [&](uint32_t rank) {
+    for (const auto& r : t.ranks)
+      if (r.rank == rank && !r.sources.empty()) return " (" + sources_text(r.sources) + ")";
+    return std::string();
+  };
+  md += fmt::format("{} ranks. Busy time differs by {} between ranks, compute by {}, communication by {}. ",
+                    k.ranks.size(), format_duration(k.busy_skew), format_duration(k.compute_skew),
+                    format_duration(k.comm_skew));
+  if (k.straggler >= 0)
+    md += fmt::format(
+        "**Straggler: rank {}**{}: the most compute time, {} above the median rank; the other ranks wait "
+        "for it in collectives (comm wait below).\n\n",
+        k.straggler, src(static_cast<uint32_t>(k.straggler)), format_duration(k.straggler_excess));
+  else
+    md += "No straggler: no rank waits in collectives longer than the fastest one.\n\n";
+  md +=
+      "| Rank | GPUs | Kernels | Comm kernels | Busy | Compute | Comm | Comm wait |\n"
+      "|--:|--:|--:|--:|--:|--:|--:|--:|\n";
+  for (const RankLoad& r : k.ranks)
+    md += fmt::format("| {}{} | {} | {} | {} | {} | {} | {} | {} |\n", r.rank,
+                      static_cast<int64_t>(r.rank) == k.straggler ? " (straggler)" : "", r.devices, r.kernels,
+                      r.comm_kernels, format_duration(r.busy), format_duration(r.compute),
+                      format_duration(r.comm), format_duration(r.comm_wait));
+  md += "\n";
+}
+
+}  // namespace
+
 std::string triage_markdown(const Triage& t, const std::string& title) {
   std::string md = "# " + (title.empty() ? std::string("hotpath triage") : title) + "\n\n";
   auto by = [&](StageMethod m) { return t.kernels_by[static_cast<size_t>(m)]; };
@@ -302,27 +372,146 @@ std::string triage_markdown(const Triage& t, const std::string& title) {
       t.site_source == "mapping" ? "the mapping trace (matched by kernel name)" : "this trace",
       by(StageMethod::CpuStep), by(StageMethod::GpuWindow), by(StageMethod::Source),
       by(StageMethod::Unassigned), t.min_share_pct);
+  if (t.annotations.kernels > 0)
+    md += fmt::format(
+        "Categories: {} kernel launch{} took the category of an enclosing annotation ({} from CPU-side "
+        "ranges, {} from GPU windows); {} of them differ from the name rules.\n\n",
+        t.annotations.kernels, t.annotations.kernels == 1 ? "" : "es", t.annotations.from_cpu,
+        t.annotations.from_gpu, t.annotations.changed);
+  if (t.rank >= 0) md += fmt::format("Rank {} only, of {} ranks.\n\n", t.rank, t.rank_count);
+  if (t.rank_count >= 2) rank_skew_md(md, t);
+  if (!t.ranks.empty()) md += "## All ranks together\n\n";
   if (t.stages.empty()) md += "No kernels in the selection.\n";
-  for (const auto& s : t.stages) {
-    md += fmt::format("## Stage: {} — {} kernel launches, {} distinct, GPU time {} (busy {})", s.stage,
-                      s.launches, s.distinct_kernels, format_duration(s.gpu_time),
-                      format_duration(s.busy_time));
-    if (s.steps) md += fmt::format(", {} step{}", s.steps, s.steps == 1 ? "" : "s");
-    md += "\n\n";
-    if (s.unassigned_kernels)
-      md += fmt::format(
-          "{} kernels have no stage: no step marker covers their launch or their GPU time, and the "
-          "file name names no stage.\n\n",
-          s.unassigned_kernels);
-    summary(md, s);
-    kernel_table_md(md, s, t.min_share_pct);
-    categories_md(md, s);
-    overlap_md(md, s);
-    fusions_md(md, s);
-    graphs_md(md, s);
+  for (const auto& s : t.stages) stage_md(md, s, "", t.min_share_pct);
+  for (const auto& r : t.ranks) {
+    md += fmt::format("## Rank {}{}\n\n{} kernel launches, GPU time {}.\n\n", r.rank,
+                      r.sources.empty() ? std::string() : " — " + sources_text(r.sources), r.launches,
+                      format_duration(r.gpu_time));
+    if (r.stages.empty()) md += "No kernels of this rank in the selection.\n\n";
+    for (const auto& s : r.stages) stage_md(md, s, fmt::format("Rank {} · ", r.rank), t.min_share_pct);
   }
   return md;
 }
+
+namespace {
+
+nlohmann::json stage_json(const TriageStage& s) {
+  nlohmann::json st{{"stage", s.stage},
+                    {"gpu_time_ns", s.gpu_time},
+                    {"busy_time_ns", s.busy_time},
+                    {"unassigned_kernels", s.unassigned_kernels},
+                    {"launches", s.launches},
+                    {"distinct_kernels", s.distinct_kernels},
+                    {"steps", s.steps},
+                    {"hidden_kernels", s.hidden_kernels},
+                    {"hidden_time_ns", s.hidden_time}};
+  nlohmann::json ks = nlohmann::json::array();
+  for (const auto& k : s.kernels) {
+    nlohmann::json sites = nlohmann::json::array();
+    for (const auto& x : k.sites) sites.push_back(site_json(x));
+    ks.push_back({{"name", k.name},
+                  {"category", k.category},
+                  {"category_rules", k.rule_category},
+                  {"annotation_launches", k.forced_launches},
+                  {"gpu_time_ns", k.gpu_time},
+                  {"launches", k.launches},
+                  {"avg_ns", k.avg},
+                  {"p50_ns", k.p50},
+                  {"p99_ns", k.p99},
+                  {"share_sum_pct", k.share_sum_pct},
+                  {"share_busy_pct", k.share_busy_pct},
+                  {"site", k.site},
+                  {"site_share_pct", k.site_share_pct},
+                  {"cpu_op", k.cpu_op},
+                  {"graph_pct", k.graph_pct},
+                  {"sites", std::move(sites)}});
+  }
+  st["kernels"] = std::move(ks);
+  nlohmann::json cats = nlohmann::json::array();
+  for (const auto& c : s.categories)
+    cats.push_back({{"category", c.category},
+                    {"gpu_time_ns", c.gpu_time},
+                    {"launches", c.launches},
+                    {"kernels", c.kernels},
+                    {"share_sum_pct", c.share_sum_pct},
+                    {"share_busy_pct", c.share_busy_pct}});
+  st["categories"] = std::move(cats);
+  nlohmann::json ov = nlohmann::json::array();
+  for (const auto& o : s.overlap)
+    ov.push_back({{"priority", o.priority},
+                  {"verdict", o.verdict},
+                  {"rule", o.rule},
+                  {"kernel", o.kernel},
+                  {"category", o.category},
+                  {"site", o.site},
+                  {"cpu_op", o.cpu_op},
+                  {"evidence", o.evidence},
+                  {"dependency_risk", o.dep_risk},
+                  {"recommendation", o.recommendation},
+                  {"impact_ns", o.time},
+                  {"share_pct", o.share_pct},
+                  {"share_of", o.share_of},
+                  {"exclusive_pct", o.exclusive_pct},
+                  {"hidden_pct", o.hidden_pct}});
+  st["overlap"] = std::move(ov);
+  nlohmann::json fs = nlohmann::json::array();
+  for (const auto& f : s.fusions) {
+    nlohmann::json ev = nlohmann::json::array();
+    for (const auto& e : f.evidence)
+      ev.push_back({{"name", e.name}, {"gpu_time_ns", e.time}, {"share_pct", e.share_pct}});
+    fs.push_back({{"id", f.id},
+                  {"pattern", f.title},
+                  {"confidence", to_string(f.status)},
+                  {"origin", f.origin},
+                  {"occurrences", f.occurrences},
+                  {"related_gpu_time_ns", f.related_time},
+                  {"share_pct", f.share_pct},
+                  {"evidence", std::move(ev)},
+                  {"site", f.site},
+                  {"candidate", f.candidate},
+                  {"rationale", f.rationale},
+                  {"references", f.references}});
+  }
+  st["fusions"] = std::move(fs);
+  const GraphSummary& g = s.graphs;
+  nlohmann::json top = nlohmann::json::array();
+  for (const auto& r : g.top)
+    top.push_back({{"launch", r.launch_name},
+                   {"site", r.site},
+                   {"cpu_op", r.cpu_op},
+                   {"kernels_per_replay", r.kernels_per_replay},
+                   {"replays", r.replays},
+                   {"gpu_time_ns", r.gpu_time},
+                   {"share_pct", r.share_pct}});
+  st["graphs"] = {{"coverage_pct", g.coverage_pct},   {"kernel_time_ns", g.kernel_time},
+                  {"graph_time_ns", g.graph_time},    {"kernels", g.kernels},
+                  {"graph_kernels", g.graph_kernels}, {"launches", g.launches},
+                  {"distinct", g.distinct},           {"top", std::move(top)}};
+  return st;
+}
+
+nlohmann::json rank_skew_json(const RankSkew& k) {
+  nlohmann::json ranks = nlohmann::json::array();
+  for (const RankLoad& r : k.ranks)
+    ranks.push_back({{"rank", r.rank},
+                     {"devices", r.devices},
+                     {"kernels", r.kernels},
+                     {"comm_kernels", r.comm_kernels},
+                     {"begin_ns", r.begin},
+                     {"end_ns", r.end},
+                     {"busy_ns", r.busy},
+                     {"compute_ns", r.compute},
+                     {"comm_ns", r.comm},
+                     {"comm_wait_ns", r.comm_wait}});
+  return {{"ranks", std::move(ranks)},
+          {"busy_skew_ns", k.busy_skew},
+          {"compute_skew_ns", k.compute_skew},
+          {"comm_skew_ns", k.comm_skew},
+          {"straggler", k.straggler >= 0 ? nlohmann::json(k.straggler) : nlohmann::json()},
+          {"straggler_excess_ns", k.straggler_excess}};
+}
+
+}  // namespace
 
 nlohmann::json triage_json(const Triage& t) {
   nlohmann::json j;
@@ -349,112 +538,44 @@ nlohmann::json triage_json(const Triage& t) {
   }
   j["steps"] = std::move(steps);
   nlohmann::json stages = nlohmann::json::array();
-  for (const auto& s : t.stages) {
-    nlohmann::json st{{"stage", s.stage},
-                      {"gpu_time_ns", s.gpu_time},
-                      {"busy_time_ns", s.busy_time},
-                      {"unassigned_kernels", s.unassigned_kernels},
-                      {"launches", s.launches},
-                      {"distinct_kernels", s.distinct_kernels},
-                      {"steps", s.steps},
-                      {"hidden_kernels", s.hidden_kernels},
-                      {"hidden_time_ns", s.hidden_time}};
-    nlohmann::json ks = nlohmann::json::array();
-    for (const auto& k : s.kernels) {
-      nlohmann::json sites = nlohmann::json::array();
-      for (const auto& x : k.sites) sites.push_back(site_json(x));
-      ks.push_back({{"name", k.name},
-                    {"category", k.category},
-                    {"gpu_time_ns", k.gpu_time},
-                    {"launches", k.launches},
-                    {"avg_ns", k.avg},
-                    {"p50_ns", k.p50},
-                    {"p99_ns", k.p99},
-                    {"share_sum_pct", k.share_sum_pct},
-                    {"share_busy_pct", k.share_busy_pct},
-                    {"site", k.site},
-                    {"site_share_pct", k.site_share_pct},
-                    {"cpu_op", k.cpu_op},
-                    {"graph_pct", k.graph_pct},
-                    {"sites", std::move(sites)}});
-    }
-    st["kernels"] = std::move(ks);
-    nlohmann::json cats = nlohmann::json::array();
-    for (const auto& c : s.categories)
-      cats.push_back({{"category", c.category},
-                      {"gpu_time_ns", c.gpu_time},
-                      {"launches", c.launches},
-                      {"kernels", c.kernels},
-                      {"share_sum_pct", c.share_sum_pct},
-                      {"share_busy_pct", c.share_busy_pct}});
-    st["categories"] = std::move(cats);
-    nlohmann::json ov = nlohmann::json::array();
-    for (const auto& o : s.overlap)
-      ov.push_back({{"priority", o.priority},
-                    {"verdict", o.verdict},
-                    {"rule", o.rule},
-                    {"kernel", o.kernel},
-                    {"category", o.category},
-                    {"site", o.site},
-                    {"cpu_op", o.cpu_op},
-                    {"evidence", o.evidence},
-                    {"dependency_risk", o.dep_risk},
-                    {"recommendation", o.recommendation},
-                    {"impact_ns", o.time},
-                    {"share_pct", o.share_pct},
-                    {"share_of", o.share_of},
-                    {"exclusive_pct", o.exclusive_pct},
-                    {"hidden_pct", o.hidden_pct}});
-    st["overlap"] = std::move(ov);
-    nlohmann::json fs = nlohmann::json::array();
-    for (const auto& f : s.fusions) {
-      nlohmann::json ev = nlohmann::json::array();
-      for (const auto& e : f.evidence)
-        ev.push_back({{"name", e.name}, {"gpu_time_ns", e.time}, {"share_pct", e.share_pct}});
-      fs.push_back({{"id", f.id},
-                    {"pattern", f.title},
-                    {"confidence", to_string(f.status)},
-                    {"origin", f.origin},
-                    {"occurrences", f.occurrences},
-                    {"related_gpu_time_ns", f.related_time},
-                    {"share_pct", f.share_pct},
-                    {"evidence", std::move(ev)},
-                    {"site", f.site},
-                    {"candidate", f.candidate},
-                    {"rationale", f.rationale},
-                    {"references", f.references}});
-    }
-    st["fusions"] = std::move(fs);
-    const GraphSummary& g = s.graphs;
-    nlohmann::json top = nlohmann::json::array();
-    for (const auto& r : g.top)
-      top.push_back({{"launch", r.launch_name},
-                     {"site", r.site},
-                     {"cpu_op", r.cpu_op},
-                     {"kernels_per_replay", r.kernels_per_replay},
-                     {"replays", r.replays},
-                     {"gpu_time_ns", r.gpu_time},
-                     {"share_pct", r.share_pct}});
-    st["graphs"] = {{"coverage_pct", g.coverage_pct},   {"kernel_time_ns", g.kernel_time},
-                    {"graph_time_ns", g.graph_time},    {"kernels", g.kernels},
-                    {"graph_kernels", g.graph_kernels}, {"launches", g.launches},
-                    {"distinct", g.distinct},           {"top", std::move(top)}};
-    stages.push_back(std::move(st));
-  }
+  for (const auto& s : t.stages) stages.push_back(stage_json(s));
   j["stages"] = std::move(stages);
+  j["rank_count"] = t.rank_count;
+  j["rank"] = t.rank >= 0 ? nlohmann::json(t.rank) : nlohmann::json("all");
+  j["annotations"] = {{"annotations", t.annotations.annotations},
+                      {"kernels", t.annotations.kernels},
+                      {"changed", t.annotations.changed},
+                      {"from_cpu", t.annotations.from_cpu},
+                      {"from_gpu", t.annotations.from_gpu}};
+  if (t.rank_count >= 2) j["rank_skew"] = rank_skew_json(t.skew);
+  nlohmann::json ranks = nlohmann::json::array();
+  for (const auto& r : t.ranks) {
+    nlohmann::json rs = nlohmann::json::array();
+    for (const auto& s : r.stages) rs.push_back(stage_json(s));
+    ranks.push_back({{"rank", r.rank},
+                     {"sources", r.sources},
+                     {"launches", r.launches},
+                     {"gpu_time_ns", r.gpu_time},
+                     {"stages", std::move(rs)}});
+  }
+  j["ranks"] = std::move(ranks);
   return j;
 }
 
 std::string triage_csv(const Triage& t) {
   std::string out =
       "stage,kernel,category,gpu_time_ns,launches,avg_ns,p50_ns,p99_ns,share_sum_pct,share_busy_pct,site,"
-      "site_share_pct,cpu_op,graph_pct\n";
-  for (const auto& s : t.stages)
-    for (const auto& k : s.kernels)
-      out += fmt::format("{},{},{},{},{},{},{},{},{:.4f},{:.4f},{},{:.2f},{},{:.2f}\n", csv_field(s.stage),
-                         csv_field(k.name), csv_field(k.category), k.gpu_time, k.launches, k.avg, k.p50,
-                         k.p99, k.share_sum_pct, k.share_busy_pct, csv_field(k.site), k.site_share_pct,
-                         csv_field(k.cpu_op), k.graph_pct);
+      "site_share_pct,cpu_op,graph_pct,rank\n";
+  auto rows = [&](const std::vector<TriageStage>& stages, const std::string& rank) {
+    for (const auto& s : stages)
+      for (const auto& k : s.kernels)
+        out += fmt::format("{},{},{},{},{},{},{},{},{:.4f},{:.4f},{},{:.2f},{},{:.2f},{}\n",
+                           csv_field(s.stage), csv_field(k.name), csv_field(k.category), k.gpu_time,
+                           k.launches, k.avg, k.p50, k.p99, k.share_sum_pct, k.share_busy_pct,
+                           csv_field(k.site), k.site_share_pct, csv_field(k.cpu_op), k.graph_pct, rank);
+  };
+  rows(t.stages, t.rank >= 0 ? std::to_string(t.rank) : "all");
+  for (const auto& r : t.ranks) rows(r.stages, std::to_string(r.rank));
   return out;
 }
 

@@ -110,3 +110,11 @@ TEST_CASE("doctor prints the table and exits 0 without GPU or display", "[cli]")
   CHECK(contains(r.out, "display           MISSING  no display: DISPLAY is not set"));
   CHECK(contains(r.out, "/tmp/hotpath_doctor_test/hotpath (writable)"));
 }
+
+TEST_CASE("hotpath FILE --rules: the workbench's rules are checked before any window", "[cli]") {
+  auto bad = run("--rules /nonexistent/rules.json " + kTrace, kNoDisplay);
+  CHECK(bad.code == 1);
+  CHECK(contains(bad.out, "hotpath: --rules /nonexistent/rules.json: byte 0: cannot open file"));
+  auto good = run("--rules " HOTPATH_ASSETS_DIR "/kernel_categories.json " + kTrace, kNoDisplay);
+  CHECK(good.code == 0);  // no display: the text summary
+}

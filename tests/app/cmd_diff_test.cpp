@@ -1,6 +1,10 @@
 // `hotpath diff A B`: exit codes, key lines, and the numbers in JSON and CSV.
+#include <unistd.h>
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <fstream>
 
 #include "support/cli_run.h"
 
@@ -53,4 +57,20 @@ TEST_CASE("diff: --stage compares one engine stage", "[cli][diff]") {
       nlohmann::json::parse(run_hotpath("diff --stage mixed --format json " + kA + " " + kB, false).out);
   CHECK(mixed["count_a"] == 0);
   CHECK(mixed["count_b"] == 423);
+}
+
+TEST_CASE("diff --rules: user rules first; a broken file names the byte", "[cli][diff]") {
+  auto rules =
+      std::filesystem::temp_directory_path() / ("hotpath_diff_rules_" + std::to_string(getpid()) + ".json");
+  std::ofstream(rules) << R"({"rules": [{"category": "team-attention", "regex": "^reduce_segments"}]})";
+  auto j = nlohmann::json::parse(
+      run_hotpath("diff " + kA + " " + kB + " --format json --rules " + rules.string(), false).out);
+  bool found = false;
+  for (const auto& c : j["categories"]) found |= c["key"] == "team-attention";
+  CHECK(found);
+  std::ofstream(rules) << "{\"rules\": [}";
+  auto bad = run_hotpath("diff " + kA + " " + kB + " --rules " + rules.string());
+  CHECK(bad.code == 1);
+  CHECK(contains(bad.out, rules.string() + ": byte 11: invalid JSON"));
+  std::filesystem::remove(rules);
 }

@@ -1,6 +1,10 @@
 // `hotpath report`: exit codes, the key lines, 100 columns, and the JSON form's numbers.
+#include <unistd.h>
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <fstream>
 #include <sstream>
 
 #include "support/cli_run.h"
@@ -70,4 +74,21 @@ TEST_CASE("report: errors", "[cli][report]") {
   CHECK(contains(bad.out, "run 'hotpath report --help'"));
   auto none = run_hotpath("report");
   CHECK(none.code == 2);
+}
+
+TEST_CASE("report --rules: user rules first; a broken file names the byte", "[cli][report]") {
+  auto rules =
+      std::filesystem::temp_directory_path() / ("hotpath_report_rules_" + std::to_string(getpid()) + ".json");
+  std::ofstream(rules) << R"({"rules": [{"category": "team-gemm", "regex": "^ampere_sgemm"}]})";
+  auto r = run_hotpath("report " + kEventSync + " --format json --rules " + rules.string(), false);
+  REQUIRE(r.code == 0);
+  auto j = nlohmann::json::parse(r.out);
+  REQUIRE(!j["categories"].empty());
+  CHECK(j["categories"][0]["category"] == "team-gemm");
+  CHECK(j["categories"][0]["ops"] == 3);
+  std::ofstream(rules) << R"({"rules": [{"category": "x"}]})";
+  auto bad = run_hotpath("report " + kEventSync + " --rules " + rules.string());
+  CHECK(bad.code == 1);
+  CHECK(contains(bad.out, rules.string() + ": byte 11: rules[0].regex: missing"));
+  std::filesystem::remove(rules);
 }

@@ -1,6 +1,6 @@
 // Times `hotpath triage` end to end (load + every analysis + the Markdown report) against a load-only
 // run of the same input, and each analysis on its own.
-//   bench_triage [trace] [repeats]     (build in Release without sanitizers)
+//   bench_triage [trace or trace directory] [repeats]     (build in Release without sanitizers)
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -8,6 +8,7 @@
 #include <string>
 
 #include "bench/bench_util.h"
+#include "core/analysis/annotation_category.h"
 #include "core/analysis/cuda_graphs.h"
 #include "core/analysis/fusion_scan.h"
 #include "core/analysis/kernel_sites.h"
@@ -45,16 +46,26 @@ int main(int argc, char** argv) {
     double stages_s = best_seconds(repeats, [&] { hp::assign_stages(*run); });
     double sites_s = best_seconds(repeats, [&] { hp::resolve_kernel_sites(*run, parents); });
     double graphs_s = best_seconds(repeats, [&] { hp::find_cuda_graphs(*run, parents); });
+    double annotations_s = best_seconds(repeats, [&] { hp::annotation_categories(*run, cats, parents); });
     auto st = hp::assign_stages(*run);
     double fusion_s = best_seconds(repeats, [&] { hp::fusion_scan(*run, fuses, cats, st, {}, {}); });
-    std::printf("trace:        %s (%ju bytes)\n", trace.c_str(),
-                static_cast<uintmax_t>(fs::file_size(trace)));
+    uintmax_t bytes = 0;  // a trace directory (one file per rank): all its files
+    if (fs::is_directory(trace)) {
+      for (const auto& e : fs::recursive_directory_iterator(trace))
+        if (fs::is_regular_file(e.path())) bytes += fs::file_size(e.path());
+    } else {
+      bytes = fs::file_size(trace);
+    }
+    std::printf("trace:        %s (%ju bytes)\n", trace.c_str(), bytes);
+    std::printf("ranks:        %u\n", run->rank_count());
     std::printf("run:          %zu slices, %zu GPU ops\n", run->slices.size(), run->gpu.size());
     std::printf("load only:    %.3f s\nload+triage:  %.3f s (Markdown %zu bytes)\nratio:        %.3f\n",
                 load_s, total_s, out_bytes, total_s / load_s);
     std::printf("triage alone: %.3f s (%.1f%% of load)\n", triage_s, 100.0 * triage_s / load_s);
-    std::printf("  parents %.3f s, stages %.3f s, sites %.3f s, graphs %.3f s, fusion scan %.3f s\n",
-                parents_s, stages_s, sites_s, graphs_s, fusion_s);
+    std::printf(
+        "  parents %.3f s, stages %.3f s, sites %.3f s, graphs %.3f s, annotations %.3f s, fusion scan %.3f "
+        "s\n",
+        parents_s, stages_s, sites_s, graphs_s, annotations_s, fusion_s);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "bench_triage: %s\n", e.what());
     return 1;

@@ -35,11 +35,29 @@ struct GpuSpec {
   std::string cpu_op;  // when set, a cpu_op enclosing the launch call by 1 ns each side
 };
 
+// Any other slice beside the GPU ops (annotations, NVTX ranges, cpu_ops): on the CPU thread
+// (pid 1000, `tid`) of `rank` where launch calls go, or with `gpu` on the GPU track (device, stream).
+struct RangeSpec {
+  RangeSpec(Ns start_, Ns dur_, std::string name_, SliceKind kind_ = SliceKind::UserAnnotation,
+            bool gpu_ = false)
+      : start(start_), dur(dur_), name(std::move(name_)), kind(kind_), gpu(gpu_) {}
+  Ns start = 0, dur = 0;
+  std::string name;
+  SliceKind kind = SliceKind::UserAnnotation;
+  bool gpu = false;
+  int64_t tid = 100;     // CPU side
+  int32_t device = 0;    // GPU side
+  int64_t stream = 900;  // GPU side (Kineto puts gpu_user_annotation on a track of its own)
+  uint32_t rank = 0;
+};
+
 // Specs may come in any order; ranks become sources in ascending order.
-inline std::unique_ptr<Run> make_gpu_run(const std::vector<GpuSpec>& specs) {
+inline std::unique_ptr<Run> make_gpu_run(const std::vector<GpuSpec>& specs,
+                                         const std::vector<RangeSpec>& ranges = {}) {
   RunBuilder b;
   uint32_t max_rank = 0;
   for (const auto& s : specs) max_rank = std::max(max_rank, s.rank);
+  for (const auto& r : ranges) max_rank = std::max(max_rank, r.rank);
   int64_t corr = 0;
   for (uint32_t rank = 0; rank <= max_rank; ++rank) {
     TraceSource src;
@@ -48,6 +66,18 @@ inline std::unique_ptr<Run> make_gpu_run(const std::vector<GpuSpec>& specs) {
     src.rank = rank;
     b.begin_source(src);
     StrId cat = b.intern("kernel");
+    for (const auto& r : ranges) {
+      if (r.rank != rank) continue;
+      SliceIn in;
+      in.start = r.start;
+      in.dur = r.dur;
+      in.name = b.intern(r.name);
+      in.cat = b.intern(to_string(r.kind));
+      in.kind = r.kind;
+      in.track = r.gpu ? b.track(r.device, r.stream, TrackKind::GpuStream)
+                       : b.track(1000, r.tid, TrackKind::CpuThread);
+      b.add_slice(in);
+    }
     for (const auto& s : specs) {
       if (s.rank != rank) continue;
       ++corr;

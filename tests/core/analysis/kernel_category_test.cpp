@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <string>
 
 #include "core/analysis/asset_json.h"
@@ -159,6 +160,75 @@ TEST_CASE("kernel categories: bad rule files give clear errors", "[analysis][ker
   check_error(R"({"rules": [{"regex": "x"}]})", "rules[0].category");
   check_error(R"({"rules": [{"category": "other", "regex": "x"}]})", "implicit");
   check_error(R"({"rule": []})", "$.rules");
+  check_error(R"({"annotation_rules": [{"category": "comm", "regex": "(("}]})", "annotation_rules[0].regex");
   check_error("{\"rules\": [\n  {\"category\": \"x\",, }]}", "byte 31");
   CHECK_THROWS_AS(hp::KernelCategorizer::load("/nonexistent/kernel_categories.json"), hp::AssetError);
+}
+
+TEST_CASE("kernel categories: errors in a well-formed file name the byte where the rule starts",
+          "[analysis][kernel_category]") {
+  // Byte offsets counted by hand: rules[0] starts at byte 14, rules[1] at 60, annotation_rules[0] at 134.
+  const std::string text =
+      "{\"rules\": [\n"
+      "  {\"category\": \"gemm2\", \"regex\": \"^my_gemm\"},\n"
+      "  {\"category\": \"x\", \"regex\": \"a(b\", \"note\": \"[,]\"}\n"
+      "], \"annotation_rules\": [ {\"regex\": \"^x\"} ]}";
+  REQUIRE(text.substr(60, 1) == "{");
+  REQUIRE(text.substr(134, 1) == "{");
+  try {
+    hp::KernelCategorizer::from_json_text(text, "mine.json");
+    FAIL("no error");
+  } catch (const hp::AssetError& e) {
+    CHECK(std::string(e.what()).rfind("mine.json: byte 60: rules[1].regex", 0) == 0);
+    CHECK(e.offset() == 60);
+  }
+  std::string fixed = text;
+  fixed.replace(fixed.find("a(b"), 3, "a.b");
+  try {
+    hp::KernelCategorizer::from_json_text(fixed, "mine.json");
+    FAIL("no error");
+  } catch (const hp::AssetError& e) {
+    CHECK(std::string(e.what()) ==
+          "mine.json: byte 134: annotation_rules[0].category: missing or not a non-empty string");
+  }
+  CHECK(hp::array_element_offset(text, "rules", 0) == 14);
+  CHECK(hp::array_element_offset(text, "rules", 2) == 0);  // no such element
+  CHECK(hp::array_element_offset(text, "nothing", 0) == 0);
+}
+
+TEST_CASE("kernel categories: annotation rules and the hotpath:cat convention",
+          "[analysis][kernel_category]") {
+  const auto& b = builtin();
+  // Built-in annotation rule: c10d's record_function names of collectives.
+  REQUIRE(!b.annotation_rules().empty());
+  CHECK(b.category_from_annotation("nccl:all_reduce") == std::optional<std::string_view>("comm"));
+  CHECK(b.category_from_annotation("nccl:_all_gather_base") == std::optional<std::string_view>("comm"));
+  CHECK(b.category_from_annotation("gloo:all_reduce") == std::optional<std::string_view>("comm"));
+  CHECK(!b.category_from_annotation("## forward ##"));
+  CHECK(!b.category_from_annotation("Optimizer.step#SGD.step"));
+  CHECK(!b.category_from_annotation("ProfilerStep#552"));
+  // The explicit tag, both spellings; it ends at a space or punctuation and wins over the rest.
+  CHECK(b.category_from_annotation("block3 hotpath:category=Attention") ==
+        std::optional<std::string_view>("attention"));
+  CHECK(b.category_from_annotation("nccl:all_reduce [hotpath:cat=gemm]") ==
+        std::optional<std::string_view>("gemm"));
+  CHECK(!b.category_from_annotation("nccl:all_reduce hotpath:cat=gemmm"));  // a typo overrides nothing
+  CHECK(b.categorize("ampere_sgemm_128x64_nn", std::string_view("nccl:broadcast")) == "comm");
+
+  // User annotation rules go first and may name categories no kernel rule has.
+  auto c = builtin();
+  c.prepend_rules(hp::KernelCategorizer::from_json_text(
+      R"({"annotation_rules": [{"category": "optimizer", "regex": "^Optimizer\\.step#"},
+                               {"category": "gemm", "regex": "^nccl:broadcast$"}]})",
+      "user.json"));
+  CHECK(c.rules().size() == b.rules().size());
+  CHECK(c.annotation_rules().size() == b.annotation_rules().size() + 2);
+  CHECK(c.category_from_annotation("Optimizer.step#SGD.step") ==
+        std::optional<std::string_view>("optimizer"));
+  CHECK(c.category_from_annotation("nccl:broadcast") == std::optional<std::string_view>("gemm"));
+  CHECK(c.category_from_annotation("nccl:all_reduce") == std::optional<std::string_view>("comm"));
+  CHECK(std::find(c.categories().begin(), c.categories().end(), "optimizer") != c.categories().end());
+  CHECK(c.categories().back() == "other");
+  CHECK(c.category_from_annotation("x hotpath:cat=optimizer") ==
+        std::optional<std::string_view>("optimizer"));
 }
