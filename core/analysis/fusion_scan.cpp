@@ -18,28 +18,35 @@ constexpr std::string_view kBlank = "\x01";
 std::string detect_framework(const Run& run) {
   const Slices& s = run.slices;
   std::array<uint64_t, 3> py{}, other{};  // vllm, sglang, trtllm
-  auto score = [](std::string_view n, std::array<uint64_t, 3>& v) {
+  auto score = [](std::string_view n, std::array<uint64_t, 3>& v, uint64_t times) {
     if (n.find("sglang/") != n.npos || n.find("sgl_kernel") != n.npos)
-      ++v[1];
+      v[1] += times;
     else if (n.find("vllm/") != n.npos || n.substr(0, 6) == "vllm::")
-      ++v[0];
+      v[0] += times;
     else if (n.find("tensorrt_llm/") != n.npos || n.substr(0, 8) == "trtllm::")
-      ++v[2];
+      v[2] += times;
   };
-  std::unordered_map<StrId, int> seen;
+  // Count each name once per kind, then score the distinct names (millions of slices, few names).
+  std::vector<uint64_t> py_names(run.strings.size()), cpu_names(run.strings.size());
+  std::vector<bool> annotation(run.strings.size());
   for (uint32_t i = 0; i < s.size(); ++i) {
     SliceKind k = s.kind[i];
     if (k == SliceKind::PythonFunction) {
-      score(run.str(s.name[i]), py);
+      ++py_names[s.name[i]];
     } else if (k == SliceKind::CpuOp || k == SliceKind::UserAnnotation) {
-      std::string_view n = run.str(s.name[i]);
-      score(n, other);
-      if (k == SliceKind::UserAnnotation && seen.emplace(s.name[i], 0).second) {
-        if (n.substr(0, 5) == "step[")
-          other[1] += 1000;  // SGLang's step marker
-        else if (n.substr(0, 8) == "execute_")
-          other[0] += 1;
-      }
+      ++cpu_names[s.name[i]];
+      if (k == SliceKind::UserAnnotation) annotation[s.name[i]] = true;
+    }
+  }
+  for (StrId id = 0; id < run.strings.size(); ++id) {
+    std::string_view n = run.str(id);
+    if (py_names[id]) score(n, py, py_names[id]);
+    if (cpu_names[id]) score(n, other, cpu_names[id]);
+    if (annotation[id]) {
+      if (n.substr(0, 5) == "step[")
+        other[1] += 1000;  // SGLang's step marker
+      else if (n.substr(0, 8) == "execute_")
+        other[0] += 1;
     }
   }
   const auto& v = (py[0] + py[1] + py[2]) > 0 ? py : other;

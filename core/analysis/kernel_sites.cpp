@@ -69,7 +69,19 @@ class Resolver {
       py = nearest_ancestor(run_, parents_, cpu_op, SliceKind::PythonFunction);
     if (py != kNone) {
       auto [it, added] = py_memo_.try_emplace(py);
-      if (added) python_site(run_, parents_, py, it->second);
+      if (added) {
+        // The site depends only on the frames' names: score each distinct chain once (a long
+        // trace repeats the same few chains across millions of frames).
+        std::string chain;
+        for (uint32_t p = py; p != kNone; p = parents_[p])
+          if (s.kind[p] == SliceKind::PythonFunction) {
+            StrId n = s.name[p];
+            chain.append(reinterpret_cast<const char*>(&n), sizeof(n));
+          }
+        auto [c, fresh] = chain_memo_.try_emplace(std::move(chain));
+        if (fresh) python_site(run_, parents_, py, c->second);
+        it->second = c->second;
+      }
       rec.site = it->second.site;
       rec.stack = it->second.stack;
     }
@@ -81,6 +93,7 @@ class Resolver {
   const std::vector<uint32_t>& parents_;
   ExternalMap ext_;
   std::unordered_map<uint32_t, SiteRecord> py_memo_;
+  std::unordered_map<std::string, SiteRecord> chain_memo_;  // frame-name chain -> site
 };
 
 }  // namespace

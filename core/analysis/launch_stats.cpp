@@ -32,8 +32,10 @@ Ns runtime_time(const Run& run, uint32_t track, Ns begin, Ns end) {
   // (runtime calls are far shorter), and calls are clipped to the window.
   for (uint32_t i = t.slice_begin; i < t.slice_end;) {
     uint8_t lane = s.lane[i];
-    uint32_t lane_end = i;
-    while (lane_end < t.slice_end && s.lane[lane_end] == lane) ++lane_end;
+    // Lanes are sorted within the track: binary search, not a walk (a window per gap would
+    // otherwise walk the whole track each time).
+    auto lane_end = static_cast<uint32_t>(
+        std::upper_bound(s.lane.begin() + i, s.lane.begin() + t.slice_end, lane) - s.lane.begin());
     auto first = std::lower_bound(s.start.begin() + i, s.start.begin() + lane_end, begin - 1'000'000);
     for (auto j = static_cast<uint32_t>(first - s.start.begin()); j < lane_end && s.start[j] < end; ++j) {
       if (s.kind[j] != SliceKind::Runtime && s.kind[j] != SliceKind::Driver) continue;
