@@ -19,6 +19,7 @@
 #include "core/store/serving_store.h"
 #include "tests/support/cli_run.h"
 #include "tests/support/server_vllm.h"
+#include "tests/support/temp_dir.h"
 
 namespace fs = std::filesystem;
 using namespace hp;
@@ -27,11 +28,7 @@ using namespace hp::serving;
 namespace {
 
 fs::path temp_dir(const std::string& name) {
-  fs::path p =
-      fs::temp_directory_path() / ("hotpath_log_tailer_test_" + std::to_string(::getpid()) + "_" + name);
-  fs::remove_all(p);
-  fs::create_directories(p);
-  return p;
+  return test::fresh_temp_dir("log_tailer_test", name);
 }
 
 std::string read_log(const fs::path& p) {

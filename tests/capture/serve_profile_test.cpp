@@ -22,6 +22,7 @@
 #include "core/store/serving_store.h"
 #include "tests/support/cli_run.h"
 #include "tests/support/server_vllm.h"
+#include "tests/support/temp_dir.h"
 
 extern char** environ;
 namespace fs = std::filesystem;
@@ -31,11 +32,7 @@ using namespace hp::serving;
 namespace {
 
 fs::path temp_dir(const std::string& name) {
-  fs::path p =
-      fs::temp_directory_path() / ("hotpath_serve_profile_test_" + std::to_string(::getpid()) + "_" + name);
-  fs::remove_all(p);
-  fs::create_directories(p);
-  return p;
+  return test::fresh_temp_dir("serve_profile_test", name);
 }
 
 // Starts argv[0] with stdout to `out_file`; returns the pid.
