@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #if defined(__GLIBC__)
 #include <malloc.h>
 #endif
@@ -13,6 +14,9 @@
 #include <numeric>
 #include <tuple>
 #include <unordered_map>
+
+#include "core/util/nearly_sorted.h"
+#include "core/util/pipeline.h"
 
 namespace hp {
 namespace {
@@ -379,7 +383,7 @@ void RunBuilder::Impl::sort_slices(std::vector<uint32_t>& parent) {
   };
   for (size_t t = 0; t < nt; ++t) {
     auto b = order.begin() + bucket[t], e = order.begin() + bucket[t + 1];
-    if (!std::is_sorted(b, e, before)) std::stable_sort(b, e, before);
+    stable_sort_nearly_sorted(b, e, before);
   }
   // 2. Depth and lanes, per track, with one stack per lane.
   std::vector<uint8_t> depth(n, 0), lane(n, 0);
@@ -429,22 +433,33 @@ void RunBuilder::Impl::sort_slices(std::vector<uint32_t>& parent) {
     tr.slice_end = bucket[t + 1];
   }
   free_vec(stacks);
-  // 3. Within each track, stable by lane (order is already by start, -dur).
+  // 3. Within each track, stable by lane (order is already by start, -dur): a counting sort.
+  std::vector<uint32_t> by_lane;
   for (size_t t = 0; t < nt; ++t) {
     if (run->tracks[t].lanes == 1) continue;
-    std::stable_sort(order.begin() + bucket[t], order.begin() + bucket[t + 1],
-                     [&](uint32_t a, uint32_t b) { return lane[a] < lane[b]; });
+    std::array<uint32_t, 257> at{};
+    for (uint32_t p = bucket[t]; p < bucket[t + 1]; ++p) ++at[lane[order[p]] + 1];
+    for (size_t l = 1; l < at.size(); ++l) at[l] += at[l - 1];
+    by_lane.resize(bucket[t + 1] - bucket[t]);
+    for (uint32_t p = bucket[t]; p < bucket[t + 1]; ++p) by_lane[at[lane[order[p]]]++] = order[p];
+    std::copy(by_lane.begin(), by_lane.end(), order.begin() + bucket[t]);
   }
+  free_vec(by_lane);
   std::vector<uint32_t> inv(n);
   for (uint32_t p = 0; p < n; ++p) inv[order[p]] = p;
   parent.assign(n, kNone);
   for (uint32_t p = 0; p < n; ++p)
     parent[p] = parent_old[order[p]] == kNone ? kNone : inv[parent_old[order[p]]];
   free_vec(parent_old);
-  apply_order(s.start, order), apply_order(s.dur, order), apply_order(s.name, order);
-  apply_order(s.track, order), apply_order(s.cat, order), apply_order(s.kind, order);
-  apply_order(s.external_id, order), apply_order(s.args, order);
-  apply_order(depth, order), apply_order(lane, order);
+  run_both(  // the columns are independent: half of them on a second core
+      [&] {
+        apply_order(s.start, order), apply_order(s.dur, order), apply_order(s.name, order);
+        apply_order(s.kind, order);
+      },
+      [&] {
+        apply_order(s.track, order), apply_order(s.cat, order), apply_order(s.external_id, order);
+        apply_order(s.args, order), apply_order(depth, order), apply_order(lane, order);
+      });
   s.depth.swap(depth), s.lane.swap(lane);
   free_vec(slice_offset);
   auto remap_rows = [&](std::vector<uint32_t>& rows) {

@@ -73,4 +73,26 @@ void run_pipelined(size_t n, std::vector<Slot>& slots, Produce produce, Consume 
   if (producer_error) std::rethrow_exception(producer_error);
 }
 
+// Runs a() on a second thread and b() on this one; both finish before it returns. An exception
+// from either is rethrown here (a's first). For independent halves of a sequential step.
+template <class A, class B>
+void run_both(A a, B b) {
+  std::exception_ptr a_error, b_error;
+  std::thread other([&] {
+    try {
+      a();
+    } catch (...) {
+      a_error = std::current_exception();
+    }
+  });
+  try {
+    b();
+  } catch (...) {
+    b_error = std::current_exception();
+  }
+  other.join();
+  if (a_error) std::rethrow_exception(a_error);
+  if (b_error) std::rethrow_exception(b_error);
+}
+
 }  // namespace hp

@@ -1,6 +1,7 @@
 // The two-thread importer pipeline: in-order delivery, slot reuse, and errors from either side.
 #include "core/util/pipeline.h"
 
+#include <algorithm>
 #include <catch2/catch.hpp>
 #include <stdexcept>
 #include <string>
@@ -50,4 +51,16 @@ TEST_CASE("pipeline: a consumer error stops the producer", "[util][pipeline]") {
   };
   CHECK_THROWS_WITH(run(), "consumer failed at 3");
   CHECK(produced <= 6);  // at most the ring ahead of the failed item
+}
+
+TEST_CASE("run_both: both halves run, and an error from either reaches the caller", "[util][pipeline]") {
+  std::vector<int> a(1000), b(1000);
+  hp::run_both([&] { std::fill(a.begin(), a.end(), 1); }, [&] { std::fill(b.begin(), b.end(), 2); });
+  CHECK(std::count(a.begin(), a.end(), 1) == 1000);
+  CHECK(std::count(b.begin(), b.end(), 2) == 1000);
+  bool b_ran = false;
+  CHECK_THROWS_WITH(hp::run_both([] { throw std::runtime_error("first half"); }, [&] { b_ran = true; }),
+                    "first half");
+  CHECK(b_ran);  // the other half is not abandoned midway
+  CHECK_THROWS_WITH(hp::run_both([] {}, [] { throw std::runtime_error("second half"); }), "second half");
 }
