@@ -128,7 +128,7 @@ StrId RunBuilder::intern(std::string_view s) {
 
 ArgsRef RunBuilder::add_args(std::string_view raw) {
   if (raw.empty()) return {};
-  std::string& text = impl_->run->raw_args;
+  ArgsText& text = impl_->run->raw_args;
   ArgsRef a;
   a.offset = text.size();
   if (raw.size() < ArgsRef::kLongArgs) {
@@ -136,7 +136,7 @@ ArgsRef RunBuilder::add_args(std::string_view raw) {
   } else {  // stored behind its 8-byte length; Run::args_text reads it
     a.length = ArgsRef::kLongArgs;
     uint64_t n = raw.size();
-    text.append(reinterpret_cast<const char*>(&n), sizeof(n));
+    text.append(std::string_view(reinterpret_cast<const char*>(&n), sizeof(n)));
   }
   text.append(raw);
   return a;
@@ -191,7 +191,7 @@ void RunBuilder::reserve_slices(size_t n) {
 }
 
 void RunBuilder::reserve_args(size_t more) {
-  std::string& a = impl_->run->raw_args;
+  ArgsText& a = impl_->run->raw_args;
   if (a.capacity() < a.size() + more) a.reserve(a.size() + more);
 }
 

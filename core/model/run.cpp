@@ -68,12 +68,12 @@ std::pair<Ns, Ns> Run::span() const {
 }
 
 std::string_view Run::args_text(ArgsRef a) const {
-  std::string_view all(raw_args);
-  if (a.length != ArgsRef::kLongArgs) return all.substr(a.offset, a.length);
+  if (a.length != ArgsRef::kLongArgs) return raw_args.view(a.offset, a.length);
   uint64_t n = 0;
-  if (a.offset + sizeof(n) > all.size()) return {};
-  std::memcpy(&n, all.data() + a.offset, sizeof(n));
-  return all.substr(a.offset + sizeof(n), n);
+  std::string_view prefix = raw_args.view(a.offset, sizeof(n));
+  if (prefix.size() != sizeof(n)) return {};
+  std::memcpy(&n, prefix.data(), sizeof(n));
+  return raw_args.view(a.offset + sizeof(n), n);
 }
 
 uint32_t Run::rank_count() const {

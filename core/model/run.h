@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/model/args_text.h"
 #include "core/model/import_log.h"
 #include "core/model/narrow_column.h"
 #include "core/model/string_pool.h"
@@ -185,7 +186,7 @@ struct Run {
   Flows flows;
   Instants instants;
   Counters counters;
-  std::string raw_args;  // all ArgsRef point into this
+  ArgsText raw_args;  // all ArgsRef point into this
   std::vector<TraceSource> sources;
   ImportLog log;
   uint64_t redactions = 0;

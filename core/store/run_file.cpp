@@ -240,7 +240,13 @@ struct Layout {
 
     columns.push_back(column_of("strings", "strings", "length", string_lengths));
     columns.push_back(column_of("strings", "strings", "chars", string_chars));
-    columns.push_back(column_of("raw_args", "raw_args", "text", run.raw_args));
+    // Saved like any byte column; opened lazily (read_run hands its chunks to ArgsText).
+    Column args{"raw_args", "raw_args", "text", 1, Codec::Zstd, 1, nullptr, nullptr};
+    args.view = [&run]() {
+      std::string_view all = run.raw_args.all();
+      return std::pair<const void*, size_t>(all.data(), all.size());
+    };
+    columns.push_back(std::move(args));
   }
 };
 
@@ -603,6 +609,7 @@ std::unique_ptr<Run> read_run(SqliteDb& db, const std::string& file, LoadProgres
   std::map<std::string, Column*> by_key;
   for (auto& c : layout.columns) by_key[c.store + ":" + c.key()] = &c;
   std::vector<Chunk> chunks;
+  std::vector<ArgsText::Chunk> args_chunks;
   std::map<Column*, uint64_t> rows;
   uint64_t compressed = 0;
   for (const char* store : {"strings", "columns", "raw_args"}) {
@@ -630,6 +637,14 @@ std::unique_ptr<Run> read_run(SqliteDb& db, const std::string& file, LoadProgres
           c.raw_bytes != c.row_count * c.column->elem)
         bad(file, fmt::format("column {}: inconsistent chunk at row {}", c.column->key(), c.row_begin));
       have += c.row_count;
+      if (c.column->key() == "raw_args.text") {  // decompressed when first read
+        std::string z(st.blob(6));
+        if (ZSTD_getFrameContentSize(z.data(), z.size()) != c.raw_bytes)
+          bad(file, fmt::format("column raw_args.text rows {}+{}: corrupt chunk (frame header)", c.row_begin,
+                                c.row_count));
+        args_chunks.push_back({c.row_begin, c.raw_bytes, std::move(z)});
+        continue;
+      }
       c.data = st.blob(6);
       compressed += c.data.size();
       chunks.push_back(std::move(c));
@@ -649,7 +664,8 @@ std::unique_ptr<Run> read_run(SqliteDb& db, const std::string& file, LoadProgres
   if (table_rows["strings"] + 1 != string_count)
     bad(file, fmt::format("strings: {} stored, meta says {}", table_rows["strings"] + 1, string_count));
   std::map<Column*, char*> base;
-  for (auto& [col, n] : rows) base[col] = static_cast<char*>(col->resize(n));
+  for (auto& [col, n] : rows)
+    if (col->resize) base[col] = static_cast<char*>(col->resize(n));
   for (auto& c : chunks) c.dest = base[c.column] + c.row_begin * c.column->elem;
 
   progress.total += compressed;
@@ -678,6 +694,11 @@ std::unique_ptr<Run> read_run(SqliteDb& db, const std::string& file, LoadProgres
   if (error) std::rethrow_exception(error);
 
   for (auto& f : layout.fields) f->scatter();
+  uint64_t args_bytes = args_chunks.empty() ? 0 : args_chunks.back().begin + args_chunks.back().bytes;
+  run->raw_args.assign_lazy(args_bytes, std::move(args_chunks), [](const ArgsText::Chunk& c, char* dest) {
+    size_t n = ZSTD_decompress(dest, c.bytes, c.compressed.data(), c.compressed.size());
+    return !ZSTD_isError(n) && n == c.bytes;
+  });
   size_t pos = 0;
   for (uint32_t len : layout.string_lengths) {
     if (len > layout.string_chars.size() - pos) bad(file, "strings: lengths exceed the stored characters");

@@ -32,11 +32,16 @@ int main(int argc, char** argv) {
     double save_s = best_seconds(repeats, [&] { hp::save_run(*run, out); });
     size_t slices = 0;
     double open_s = best_seconds(repeats, [&] { slices = hp::open_run(out)->slices.size(); });
+    size_t args_bytes = 0;  // args are decompressed lazily: this is the open plus reading them all
+    double open_args_s =
+        best_seconds(repeats, [&] { args_bytes = hp::open_run(out)->raw_args.all().size(); });
     std::printf("trace:   %s (%ju bytes)\n", trace.c_str(), static_cast<uintmax_t>(fs::file_size(trace)));
     std::printf("run:     %zu slices, %zu strings, %ju bytes on disk\n", slices, run->strings.size(),
                 static_cast<uintmax_t>(fs::file_size(out)));
     std::printf("import:  %.3f s\nsave:    %.3f s\nopen:    %.3f s\nimport/open ratio: %.1fx\n", import_s,
                 save_s, open_s, import_s / open_s);
+    std::printf("open, then read all %zu bytes of args: %.3f s (import/that ratio %.1fx)\n", args_bytes,
+                open_args_s, import_s / open_args_s);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "bench_run_file: %s\n", e.what());
     fs::remove(out);

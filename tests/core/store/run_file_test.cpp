@@ -196,7 +196,7 @@ std::unique_ptr<Run> hand_made_run() {
                             .lanes = 1,
                             .overflow_slices = 0,
                             .max_depth = 0});
-  r->raw_args = R"({"correlation": 9, "name": "ü"}{"stream": 7})";
+  r->raw_args += R"({"correlation": 9, "name": "ü"}{"stream": 7})";
   auto slice = [&](Ns start, Ns dur, StrId name, uint32_t track, StrId cat, SliceKind kind, uint8_t depth,
                    uint8_t lane, int64_t ext, ArgsRef args) {
     Slices& s = r->slices;
@@ -297,6 +297,9 @@ TEST_CASE("run file: a hand-made run with every table round-trips", "[run_file]"
   fs::path p = temp_path("hand.hotpath");
   save_run(*run, p);
   auto back = open_run(p);
+  CHECK(back->raw_args.pending_chunks() == 1);  // args are decompressed when first read
+  CHECK(back->args_text(back->slices.args[2]) == R"(}{"stream": 7)");  // {31, 13}: ü is 2 bytes
+  CHECK(back->raw_args.pending_chunks() == 0);
   check_same(*run, *back);
   CHECK(back->log.count("slice.overlap") == 60);
   CHECK(back->str(back->slices.name[2]) == "void gemm<128>(float*, 日本語 ✓)");
@@ -368,6 +371,17 @@ TEST_CASE("run file: damaged files fail with a clear error", "[run_file]") {
     exec_sql(p,
              "UPDATE columns SET data = x'28b52ffd0000' WHERE table_name = 'slices' AND column_name = 'dur'");
     CHECK_THAT(open_error(p), Catch::Contains("column slices.dur rows 0+3: corrupt chunk"));
+  }
+  SECTION("a corrupt args chunk: a bad frame header fails the open, a bad body reads as no args") {
+    save_run(*run, p);
+    exec_sql(p, "UPDATE raw_args SET data = x'28b52ffd0000'");
+    CHECK_THAT(open_error(p),
+               Catch::Contains("column raw_args.text rows 0+45: corrupt chunk (frame header)"));
+    save_run(*run, p);
+    // Same header (content size 45), body damaged past it: found only when the args are read.
+    exec_sql(p, "UPDATE raw_args SET data = substr(data, 1, 6) || zeroblob(length(data) - 6)");
+    auto back = open_run(p);
+    CHECK(back->args_text(back->slices.args[0]).empty());
   }
   SECTION("a missing column") {
     save_run(*run, p);
