@@ -637,11 +637,11 @@ std::unique_ptr<Run> read_run(SqliteDb& db, const std::string& file, LoadProgres
           c.raw_bytes != c.row_count * c.column->elem)
         bad(file, fmt::format("column {}: inconsistent chunk at row {}", c.column->key(), c.row_begin));
       have += c.row_count;
-      if (c.column->key() == "raw_args.text") {  // decompressed when first read
+      if (!c.column->resize) {  // raw_args.text: handed to ArgsText, decompressed when first read
         std::string z(st.blob(6));
         if (ZSTD_getFrameContentSize(z.data(), z.size()) != c.raw_bytes)
-          bad(file, fmt::format("column raw_args.text rows {}+{}: corrupt chunk (frame header)", c.row_begin,
-                                c.row_count));
+          bad(file, fmt::format("column {} rows {}+{}: corrupt chunk (frame header)", c.column->key(),
+                                c.row_begin, c.row_count));
         args_chunks.push_back({c.row_begin, c.raw_bytes, std::move(z)});
         continue;
       }
