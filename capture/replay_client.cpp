@@ -124,7 +124,7 @@ struct Transfer {
   std::string error_body;
   int64_t (*clock)(const void*) = nullptr;
   const void* clock_ctx = nullptr;
-  const int64_t* wake_ns = nullptr;  // the event loop's wake-up time while it handles socket events
+  const int64_t* wake_ns = nullptr;  // when the socket being handled was seen ready (the event loop's)
 
   // When bytes arrived: the moment epoll reported the socket readable, if the loop is handling a
   // wake-up (the loop's own queueing behind other sockets then does not inflate TTFT or ITL);
@@ -200,7 +200,7 @@ struct ReplayClient::Impl {
   int epfd = -1;
   int64_t offset = 0;            // epoch - monotonic, taken once
   int64_t curl_due = -1;         // monotonic ns of libcurl's next timeout, -1 = none
-  int64_t wake_ns = 0;           // epoch ns of the current epoll wake-up, 0 outside one
+  int64_t wake_ns = 0;           // epoch ns the socket being handled was seen ready, 0 outside one
   std::vector<CURL*> idle_easy;  // finished handles, reused (their buffers stay allocated)
   std::vector<epoll_event> evs;  // one epoll_pwait2 batch
   std::map<CURL*, std::unique_ptr<Transfer>> active;
@@ -214,15 +214,22 @@ struct ReplayClient::Impl {
   int64_t to_epoch(int64_t mono) const { return mono + offset; }
 
   // libcurl tells which sockets to watch (CURLMOPT_SOCKETFUNCTION); they go into one epoll set, so
-  // a wake-up costs O(ready sockets), not O(open streams) as curl_multi_poll/perform do.
+  // a wake-up costs O(ready sockets), not O(open streams) as curl_multi_poll/perform do. Sockets are
+  // registered one-shot: a socket reported ready stays quiet until it has been handled and re-armed,
+  // so a re-poll in the middle of a long batch returns only sockets that became ready since.
+  std::vector<uint32_t> interest;  // by descriptor: the epoll events libcurl asked for, 0 = none
   static int on_socket(CURL*, curl_socket_t s, int what, void* userp, void* socketp) {
     auto* self = static_cast<Impl*>(userp);
+    if (s >= 0 && static_cast<size_t>(s) >= self->interest.size()) self->interest.resize(s + 64, 0);
     if (what == CURL_POLL_REMOVE) {
       epoll_ctl(self->epfd, EPOLL_CTL_DEL, s, nullptr);  // fails harmlessly when already closed
+      self->interest[s] = 0;
       return 0;
     }
     epoll_event ev{};
     ev.events = ((what & CURL_POLL_IN) ? EPOLLIN : 0u) | ((what & CURL_POLL_OUT) ? EPOLLOUT : 0u);
+    self->interest[s] = ev.events;
+    ev.events |= EPOLLONESHOT;
     ev.data.fd = s;
     int op = socketp ? EPOLL_CTL_MOD : EPOLL_CTL_ADD;
     if (epoll_ctl(self->epfd, op, s, &ev) != 0) {
@@ -232,6 +239,14 @@ struct ReplayClient::Impl {
     }
     if (!socketp) curl_multi_assign(self->multi, s, self);  // non-null: "known to epoll"
     return 0;
+  }
+  // Re-arms a one-shot socket after libcurl has handled it (a no-op when libcurl removed it).
+  void rearm(int fd) {
+    if (fd < 0 || static_cast<size_t>(fd) >= interest.size() || !interest[fd]) return;
+    epoll_event ev{};
+    ev.events = interest[fd] | EPOLLONESHOT;
+    ev.data.fd = fd;
+    epoll_ctl(epfd, EPOLL_CTL_MOD, fd, &ev);
   }
   static int on_timer(CURLM*, long timeout_ms, void* userp) {
     auto* self = static_cast<Impl*>(userp);
@@ -288,28 +303,47 @@ struct ReplayClient::Impl {
   }
 
   // Waits for socket events until `wake` (monotonic ns) at the latest and hands them to libcurl.
-  void wait_and_handle(int64_t wake) {
-    if (curl_due >= 0) wake = std::min(wake, curl_due);
-    int64_t wait = std::max<int64_t>(0, wake - mono_ns());
-    // Room for every open stream: a burst of first chunks is stamped by one wake-up instead of
-    // waiting behind the processing of earlier batches.
+  // Each socket is stamped with the moment it was seen ready, which is when its bytes arrived: while
+  // a burst (an engine step's tokens for a thousand streams) is being handled, the set is polled
+  // again every 100 us, so a socket that became ready meanwhile is stamped then, not when its turn
+  // comes.
+  struct Ready {
+    int fd;
+    uint32_t events;
+    int64_t seen_ns;  // epoch
+  };
+  std::vector<Ready> ready;
+  int poll_into_ready(int timeout_ns) {
     if (evs.size() < active.size() + 16) evs.resize(active.size() + 16);
     const int max_events = static_cast<int>(evs.size());
-    timespec ts{static_cast<time_t>(wait / 1'000'000'000), static_cast<long>(wait % 1'000'000'000)};
+    timespec ts{timeout_ns / 1'000'000'000, timeout_ns % 1'000'000'000};
     int n = epoll_pwait2(epfd, evs.data(), max_events, &ts, nullptr);
     if (n < 0 && errno == ENOSYS)  // kernels before 5.11: millisecond timeouts
-      n = epoll_wait(epfd, evs.data(), max_events,
-                     static_cast<int>(std::min<int64_t>((wait + 999'999) / 1'000'000, 1000)));
-    if (n > 0) {
-      wake_ns = clock_fn(this);
-      int running = 0;
-      for (int i = 0; i < n; ++i) {
-        int flags = ((evs[i].events & (EPOLLIN | EPOLLHUP | EPOLLERR)) ? CURL_CSELECT_IN : 0) |
-                    ((evs[i].events & EPOLLOUT) ? CURL_CSELECT_OUT : 0) |
-                    ((evs[i].events & EPOLLERR) ? CURL_CSELECT_ERR : 0);
-        curl_multi_socket_action(multi, evs[i].data.fd, flags, &running);
+      n = epoll_wait(epfd, evs.data(), max_events, (timeout_ns + 999'999) / 1'000'000);
+    int64_t now = clock_fn(this);
+    for (int i = 0; i < n; ++i) ready.push_back({evs[i].data.fd, evs[i].events, now});
+    return n;
+  }
+  void wait_and_handle(int64_t wake) {
+    if (curl_due >= 0) wake = std::min(wake, curl_due);
+    int64_t wait = std::clamp<int64_t>(wake - mono_ns(), 0, 1'000'000'000);
+    ready.clear();
+    if (poll_into_ready(static_cast<int>(wait)) <= 0) return run_timers();
+    int64_t last_poll = mono_ns();
+    int running = 0;
+    for (size_t i = 0; i < ready.size(); ++i) {
+      if (mono_ns() - last_poll > 100'000) {
+        poll_into_ready(0);
+        last_poll = mono_ns();
       }
+      const Ready r = ready[i];
+      int flags = ((r.events & (EPOLLIN | EPOLLHUP | EPOLLERR)) ? CURL_CSELECT_IN : 0) |
+                  ((r.events & EPOLLOUT) ? CURL_CSELECT_OUT : 0) |
+                  ((r.events & EPOLLERR) ? CURL_CSELECT_ERR : 0);
+      wake_ns = r.seen_ns;
+      curl_multi_socket_action(multi, r.fd, flags, &running);
       wake_ns = 0;
+      rearm(r.fd);
     }
     run_timers();
   }
@@ -495,7 +529,8 @@ uint64_t ReplayClient::run(const std::function<void(const RequestRecord&)>& on_d
     if (opt_.model.empty()) throw std::runtime_error(opt_.base_url + ": cannot discover the model: " + err);
   }
   serving::ArrivalOptions arr = opt_.arrival;
-  bool open_loop = arr.kind != serving::ArrivalKind::ClosedLoop && arr.kind != serving::ArrivalKind::Trace;
+  const bool closed_loop = arr.kind == serving::ArrivalKind::ClosedLoop;
+  bool open_loop = !closed_loop && arr.kind != serving::ArrivalKind::Trace;
   // A duration without a request count: closed loop cycles the traffic until the time is up; an
   // open loop gets enough arrivals to cover the duration (make_schedule drops the later ones).
   bool endless = arr.duration_s > 0 && arr.num_requests < 0 && arr.kind == serving::ArrivalKind::ClosedLoop;
@@ -545,7 +580,9 @@ uint64_t ReplayClient::run(const std::function<void(const RequestRecord&)>& on_d
         ++next;
         continue;
       }
-      if (next == warmups && !impl.active.empty() && t0 < 0) break;  // warm-up still running
+      // Timed arrivals start once the warm-up is over; a closed loop hands each freed slot straight on
+      // (draining first would restart every stream at once: a burst no steady state has).
+      if (next == warmups && !impl.active.empty() && t0 < 0 && !closed_loop) break;
       if (t0 < 0) {
         t0 = now;
         progress_.warmup_done = true;

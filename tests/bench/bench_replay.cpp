@@ -6,8 +6,8 @@
 //   lateness = first chunk written - first chunk due (the server's own schedule error)
 //   delivery = client first chunk - server written  (loopback, client wake-up)
 // (one machine, one CLOCK_REALTIME). Usage: bench_replay [streams=1000] [requests=3000]
-// [ttft_ms=50] [itl_ms=10] [output_tokens=32]. HOTPATH_BENCH_PIN=1 pins the client to CPU 0 and the
-// server to the other CPUs.
+// [ttft_ms=50] [itl_ms=25] [output_tokens=32] [spread|fixed]. HOTPATH_BENCH_PIN=1 pins the client to CPU 0
+// and the server to the other CPUs.
 #include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
@@ -53,8 +53,9 @@ int main(int argc, char** argv) {
   int streams = argc > 1 ? std::atoi(argv[1]) : 1000;
   int requests = argc > 2 ? std::atoi(argv[2]) : 3000;
   int ttft_ms = argc > 3 ? std::atoi(argv[3]) : 50;
-  int itl_ms = argc > 4 ? std::atoi(argv[4]) : 10;
+  int itl_ms = argc > 4 ? std::atoi(argv[4]) : 25;
   int out_tokens = argc > 5 ? std::atoi(argv[5]) : 32;
+  const bool fixed_len = argc > 6 && std::string(argv[6]) == "fixed";
   const bool pin = std::getenv("HOTPATH_BENCH_PIN") && std::string(std::getenv("HOTPATH_BENCH_PIN")) == "1";
   const unsigned ncpu = std::thread::hardware_concurrency();
   rlimit nofile{};
@@ -65,17 +66,9 @@ int main(int argc, char** argv) {
   auto out_file =
       std::filesystem::temp_directory_path() / ("bench_replay_server_" + std::to_string(getpid()));
   auto timing_file = out_file.string() + ".timing";
-  std::vector<std::string> args = {HOTPATH_TEST_SERVER_BIN,
-                                   "--ttft-ms",
-                                   std::to_string(ttft_ms),
-                                   "--itl-ms",
-                                   std::to_string(itl_ms),
-                                   "--threads",
-                                   std::to_string(streams + 64),
-                                   "--lifetime-s",
-                                   "300",
-                                   "--timing-log",
-                                   timing_file};
+  std::vector<std::string> args = {
+      HOTPATH_TEST_SERVER_BIN, "--ttft-ms", std::to_string(ttft_ms), "--itl-ms", std::to_string(itl_ms),
+      "--lifetime-s",          "300",       "--timing-log",          timing_file};
   std::vector<char*> av;
   for (auto& a : args) av.push_back(a.data());
   av.push_back(nullptr);
@@ -115,7 +108,9 @@ int main(int argc, char** argv) {
   for (int i = 0; i < 64; ++i) {
     hp::serving::TrafficRequest r;
     r.prompt = "benchmark prompt with a few words number " + std::to_string(i);
-    r.max_tokens = out_tokens;
+    // Output lengths spread over [out/2, 3*out/2) (mean out), as real traffic's do, so streams fall out
+    // of step after the warm-up; "fixed" keeps every stream in step: a 1000-chunk burst per token.
+    r.max_tokens = fixed_len ? out_tokens : std::max(1, out_tokens / 2 + (i * 37) % std::max(1, out_tokens));
     traffic.requests.push_back(r);
   }
   hp::capture::ReplayOptions opt;
@@ -130,7 +125,7 @@ int main(int argc, char** argv) {
     int64_t sent, first;
   };
   std::map<std::string, Client> by_id;
-  uint64_t ok = 0, failed = 0;
+  uint64_t ok = 0, failed = 0, chunks = 0;
   double thread0 = cpu_s(RUSAGE_THREAD), proc0 = cpu_s(RUSAGE_SELF);
   auto t0 = std::chrono::steady_clock::now();  // CPU and wall include the warm-up requests
   client.run([&](const hp::serving::RequestRecord& r) {
@@ -140,6 +135,7 @@ int main(int argc, char** argv) {
       return;
     }
     ++ok;
+    chunks += r.token_chunk_ns.size();
     ttft_err_ms.push_back(static_cast<double>(r.ttft_ns()) / 1e6 - ttft_ms);
     lag_ms.push_back(static_cast<double>(r.sent_ns - r.scheduled_ns) / 1e6);
     by_id[r.request_id] = {r.sent_ns, r.first_token_ns};
@@ -152,6 +148,9 @@ int main(int argc, char** argv) {
   wait4(server, &st, 0, &server_ru);
   std::filesystem::remove(out_file);
   std::vector<double> transit_ms, late_ms, deliver_ms;
+  // HOTPATH_BENCH_DUMP=FILE: one line per request, "<sent epoch ns> <transit> <lateness> <delivery>" (ms).
+  FILE* dump =
+      std::getenv("HOTPATH_BENCH_DUMP") ? std::fopen(std::getenv("HOTPATH_BENCH_DUMP"), "w") : nullptr;
   {
     std::ifstream in(timing_file);
     std::string line;
@@ -165,18 +164,22 @@ int main(int argc, char** argv) {
       transit_ms.push_back(static_cast<double>(recv - it->second.sent) / 1e6);
       late_ms.push_back(static_cast<double>(written - due) / 1e6);
       deliver_ms.push_back(static_cast<double>(it->second.first - written) / 1e6);
+      if (dump)
+        std::fprintf(dump, "%lld %.3f %.3f %.3f\n", static_cast<long long>(it->second.sent),
+                     transit_ms.back(), late_ms.back(), deliver_ms.back());
     }
   }
   std::filesystem::remove(timing_file);
+  if (dump) std::fclose(dump);
 
-  std::printf("bench_replay: %d concurrent streams, %d requests x %d tokens, server TTFT %d ms ITL %d ms\n",
-              streams, requests, out_tokens, ttft_ms, itl_ms);
+  std::printf("bench_replay: %d concurrent streams, %d requests x %s%d tokens, server TTFT %d ms ITL %d ms\n",
+              streams, requests, fixed_len ? "" : "mean ", out_tokens, ttft_ms, itl_ms);
   std::printf("  %u CPUs, %s; load average at start: %s\n", ncpu,
               pin && ncpu >= 2 ? "client pinned to CPU 0, server to the others" : "not pinned",
               loadavg.c_str());
   std::printf("  ok %llu  failed %llu  wall %.2f s  (%.0f req/s, %.0f chunks/s)\n",
               static_cast<unsigned long long>(ok), static_cast<unsigned long long>(failed), wall,
-              static_cast<double>(ok) / wall, static_cast<double>(ok * out_tokens) / wall);
+              static_cast<double>(ok) / wall, static_cast<double>(chunks) / wall);
   std::printf("  client CPU per request: event-loop thread %.1f us, whole process %.1f us\n",
               thread_cpu / static_cast<double>(ok + failed) * 1e6,
               proc_cpu / static_cast<double>(ok + failed) * 1e6);

@@ -191,3 +191,34 @@ TEST_CASE("replay: open-loop Poisson arrivals, warm-up, duration and the API key
   REQUIRE(refused.size() == 1);
   CHECK(refused[0].http_status == 401);
 }
+
+TEST_CASE("replay: a closed loop hands warm-up slots straight to measured requests", "[capture][replay]") {
+  testing::TestServerOptions so;
+  so.ttft_ms = 20;
+  so.itl_ms = 10;
+  testing::TestServer server(so);
+  REQUIRE(server.start() > 0);
+  // Warm-up: a 2-token and a 30-token stream (ends ~320 ms in). Then two measured requests.
+  Traffic traffic = make_traffic({"[tokens:2] short", "[tokens:30] long"}, 64);
+  capture::ReplayOptions opt;
+  opt.base_url = server.base_url();
+  opt.model = "test-model";
+  opt.arrival.kind = ArrivalKind::ClosedLoop;
+  opt.arrival.concurrency = 2;
+  opt.arrival.warmup = 2;
+  opt.arrival.num_requests = 2;
+  capture::ReplayClient client(opt, traffic);
+  std::vector<RequestRecord> done;
+  CHECK(client.run([&](const RequestRecord& r) { done.push_back(r); }) == 4);
+  REQUIRE(done.size() == 4);
+  std::sort(done.begin(), done.end(), [](const auto& a, const auto& b) { return a.index < b.index; });
+  for (const auto& r : done) REQUIRE(r.status == RequestStatus::Ok);
+  CHECK(done[0].warmup);
+  CHECK(done[1].warmup);
+  CHECK(done[1].output_tokens == 30);
+  CHECK_FALSE(done[2].warmup);
+  // The first measured request took the short warm-up's slot while the long one was still streaming
+  // (draining the warm-up first would start it only after done[1] ended).
+  CHECK(done[2].sent_ns >= done[0].end_ns);
+  CHECK(done[2].sent_ns < done[1].end_ns - 150'000'000);
+}

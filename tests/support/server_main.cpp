@@ -36,8 +36,6 @@ int main(int argc, char** argv) {
       opt.output_tokens = std::stoi(next());
     else if (a == "--max-running")
       opt.max_running = std::stoi(next());
-    else if (a == "--threads")
-      opt.threads = std::stoi(next());
     else if (a == "--lifetime-s")
       opt.max_lifetime_s = std::stod(next());
     else if (a == "--completed-log")
@@ -56,7 +54,7 @@ int main(int argc, char** argv) {
       std::fprintf(
           stderr,
           "usage: hotpath_test_server [--ttft-ms N] [--itl-ms N] [--output-tokens N] [--max-running N]\n"
-          "  [--threads N] [--lifetime-s S] [--completed-log F] [--server-log F] [--timing-log F]\n"
+          "  [--lifetime-s S] [--completed-log F] [--server-log F] [--timing-log F]\n"
           "  [--profile-dir D] [--trace-fixture F] [--model NAME]\n");
       return 2;
     }

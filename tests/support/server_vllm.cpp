@@ -1,39 +1,43 @@
-// Debian's cpp-httplib is compiled (poll(), so more than 1024 sockets work) with a listen backlog
-// of 5: a thousand simultaneous connects would overflow it and wait for SYN retransmits (1 s, 3 s).
-// Listener below re-arms the bound socket with listen(SOMAXCONN) (Linux lets listen() raise the
-// backlog of a listening socket). httplib serves a keep-alive connection on one pool thread for its
-// whole life, so `threads` must be at least the number of concurrent connections.
+// The test server runs on libevent's evhttp: one event-loop thread serves every connection, and every
+// streaming response is a timer on that loop. (cpp-httplib, used before, serves a connection on one
+// pool thread for its whole life and polls idle keep-alive sockets every 10 ms: at a thousand
+// streams on one core the server itself ran 13-65 ms late, and the replay benchmark measured it
+// instead of the client.)
 //
 // Timing: every stream's schedule is anchored at the moment its request was parsed (or, with
 // max_running, at the moment it got a slot): the first content chunk is due ttft_ms later, chunk i
-// itl_ms * i after that. One token-clock thread writes every stream's chunks at their due times
-// (a min-heap of absolute CLOCK_MONOTONIC deadlines, 1 us timer slack), as an engine step emits a
-// token for all running requests: a thousand streams cost one timer wake-up per due time instead
-// of a thread switch per token. TestServerOptions::timing_log records how late each first chunk
-// was actually written.
+// itl_ms * i after that, as absolute CLOCK_MONOTONIC deadlines. The base uses precise timers
+// (timerfd, not the coarse clock) and no cached time, so a timer re-armed late in a busy loop
+// iteration is not armed early. TestServerOptions::timing_log records how late each first chunk was
+// written.
 #include "tests/support/server_vllm.h"
 
+#include <event2/buffer.h>
+#include <event2/event.h>
+#include <event2/http.h>
+#include <event2/keyvalq_struct.h>
+#include <event2/thread.h>
 #include <fmt/format.h>
-#include <httplib.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
-#include <cerrno>
 #include <chrono>
-#include <condition_variable>
+#include <csignal>
 #include <cstdio>
+#include <deque>
 #include <fstream>
 #include <nlohmann/json.hpp>
-#include <sstream>
 #include <thread>
+#include <unordered_map>
 
 namespace hp::testing {
 namespace {
-
-using Clock = std::chrono::steady_clock;
 
 int64_t mono_ns() {
   timespec ts;
@@ -100,12 +104,6 @@ int64_t word_count(const std::string& s) {
   return n;
 }
 
-// httplib::Server with access to its listening socket, to raise the compiled-in backlog.
-class Listener : public httplib::Server {
- public:
-  bool raise_backlog() { return ::listen(svr_sock_, SOMAXCONN) == 0; }
-};
-
 // A JSON string literal (quotes included) for text we splice into hand-formatted chunks.
 std::string json_str(const std::string& s) {
   return nlohmann::json(s).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
@@ -114,24 +112,40 @@ std::string json_str(const std::string& s) {
 }  // namespace
 
 struct TestServer::Impl {
+  // One streaming response, owned by `live` until it ends.
+  struct Stream {
+    Impl* impl = nullptr;
+    evhttp_request* req = nullptr;
+    event* timer = nullptr;
+    int64_t recv_mono = 0, recv_ns = 0, first_due = 0, next_due = 0, n_out = 0, n_prompt = 0, i = 0,
+            generated = 0;
+    bool chat = false, usage = false, slotted = false;
+    std::string rid, server_id, fault, model, head, buf;
+  };
+  enum class End { Done, Abort };  // [DONE] and a clean end of the response / the connection closes
+
   TestServerOptions opt;
-  Listener svr;
-  std::thread listener, watchdog;
+  event_base* base = nullptr;
+  evhttp* http = nullptr;
+  event* second_timer = nullptr;  // stats line and lifetime, every second
+  event* stop_event = nullptr;    // made active by stop(): a loopbreak sent before the loop runs is lost
+  evbuffer* out = nullptr;        // one chunk on its way into a response
+  std::thread loop;
+  int64_t end_mono = 0;
   std::vector<std::thread> writers;
-  mutable std::mutex mu;
-  std::condition_variable slot_cv;  // a running slot freed (max_running)
+  std::unordered_map<Stream*, std::unique_ptr<Stream>> live;
+  std::deque<Stream*> queue;  // waiting for a running slot (max_running)
   std::atomic<bool> stopping{false};
+  // Read by other threads (counts(), request_ids(), metrics_text()); written on the loop thread.
+  mutable std::mutex mu;
   ServerCounts counts;
   std::vector<std::string> ids;
   int64_t running = 0, waiting = 0;
-  // Touched on every token by every stream: atomics, not `mu` (a thousand threads convoying on one
-  // mutex a hundred times a second each is what made the server late).
   std::atomic<int64_t> kv_tokens{0};
   std::atomic<uint64_t> prompt_tokens_total{0}, generation_tokens_total{0};
   std::map<std::string, uint64_t> success_by_reason;
   Histogram ttft{{0.001, 0.005, 0.01, 0.02, 0.04, 0.06, 0.08, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10}};
   Histogram e2e{{0.3, 0.5, 0.8, 1, 1.5, 2, 2.5, 5, 10, 15, 20, 30, 40, 50, 60, 120}};
-  std::mutex file_mu;
   FILE* completed = nullptr;
   FILE* log = nullptr;
   FILE* timing = nullptr;
@@ -141,31 +155,8 @@ struct TestServer::Impl {
 
   void log_line(const std::string& msg, int64_t ns) {
     if (!log) return;
-    std::lock_guard lock(file_mu);
     std::fprintf(log, "INFO %s [test_server.py:1] %s\n", log_time(ns).c_str(), msg.c_str());
     std::fflush(log);
-  }
-
-  // Sleeps until the CLOCK_MONOTONIC time `due_ns` (absolute, so no drift accumulates); false when
-  // the server is stopping (noticed within 50 ms).
-  bool sleep_until_ns(int64_t due_ns) {
-    thread_local bool slack_set = false;
-    if (!slack_set) {  // 1 us timer slack instead of the default 50 us
-      prctl(PR_SET_TIMERSLACK, 1000UL, 0, 0, 0);
-      slack_set = true;
-    }
-    for (;;) {
-      if (stopping) return false;
-      int64_t now = mono_ns();
-      if (now >= due_ns) return true;
-      int64_t until = std::min(due_ns, now + 50'000'000);
-      timespec ts{static_cast<time_t>(until / 1'000'000'000), static_cast<long>(until % 1'000'000'000)};
-      while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, nullptr) == EINTR) {
-      }
-    }
-  }
-  bool sleep_until(Clock::time_point t) {
-    return sleep_until_ns(std::chrono::duration_cast<std::chrono::nanoseconds>(t.time_since_epoch()).count());
   }
 
   std::string labels() const { return fmt::format("engine=\"0\",model_name=\"{}\"", opt.model); }
@@ -206,25 +197,34 @@ struct TestServer::Impl {
     return out;
   }
 
-  bool authorized(const httplib::Request& req, httplib::Response& res) {
-    if (opt.api_key.empty() || req.get_header_value("Authorization") == "Bearer " + opt.api_key) return true;
-    res.status = 401;
-    res.set_content(R"({"error":{"message":"invalid api key","type":"AuthenticationError","code":401}})",
-                    "application/json");
+  static std::string header(evhttp_request* req, const char* name) {
+    const char* v = evhttp_find_header(evhttp_request_get_input_headers(req), name);
+    return v ? v : "";
+  }
+  static void add_header(evhttp_request* req, const char* name, const std::string& value) {
+    evhttp_add_header(evhttp_request_get_output_headers(req), name, value.c_str());
+  }
+  void reply(evhttp_request* req, int code, std::string_view body, const char* type = "application/json") {
+    if (!body.empty()) add_header(req, "Content-Type", type);
+    evbuffer_add(out, body.data(), body.size());
+    evhttp_send_reply(req, code, code == 200 ? "OK" : "Error", out);
+  }
+
+  bool authorized(evhttp_request* req) {
+    if (opt.api_key.empty() || header(req, "Authorization") == "Bearer " + opt.api_key) return true;
+    reply(req, 401, R"({"error":{"message":"invalid api key","type":"AuthenticationError","code":401}})");
     return false;
   }
 
-  void handle_completion(const httplib::Request& req, httplib::Response& res, bool chat) {
-    auto recv = Clock::now();
-    int64_t recv_ns = epoch_ns();
-    if (!authorized(req, res)) return;
-    auto body = nlohmann::json::parse(req.body, nullptr, false);
-    if (!body.is_object()) {
-      res.status = 400;
-      res.set_content(R"({"error":{"message":"body is not JSON","code":400}})", "application/json");
-      return;
-    }
-    std::string rid = req.get_header_value("X-Request-Id");
+  void handle_completion(evhttp_request* req, bool chat) {
+    int64_t recv_mono = mono_ns(), recv_ns = recv_mono + epoch_offset;
+    if (!authorized(req)) return;
+    evbuffer* in = evhttp_request_get_input_buffer(req);
+    std::string text(evbuffer_get_length(in), '\0');
+    evbuffer_copyout(in, text.data(), text.size());
+    auto body = nlohmann::json::parse(text, nullptr, false);
+    if (!body.is_object()) return reply(req, 400, R"({"error":{"message":"body is not JSON","code":400}})");
+    std::string rid = header(req, "X-Request-Id");
     std::string prompt;
     if (chat && body.contains("messages") && body["messages"].is_array()) {
       for (const auto& m : body["messages"])
@@ -233,16 +233,12 @@ struct TestServer::Impl {
     } else if (body.contains("prompt") && body["prompt"].is_string()) {
       prompt = body["prompt"].get<std::string>();
     }
-    std::string fault = fault_of(prompt, req.get_header_value("X-Test-Fault"));
+    std::string fault = fault_of(prompt, header(req, "X-Test-Fault"));
     int64_t n_out = opt.output_tokens;
     if (body.contains("max_tokens") && body["max_tokens"].is_number_integer())
       n_out = body["max_tokens"].get<int64_t>();
     if (size_t p = prompt.find("[tokens:"); p != std::string::npos)
       n_out = std::atoll(prompt.c_str() + p + 8);
-    n_out = std::max<int64_t>(1, n_out);
-    int64_t n_prompt = word_count(prompt);
-    bool usage = body.contains("stream_options") && body["stream_options"].is_object() &&
-                 body["stream_options"].value("include_usage", false);
     {
       std::lock_guard lock(mu);
       ++counts.requests;
@@ -254,128 +250,124 @@ struct TestServer::Impl {
                          "max_tokens={}), prompt_token_ids: None, lora_request: None.",
                          server_id, prompt.substr(0, 20), n_out),
              recv_ns);
-    if (fault == "500" || fault == "429") {
-      res.status = std::stoi(fault);
-      res.set_content(fmt::format(R"({{"error":{{"message":"injected fault {}","code":{}}}}})", fault, fault),
-                      "application/json");
+    if (fault == "500" || fault == "429")
+      return reply(req, std::stoi(fault),
+                   fmt::format(R"({{"error":{{"message":"injected fault {}","code":{}}}}})", fault, fault));
+    auto owned = std::make_unique<Stream>();
+    Stream* st = owned.get();
+    st->impl = this;
+    st->req = req;
+    st->timer = evtimer_new(base, &Impl::on_timer, st);
+    st->recv_mono = recv_mono;
+    st->recv_ns = recv_ns;
+    st->n_out = std::max<int64_t>(1, n_out);
+    st->n_prompt = word_count(prompt);
+    st->chat = chat;
+    st->usage = body.contains("stream_options") && body["stream_options"].is_object() &&
+                body["stream_options"].value("include_usage", false);
+    st->rid = rid;
+    st->server_id = server_id;
+    st->fault = fault;
+    st->model = body.value("model", opt.model);
+    // Chunks are formatted by hand (a JSON object per token costs more than the write itself when a
+    // thousand streams run); only the id and the model need escaping, once per stream (head).
+    st->head = fmt::format(R"(data: {{"id":{},"object":"{}","created":{},"model":{},"choices":[{{"index":0,)",
+                           json_str(server_id), chat ? "chat.completion.chunk" : "text_completion",
+                           recv_ns / 1'000'000'000, json_str(st->model));
+    live.emplace(st, std::move(owned));
+    add_header(req, "Content-Type", "text/event-stream");
+    add_header(req, "Cache-Control", "no-cache");
+    add_header(req, "x-request-id", rid);
+    evhttp_send_reply_start(req, 200, "OK");
+    if (opt.max_running > 0 && running >= opt.max_running) {
+      std::lock_guard lock(mu);
+      ++waiting;
+      queue.push_back(st);
       return;
     }
-    res.set_header("x-request-id", rid);
-    std::string model = body.value("model", opt.model);
-    res.set_chunked_content_provider(
-        "text/event-stream", [this, recv, recv_ns, rid, server_id, chat, fault, n_out, n_prompt, usage,
-                              model](size_t, httplib::DataSink& sink) {
-          return stream(sink, recv, recv_ns, rid, server_id, chat, fault, n_out, n_prompt, usage, model);
-        });
+    start(*st, recv_mono);
   }
 
-  // One streaming response. Its connection's pool thread waits inside the content provider while the
-  // token clock (tick()) writes its chunks into the sink, as an engine step emits a token for every
-  // running request at once: one timer wake-up serves every stream due, instead of a thread wake-up
-  // per token per stream (100k context switches a second at 1000 streams x 10 ms ITL).
-  struct Stream {
-    httplib::DataSink* sink = nullptr;
-    Clock::time_point recv;
-    int64_t recv_ns = 0, first_due = 0, next_due = 0, n_out = 0, n_prompt = 0, i = 0, generated = 0;
-    bool chat = false, usage = false;
-    std::string rid, server_id, fault, model, head, buf;
-    std::mutex m;
-    std::condition_variable cv;
-    bool finished = false, result = false;
-  };
-  std::mutex clock_mu;
-  std::condition_variable clock_cv;
-  std::vector<std::pair<int64_t, Stream*>> due_heap;  // min-heap on the due time (monotonic ns)
-  bool clock_stopped = false;
-  std::thread token_clock;
-
-  // Sets `stopping` and wakes everything that waits: slot queue, token clock (which then ends every
-  // stream it holds), and sleep_until_ns within 50 ms.
-  void request_stop() {
+  // The stream takes a running slot; its schedule starts at `start_ns` (monotonic).
+  void start(Stream& st, int64_t start_ns) {
     {
       std::lock_guard lock(mu);
-      stopping = true;
-      slot_cv.notify_all();
+      ++running;
     }
-    std::lock_guard lock(clock_mu);
-    clock_cv.notify_all();
-  }
-  static bool later(const std::pair<int64_t, Stream*>& a, const std::pair<int64_t, Stream*>& b) {
-    return a.first > b.first;
-  }
-
-  void schedule(Stream* st) {
-    std::lock_guard lock(clock_mu);
-    if (clock_stopped) return finish(*st, false);
-    bool earliest = due_heap.empty() || st->next_due < due_heap.front().first;
-    due_heap.emplace_back(st->next_due, st);
-    std::push_heap(due_heap.begin(), due_heap.end(), later);
-    if (earliest) clock_cv.notify_one();
+    st.slotted = true;
+    kv_tokens += st.n_prompt;
+    prompt_tokens_total += static_cast<uint64_t>(st.n_prompt);
+    st.first_due = st.next_due = start_ns + int64_t{opt.ttft_ms} * 1'000'000;
+    arm(st);
   }
 
-  void finish(Stream& st, bool ok) {
-    std::lock_guard lock(st.m);
-    st.finished = true;
-    st.result = ok;
-    st.cv.notify_one();
+  void arm(Stream& st) {
+    int64_t wait = std::max<int64_t>(0, st.next_due - mono_ns());
+    timeval tv{static_cast<time_t>(wait / 1'000'000'000),
+               static_cast<suseconds_t>(wait % 1'000'000'000 / 1000)};
+    evtimer_add(st.timer, &tv);
   }
 
-  // The token clock: writes whatever is due, sleeps until the next due time (absolute deadline).
-  void clock_loop() {
-    prctl(PR_SET_TIMERSLACK, 1000UL, 0, 0, 0);  // 1 us timer slack instead of the default 50 us
-    std::unique_lock lock(clock_mu);
-    while (!stopping) {
-      if (due_heap.empty()) {
-        clock_cv.wait_for(lock, std::chrono::milliseconds(50));
-        continue;
+  static void on_timer(evutil_socket_t, short, void* arg) {
+    auto* st = static_cast<Stream*>(arg);
+    st->impl->tick(*st);
+  }
+
+  // Ends a stream: the response ends cleanly (Done) or its connection closes (Abort); a waiting stream
+  // gets the freed slot.
+  void end(Stream& st, End how) {
+    if (how == End::Abort && evhttp_request_get_connection(st.req))
+      evhttp_connection_free(evhttp_request_get_connection(st.req));  // frees the request too
+    else
+      evhttp_send_reply_end(st.req);  // also frees a request whose client has gone
+    event_free(st.timer);
+    bool slotted = st.slotted;
+    kv_tokens -= slotted ? st.n_prompt + st.generated : 0;
+    live.erase(&st);
+    Stream* next = nullptr;
+    {
+      std::lock_guard lock(mu);
+      if (slotted) --running;
+      if (slotted && !queue.empty()) {
+        next = queue.front();
+        queue.pop_front();
+        --waiting;
       }
-      int64_t due = due_heap.front().first;
-      if (due > mono_ns()) {
-        clock_cv.wait_until(lock, Clock::time_point(std::chrono::nanoseconds(due)));
-        continue;
-      }
-      std::pop_heap(due_heap.begin(), due_heap.end(), later);
-      Stream* st = due_heap.back().second;
-      due_heap.pop_back();
-      lock.unlock();
-      if (tick(*st)) schedule(st);
-      lock.lock();
     }
-    clock_stopped = true;
-    for (auto& [due, st] : due_heap) finish(*st, false);
-    due_heap.clear();
+    if (next) start(*next, mono_ns());
   }
 
-  // Writes stream `st`'s next chunk (or its injected fault); true when more chunks follow.
-  bool tick(Stream& st) {
+  void send(Stream& st) {
+    evbuffer_add(out, st.buf.data(), st.buf.size());
+    evhttp_send_reply_chunk(st.req, out);
+  }
+  void send_event(Stream& st, std::string_view data) {
+    st.buf.assign("data: ").append(data).append("\n\n");
+    send(st);
+  }
+
+  // Writes stream `st`'s next chunk (or its injected fault) and re-arms its timer.
+  void tick(Stream& st) {
     const int64_t i = st.i;
-    auto write = [&] { return st.sink->write(st.buf.data(), st.buf.size()); };
-    auto send = [&](std::string_view data) {
-      st.buf.assign("data: ").append(data).append("\n\n");
-      return write();
-    };
-    if (st.fault == "disconnect" && i == 3) return finish(st, false), false;  // closes mid-stream
+    if (!evhttp_request_get_connection(st.req)) return end(st, End::Done);  // the client went away
+    if (st.fault == "disconnect" && i == 3) return end(st, End::Abort);     // closes mid-stream
     if (st.fault == "malformed" && i == 2) {
       st.buf = "data: {\"choices\": [{\"text\": \"oops\"\n\n";
-      write();
-      return finish(st, false), false;
+      send(st);
+      return end(st, End::Done);
     }
     if (st.fault == "error-event" && i == 1) {
-      bool ok =
-          send(R"({"error":{"message":"injected error event","type":"InternalServerError","code":500}})") &&
-          send("[DONE]");
-      if (ok) st.sink->done();
-      return finish(st, ok), false;
+      send_event(st,
+                 R"({"error":{"message":"injected error event","type":"InternalServerError","code":500}})");
+      send_event(st, "[DONE]");
+      return end(st, End::Done);
     }
     int64_t written_ns = epoch_ns();
-    bool ok = true;
     if (st.chat && i == 0) {
       st.buf.assign(st.head).append(R"("delta":{"role":"assistant","content":""},"logprobs":null,)");
       st.buf.append("\"finish_reason\":null}]}\n\n");
-      ok = write();
+      send(st);
     }
-    // Chunks are formatted by hand (a JSON object per token costs more than the write itself when a
-    // thousand streams run); only the id and the model need escaping, once per stream (head).
     st.buf.assign(st.head);
     if (st.chat)
       st.buf.append(R"("delta":{"content":" tok)").append(std::to_string(i)).append("\"}");
@@ -383,27 +375,24 @@ struct TestServer::Impl {
       st.buf.append(R"("text":" tok)").append(std::to_string(i)).append("\"");
     st.buf.append(R"(,"logprobs":null,"finish_reason":)").append(i + 1 == st.n_out ? "\"length\"" : "null");
     st.buf.append("}]}\n\n");
-    ok = ok && write();
-    if (!ok) return finish(st, false), false;
+    send(st);
     ++st.generated;
     ++kv_tokens;
     ++generation_tokens_total;
     if (i == 0) {
       {
         std::lock_guard lock(mu);
-        ttft.observe(std::chrono::duration<double>(Clock::now() - st.recv).count());  // queue included
+        ttft.observe(static_cast<double>(mono_ns() - st.recv_mono) / 1e9);  // queue included
       }
-      if (timing) {
-        std::lock_guard lock(file_mu);
+      if (timing)
         std::fprintf(timing, "%s %lld %lld %lld\n", st.rid.c_str(), static_cast<long long>(st.recv_ns),
                      static_cast<long long>(st.first_due + epoch_offset), static_cast<long long>(written_ns));
-      }
     }
     st.i = i + 1;
     if (st.i < st.n_out) {
       st.next_due = st.first_due + int64_t{opt.itl_ms} * 1'000'000 * st.i;
       if (st.fault == "stall" && st.i >= 2) st.next_due += int64_t{opt.stall_ms} * 1'000'000;
-      return true;
+      return arm(st);
     }
     if (st.usage) {
       nlohmann::json u = {{"id", st.server_id},
@@ -414,95 +403,47 @@ struct TestServer::Impl {
                            {{"prompt_tokens", st.n_prompt},
                             {"completion_tokens", st.n_out},
                             {"total_tokens", st.n_prompt + st.n_out}}}};
-      if (!send(u.dump())) return finish(st, false), false;
+      send_event(st, u.dump());
     }
-    if (!send("[DONE]")) return finish(st, false), false;
+    send_event(st, "[DONE]");
     int64_t end_ns = epoch_ns();
     {
       std::lock_guard lock(mu);
       ++counts.completed;
       ++success_by_reason["length"];
-      e2e.observe(std::chrono::duration<double>(Clock::now() - st.recv).count());
+      e2e.observe(static_cast<double>(mono_ns() - st.recv_mono) / 1e9);
     }
     if (completed) {
-      std::lock_guard lock(file_mu);
       std::fprintf(completed, "%lld %s ok\n", static_cast<long long>(end_ns), st.rid.c_str());
       std::fflush(completed);
     }
     log_line(fmt::format("Finished request {}.", st.server_id), end_ns);
-    st.sink->done();
-    return finish(st, true), false;
-  }
-
-  // The content provider: takes a running slot, hands the stream to the token clock and waits (on
-  // this connection's pool thread, which owns the sink) until it is over.
-  bool stream(httplib::DataSink& sink, Clock::time_point recv, int64_t recv_ns, const std::string& rid,
-              const std::string& server_id, bool chat, const std::string& fault, int64_t n_out,
-              int64_t n_prompt, bool usage, const std::string& model) {
-    // The schedule starts when the request was parsed, or when it got a slot if it had to queue.
-    int64_t start_ns = std::chrono::duration_cast<std::chrono::nanoseconds>(recv.time_since_epoch()).count();
-    {  // queue for a slot
-      std::unique_lock lock(mu);
-      auto free_slot = [&] { return stopping || opt.max_running <= 0 || running < opt.max_running; };
-      if (!free_slot()) {
-        ++waiting;
-        slot_cv.wait(lock, free_slot);
-        --waiting;
-        start_ns = mono_ns();
-      }
-      if (stopping) return false;
-      ++running;
-      kv_tokens += n_prompt;
-      prompt_tokens_total += static_cast<uint64_t>(n_prompt);
-    }
-    Stream st;
-    st.sink = &sink;
-    st.recv = recv;
-    st.recv_ns = recv_ns;
-    st.first_due = st.next_due = start_ns + int64_t{opt.ttft_ms} * 1'000'000;
-    st.n_out = n_out;
-    st.n_prompt = n_prompt;
-    st.chat = chat;
-    st.usage = usage;
-    st.rid = rid;
-    st.server_id = server_id;
-    st.fault = fault;
-    st.model = model;
-    st.head = fmt::format(R"(data: {{"id":{},"object":"{}","created":{},"model":{},"choices":[{{"index":0,)",
-                          json_str(server_id), chat ? "chat.completion.chunk" : "text_completion",
-                          recv_ns / 1'000'000'000, json_str(model));
-    schedule(&st);
-    {
-      std::unique_lock lock(st.m);
-      st.cv.wait(lock, [&] { return st.finished; });
-    }
-    std::lock_guard lock(mu);
-    --running;
-    kv_tokens -= n_prompt + st.generated;
-    slot_cv.notify_one();
-    return st.result;
+    end(st, End::Done);
   }
 
   void stats_line() {
     int64_t r, w;
-    double kv;
-    uint64_t p, g;
     {
       std::lock_guard lock(mu);
       r = running;
       w = waiting;
-      kv = 100.0 * static_cast<double>(kv_tokens.load()) / static_cast<double>(opt.kv_capacity_tokens);
-      p = prompt_tokens_total - last_prompt;
-      g = generation_tokens_total - last_gen;
-      last_prompt = prompt_tokens_total;
-      last_gen = generation_tokens_total;
     }
+    double kv = 100.0 * static_cast<double>(kv_tokens.load()) / static_cast<double>(opt.kv_capacity_tokens);
+    uint64_t p = prompt_tokens_total - last_prompt, g = generation_tokens_total - last_gen;
+    last_prompt += p;
+    last_gen += g;
     log_line(
         fmt::format("Engine 000: Avg prompt throughput: {:.1f} tokens/s, Avg generation throughput: {:.1f} "
                     "tokens/s, Running: {} reqs, Waiting: {} reqs, GPU KV cache usage: {:.1f}%, Prefix cache "
                     "hit rate: 0.0%",
                     static_cast<double>(p), static_cast<double>(g), r, w, kv),
         epoch_ns());
+  }
+
+  static void on_second(evutil_socket_t, short, void* arg) {
+    auto* m = static_cast<Impl*>(arg);
+    if (mono_ns() >= m->end_mono) return void(event_base_loopbreak(m->base));
+    m->stats_line();
   }
 
   void write_trace() {
@@ -513,51 +454,68 @@ struct TestServer::Impl {
     auto path = opt.profile_dir / fmt::format("test-rank-0.{}.pt.trace.json.gz", epoch_ns());
     // Written in two halves 300 ms apart, as a large trace flushes: readers must wait for it to settle.
     {
-      std::ofstream out(path, std::ios::binary);
-      out.write(data.data(), static_cast<std::streamsize>(data.size() / 2));
+      std::ofstream first(path, std::ios::binary);
+      first.write(data.data(), static_cast<std::streamsize>(data.size() / 2));
     }
-    std::lock_guard lock(mu);
     writers.emplace_back([this, path, data] {
-      if (!sleep_until(Clock::now() + std::chrono::milliseconds(300))) return;
-      std::ofstream out(path, std::ios::binary | std::ios::app);
-      out.write(data.data() + data.size() / 2, static_cast<std::streamsize>(data.size() - data.size() / 2));
+      for (int i = 0; i < 30; ++i) {
+        if (stopping) return;
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      }
+      std::ofstream rest(path, std::ios::binary | std::ios::app);
+      rest.write(data.data() + data.size() / 2, static_cast<std::streamsize>(data.size() - data.size() / 2));
     });
   }
 
-  void routes() {
-    svr.Post("/v1/completions",
-             [this](const httplib::Request& q, httplib::Response& r) { handle_completion(q, r, false); });
-    svr.Post("/v1/chat/completions",
-             [this](const httplib::Request& q, httplib::Response& r) { handle_completion(q, r, true); });
-    svr.Get("/v1/models", [this](const httplib::Request& q, httplib::Response& r) {
-      if (!authorized(q, r)) return;
-      r.set_content(
+  void route(evhttp_request* req) {
+    const char* uri = evhttp_request_get_uri(req);
+    std::string_view path = uri ? uri : "";
+    path = path.substr(0, path.find('?'));
+    const bool post = evhttp_request_get_command(req) == EVHTTP_REQ_POST;
+    if (post && path == "/v1/completions") return handle_completion(req, false);
+    if (post && path == "/v1/chat/completions") return handle_completion(req, true);
+    if (!post && path == "/v1/models") {
+      if (!authorized(req)) return;
+      return reply(
+          req, 200,
           fmt::format(R"({{"object":"list","data":[{{"id":"{}","object":"model","owned_by":"test"}}]}})",
-                      opt.model),
-          "application/json");
-    });
-    svr.Get("/metrics", [this](const httplib::Request&, httplib::Response& r) {
+                      opt.model));
+    }
+    if (!post && path == "/metrics") {
       {
         std::lock_guard lock(mu);
         ++counts.metrics_scrapes;
       }
-      r.set_content(metrics_text(), "text/plain; version=0.0.4");
-    });
-    svr.Post("/start_profile", [this](const httplib::Request&, httplib::Response& r) {
-      std::lock_guard lock(mu);
-      ++counts.profile_starts;
-      profiling = true;
-      r.status = 200;
-    });
-    svr.Post("/stop_profile", [this](const httplib::Request&, httplib::Response& r) {
+      return reply(req, 200, metrics_text(), "text/plain; version=0.0.4");
+    }
+    if (post && (path == "/start_profile" || path == "/stop_profile")) {
+      bool starting = path == "/start_profile";
       {
         std::lock_guard lock(mu);
-        ++counts.profile_stops;
-        profiling = false;
+        ++(starting ? counts.profile_starts : counts.profile_stops);
+        profiling = starting;
       }
-      write_trace();
-      r.status = 200;
-    });
+      if (!starting) write_trace();
+      return reply(req, 200, "");
+    }
+    reply(req, 404, R"({"error":{"message":"not found","code":404}})");
+  }
+
+  // Runs the loop until stop() or the lifetime ends, then closes every connection and stream.
+  void run() {
+    prctl(PR_SET_TIMERSLACK, 1000UL, 0, 0, 0);  // 1 us timer slack instead of the default 50 us
+    event_base_dispatch(base);
+    stopping = true;
+    for (auto& [st, owned] : live) {
+      event_free(st->timer);
+      if (!evhttp_request_get_connection(st->req)) evhttp_send_reply_end(st->req);  // detached: frees it
+    }
+    live.clear();
+    queue.clear();
+    evhttp_free(http);  // closes the listener and every connection, freeing their requests
+    http = nullptr;
+    event_free(second_timer);
+    second_timer = nullptr;
   }
 };
 
@@ -569,55 +527,89 @@ TestServer::~TestServer() {
   stop();
 }
 
+namespace {
+
+// 127.0.0.1:<ephemeral>, listening with the system's largest backlog (a thousand simultaneous
+// connects must not wait for SYN retransmits) and TCP_NODELAY, which accepted sockets inherit (no
+// Nagle delay on small SSE chunks). -1 on failure.
+int listen_socket(int* port) {
+  int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (fd < 0) return -1;
+  int one = 1;
+  setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof addr;
+  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || listen(fd, SOMAXCONN) != 0 ||
+      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
+    close(fd);
+    return -1;
+  }
+  *port = ntohs(addr.sin_port);
+  return fd;
+}
+
+}  // namespace
+
 int TestServer::start() {
+  static const bool threads_ready = evthread_use_pthreads() == 0;  // stop() breaks the loop from outside
   Impl& m = *impl_;
-  int threads = std::max(4, m.opt.threads);
-  m.svr.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
-  m.svr.set_keep_alive_max_count(1'000'000);
-  m.svr.set_keep_alive_timeout(30);
-  m.svr.set_read_timeout(30, 0);
-  m.svr.set_write_timeout(10, 0);
-  m.svr.set_tcp_nodelay(true);  // accepted sockets inherit it: no Nagle delay on small SSE chunks
-  m.routes();
+  if (!threads_ready || m.base) return 0;
+  std::signal(SIGPIPE, SIG_IGN);  // a write to a client that has gone fails with EPIPE instead
+  event_config* cfg = event_config_new();
+  event_config_set_flag(cfg, EVENT_BASE_FLAG_PRECISE_TIMER);
+  event_config_set_flag(cfg, EVENT_BASE_FLAG_NO_CACHE_TIME);
+  m.base = event_base_new_with_config(cfg);
+  event_config_free(cfg);
+  int fd = listen_socket(&port_);
+  if (!m.base || fd < 0) {
+    if (fd >= 0) close(fd);
+    return port_ = 0;
+  }
+  m.http = evhttp_new(m.base);
+  evhttp_set_timeout(m.http, 30);
+  evhttp_set_allowed_methods(m.http, EVHTTP_REQ_GET | EVHTTP_REQ_POST);
+  evhttp_set_gencb(
+      m.http, [](evhttp_request* req, void* arg) { static_cast<Impl*>(arg)->route(req); }, &m);
+  if (!evhttp_accept_socket_with_handle(m.http, fd)) {
+    close(fd);
+    evhttp_free(m.http);
+    m.http = nullptr;
+    return port_ = 0;
+  }
+  m.out = evbuffer_new();
   m.epoch_offset = epoch_ns() - mono_ns();
+  m.end_mono = mono_ns() + static_cast<int64_t>(m.opt.max_lifetime_s * 1e9);
   if (!m.opt.timing_log.empty()) m.timing = std::fopen(m.opt.timing_log.c_str(), "w");
   if (!m.opt.completed_log.empty()) m.completed = std::fopen(m.opt.completed_log.c_str(), "a");
   if (!m.opt.server_log.empty()) m.log = std::fopen(m.opt.server_log.c_str(), "a");
-  port_ = m.svr.bind_to_any_port("127.0.0.1");
-  if (port_ <= 0) return port_ = 0;
-  if (!m.svr.raise_backlog()) std::fprintf(stderr, "test server: listen(SOMAXCONN) failed\n");
-  m.token_clock = std::thread([&m] { m.clock_loop(); });
-  m.listener = std::thread([&m] { m.svr.listen_after_bind(); });
-  m.watchdog = std::thread([&m] {
-    auto end = Clock::now() + std::chrono::milliseconds(static_cast<int64_t>(m.opt.max_lifetime_s * 1000));
-    auto next_stats = Clock::now() + std::chrono::seconds(1);
-    while (m.sleep_until(std::min(end, next_stats))) {
-      if (Clock::now() >= end) break;
-      m.stats_line();
-      next_stats += std::chrono::seconds(1);
-    }
-    m.request_stop();
-    m.svr.stop();
-  });
-  for (int i = 0; i < 500 && !m.svr.is_running(); ++i)
-    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  m.stop_event = event_new(
+      m.base, -1, 0,
+      [](evutil_socket_t, short, void* arg) { event_base_loopbreak(static_cast<event_base*>(arg)); }, m.base);
+  m.second_timer = event_new(m.base, -1, EV_PERSIST, &Impl::on_second, &m);
+  timeval second{1, 0};
+  evtimer_add(m.second_timer, &second);
+  m.loop = std::thread([&m] { m.run(); });
   return port_;
 }
 
 void TestServer::stop() {
   Impl& m = *impl_;
-  m.request_stop();
-  if (m.token_clock.joinable()) m.token_clock.join();  // ends every stream still scheduled
-  m.svr.stop();
-  if (m.listener.joinable()) m.listener.join();
-  if (m.watchdog.joinable()) m.watchdog.join();
-  std::vector<std::thread> writers;
-  {
-    std::lock_guard lock(m.mu);
-    writers.swap(m.writers);
+  m.stopping = true;
+  if (m.loop.joinable()) {
+    event_active(m.stop_event, EV_READ, 0);
+    m.loop.join();
   }
-  for (auto& t : writers) t.join();
-  std::lock_guard lock(m.file_mu);
+  for (auto& t : m.writers) t.join();
+  m.writers.clear();
+  if (m.stop_event) event_free(m.stop_event);  // freed here, not in run(): stop() may still activate it
+  m.stop_event = nullptr;
+  if (m.out) evbuffer_free(m.out);
+  if (m.base) event_base_free(m.base);
+  m.out = nullptr;
+  m.base = nullptr;
   if (m.completed) std::fclose(m.completed);
   if (m.log) std::fclose(m.log);
   if (m.timing) std::fclose(m.timing);

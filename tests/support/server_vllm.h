@@ -1,5 +1,6 @@
 #pragma once
-// A vLLM-like test server on 127.0.0.1 (ephemeral port), for the capture tests and benchmarks.
+// A vLLM-like test server on 127.0.0.1 (ephemeral port), for the capture tests and benchmarks. One
+// libevent loop thread serves every connection.
 // Streams /v1/completions and /v1/chat/completions on a fixed token schedule (TTFT, ITL, output
 // length capped by max_tokens), serves /v1/models, /metrics (vllm:* series that follow the load it
 // really serves), /start_profile and /stop_profile (copies a fixture trace into the profile
@@ -29,7 +30,6 @@ struct TestServerOptions {
   int output_tokens = 16;  // when the request gives no max_tokens; max_tokens caps it otherwise
   int max_running = 0;     // > 0: requests beyond this wait (num_requests_waiting) for a slot
   int stall_ms = 2500;
-  int threads = 64;  // worker threads: one per open keep-alive connection, for its whole life
   double max_lifetime_s = 120;
   int64_t kv_capacity_tokens = 100000;
   std::string model = "test-model";
