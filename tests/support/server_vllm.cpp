@@ -13,6 +13,7 @@
 #include "tests/support/server_vllm.h"
 
 #include <event2/buffer.h>
+#include <event2/bufferevent.h>
 #include <event2/event.h>
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
@@ -337,9 +338,16 @@ struct TestServer::Impl {
     if (next) start(*next, mono_ns());
   }
 
+  // Queues a chunk and writes it now: bufferevent would write it only on the loop's next pass, after
+  // every other timer due in this one (a burst of a thousand streams would leave its last chunk
+  // milliseconds behind its stamp). The end of a response is left to evhttp, which must see the write.
   void send(Stream& st) {
     evbuffer_add(out, st.buf.data(), st.buf.size());
     evhttp_send_reply_chunk(st.req, out);
+    if (evhttp_connection* c = evhttp_request_get_connection(st.req)) {
+      bufferevent* bev = evhttp_connection_get_bufferevent(c);
+      evbuffer_write(bufferevent_get_output(bev), bufferevent_getfd(bev));
+    }
   }
   void send_event(Stream& st, std::string_view data) {
     st.buf.assign("data: ").append(data).append("\n\n");
