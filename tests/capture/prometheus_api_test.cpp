@@ -104,27 +104,34 @@ TEST_CASE("prometheus api: fleet mode reads what a real Prometheus scraped from 
         << "scrape_configs:\n  - job_name: vllm\n    static_configs:\n      - targets: ['127.0.0.1:"
         << server.port() << "']\n";
   }
-  // A free port for Prometheus: bind 0, read it, release it.
+  // A free port for Prometheus: bind 0, read it, release it. Another process may take it in between,
+  // and then Prometheus exits at once: try again with a new port.
   int prom_port = 0;
-  {
-    testing::TestServer probe;
-    prom_port = probe.start();
-  }
-  REQUIRE(prom_port > 0);
-  std::vector<std::string> args = {prom, "--config.file=" + (dir / "prometheus.yml").string(),
-                                   "--storage.tsdb.path=" + (dir / "data").string(),
-                                   "--web.listen-address=127.0.0.1:" + std::to_string(prom_port),
-                                   "--log.level=error"};
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  posix_spawn_file_actions_t fa;
-  posix_spawn_file_actions_init(&fa);
-  posix_spawn_file_actions_addopen(&fa, 2, (dir / "prometheus.log").c_str(), O_WRONLY | O_CREAT | O_TRUNC,
-                                   0644);
   pid_t pid = 0;
-  REQUIRE(posix_spawn(&pid, prom, &fa, nullptr, argv.data(), environ) == 0);
-  posix_spawn_file_actions_destroy(&fa);
+  for (int attempt = 0; attempt < 3 && !pid; ++attempt) {
+    {
+      testing::TestServer probe;
+      prom_port = probe.start();
+    }
+    REQUIRE(prom_port > 0);
+    std::vector<std::string> args = {prom, "--config.file=" + (dir / "prometheus.yml").string(),
+                                     "--storage.tsdb.path=" + (dir / "data").string(),
+                                     "--web.listen-address=127.0.0.1:" + std::to_string(prom_port),
+                                     "--log.level=error"};
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addopen(&fa, 2, (dir / "prometheus.log").c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                     0644);
+    REQUIRE(posix_spawn(&pid, prom, &fa, nullptr, argv.data(), environ) == 0);
+    posix_spawn_file_actions_destroy(&fa);
+    std::this_thread::sleep_for(std::chrono::milliseconds(1000));
+    int status = 0;
+    if (waitpid(pid, &status, WNOHANG) == pid) pid = 0;  // exited: the port was taken
+  }
+  REQUIRE(pid > 0);
   struct StopPrometheus {  // also when a REQUIRE below fails
     pid_t pid;
     ~StopPrometheus() {
@@ -149,6 +156,8 @@ TEST_CASE("prometheus api: fleet mode reads what a real Prometheus scraped from 
   }
 
   INFO(err);
+  INFO("prometheus.log: " << std::string(
+           std::istreambuf_iterator<char>(std::ifstream(dir / "prometheus.log").rdbuf()), {}));
   REQUIRE(series.size() == 1);
   REQUIRE(series[0].samples.size() >= 3);
   CHECK(label_value(series[0].key.labels, "job") == "vllm");
