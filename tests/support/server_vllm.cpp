@@ -151,7 +151,6 @@ struct TestServer::Impl {
   FILE* log = nullptr;
   FILE* timing = nullptr;
   int64_t epoch_offset = 0;  // CLOCK_REALTIME - CLOCK_MONOTONIC, taken at start
-  bool profiling = false;
   uint64_t last_prompt = 0, last_gen = 0;
 
   void log_line(const std::string& msg, int64_t ns) {
@@ -501,7 +500,6 @@ struct TestServer::Impl {
       {
         std::lock_guard lock(mu);
         ++(starting ? counts.profile_starts : counts.profile_stops);
-        profiling = starting;
       }
       if (!starting) write_trace();
       return reply(req, 200, "");
