@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 #include <simdjson.h>
 
+#include <bit>
 #include <charconv>
 #include <cmath>
 #include <cstring>
@@ -61,29 +62,59 @@ int64_t text_id(std::string_view s) {
 
 }  // namespace
 
-NumStatus parse_scaled_int(std::string_view tok, int scale, int64_t& out, bool* quoted) {
-  // Fast path: [-]digits[.digits] with at most `scale` decimals and at most 18 digits in all.
-  if (!tok.empty() && tok.size() <= 19 && tok[0] != '"') {
-    size_t i = tok[0] == '-' ? 1 : 0;
-    int64_t v = 0;
-    int n = 0, frac = -1;
-    for (; i < tok.size(); ++i) {
-      char c = tok[i];
-      if (c >= '0' && c <= '9') {
-        v = v * 10 + (c - '0');
-        ++n;
-        if (frac >= 0) ++frac;
-      } else if (c == '.' && frac < 0) {
-        frac = 0;
-      } else {
-        break;
-      }
+namespace {
+
+// 8 ASCII digits, first digit in the low byte (little-endian load): SWAR check and value.
+bool all_digits8(uint64_t x) {
+  return (x & 0xF0F0F0F0F0F0F0F0ULL) == 0x3030303030303030ULL &&
+         ((x + 0x0606060606060606ULL) & 0xF0F0F0F0F0F0F0F0ULL) == 0x3030303030303030ULL;
+}
+uint64_t value_of_digits8(uint64_t x) {
+  x -= 0x3030303030303030ULL;
+  x = (x * 10 + (x >> 8)) & 0x00FF00FF00FF00FFULL;
+  x = (x * 100 + (x >> 16)) & 0x0000FFFF0000FFFFULL;
+  return (x * 10000 + (x >> 32)) & 0xFFFFFFFFULL;
+}
+
+// Accumulates the decimal digits at p[0, n) into v while they last; returns how many it took.
+// Reads only inside p[0, n). The caller bounds the digit count, so v cannot overflow.
+size_t take_digits(const char* p, size_t n, uint64_t& v) {
+  size_t i = 0;
+  if constexpr (std::endian::native == std::endian::little) {
+    for (uint64_t x; i + 8 <= n; i += 8) {
+      std::memcpy(&x, p + i, 8);
+      if (!all_digits8(x)) break;
+      v = v * 100000000 + value_of_digits8(x);
     }
-    if (i == tok.size() && n > 0 && n <= 18 && frac != 0 && frac <= scale) {
-      for (int k = frac < 0 ? 0 : frac; k < scale; ++k) v *= 10;
-      out = tok[0] == '-' ? -v : v;
-      if (quoted) *quoted = false;
-      return NumStatus::Ok;
+  }
+  for (; i < n && static_cast<unsigned>(p[i] - '0') <= 9; ++i) v = v * 10 + static_cast<unsigned>(p[i] - '0');
+  return i;
+}
+
+constexpr int64_t kPow10[] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000};
+
+}  // namespace
+
+NumStatus parse_scaled_int(std::string_view tok, int scale, int64_t& out, bool* quoted) {
+  // Fast path: [-]digits[.digits] with at most `scale` decimals whose scaled value has at most 19
+  // digits (< 2^64, so nothing wraps) and fits int64. Epoch-µs ts with 3 decimals take it.
+  if (!tok.empty() && tok.size() <= 21 && tok[0] != '"' && scale >= 0 && scale <= 9) {
+    const bool neg = tok[0] == '-';
+    const char* p = tok.data() + neg;
+    const size_t n = tok.size() - neg;
+    uint64_t v = 0;
+    size_t whole = take_digits(p, std::min<size_t>(n, 19), v), frac = 0;
+    if (whole < n && p[whole] == '.')
+      frac = take_digits(p + whole + 1, std::min<size_t>(n - whole - 1, 9), v);
+    const size_t used = whole + (frac ? frac + 1 : 0);
+    const size_t sc = static_cast<size_t>(scale);
+    if (used == n && whole + frac > 0 && frac <= sc && whole + sc <= 19) {
+      v *= static_cast<uint64_t>(kPow10[sc - frac]);
+      if (v <= static_cast<uint64_t>(INT64_MAX)) {
+        out = neg ? -static_cast<int64_t>(v) : static_cast<int64_t>(v);
+        if (quoted) *quoted = false;
+        return NumStatus::Ok;
+      }
     }
   }
   std::string_view s = unquote(tok, quoted);

@@ -14,7 +14,9 @@
 namespace hp {
 
 struct ChromeJsonOptions {
-  size_t chunk_bytes = 4 << 20;  // events per simdjson document, in bytes (tests use tiny values)
+  // Events per simdjson document, in bytes (tests use tiny values). Small enough that a chunk and
+  // its recorded events are still in cache when the building thread replays them.
+  size_t chunk_bytes = 512 << 10;
   bool force_generic_kernel = false;
 };
 

@@ -48,6 +48,25 @@ TEST_CASE("ts/dur: exact decimal microseconds to int64 ns", "[import][chrome_jso
   CHECK(hp::parse_us_to_ns("NaN", ns) == hp::NumStatus::NotFinite);
   CHECK(hp::parse_us_to_ns("-Infinity", ns) == hp::NumStatus::NotFinite);
   CHECK(hp::parse_us_to_ns("abc", ns) == hp::NumStatus::Invalid);
+  // Edges of the 8-digits-at-a-time path: the int64 limit, 17 whole digits at scale 3, '.5' and '5.'.
+  CHECK(hp::parse_us_to_ns("9223372036854775.807", ns) == hp::NumStatus::Ok);
+  CHECK(ns == INT64_MAX);
+  CHECK(hp::parse_us_to_ns("9223372036854775.808", ns) == hp::NumStatus::Overflow);
+  CHECK(hp::parse_us_to_ns("-9223372036854775.807", ns) == hp::NumStatus::Ok);
+  CHECK(ns == -INT64_MAX);
+  CHECK(hp::parse_us_to_ns("99999999999999999", ns) == hp::NumStatus::Overflow);
+  CHECK(hp::parse_us_to_ns("12345678.9", ns) == hp::NumStatus::Ok);
+  CHECK(ns == 12345678900LL);
+  CHECK(hp::parse_us_to_ns(".5", ns) == hp::NumStatus::Ok);
+  CHECK(ns == 500);
+  CHECK(hp::parse_us_to_ns("5.", ns) == hp::NumStatus::Ok);
+  CHECK(ns == 5000);
+  CHECK(hp::parse_us_to_ns("1234567a", ns) == hp::NumStatus::Invalid);
+  CHECK(hp::parse_us_to_ns("12345678.", ns) == hp::NumStatus::Ok);
+  CHECK(ns == 12345678000LL);
+  CHECK(hp::parse_scaled_int("1234567890123456789", 0, ns) == hp::NumStatus::Ok);
+  CHECK(ns == 1234567890123456789LL);
+  CHECK(hp::parse_scaled_int("9300000000000000000", 0, ns) == hp::NumStatus::Overflow);
   auto run = import_text(
       R"({"traceEvents":[{"ph":"X","name":"n","pid":1,"tid":1,"ts":1712195495519689.047,"dur":0.001}]})");
   REQUIRE(run->slices.size() == 1);
