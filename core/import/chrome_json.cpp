@@ -590,6 +590,8 @@ class JsonImport {
     std::string_view text;
   };
   void parse_top_level();
+  json::ScanResult scan_events(size_t open);
+  size_t guess_element_start(size_t from) const;
   void apply_metadata(TraceSource& src);
   struct ChunkSlot;
   void parse_events();
@@ -619,7 +621,7 @@ void JsonImport::parse_top_level() {
   if (p >= buf_.size() || (buf_[p] != '{' && buf_[p] != '['))
     throw ImportError(path_, p, "not a JSON trace (expected '{' or '[')");
   auto events_at = [&](size_t open) {
-    json::ScanResult r = kernel_.scan(buf_.data(), buf_.size(), open, std::max<size_t>(opts_.chunk_bytes, 1));
+    json::ScanResult r = scan_events(open);
     have_events_ = true;
     events_begin_ = open + 1;
     cuts_ = std::move(r.cuts);
@@ -659,7 +661,7 @@ void JsonImport::parse_top_level() {
       vend = events_at(p);
       if (vend >= buf_.size()) return;
     } else if (c == '{' || c == '[') {
-      json::ScanResult r = kernel_.scan(buf_.data(), buf_.size(), p, 0);
+      json::ScanResult r = kernel_.scan(buf_.data(), buf_.size(), p, 0, {});
       vend = r.end;
       if (!r.complete) {
         warn("json.truncated", p, fmt::format("top-level value '{}' is truncated; ignored", key));
@@ -679,6 +681,45 @@ void JsonImport::parse_top_level() {
   }
   if (p >= buf_.size() && have_events_)
     warn("json.truncated", buf_.size(), "top-level object has no closing '}'");
+}
+
+// A '{' that follows ",<newline>" (spaces aside) most likely opens a traceEvents element: a raw
+// newline cannot be inside a valid string, and writers put one between events. 0 when none is near.
+size_t JsonImport::guess_element_start(size_t from) const {
+  const size_t limit = std::min(buf_.size(), from + (1 << 20));
+  for (size_t q = from; q < limit; ++q) {
+    q = buf_.find('\n', q);
+    if (q == std::string_view::npos || q >= limit) return 0;
+    size_t b = q;
+    while (b > from && is_ws(buf_[b - 1])) --b;
+    size_t f = skip_ws(buf_, q);
+    if (b > from && buf_[b - 1] == ',' && f < limit && buf_[f] == '{') return f;
+  }
+  return 0;
+}
+
+// Scans traceEvents from its '[' at `open`. A long array is scanned as two halves at once: the
+// second half starts at a guessed element boundary, in the state "depth 1, outside strings", and
+// its result is kept only when the first half ends in exactly that state; otherwise it is rescanned
+// from the true state. Either way the result equals one serial pass.
+json::ScanResult JsonImport::scan_events(size_t open) {
+  const size_t chunk = std::max<size_t>(opts_.chunk_bytes, 1), n = buf_.size();
+  const size_t split = opts_.parallel_scan_bytes && n - open > opts_.parallel_scan_bytes
+                           ? guess_element_start(open + (n - open) / 2)
+                           : 0;
+  if (split == 0) return kernel_.scan(buf_.data(), n, open, chunk, {});
+  const json::ScanState guess{1, false, false};
+  json::ScanResult head, tail;
+  run_both([&] { tail = kernel_.scan(buf_.data(), n, split, chunk, guess); },
+           [&] { head = kernel_.scan(buf_.data(), split, open, chunk, {}); });
+  if (head.complete) return head;
+  if (!(head.state == guess)) tail = kernel_.scan(buf_.data(), n, split, chunk, head.state);
+  head.cuts.insert(head.cuts.end(), tail.cuts.begin(), tail.cuts.end());
+  head.end = tail.end;
+  head.complete = tail.complete;
+  head.state = tail.state;
+  if (tail.last_elem_end) head.last_elem_end = tail.last_elem_end;
+  return head;
 }
 
 void JsonImport::apply_metadata(TraceSource& src) {
@@ -809,7 +850,7 @@ void JsonImport::apply_chunk(ChunkSlot& s) {
 // still fail are repaired (invalid UTF-8 -> '?', control characters -> ' ') and retried.
 void JsonImport::parse_one_by_one(std::vector<char>& doc, size_t len, size_t skip, uint64_t base) {
   std::string_view d(doc.data(), len);
-  json::ScanResult r = kernel_.scan(doc.data(), len, 0, 1);
+  json::ScanResult r = kernel_.scan(doc.data(), len, 0, 1, {});
   std::vector<size_t> ends = r.cuts;
   size_t last = r.complete ? r.end - 1 : len - 1;
   if (ends.empty() || ends.back() < last) ends.push_back(last);

@@ -18,6 +18,8 @@ struct ChromeJsonOptions {
   // its recorded events are still in cache when the building thread replays them.
   size_t chunk_bytes = 512 << 10;
   bool force_generic_kernel = false;
+  // traceEvents longer than this is scanned as two halves on two threads (0: always one pass).
+  size_t parallel_scan_bytes = 64 << 20;
 };
 
 // Imports one decompressed trace held in `buf` (with >= 64 bytes of readable padding past

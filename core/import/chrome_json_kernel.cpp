@@ -74,10 +74,10 @@ inline uint64_t prefix_xor(uint64_t x) {
   return x;
 }
 
-ScanResult scan(const char* buf, size_t n, size_t pos, size_t chunk_bytes) {
+ScanResult scan(const char* buf, size_t n, size_t pos, size_t chunk_bytes, ScanState from) {
   ScanResult r;
-  int64_t depth = 0;
-  bool in_string = false, escaped = false;
+  int64_t depth = from.depth;
+  bool in_string = from.in_string, escaped = from.escaped;
   size_t chunk_start = pos;
   for (size_t i = pos; i < n; i += 64) {
     Masks m = classify(buf + i);
@@ -105,7 +105,7 @@ ScanResult scan(const char* buf, size_t n, size_t pos, size_t chunk_bytes) {
           if (c == '\\') {
             escaped = true;
             if (k == 63) break;
-            if (!(specials & (uint64_t{1} << (k + 1)))) specials |= uint64_t{1} << (k + 1);
+            specials |= (uint64_t{1} << (k + 1)) & valid;  // the escaped byte, if inside the scan
           } else if (c == '"') {
             in_string = false;
           }
@@ -139,6 +139,7 @@ ScanResult scan(const char* buf, size_t n, size_t pos, size_t chunk_bytes) {
     }
   }
   r.end = n;
+  r.state = {depth, in_string, escaped};
   return r;
 }
 

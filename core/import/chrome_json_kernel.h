@@ -34,12 +34,20 @@ class EventSink {
   virtual void on_non_object(uint64_t offset) = 0;
 };
 
+// Where a scan stands between two bytes: bracket depth and string state.
+struct ScanState {
+  int64_t depth = 0;
+  bool in_string = false, escaped = false;
+  bool operator==(const ScanState&) const = default;
+};
+
 // Result of scanning a JSON container that starts at buf[pos] ('[' or '{').
 struct ScanResult {
   size_t end = 0;            // one past the closing bracket, or n when incomplete
   bool complete = false;     // the closing bracket was found
   size_t last_elem_end = 0;  // one past the last complete container element at depth 1 (0: none)
   std::vector<size_t> cuts;  // element ends after which a chunk of >= chunk_bytes closes
+  ScanState state;           // the state at `end` when incomplete
 };
 
 struct ChunkOutcome {
@@ -58,7 +66,9 @@ class EventParser {
 struct Kernel {
   const char* name;
   // buf must have >= 64 readable bytes past n. chunk_bytes == 0 records no cuts; 1 cuts after every element.
-  ScanResult (*scan)(const char* buf, size_t n, size_t pos, size_t chunk_bytes);
+  // `from` is the state before buf[pos]: {} at the container's opening bracket, or the state
+  // another scan stopped in, to resume it (or to guess it, and compare later).
+  ScanResult (*scan)(const char* buf, size_t n, size_t pos, size_t chunk_bytes, ScanState from);
   // doc = "[" + events + "]" with >= 64 bytes of padding past len; doc[0] maps to byte `base`.
   // `parser` comes from new_parser() of the same kernel; null uses a thread-local one.
   ChunkOutcome (*parse_events)(EventParser* parser, const char* doc, size_t len, uint64_t base,

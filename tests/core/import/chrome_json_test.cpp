@@ -99,7 +99,7 @@ TEST_CASE("chunking and both kernels give the same Run", "[import][chrome_json]"
   for (size_t chunk : {size_t{1}, size_t{100}, size_t{4096}, size_t{1} << 30}) {
     for (bool generic : {false, true}) {
       INFO("chunk " << chunk << " generic " << generic);
-      auto run = import_text(json, hp::ChromeJsonOptions{chunk, generic});
+      auto run = import_text(json, hp::ChromeJsonOptions{chunk, generic, chunk});  // chunk 1: split scan
       CHECK(run->sources[0].by_cat == ref->sources[0].by_cat);
       CHECK(run->sources[0].by_ph == ref->sources[0].by_ph);
       CHECK(run->slices.start == ref->slices.start);
@@ -112,6 +112,35 @@ TEST_CASE("chunking and both kernels give the same Run", "[import][chrome_json]"
   }
   CHECK(ref->python.size() == 984);  // python_function events with Python id
   CHECK(ref->sources[0].events == 1993);
+}
+
+TEST_CASE("a two-half scan gives the same Run as one pass, also when its guess is wrong",
+          "[import][chrome_json]") {
+  auto event = [](int i, const std::string& args) {
+    return "{\"ph\":\"X\",\"name\":\"e" + std::to_string(i) +
+           "\",\"pid\":1,\"tid\":1,\"ts\":" + std::to_string(10 * i) + ",\"dur\":5,\"args\":" + args + "}";
+  };
+  // The odd one out sits at each position in turn, so the guessed boundary falls inside it: in an
+  // array of objects (depth 3), in a string holding a raw newline (invalid; repaired), or nowhere odd.
+  for (const std::string odd : {"{\"list\":[{\"a\":1},\n  {\"b\":2}]}", "{\"s\":\"x,\n{y\"}", "{}"}) {
+    for (int at = 0; at < 12; ++at) {
+      std::string json = "{\"traceEvents\":[\n";
+      for (int i = 0; i < 12; ++i) json += (i ? ",\n  " : "") + event(i, i == at ? odd : "{}");
+      json += "\n],\"displayTimeUnit\":\"ms\"}";
+      for (size_t cut : {json.size(), json.size() - 40}) {  // whole, and truncated
+        INFO("odd " << odd << " at " << at << " cut " << cut);
+        std::string_view text(json.data(), cut);
+        auto one = import_text(text, hp::ChromeJsonOptions{7, false, 0});
+        auto two = import_text(text, hp::ChromeJsonOptions{7, false, 1});
+        CHECK(two->sources[0].events == one->sources[0].events);
+        CHECK(two->slices.start == one->slices.start);
+        CHECK(two->slices.name == one->slices.name);
+        CHECK(two->raw_args == one->raw_args);
+        CHECK(two->log.counts() == one->log.counts());
+        CHECK(one->sources[0].events == (cut == json.size() ? 12u : 11u));
+      }
+    }
+  }
 }
 
 TEST_CASE("gzip and zstd are detected by content; corrupt data names the offset", "[import][input]") {
