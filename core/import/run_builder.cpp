@@ -114,7 +114,7 @@ struct RunBuilder::Impl {
   void sort_tracks();
   void sort_slices(std::vector<uint32_t>& parent);
   void link_gpu();
-  void bind_flows(const std::vector<uint32_t>& parent);
+  void bind_flows(const std::vector<uint32_t>& parent, ImportLog& log);
   void sort_instants();
   void build_counters();
 };
@@ -529,7 +529,7 @@ void RunBuilder::Impl::link_gpu() {
   free_vec(api_source), free_vec(gpu_source);
 }
 
-void RunBuilder::Impl::bind_flows(const std::vector<uint32_t>& parent) {
+void RunBuilder::Impl::bind_flows(const std::vector<uint32_t>& parent, ImportLog& log) {
   const Slices& s = run->slices;
   // Slices of [b, e) (one lane of one track), sorted by start. Deepest slice containing ts.
   auto enclosing_in = [&](uint32_t b, uint32_t e, Ns ts) -> uint32_t {
@@ -611,8 +611,8 @@ void RunBuilder::Impl::bind_flows(const std::vector<uint32_t>& parent) {
   }
   for (size_t src = 0; src < run->sources.size(); ++src)
     if (orphans[src])
-      run->log.warn("flow.orphan", run->sources[src].path, 0,
-                    fmt::format("{} flow events (s/t/f) have no matching end", orphans[src]));
+      log.warn("flow.orphan", run->sources[src].path, 0,
+               fmt::format("{} flow events (s/t/f) have no matching end", orphans[src]));
   free_vec(flows);
   // Pairs are appended as found: trim the doubling slack, the Run keeps these for its lifetime.
   out.id.shrink_to_fit(), out.cat.shrink_to_fit(), out.kind.shrink_to_fit();
@@ -671,8 +671,9 @@ std::unique_ptr<Run> RunBuilder::finish() {
   m.sort_tracks();
   std::vector<uint32_t> parent;
   m.sort_slices(parent);
-  m.link_gpu();
-  m.bind_flows(parent);
+  ImportLog flow_log;  // independent steps, one per core; the log keeps the serial order
+  run_both([&] { m.bind_flows(parent, flow_log); }, [&] { m.link_gpu(); });
+  m.run->log.merge(flow_log);
   free_vec(parent);
   m.sort_instants();
   m.build_counters();
