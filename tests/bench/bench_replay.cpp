@@ -41,6 +41,23 @@ double cpu_s(int who) {
          static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
 }
 
+struct Noise {
+  double steal_ms = 0;     // time the hypervisor ran someone else on our vCPUs
+  long client_nivcsw = 0;  // preemptions of this process
+};
+Noise noise_now() {
+  Noise n;
+  std::ifstream stat("/proc/stat");
+  std::string cpu;
+  unsigned long long v[8] = {};
+  if (stat >> cpu >> v[0] >> v[1] >> v[2] >> v[3] >> v[4] >> v[5] >> v[6] >> v[7] && cpu == "cpu")
+    n.steal_ms = static_cast<double>(v[7]) * 1000.0 / static_cast<double>(sysconf(_SC_CLK_TCK));
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  n.client_nivcsw = u.ru_nivcsw;
+  return n;
+}
+
 double pct(std::vector<double> v, double q) {
   if (v.empty()) return 0;
   std::sort(v.begin(), v.end());
@@ -125,11 +142,13 @@ int main(int argc, char** argv) {
     int64_t sent, first;
   };
   std::map<std::string, Client> by_id;
-  uint64_t ok = 0, failed = 0, chunks = 0, all_requests = 0;
+  uint64_t ok = 0, failed = 0, chunks = 0, all_requests = 0, all_chunks = 0;
+  const Noise noise0 = noise_now();
   double thread0 = cpu_s(RUSAGE_THREAD), proc0 = cpu_s(RUSAGE_SELF);
   auto t0 = std::chrono::steady_clock::now();  // CPU and wall include the warm-up requests
   client.run([&](const hp::serving::RequestRecord& r) {
     ++all_requests;  // warm-up included: the CPU figures include them
+    if (r.status == hp::serving::RequestStatus::Ok) all_chunks += r.token_chunk_ns.size();
     if (r.warmup) return;
     if (r.status != hp::serving::RequestStatus::Ok) {
       ++failed;
@@ -142,6 +161,7 @@ int main(int argc, char** argv) {
     by_id[r.request_id] = {r.sent_ns, r.first_token_ns};
   });
   double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  const Noise noise1 = noise_now();
   double thread_cpu = cpu_s(RUSAGE_THREAD) - thread0, proc_cpu = cpu_s(RUSAGE_SELF) - proc0;
   kill(server, SIGTERM);
   int st = 0;
@@ -178,9 +198,16 @@ int main(int argc, char** argv) {
   std::printf("  %u CPUs, %s; load average at start: %s\n", ncpu,
               pin && ncpu >= 2 ? "client pinned to CPU 0, server to the others" : "not pinned",
               loadavg.c_str());
-  std::printf("  ok %llu  failed %llu  wall %.2f s  (%.0f req/s, %.0f chunks/s)\n",
-              static_cast<unsigned long long>(ok), static_cast<unsigned long long>(failed), wall,
-              static_cast<double>(ok) / wall, static_cast<double>(chunks) / wall);
+  std::printf(
+      "  ok %llu  failed %llu  (%llu content chunks); with the warm-up: %llu requests in %.2f s = %.0f "
+      "req/s, %.0f chunks/s\n",
+      static_cast<unsigned long long>(ok), static_cast<unsigned long long>(failed),
+      static_cast<unsigned long long>(chunks), static_cast<unsigned long long>(all_requests), wall,
+      static_cast<double>(all_requests) / wall, static_cast<double>(all_chunks) / wall);
+  std::printf(
+      "  host noise during the run: steal %.0f ms (all CPUs); client involuntary context switches %ld, "
+      "server's %ld\n",
+      noise1.steal_ms - noise0.steal_ms, noise1.client_nivcsw - noise0.client_nivcsw, server_ru.ru_nivcsw);
   std::printf(
       "  client CPU per request (%llu, warm-up included): event-loop thread %.1f us, whole process %.1f us\n",
       static_cast<unsigned long long>(all_requests), thread_cpu / static_cast<double>(all_requests) * 1e6,
