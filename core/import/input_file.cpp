@@ -93,16 +93,26 @@ void grow(InputBuffer& out, size_t used) {
   if (out.capacity() - used < kStep) out.reserve(std::max(out.capacity() * 2, used + 4 * kStep));
 }
 
-InputBuffer gunzip(std::string_view in, const std::string& name, LoadProgress* progress) {
-  InputBuffer out;
-  // The gzip trailer holds the size mod 2^32: a good first guess for one-member files.
+}  // namespace
+
+size_t gunzip_size_hint(std::string_view in) {
+  // The gzip trailer holds the size mod 2^32: a good first guess for one-member files. Deflate
+  // cannot expand data more than ~1032x, so a larger claim (a truncated or corrupt trailer) is
+  // not believed and cannot make us reserve gigabytes up front.
   size_t guess = in.size() * 8;
   if (in.size() >= 18) {
     uint32_t isize;
     std::memcpy(&isize, in.data() + in.size() - 4, 4);
-    if (isize >= in.size()) guess = isize;
+    if (isize >= in.size() && isize <= in.size() * 1032) guess = isize;
   }
-  out.reserve(guess + 1);
+  return guess;
+}
+
+namespace {
+
+InputBuffer gunzip(std::string_view in, const std::string& name, LoadProgress* progress) {
+  InputBuffer out;
+  out.reserve(gunzip_size_hint(in) + 1);
   z_stream zs{};
   if (inflateInit2(&zs, 15 + 32) != Z_OK) throw ImportError(name, 0, "zlib initialisation failed");
   size_t used = 0, in_pos = 0, reported = 0;

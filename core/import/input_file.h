@@ -51,5 +51,7 @@ InputBuffer read_input_file(const std::filesystem::path& path, LoadProgress& pro
 // The first bytes of a compressed image, best effort (for sniffing); empty when undecodable.
 std::string decompress_head(std::string_view compressed, size_t max_out = 4096);
 InputBuffer decode_input(std::string_view bytes, const std::string& name, LoadProgress* progress = nullptr);
+// Bytes to reserve before inflating gzip data: its trailer's size when that is plausible.
+size_t gunzip_size_hint(std::string_view gzip);
 
 }  // namespace hp

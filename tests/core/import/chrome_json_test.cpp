@@ -143,6 +143,18 @@ TEST_CASE("a two-half scan gives the same Run as one pass, also when its guess i
   }
 }
 
+TEST_CASE("gzip size hint: the trailer when plausible, never gigabytes from a bad one", "[import][input]") {
+  std::string gz = hp::test::read_file(std::filesystem::path(HOTPATH_TEST_DATA) /
+                                       "kineto/hta_alexnet_a100_critical_path.json.gz");
+  hp::LoadProgress p;
+  const size_t real = hp::decode_input(gz, "x.json.gz", &p).size();
+  CHECK(hp::gunzip_size_hint(gz) == real);
+  std::string bad = gz;
+  for (size_t i = bad.size() - 4; i < bad.size(); ++i) bad[i] = '\xF0';  // claims ~4 GB
+  CHECK(hp::gunzip_size_hint(bad) == bad.size() * 8);
+  CHECK(hp::gunzip_size_hint("short") == 40);
+}
+
 TEST_CASE("gzip and zstd are detected by content; corrupt data names the offset", "[import][input]") {
   std::string json = "[" + kTwo + "]";
   // zstd
