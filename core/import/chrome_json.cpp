@@ -60,10 +60,6 @@ int64_t text_id(std::string_view s) {
   return static_cast<int64_t>((fnv1a(s) & 0x3FFFFFFFFFFFFFFFULL) | 0x4000000000000000ULL);
 }
 
-}  // namespace
-
-namespace {
-
 // 8 ASCII digits, first digit in the low byte (little-endian load): SWAR check and value.
 bool all_digits8(uint64_t x) {
   return (x & 0xF0F0F0F0F0F0F0F0ULL) == 0x3030303030303030ULL &&
