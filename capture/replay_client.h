@@ -48,6 +48,7 @@ struct ReplayProgress {
 class ReplayClient {
  public:
   ReplayClient(ReplayOptions opt, const serving::Traffic& traffic);
+  ReplayClient(ReplayOptions opt, serving::Traffic&&) = delete;  // it keeps a reference to the traffic
   ~ReplayClient();
   ReplayClient(const ReplayClient&) = delete;
   ReplayClient& operator=(const ReplayClient&) = delete;

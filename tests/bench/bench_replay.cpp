@@ -6,8 +6,13 @@
 //   lateness = first chunk written - first chunk due (the server's own schedule error)
 //   delivery = client first chunk - server written  (loopback, client wake-up)
 // (one machine, one CLOCK_REALTIME). Usage: bench_replay [streams=1000] [requests=3000]
-// [ttft_ms=50] [itl_ms=25] [output_tokens=32] [spread|fixed]. HOTPATH_BENCH_PIN=1 pins the client to CPU 0
-// and the server to the other CPUs.
+// [ttft_ms=50] [itl_ms=25] [output_tokens=32] [spread|fixed] [itl_jitter_pct=20]. The jitter (the test
+// server's --itl-jitter-pct) keeps the streams out of lockstep; with 0 every chunk of every stream
+// falls on one itl_ms grid and the server writes (and the client reads) ~800 chunks at once.
+// HOTPATH_BENCH_PIN=1 pins the client to CPU 0 and the server to the other CPUs; HOTPATH_BENCH_RT=1
+// runs both at SCHED_FIFO (root), so that other tasks on the machine cannot preempt them, and then a
+// stall monitor (host_stalls.h) records when the machine itself ran none of our threads: the TTFT
+// error is also given over the requests that met no such stall.
 #include <fcntl.h>
 #include <sched.h>
 #include <signal.h>
@@ -23,12 +28,14 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "capture/replay_client.h"
+#include "tests/bench/host_stalls.h"
 
 extern char** environ;
 
@@ -44,6 +51,7 @@ double cpu_s(int who) {
 struct Noise {
   double steal_ms = 0;     // time the hypervisor ran someone else on our vCPUs
   long client_nivcsw = 0;  // preemptions of this process
+  long client_majflt = 0;  // page faults that had to read the disk (evicted code or data)
 };
 Noise noise_now() {
   Noise n;
@@ -55,6 +63,7 @@ Noise noise_now() {
   rusage u{};
   getrusage(RUSAGE_SELF, &u);
   n.client_nivcsw = u.ru_nivcsw;
+  n.client_majflt = u.ru_majflt;
   return n;
 }
 
@@ -62,6 +71,15 @@ double pct(std::vector<double> v, double q) {
   if (v.empty()) return 0;
   std::sort(v.begin(), v.end());
   return v[std::min(v.size() - 1, static_cast<size_t>(q * static_cast<double>(v.size())))];
+}
+
+constexpr int kClientPriority = 50, kMonitorPriority = 60;  // the monitor must preempt what it watches
+
+// Whether [from, to] (epoch ns) overlaps a stall or the millisecond after one (the backlog it leaves).
+bool met_stall(const std::vector<hp::bench::HostStallMonitor::Stall>& stalls, int64_t from, int64_t to) {
+  for (const auto& s : stalls)  // a few dozen per run
+    if (s.from_ns <= to && s.to_ns + 1'000'000 >= from) return true;
+  return false;
 }
 
 }  // namespace
@@ -73,7 +91,9 @@ int main(int argc, char** argv) {
   int itl_ms = argc > 4 ? std::atoi(argv[4]) : 25;
   int out_tokens = argc > 5 ? std::atoi(argv[5]) : 32;
   const bool fixed_len = argc > 6 && std::string(argv[6]) == "fixed";
-  const bool pin = std::getenv("HOTPATH_BENCH_PIN") && std::string(std::getenv("HOTPATH_BENCH_PIN")) == "1";
+  const int jitter_pct = argc > 7 ? std::atoi(argv[7]) : 20;
+  auto env_on = [](const char* name) { return std::getenv(name) && std::string(std::getenv(name)) == "1"; };
+  const bool pin = env_on("HOTPATH_BENCH_PIN"), rt = env_on("HOTPATH_BENCH_RT");
   const unsigned ncpu = std::thread::hardware_concurrency();
   rlimit nofile{};
   getrlimit(RLIMIT_NOFILE, &nofile);
@@ -83,17 +103,34 @@ int main(int argc, char** argv) {
   auto out_file =
       std::filesystem::temp_directory_path() / ("bench_replay_server_" + std::to_string(getpid()));
   auto timing_file = out_file.string() + ".timing";
-  std::vector<std::string> args = {
-      HOTPATH_TEST_SERVER_BIN, "--ttft-ms", std::to_string(ttft_ms), "--itl-ms", std::to_string(itl_ms),
-      "--lifetime-s",          "300",       "--timing-log",          timing_file};
+  std::vector<std::string> args = {HOTPATH_TEST_SERVER_BIN,
+                                   "--ttft-ms",
+                                   std::to_string(ttft_ms),
+                                   "--itl-ms",
+                                   std::to_string(itl_ms),
+                                   "--itl-jitter-pct",
+                                   std::to_string(jitter_pct),
+                                   "--lifetime-s",
+                                   "300",
+                                   "--timing-log",
+                                   timing_file};
   std::vector<char*> av;
   for (auto& a : args) av.push_back(a.data());
   av.push_back(nullptr);
   posix_spawn_file_actions_t fa;
   posix_spawn_file_actions_init(&fa);
   posix_spawn_file_actions_addopen(&fa, 1, out_file.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawnattr_t sa;
+  posix_spawnattr_init(&sa);
+  if (rt) {
+    sched_param sp{};
+    sp.sched_priority = kClientPriority;
+    posix_spawnattr_setschedpolicy(&sa, SCHED_FIFO);
+    posix_spawnattr_setschedparam(&sa, &sp);
+    posix_spawnattr_setflags(&sa, POSIX_SPAWN_SETSCHEDULER);
+  }
   pid_t server = 0;
-  if (posix_spawn(&server, av[0], &fa, nullptr, av.data(), environ) != 0) {
+  if (posix_spawn(&server, av[0], &fa, &sa, av.data(), environ) != 0) {
     std::fprintf(stderr, "cannot start %s\n", av[0]);
     return 1;
   }
@@ -105,6 +142,12 @@ int main(int argc, char** argv) {
     CPU_ZERO(&cpus);
     CPU_SET(0, &cpus);
     sched_setaffinity(0, sizeof cpus, &cpus);
+  }
+  bool rt_ok = false;
+  if (rt) {
+    sched_param sp{};
+    sp.sched_priority = kClientPriority;
+    rt_ok = sched_setscheduler(0, SCHED_FIFO, &sp) == 0;
   }
   std::string loadavg;
   std::getline(std::ifstream("/proc/loadavg"), loadavg);
@@ -143,6 +186,9 @@ int main(int argc, char** argv) {
   };
   std::map<std::string, Client> by_id;
   uint64_t ok = 0, failed = 0, chunks = 0, all_requests = 0, all_chunks = 0;
+  // At normal priority the monitor would only compete with what it watches.
+  std::optional<hp::bench::HostStallMonitor> monitor;
+  if (rt_ok) monitor.emplace(ncpu, kMonitorPriority);
   const Noise noise0 = noise_now();
   double thread0 = cpu_s(RUSAGE_THREAD), proc0 = cpu_s(RUSAGE_SELF);
   auto t0 = std::chrono::steady_clock::now();  // CPU and wall include the warm-up requests
@@ -162,13 +208,26 @@ int main(int argc, char** argv) {
   });
   double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   const Noise noise1 = noise_now();
+  std::vector<hp::bench::HostStallMonitor::Stall> stalls;
+  if (monitor) {
+    monitor->stop();
+    stalls = monitor->stalls();
+  }
   double thread_cpu = cpu_s(RUSAGE_THREAD) - thread0, proc_cpu = cpu_s(RUSAGE_SELF) - proc0;
   kill(server, SIGTERM);
   int st = 0;
   rusage server_ru{};
   wait4(server, &st, 0, &server_ru);
   std::filesystem::remove(out_file);
-  std::vector<double> transit_ms, late_ms, deliver_ms;
+  std::vector<double> transit_ms, late_ms, deliver_ms, clean_err_ms;
+  for (const auto& [id, c] : by_id)  // the error window: from the first chunk's due time to its arrival
+    if (!met_stall(stalls, c.sent + ttft_ms * 1'000'000LL, c.first))
+      clean_err_ms.push_back(static_cast<double>(c.first - c.sent) / 1e6 - ttft_ms);
+  double stall_total_ms = 0, stall_max_ms = 0;
+  for (const auto& s : stalls) {
+    stall_total_ms += static_cast<double>(s.to_ns - s.from_ns) / 1e6;
+    stall_max_ms = std::max(stall_max_ms, static_cast<double>(s.to_ns - s.from_ns) / 1e6);
+  }
   // HOTPATH_BENCH_DUMP=FILE: one line per request, "<sent epoch ns> <transit> <lateness> <delivery>" (ms).
   FILE* dump =
       std::getenv("HOTPATH_BENCH_DUMP") ? std::fopen(std::getenv("HOTPATH_BENCH_DUMP"), "w") : nullptr;
@@ -193,10 +252,14 @@ int main(int argc, char** argv) {
   std::filesystem::remove(timing_file);
   if (dump) std::fclose(dump);
 
-  std::printf("bench_replay: %d concurrent streams, %d requests x %s%d tokens, server TTFT %d ms ITL %d ms\n",
-              streams, requests, fixed_len ? "" : "mean ", out_tokens, ttft_ms, itl_ms);
-  std::printf("  %u CPUs, %s; load average at start: %s\n", ncpu,
+  std::printf(
+      "bench_replay: %d concurrent streams, %d requests x %s%d tokens, server TTFT %d ms, ITL %d ms +-%d%%\n",
+      streams, requests, fixed_len ? "" : "mean ", out_tokens, ttft_ms, itl_ms, jitter_pct);
+  std::printf("  %u CPUs, %s, %s; load average at start: %s\n", ncpu,
               pin && ncpu >= 2 ? "client pinned to CPU 0, server to the others" : "not pinned",
+              rt_ok ? "both at SCHED_FIFO"
+              : rt  ? "SCHED_FIFO refused"
+                    : "normal priority",
               loadavg.c_str());
   std::printf(
       "  ok %llu  failed %llu  (%llu content chunks); with the warm-up: %llu requests in %.2f s = %.0f "
@@ -206,8 +269,9 @@ int main(int argc, char** argv) {
       static_cast<double>(all_requests) / wall, static_cast<double>(all_chunks) / wall);
   std::printf(
       "  host noise during the run: steal %.0f ms (all CPUs); client involuntary context switches %ld, "
-      "server's %ld\n",
-      noise1.steal_ms - noise0.steal_ms, noise1.client_nivcsw - noise0.client_nivcsw, server_ru.ru_nivcsw);
+      "server's %ld; major page faults: client %ld, server %ld\n",
+      noise1.steal_ms - noise0.steal_ms, noise1.client_nivcsw - noise0.client_nivcsw, server_ru.ru_nivcsw,
+      noise1.client_majflt - noise0.client_majflt, server_ru.ru_majflt);
   std::printf(
       "  client CPU per request (%llu, warm-up included): event-loop thread %.1f us, whole process %.1f us\n",
       static_cast<unsigned long long>(all_requests), thread_cpu / static_cast<double>(all_requests) * 1e6,
@@ -218,6 +282,19 @@ int main(int argc, char** argv) {
       static_cast<double>(server_ru.ru_stime.tv_sec) + static_cast<double>(server_ru.ru_stime.tv_usec) / 1e6);
   std::printf("  TTFT error (measured - scheduled): p50 %.3f ms  p99 %.3f ms  max %.3f ms\n",
               pct(ttft_err_ms, 0.5), pct(ttft_err_ms, 0.99), pct(ttft_err_ms, 1.0));
+  if (monitor) {
+    std::printf(
+        "  host stalls (a SCHED_FIFO thread per CPU woke > 0.3 ms late): %zu, %.1f ms in all, longest %.1f "
+        "ms\n",
+        stalls.size(), stall_total_ms, stall_max_ms);
+    std::printf(
+        "  TTFT error over the %zu requests (%.1f%%) that met no host stall: p50 %.3f ms  p99 %.3f ms  max "
+        "%.3f ms\n",
+        clean_err_ms.size(),
+        100.0 * static_cast<double>(clean_err_ms.size()) /
+            static_cast<double>(std::max<size_t>(1, by_id.size())),
+        pct(clean_err_ms, 0.5), pct(clean_err_ms, 0.99), pct(clean_err_ms, 1.0));
+  }
   std::printf("  dispatch lag (sent - scheduled): p50 %.3f ms  p99 %.3f ms\n", pct(lag_ms, 0.5),
               pct(lag_ms, 0.99));
   std::printf("  error split over %zu requests (p50 / p99 / max, ms):\n", late_ms.size());

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <catch2/catch.hpp>
+#include <cmath>
 #include <map>
 #include <set>
 
@@ -83,6 +84,43 @@ TEST_CASE("replay: TTFT and ITL follow the server's schedule", "[capture][replay
   CHECK(ids.size() == 32);
   CHECK(std::set<std::string>(ids.begin(), ids.end()).size() == 32);
   CHECK(server.counts().completed == 32);
+}
+
+TEST_CASE("replay: jittered ITLs are measured gap by gap, and TTFT stays on schedule", "[capture][replay]") {
+  testing::TestServerOptions so;
+  so.ttft_ms = 30;
+  so.itl_ms = 20;
+  so.itl_jitter_pct = 40;  // each gap 12-28 ms
+  so.max_lifetime_s = 60;
+  testing::TestServer server(so);
+  REQUIRE(server.start() > 0);
+  capture::ReplayOptions opt;
+  opt.base_url = server.base_url();
+  opt.arrival.concurrency = 4;
+  opt.arrival.num_requests = 8;
+  const Traffic traffic = make_traffic({"a b", "c d e"}, 10);
+  capture::ReplayClient client(opt, traffic);
+  std::vector<RequestRecord> done;
+  client.run([&](const RequestRecord& r) { done.push_back(r); });
+  REQUIRE(done.size() == 8);
+  std::vector<double> ttft, miss, spread;
+  for (const auto& r : done) {
+    REQUIRE(r.status == RequestStatus::Ok);
+    REQUIRE(r.token_chunk_ns.size() == 10);
+    ttft.push_back(static_cast<double>(r.ttft_ns()) / 1e6);
+    for (size_t i = 1; i < r.token_chunk_ns.size(); ++i) {
+      const auto k = static_cast<int64_t>(i);
+      double due = 20.0 + static_cast<double>(testing::itl_jitter_ns(so, r.request_id, k)) / 1e6;
+      double got = static_cast<double>(r.token_chunk_ns[i] - r.token_chunk_ns[i - 1]) / 1e6;
+      miss.push_back(std::abs(got - due));
+      spread.push_back(due);
+    }
+  }
+  CHECK(median(ttft) == Approx(30).margin(5));
+  CHECK(median(miss) < 2.0);  // against the plain 20 ms grid the median miss would be 4 ms
+  std::sort(spread.begin(), spread.end());
+  CHECK(spread.front() < 14.0);
+  CHECK(spread.back() > 26.0);
 }
 
 TEST_CASE("replay: every injected fault is a failed request with its reason, and the run goes on",

@@ -1,6 +1,7 @@
 // Standalone vLLM-like test server (tests/support/server_vllm.h) for tests that need it in another
 // process (kill -9 of the client, the replay benchmark). Prints "PORT <n>" on stdout once it
 // listens; runs until SIGINT/SIGTERM or --lifetime-s.
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
@@ -32,6 +33,8 @@ int main(int argc, char** argv) {
       opt.ttft_ms = std::stoi(next());
     else if (a == "--itl-ms")
       opt.itl_ms = std::stoi(next());
+    else if (a == "--itl-jitter-pct")
+      opt.itl_jitter_pct = std::clamp(std::stoi(next()), 0, 40);
     else if (a == "--output-tokens")
       opt.output_tokens = std::stoi(next());
     else if (a == "--max-running")
@@ -51,11 +54,11 @@ int main(int argc, char** argv) {
     else if (a == "--model")
       opt.model = next();
     else {
-      std::fprintf(
-          stderr,
-          "usage: hotpath_test_server [--ttft-ms N] [--itl-ms N] [--output-tokens N] [--max-running N]\n"
-          "  [--lifetime-s S] [--completed-log F] [--server-log F] [--timing-log F]\n"
-          "  [--profile-dir D] [--trace-fixture F] [--model NAME]\n");
+      std::fprintf(stderr,
+                   "usage: hotpath_test_server [--ttft-ms N] [--itl-ms N] [--itl-jitter-pct P] "
+                   "[--output-tokens N] [--max-running N]\n"
+                   "  [--lifetime-s S] [--completed-log F] [--server-log F] [--timing-log F]\n"
+                   "  [--profile-dir D] [--trace-fixture F] [--model NAME]\n");
       return 2;
     }
   }

@@ -5,8 +5,9 @@
 // instead of the client.)
 //
 // Timing: every stream's schedule is anchored at the moment its request was parsed (or, with
-// max_running, at the moment it got a slot): the first content chunk is due ttft_ms later, chunk i
-// itl_ms * i after that, as absolute CLOCK_MONOTONIC deadlines. The base uses precise timers
+// max_running, at the moment it got a slot): the first content chunk is due ttft_ms later, each
+// next one itl_ms (+- itl_jitter_pct) after the previous one's due time, as absolute CLOCK_MONOTONIC
+// deadlines. The base uses precise timers
 // (timerfd, not the coarse clock) and no cached time, so a timer re-armed late in a busy loop
 // iteration is not armed early. TestServerOptions::timing_log records how late each first chunk was
 // written.
@@ -111,6 +112,16 @@ std::string json_str(const std::string& s) {
 }
 
 }  // namespace
+
+int64_t itl_jitter_ns(const TestServerOptions& opt, const std::string& request_id, int64_t i) {
+  if (opt.itl_jitter_pct <= 0 || i <= 0) return 0;
+  uint64_t h = std::hash<std::string>{}(request_id) + static_cast<uint64_t>(i) * 0x9E3779B97F4A7C15ULL;
+  h = (h ^ (h >> 30)) * 0xBF58476D1CE4E5B9ULL;  // splitmix64's finalizer
+  h = (h ^ (h >> 27)) * 0x94D049BB133111EBULL;
+  h ^= h >> 31;
+  const int64_t span = int64_t{opt.itl_ms} * 10'000 * opt.itl_jitter_pct;  // itl * pct / 100, in ns
+  return static_cast<int64_t>(h % static_cast<uint64_t>(2 * span + 1)) - span;
+}
 
 struct TestServer::Impl {
   // One streaming response, owned by `live` until it ends.
@@ -397,8 +408,8 @@ struct TestServer::Impl {
     }
     st.i = i + 1;
     if (st.i < st.n_out) {
-      st.next_due = st.first_due + int64_t{opt.itl_ms} * 1'000'000 * st.i;
-      if (st.fault == "stall" && st.i >= 2) st.next_due += int64_t{opt.stall_ms} * 1'000'000;
+      st.next_due += int64_t{opt.itl_ms} * 1'000'000 + itl_jitter_ns(opt, st.rid, st.i);
+      if (st.fault == "stall" && st.i == 2) st.next_due += int64_t{opt.stall_ms} * 1'000'000;
       return arm(st);
     }
     if (st.usage) {

@@ -27,6 +27,10 @@ namespace hp::testing {
 struct TestServerOptions {
   int ttft_ms = 50;
   int itl_ms = 10;
+  // Each gap between chunks is itl_ms made up to this share longer or shorter (0-40), fixed
+  // pseudo-randomly per stream and chunk: ITLs vary as a real engine's do, and streams drift apart
+  // instead of staying in lockstep on one itl_ms grid. The first chunk stays exactly on time.
+  int itl_jitter_pct = 0;
   int output_tokens = 16;  // when the request gives no max_tokens; max_tokens caps it otherwise
   int max_running = 0;     // > 0: requests beyond this wait (num_requests_waiting) for a slot
   int stall_ms = 2500;
@@ -43,6 +47,9 @@ struct TestServerOptions {
   // epoch ns> <first chunk written epoch ns>" (the schedule's own accuracy, for the benchmark).
   std::filesystem::path timing_log;
 };
+
+// The gap before content chunk i (i >= 1) of stream `request_id` is itl_ms plus this.
+int64_t itl_jitter_ns(const TestServerOptions& opt, const std::string& request_id, int64_t i);
 
 struct ServerCounts {
   uint64_t requests = 0;   // completion requests received
