@@ -43,7 +43,8 @@ struct ServeOpts {
   double rate = 0, burstiness = 1, time_scale = 0, duration = 0, scrape_hz = 2;
   int64_t num_requests = -1, warmup = 0, max_tokens = 256;
   uint64_t seed = 0;
-  bool chat = false, torch_profile = false, no_scrape = false, quiet = false, nsys = false;
+  bool chat = false, whole_conversations = false, torch_profile = false, no_scrape = false, quiet = false,
+       nsys = false;
   int server_pid = 0;
   double request_timeout = 600, read_timeout = 60;
   int probe_input_tokens = 2048, probe_output_tokens = 256, probe_warmup = 10, probe_capture = 5;
@@ -54,7 +55,7 @@ std::string read_file(const std::string& path) {
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
-serving::Traffic load_traffic(const std::string& path, std::string format) {
+serving::Traffic load_traffic(const std::string& path, std::string format, bool whole_conversations) {
   std::string text = read_file(path);
   if (format == "auto") {
     size_t p = text.find_first_not_of(" \t\r\n");
@@ -69,12 +70,26 @@ serving::Traffic load_traffic(const std::string& path, std::string format) {
     else
       format = "jsonl";
   }
-  if (format == "sharegpt") return serving::load_sharegpt(text);
+  if (format == "sharegpt") return serving::load_sharegpt(text, whole_conversations);
+  if (whole_conversations)
+    throw std::runtime_error("--sharegpt-conversations needs ShareGPT traffic, not " + format);
   if (format == "azure-csv") return serving::load_azure_csv(text);
   if (format == "mooncake") return serving::load_mooncake(text);
   if (format == "jsonl") return serving::load_jsonl(text);
   throw std::runtime_error("unknown --traffic-format " + format +
                            " (jsonl, sharegpt, azure-csv, mooncake, auto)");
+}
+
+// --traffic probe:prefill|probe:decode: one unique probe per request (warm-up included), so that no
+// two share a prefix; without --num-requests, 1000 that then repeat.
+serving::Traffic probe_traffic(const ServeOpts& o) {
+  const size_t n =
+      static_cast<size_t>((o.num_requests > 0 ? o.num_requests : 1000) + std::max<int64_t>(0, o.warmup));
+  serving::Traffic t;
+  t.format = o.traffic;
+  t.requests = o.traffic == "probe:prefill" ? serving::prefill_probes(n, o.probe_input_tokens, o.seed)
+                                            : serving::decode_probes(n, o.probe_output_tokens, o.seed);
+  return t;
 }
 
 // Splits "http://host:port/v1/chat/completions" into the base URL and the API path.
@@ -151,7 +166,10 @@ int run_serve_profile(const ServeOpts& o) {
   }
   serving::Traffic traffic;
   try {
-    traffic = load_traffic(o.traffic, o.traffic_format);
+    if (o.traffic == "probe:prefill" || o.traffic == "probe:decode")
+      traffic = probe_traffic(o);
+    else
+      traffic = load_traffic(o.traffic, o.traffic_format, o.whole_conversations);
   } catch (const std::exception& e) {
     std::cerr << "hotpath: " << o.traffic << ": " << e.what() << '\n';
     return 1;
@@ -169,7 +187,14 @@ int run_serve_profile(const ServeOpts& o) {
   capture::ReplayOptions ro;
   std::string path;
   split_endpoint(o.endpoint, &ro.base_url, &path);
-  ro.endpoint = !path.empty() && path != "/v1" ? path : (o.chat ? "/v1/chat/completions" : "/v1/completions");
+  ro.endpoint = !path.empty() && path != "/v1"
+                    ? path
+                    : (o.chat || o.whole_conversations ? "/v1/chat/completions" : "/v1/completions");
+  if (o.whole_conversations && ro.endpoint.find("chat") == std::string::npos) {
+    std::cerr << "hotpath: --sharegpt-conversations sends chat messages; " << ro.endpoint
+              << " is not a chat endpoint\n";
+    return 2;
+  }
   if (const char* key = std::getenv(o.api_key_env.c_str())) ro.api_key = key;
   ro.default_max_tokens = o.max_tokens;
   ro.block_tokens = traffic.block_tokens > 0 ? traffic.block_tokens : 512;
@@ -230,6 +255,8 @@ int run_serve_profile(const ServeOpts& o) {
   w.set_meta("engine", engine);
   w.set_meta("traffic", o.traffic);
   w.set_meta("traffic_format", traffic.format);
+  if (traffic.format == "sharegpt")
+    w.set_meta("sharegpt_turns", o.whole_conversations ? "whole conversations" : "first human turn");
   w.set_meta("traffic_requests", std::to_string(traffic.requests.size()));
   w.set_meta("traffic_skipped", std::to_string(traffic.issues.size()));
   static const char* kKinds[] = {"closed-loop", "poisson", "gamma", "trace"};
@@ -426,7 +453,9 @@ void add_serve_profile_command(CLI::App& app, CliContext& ctx) {
       "profiler traces into a .hotpath run file");
   sub->add_option("--endpoint", o->endpoint, "Server base URL (or the full /v1/... URL)")
       ->capture_default_str();
-  sub->add_option("--traffic", o->traffic, "Traffic file: JSONL, ShareGPT JSON, Azure CSV, Mooncake JSONL")
+  sub->add_option("--traffic", o->traffic,
+                  "Traffic file: JSONL, ShareGPT JSON, Azure CSV, Mooncake JSONL; or probe:prefill "
+                  "(--probe-input-tokens in, 1 out) / probe:decode (1 in, --probe-output-tokens out)")
       ->required();
   sub->add_option("--traffic-format", o->traffic_format, "auto|jsonl|sharegpt|azure-csv|mooncake")
       ->capture_default_str();
@@ -436,6 +465,9 @@ void add_serve_profile_command(CLI::App& app, CliContext& ctx) {
       ->capture_default_str();
   sub->add_option("--model", o->model, "Model name to request (default: first id of /v1/models)");
   sub->add_flag("--chat", o->chat, "Use /v1/chat/completions");
+  sub->add_flag(
+      "--sharegpt-conversations", o->whole_conversations,
+      "ShareGPT: send each conversation up to its last human turn as chat messages (implies --chat)");
   sub->add_option("--concurrency,--max-concurrency", o->concurrency, "Max requests in flight (closed loop)");
   sub->add_option("--rate,--request-rate", o->rate, "Open-loop arrival rate (requests/s)");
   sub->add_option("--burstiness", o->burstiness, "Gamma shape (1 = Poisson)")->capture_default_str();
@@ -455,9 +487,11 @@ void add_serve_profile_command(CLI::App& app, CliContext& ctx) {
   sub->add_flag("--no-scrape", o->no_scrape, "Do not scrape /metrics");
   sub->add_flag("--torch-profile", o->torch_profile, "Capture prefill and decode torch-profiler traces");
   sub->add_option("--profile-dir", o->profile_dir, "The server's torch-profiler output directory");
-  sub->add_option("--probe-input-tokens", o->probe_input_tokens, "Prefill probe length")
+  sub->add_option("--probe-input-tokens", o->probe_input_tokens,
+                  "Prefill probe length (--torch-profile, probe:prefill)")
       ->capture_default_str();
-  sub->add_option("--probe-output-tokens", o->probe_output_tokens, "Decode probe length")
+  sub->add_option("--probe-output-tokens", o->probe_output_tokens,
+                  "Decode probe length (--torch-profile, probe:decode)")
       ->capture_default_str();
   sub->add_option("--probe-warmup", o->probe_warmup, "Probe requests before /start_profile")
       ->capture_default_str();

@@ -218,3 +218,82 @@ TEST_CASE("serve-profile then serve-report --format json: the server's counts, T
   CHECK(p50 == Approx(so.ttft_ms).epsilon(0.02));
   fs::remove_all(dir);
 }
+
+TEST_CASE("serve-profile --sharegpt-conversations sends every turn up to the last human one",
+          "[capture][serve_profile]") {
+  fs::path dir = temp_dir("sharegpt");
+  testing::TestServerOptions so;
+  so.ttft_ms = 5;
+  so.itl_ms = 1;
+  so.max_lifetime_s = 60;
+  testing::TestServer server(so);
+  REQUIRE(server.start() > 0);
+  // The test server counts prompt tokens as the words of every message it was sent.
+  std::ofstream(dir / "sharegpt.json") << R"([
+    {"id": "a", "conversations": [{"from": "human", "value": "one two three"}, {"from": "gpt", "value": "four five"},
+                                  {"from": "human", "value": "six seven eight nine"}, {"from": "gpt", "value": "ten"}]},
+    {"id": "b", "conversations": [{"from": "system", "value": "be brief"}, {"from": "human", "value": "hello there"},
+                                  {"from": "gpt", "value": "hi"}]}])";
+  auto prompt_tokens = [&](const std::string& flags, const std::string& name) {
+    fs::path run = dir / (name + ".hotpath");
+    auto r = test::run_hotpath("serve-profile --endpoint " + server.base_url() + " --traffic " +
+                               (dir / "sharegpt.json").string() + " --concurrency 1 --num-requests 2 -q " +
+                               flags + " --output " + run.string());
+    INFO(r.out);
+    REQUIRE(r.code == 0);
+    ServingData d = read_serving(run);
+    std::multiset<uint32_t> tokens;
+    for (const auto& q : d.requests) tokens.insert(q.prompt_tokens);
+    return std::make_pair(tokens, d.meta);
+  };
+  auto [first, first_meta] = prompt_tokens("", "first");
+  CHECK(first == std::multiset<uint32_t>{2, 3});  // "hello there", "one two three"
+  CHECK(first_meta.at("sharegpt_turns") == "first human turn");
+  auto [whole, whole_meta] = prompt_tokens("--sharegpt-conversations", "whole");
+  CHECK(whole == std::multiset<uint32_t>{4, 9});  // 2 + 2, 3 + 2 + 4
+  CHECK(whole_meta.at("sharegpt_turns") == "whole conversations");
+  CHECK(whole_meta.at("api_path") == "/v1/chat/completions");
+  auto refused = test::run_hotpath("serve-profile --endpoint " + server.base_url() +
+                                   "/v1/completions --traffic " + (dir / "sharegpt.json").string() +
+                                   " --sharegpt-conversations -q --output " + (dir / "no.hotpath").string());
+  CHECK(refused.code == 2);
+  CHECK(refused.out.find("not a chat endpoint") != std::string::npos);
+  fs::remove_all(dir);
+}
+
+TEST_CASE("serve-profile --traffic probe:prefill / probe:decode: synthetic probes as the workload",
+          "[capture][serve_profile]") {
+  fs::path dir = temp_dir("probes");
+  testing::TestServerOptions so;
+  so.ttft_ms = 5;
+  so.itl_ms = 1;
+  so.max_lifetime_s = 60;
+  testing::TestServer server(so);
+  REQUIRE(server.start() > 0);
+  auto run = [&](const std::string& traffic, const std::string& flags) {
+    fs::path out = dir / (traffic.substr(6) + ".hotpath");
+    auto r = test::run_hotpath("serve-profile --endpoint " + server.base_url() + " --traffic " + traffic +
+                               " --concurrency 2 --num-requests 4 --warmup 1 -q " + flags + " --output " +
+                               out.string());
+    INFO(r.out);
+    REQUIRE(r.code == 0);
+    return read_serving(out);
+  };
+  ServingData prefill = run("probe:prefill", "--probe-input-tokens 12");
+  size_t measured = 0;
+  for (const auto& q : prefill.requests) {
+    CHECK(q.status == RequestStatus::Ok);
+    CHECK(q.prompt_tokens == 12);  // the server counts words: "probe-<seed>-<i>" and 11 more
+    CHECK(q.output_tokens == 1);
+    measured += q.warmup ? 0 : 1;
+  }
+  CHECK(measured == 4);
+  CHECK(prefill.meta.at("traffic_format") == "probe:prefill");
+  ServingData decode = run("probe:decode", "--probe-output-tokens 6");
+  REQUIRE(!decode.requests.empty());
+  for (const auto& q : decode.requests) {
+    CHECK(q.prompt_tokens == 1);
+    CHECK(q.output_tokens == 6);
+  }
+  fs::remove_all(dir);
+}
