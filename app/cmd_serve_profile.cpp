@@ -87,8 +87,9 @@ serving::Traffic probe_traffic(const ServeOpts& o) {
       static_cast<size_t>((o.num_requests > 0 ? o.num_requests : 1000) + std::max<int64_t>(0, o.warmup));
   serving::Traffic t;
   t.format = o.traffic;
-  t.requests = o.traffic == "probe:prefill" ? serving::prefill_probes(n, o.probe_input_tokens, o.seed)
-                                            : serving::decode_probes(n, o.probe_output_tokens, o.seed);
+  const uint64_t seed = o.seed + 2;  // --torch-profile's own probes use seed and seed + 1
+  t.requests = o.traffic == "probe:prefill" ? serving::prefill_probes(n, o.probe_input_tokens, seed)
+                                            : serving::decode_probes(n, o.probe_output_tokens, seed);
   return t;
 }
 
