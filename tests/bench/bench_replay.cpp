@@ -284,9 +284,9 @@ int main(int argc, char** argv) {
               pct(ttft_err_ms, 0.5), pct(ttft_err_ms, 0.99), pct(ttft_err_ms, 1.0));
   if (monitor) {
     std::printf(
-        "  host stalls (a SCHED_FIFO thread per CPU woke > 0.3 ms late): %zu, %.1f ms in all, longest %.1f "
-        "ms\n",
-        stalls.size(), stall_total_ms, stall_max_ms);
+        "  host stalls (a %s thread per CPU woke > 0.3 ms late): %zu, %.1f ms in all, longest %.1f ms\n",
+        monitor->real_time() ? "SCHED_FIFO" : "normal-priority (SCHED_FIFO refused)", stalls.size(),
+        stall_total_ms, stall_max_ms);
     std::printf(
         "  TTFT error over the %zu requests (%.1f%%) that met no host stall: p50 %.3f ms  p99 %.3f ms  max "
         "%.3f ms\n",

@@ -66,6 +66,24 @@ void write_traffic(const fs::path& p, int n, int max_tokens) {
     out << "{\"prompt\": \"hello world number " << i << "\", \"max_tokens\": " << max_tokens << "}\n";
 }
 
+// A test server that answers at once, for tests about what serve-profile sends.
+testing::TestServerOptions quick_server() {
+  testing::TestServerOptions so;
+  so.ttft_ms = 5;
+  so.itl_ms = 1;
+  so.max_lifetime_s = 60;
+  return so;
+}
+
+// serve-profile against `server` with `args` (traffic, arrival, flags), its run file read back.
+ServingData serve_profile(const testing::TestServer& server, const std::string& args, const fs::path& out) {
+  auto r = test::run_hotpath("serve-profile --endpoint " + server.base_url() + " " + args + " -q --output " +
+                             out.string());
+  INFO(r.out);
+  REQUIRE(r.code == 0);
+  return read_serving(out);
+}
+
 }  // namespace
 
 TEST_CASE("serve-profile: a run records requests, metrics, the server log and stage traces",
@@ -222,11 +240,7 @@ TEST_CASE("serve-profile then serve-report --format json: the server's counts, T
 TEST_CASE("serve-profile --sharegpt-conversations sends every turn up to the last human one",
           "[capture][serve_profile]") {
   fs::path dir = temp_dir("sharegpt");
-  testing::TestServerOptions so;
-  so.ttft_ms = 5;
-  so.itl_ms = 1;
-  so.max_lifetime_s = 60;
-  testing::TestServer server(so);
+  testing::TestServer server(quick_server());
   REQUIRE(server.start() > 0);
   // The test server counts prompt tokens as the words of every message it was sent.
   std::ofstream(dir / "sharegpt.json") << R"([
@@ -235,13 +249,10 @@ TEST_CASE("serve-profile --sharegpt-conversations sends every turn up to the las
     {"id": "b", "conversations": [{"from": "system", "value": "be brief"}, {"from": "human", "value": "hello there"},
                                   {"from": "gpt", "value": "hi"}]}])";
   auto prompt_tokens = [&](const std::string& flags, const std::string& name) {
-    fs::path run = dir / (name + ".hotpath");
-    auto r = test::run_hotpath("serve-profile --endpoint " + server.base_url() + " --traffic " +
-                               (dir / "sharegpt.json").string() + " --concurrency 1 --num-requests 2 -q " +
-                               flags + " --output " + run.string());
-    INFO(r.out);
-    REQUIRE(r.code == 0);
-    ServingData d = read_serving(run);
+    ServingData d = serve_profile(
+        server,
+        "--traffic " + (dir / "sharegpt.json").string() + " --concurrency 1 --num-requests 2 " + flags,
+        dir / (name + ".hotpath"));
     std::multiset<uint32_t> tokens;
     for (const auto& q : d.requests) tokens.insert(q.prompt_tokens);
     return std::make_pair(tokens, d.meta);
@@ -264,20 +275,12 @@ TEST_CASE("serve-profile --sharegpt-conversations sends every turn up to the las
 TEST_CASE("serve-profile --traffic probe:prefill / probe:decode: synthetic probes as the workload",
           "[capture][serve_profile]") {
   fs::path dir = temp_dir("probes");
-  testing::TestServerOptions so;
-  so.ttft_ms = 5;
-  so.itl_ms = 1;
-  so.max_lifetime_s = 60;
-  testing::TestServer server(so);
+  testing::TestServer server(quick_server());
   REQUIRE(server.start() > 0);
   auto run = [&](const std::string& traffic, const std::string& flags) {
-    fs::path out = dir / (traffic.substr(6) + ".hotpath");
-    auto r = test::run_hotpath("serve-profile --endpoint " + server.base_url() + " --traffic " + traffic +
-                               " --concurrency 2 --num-requests 4 --warmup 1 -q " + flags + " --output " +
-                               out.string());
-    INFO(r.out);
-    REQUIRE(r.code == 0);
-    return read_serving(out);
+    return serve_profile(server,
+                         "--traffic " + traffic + " --concurrency 2 --num-requests 4 --warmup 1 " + flags,
+                         dir / (traffic.substr(6) + ".hotpath"));
   };
   ServingData prefill = run("probe:prefill", "--probe-input-tokens 12");
   size_t measured = 0;
