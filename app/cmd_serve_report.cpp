@@ -11,7 +11,7 @@
 #include <memory>
 
 #include "app/commands.h"
-#include "core/import/input_file.h"
+#include "core/util/input_file.h"
 #include "core/import/registry.h"
 #include "core/report/serve_report.h"
 #include "core/serving/correlate.h"

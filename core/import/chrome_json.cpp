@@ -16,8 +16,8 @@
 #include <unordered_map>
 
 #include "core/import/chrome_json_kernel.h"
-#include "core/import/input_file.h"
-#include "core/import/redact.h"
+#include "core/util/input_file.h"
+#include "core/util/redact.h"
 #include "core/import/trace_dir.h"
 #include "core/util/pipeline.h"
 

@@ -7,6 +7,21 @@
 #include "core/store/run_file.h"
 
 namespace hp {
+namespace {
+
+// A run file opens whole (open_run), never merged into a builder with other traces.
+void register_run_file_importer() {
+  ImporterRegistry::instance().add(Importer{
+      .name = "hotpath-run",
+      .sniff = sniff_run_file,
+      .load =
+          [](const std::filesystem::path& p, RunBuilder&, LoadProgress&) {
+            throw ImportError(p.string(), 0, "a run file opens on its own, not with other inputs");
+          },
+      .open = [](const std::filesystem::path& p, LoadProgress& progress) { return open_run(p, &progress); }});
+}
+
+}  // namespace
 
 void register_builtin_importers() {
   static const bool once = [] {

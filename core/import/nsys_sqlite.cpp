@@ -1,5 +1,5 @@
 #include "core/import/nsys_sqlite.h"
-#include "core/import/redact.h"
+#include "core/util/redact.h"
 
 #include <fmt/format.h>
 
@@ -49,7 +49,7 @@ int64_t tid_of(int64_t global) {
   return global & 0xFFFFFF;
 }
 
-// The same credential rules as the JSON importer (core/import/redact.h).
+// The same credential rules as the JSON importer (core/util/redact.h).
 bool credential_like(std::string_view key, std::string_view value) {
   return is_sensitive_key(key) || contains_hf_token(value);
 }

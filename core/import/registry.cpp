@@ -6,9 +6,6 @@
 
 namespace hp {
 
-ImportError::ImportError(const std::string& file, uint64_t offset, const std::string& what)
-    : std::runtime_error(fmt::format("{}: byte {}: {}", file, offset, what)), file_(file), offset_(offset) {}
-
 ImporterRegistry& ImporterRegistry::instance() {
   static ImporterRegistry r;
   return r;

@@ -1,41 +1,17 @@
 #pragma once
 // The loader registry: which importer takes which input, and the one entry point that loads a
 // list of inputs (files or trace directories) into a single Run.
-#include <atomic>
 #include <filesystem>
 #include <functional>
 #include <memory>
-#include <stdexcept>
 #include <string>
 #include <vector>
 
 #include "core/import/run_builder.h"
+#include "core/model/load_status.h"
 #include "core/model/run.h"
 
 namespace hp {
-
-// A failure that stops a whole load. The message names the file, the byte offset and the problem.
-class ImportError : public std::runtime_error {
- public:
-  ImportError(const std::string& file, uint64_t offset, const std::string& what);
-  const std::string& file() const { return file_; }
-  uint64_t offset() const { return offset_; }
-
- private:
-  std::string file_;
-  uint64_t offset_;
-};
-
-// Progress shared with the UI thread: bytes done of total, and a cancel flag.
-struct LoadProgress {
-  std::atomic<uint64_t> done{0};
-  std::atomic<uint64_t> total{0};
-  std::atomic<bool> cancel{false};
-  double fraction() const {
-    uint64_t t = total.load();
-    return t ? static_cast<double>(done.load()) / static_cast<double>(t) : 0.0;
-  }
-};
 
 struct Importer {
   std::string name;  // "kineto-json", "nsys-sqlite", "hotpath-run", ...

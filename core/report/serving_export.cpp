@@ -7,7 +7,7 @@
 
 #include <fmt/format.h>
 
-#include "core/import/redact.h"
+#include "core/util/redact.h"
 
 namespace hp {
 

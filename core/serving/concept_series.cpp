@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "core/store/serving_store.h"
+#include "core/serving/serving_data.h"
 
 namespace hp::serving {
 

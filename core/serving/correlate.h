@@ -16,7 +16,7 @@
 
 #include "core/serving/request_record.h"
 #include "core/serving/vllm_log.h"
-#include "core/store/serving_store.h"
+#include "core/serving/serving_data.h"
 
 namespace hp::serving {
 

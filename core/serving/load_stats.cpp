@@ -6,7 +6,7 @@
 
 #include "core/serving/latency_stats.h"
 #include "core/serving/metric_math.h"
-#include "core/store/serving_store.h"
+#include "core/serving/serving_data.h"
 
 namespace hp::serving {
 

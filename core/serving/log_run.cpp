@@ -8,7 +8,7 @@
 
 #include <fmt/format.h>
 
-#include "core/import/input_file.h"
+#include "core/util/input_file.h"
 #include "core/serving/correlate.h"
 #include "core/serving/sglang_log.h"
 #include "core/serving/trtllm_log.h"

@@ -18,7 +18,7 @@
 #include <string_view>
 #include <vector>
 
-#include "core/store/serving_store.h"
+#include "core/serving/serving_data.h"
 
 namespace hp::serving {
 

@@ -747,15 +747,4 @@ bool sniff_run_file(const std::filesystem::path& path, std::string_view head) {
   }
 }
 
-void register_run_file_importer() {
-  ImporterRegistry::instance().add(Importer{
-      .name = "hotpath-run",
-      .sniff = sniff_run_file,
-      .load =
-          [](const std::filesystem::path& p, RunBuilder&, LoadProgress&) {
-            throw ImportError(p.string(), 0, "a run file opens on its own, not with other inputs");
-          },
-      .open = [](const std::filesystem::path& p, LoadProgress& progress) { return open_run(p, &progress); }});
-}
-
 }  // namespace hp

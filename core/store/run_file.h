@@ -6,7 +6,7 @@
 #include <memory>
 #include <string_view>
 
-#include "core/import/registry.h"
+#include "core/model/load_status.h"
 #include "core/model/run.h"
 
 namespace hp {
@@ -25,8 +25,5 @@ std::unique_ptr<Run> open_run(const std::filesystem::path& path, LoadProgress* p
 
 // True for an SQLite file whose meta table says format = hotpath-run.
 bool sniff_run_file(const std::filesystem::path& path, std::string_view head);
-
-// Adds the "hotpath-run" importer (with `open`) to the registry.
-void register_run_file_importer();
 
 }  // namespace hp

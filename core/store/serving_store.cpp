@@ -11,8 +11,8 @@
 #include <nlohmann/json.hpp>
 #include <tuple>
 
-#include "core/import/redact.h"
-#include "core/import/registry.h"
+#include "core/util/redact.h"
+#include "core/model/load_status.h"
 #include "core/store/run_file.h"
 #include "core/store/sqlite_db.h"
 

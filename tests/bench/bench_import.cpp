@@ -19,7 +19,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "core/import/input_file.h"
+#include "core/util/input_file.h"
 #include "core/import/registry.h"
 
 namespace {

@@ -13,7 +13,7 @@
 #include <map>
 #include <thread>
 
-#include "core/import/input_file.h"
+#include "core/util/input_file.h"
 #include "core/import/registry.h"
 #include "core/serving/log_run.h"
 #include "core/store/serving_store.h"

@@ -4,7 +4,7 @@
 #include <string>
 
 #include "core/import/chrome_json.h"
-#include "core/import/input_file.h"
+#include "core/util/input_file.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::string_view bytes(reinterpret_cast<const char*>(data), size);

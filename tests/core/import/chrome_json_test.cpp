@@ -6,7 +6,7 @@
 #include <zstd.h>
 #include <catch2/catch.hpp>
 
-#include "core/import/input_file.h"
+#include "core/util/input_file.h"
 #include "core/import/registry.h"
 #include "tests/core/import/import_test_util.h"
 

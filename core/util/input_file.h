@@ -8,7 +8,7 @@
 #include <string_view>
 #include <utility>
 
-#include "core/import/registry.h"
+#include "core/model/load_status.h"
 
 namespace hp {
 

@@ -1,4 +1,4 @@
-#include "core/import/redact.h"
+#include "core/util/redact.h"
 
 #include <algorithm>
 #include <cctype>

@@ -1,4 +1,4 @@
-#include "core/import/input_file.h"
+#include "core/util/input_file.h"
 
 #include <fmt/format.h>
 #include <zlib.h>
