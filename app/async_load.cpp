@@ -5,16 +5,20 @@
 #include <chrono>
 #include <exception>
 
+#include "core/session/load_session.h"
+
 namespace hp {
 
-LoadOutcome load_now(const std::vector<std::filesystem::path>& inputs, LoadProgress& progress) {
+LoadOutcome load_now(const std::vector<std::filesystem::path>& inputs, LoadProgress& progress, bool derive) {
   LoadOutcome out;
   out.inputs = inputs;
   auto t0 = std::chrono::steady_clock::now();
   LogEntry err;
   err.severity = Severity::Error;
   try {
-    out.run = std::shared_ptr<const Run>(load_inputs(inputs, progress));
+    auto session = load_session(inputs, progress);
+    out.snapshot = derive ? make_snapshot(std::move(session)) : Snapshot{std::move(session), nullptr};
+    out.run = out.snapshot.session->run;
   } catch (const ImportError& e) {
     err.code = "load.failed";
     err.file = e.file();

@@ -9,21 +9,26 @@
 #include <thread>
 #include <vector>
 
-#include "core/import/registry.h"
-#include "core/model/run.h"
+#include "core/model/import_log.h"
+#include "core/model/load_status.h"
+#include "core/session/snapshot.h"
 
 namespace hp {
 
-// What one load produced: a Run, or the error that stopped it (as an import log entry).
+// What one load produced: a Session snapshot (built with its derived data on the loading thread), or
+// the error that stopped it (as an import log entry).
 struct LoadOutcome {
   std::vector<std::filesystem::path> inputs;
-  std::shared_ptr<const Run> run;  // null when the load failed
+  Snapshot snapshot;               // empty when the load failed
+  std::shared_ptr<const Run> run;  // snapshot.session->run; null when the load failed
   std::optional<LogEntry> error;   // set when the load failed
   double seconds = 0;
 };
 
-// Runs the load on the calling thread and turns every failure into a LoadOutcome::error.
-LoadOutcome load_now(const std::vector<std::filesystem::path>& inputs, LoadProgress& progress);
+// Runs the load on the calling thread and turns every failure into a LoadOutcome::error. Without
+// `derive`, the snapshot carries no derived data (CLI commands that only read the tables).
+LoadOutcome load_now(const std::vector<std::filesystem::path>& inputs, LoadProgress& progress,
+                     bool derive = true);
 
 class AsyncLoader {
  public:

@@ -45,13 +45,13 @@ int text_fallback(const std::vector<std::string>& files, const std::string& why)
   }
   std::cerr << "hotpath: printing the text report instead\n";
   LoadProgress progress;
-  LoadOutcome out = load_now(std::vector<std::filesystem::path>(files.begin(), files.end()), progress);
+  LoadOutcome out = load_now(std::vector<std::filesystem::path>(files.begin(), files.end()), progress, false);
   if (!out.run) {
     std::cerr << "hotpath: " << out.error->file << ": byte " << out.error->offset << ": "
               << out.error->message << '\n';
     return 1;
   }
-  std::cout << summary_text(out.run.get());
+  std::cout << summary_text(out.snapshot.session.get());
   return 0;
 }
 

@@ -14,9 +14,14 @@
 namespace hp {
 
 std::shared_ptr<const Run> load_for_cli(const std::vector<std::string>& inputs) {
+  auto s = load_session_for_cli(inputs);
+  return s ? s->run : nullptr;
+}
+
+std::shared_ptr<const Session> load_session_for_cli(const std::vector<std::string>& inputs) {
   LoadProgress progress;
   std::vector<std::filesystem::path> paths(inputs.begin(), inputs.end());
-  auto job = std::async(std::launch::async, [&] { return load_now(paths, progress); });
+  auto job = std::async(std::launch::async, [&] { return load_now(paths, progress, false); });
   const bool tty = isatty(STDERR_FILENO);
   bool drew = false;
   auto start = std::chrono::steady_clock::now();
@@ -34,7 +39,7 @@ std::shared_ptr<const Run> load_for_cli(const std::vector<std::string>& inputs) 
               << out.error->message << '\n';
     return nullptr;
   }
-  return out.run;
+  return out.snapshot.session;
 }
 
 std::unique_ptr<KernelCategorizer> load_cli_categorizer(const std::string& user_rules) {

@@ -8,11 +8,14 @@
 
 #include "core/analysis/kernel_category.h"
 #include "core/model/run.h"
+#include "core/session/session.h"
 
 namespace hp {
 
 // Null after printing "hotpath: <file>: byte N: <what>" to stderr.
 std::shared_ptr<const Run> load_for_cli(const std::vector<std::string>& inputs);
+// The whole Session (trace and serving tables), likewise.
+std::shared_ptr<const Session> load_session_for_cli(const std::vector<std::string>& inputs);
 
 // The built-in kernel categories (core/util/assets.h) with the rules of `user_rules` (a --rules
 // file; "" = none) tried first, or null after printing why not ("hotpath: <file>: byte N: <what>").

@@ -16,22 +16,29 @@ void add_info_command(CLI::App& app, CliContext& ctx) {
     bool json = false;
   };
   auto opts = std::make_shared<Opts>();
-  CLI::App* sub = app.add_subcommand("info",
-                                     "Summarize traces or run files: events by category and phase, kernels, "
-                                     "time span, ranks, tracks, warnings and redactions.");
-  sub->add_option("inputs", opts->inputs, "Trace files, trace directories or .hotpath run files")->required();
+  CLI::App* sub = app.add_subcommand(
+      "info",
+      "Summarize traces, run files and server logs: events by category and phase, kernels, "
+      "time span, ranks, tracks, serving tables, clock alignment, warnings.");
+  sub->add_option("inputs", opts->inputs,
+                  "Trace files or directories, .hotpath run files, server logs, .prom dumps")
+      ->required();
   sub->add_flag("--json", opts->json, "Print exactly one JSON object");
   sub->callback([opts, &ctx] {
     if ((ctx.exit_code = check_inputs_exist(opts->inputs))) return;
-    auto run = load_for_cli(opts->inputs);
-    if (!run) {
+    auto session = load_session_for_cli(opts->inputs);
+    if (!session) {
       ctx.exit_code = 1;
       return;
     }
-    if (opts->json)
-      std::cout << info_json(*run).dump(2) << '\n';
-    else
-      std::cout << info_text(*run);
+    if (opts->json) {
+      std::cout << info_json(*session).dump(2) << '\n';
+    } else {
+      const bool trace = !session->run->sources.empty() || session->run->slices.size();
+      if (trace || !session->has_serving()) std::cout << info_text(*session->run);
+      if (session->has_serving() || session->sources.size() > 1)
+        std::cout << (trace ? "\n" : "") << session_text(*session);
+    }
   });
 }
 

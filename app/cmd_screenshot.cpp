@@ -7,8 +7,8 @@
 
 #include "app/commands.h"
 #include "app/display.h"
+#include "app/panel_registry.h"
 #include "app/shell.h"
-#include "views/panel_ids.h"
 
 namespace hp {
 
@@ -26,12 +26,12 @@ struct ScreenshotArgs {
 
 std::string view_list() {
   std::string s;
-  for (const auto& p : all_panels()) s += (s.empty() ? "" : ", ") + std::string(p.key);
+  for (const auto& p : panel_registry()) s += (s.empty() ? "" : ", ") + std::string(p.key);
   return s;
 }
 
 int run_screenshot(const ScreenshotArgs& a) {
-  if (!panel_from_key(a.view)) {
+  if (!find_panel_entry(a.view)) {
     std::cerr << "hotpath: unknown view '" << a.view << "'; choose one of: " << view_list() << '\n';
     return 2;
   }

@@ -25,6 +25,7 @@
 #include "core/serving/traffic.h"
 #include "core/store/run_file.h"
 #include "core/store/serving_store.h"
+#include "core/util/percentile.h"
 
 namespace hp {
 namespace {
@@ -107,9 +108,10 @@ void remove_run_file(const std::string& p) {
   for (const char* s : {"", "-wal", "-shm"}) std::filesystem::remove(p + s, ec);
 }
 
-// Runs `count` probe requests (closed loop, one at a time) and returns how many succeeded.
+// Runs `count` probe requests (closed loop, one at a time) and returns how many succeeded. With a
+// writer, the requests are recorded with their purpose ("probe:prefill"), which reports leave out.
 uint64_t run_probes(const capture::ReplayOptions& base, const std::vector<serving::TrafficRequest>& probes,
-                    size_t from, size_t count) {
+                    size_t from, size_t count, ServingWriter* w = nullptr, const std::string& purpose = {}) {
   serving::Traffic t;
   t.requests.assign(probes.begin() + static_cast<std::ptrdiff_t>(from),
                     probes.begin() + static_cast<std::ptrdiff_t>(from + count));
@@ -118,7 +120,13 @@ uint64_t run_probes(const capture::ReplayOptions& base, const std::vector<servin
   o.arrival.concurrency = 1;
   capture::ReplayClient c(o, t);
   uint64_t ok = 0;
-  c.run([&](const serving::RequestRecord& r) { ok += r.status == serving::RequestStatus::Ok; });
+  c.run([&](const serving::RequestRecord& r) {
+    ok += r.status == serving::RequestStatus::Ok;
+    if (!w) return;
+    serving::RequestRecord rec = r;
+    rec.purpose = purpose;
+    w->add_request(rec);
+  });
   return ok;
 }
 
@@ -138,12 +146,19 @@ std::map<std::filesystem::path, std::string> profile_stages(const ServeOpts& o,
     bool prefill = std::string(stage) == "prefill";
     auto probes = prefill ? serving::prefill_probes(n, o.probe_input_tokens, o.seed)
                           : serving::decode_probes(n, o.probe_output_tokens, o.seed + 1);
-    run_probes(ro, probes, 0, static_cast<size_t>(o.probe_warmup));
+    const std::string purpose = fmt::format("probe:{}", stage);
+    run_probes(ro, probes, 0, static_cast<size_t>(o.probe_warmup), &w, purpose);
     auto before = capture::list_traces(o.profile_dir);
     std::string err;
+    // The profiler's start on our clock places a trace that carries no absolute time base.
+    const int64_t started = capture::epoch_now_ns();
     if (!capture::start_profile(po, &err)) throw std::runtime_error(err);
-    uint64_t ok =
-        run_probes(ro, probes, static_cast<size_t>(o.probe_warmup), static_cast<size_t>(o.probe_capture));
+    // The server started its profiler between these two stamps (the request's round trip).
+    w.set_meta(fmt::format("profile.{}.started_ns", stage), std::to_string(started));
+    w.set_meta(fmt::format("profile.{}.start_acked_ns", stage), std::to_string(capture::epoch_now_ns()));
+    if (prefill) w.set_meta("profile.started_ns", std::to_string(started));
+    uint64_t ok = run_probes(ro, probes, static_cast<size_t>(o.probe_warmup),
+                             static_cast<size_t>(o.probe_capture), &w, purpose);
     if (!capture::stop_profile(po, &err)) throw std::runtime_error(err);
     auto traces = capture::wait_for_traces(o.profile_dir, before, po.settle_s, po.timeout_s, &err);
     if (traces.empty()) throw std::runtime_error(fmt::format("{} probe: {}", stage, err));
@@ -345,7 +360,8 @@ int run_serve_profile(const ServeOpts& o) {
   try {
     sent = client.run([&](const serving::RequestRecord& r) {
       w.add_request(r);
-      if (!r.warmup && r.status == serving::RequestStatus::Ok) ttfts.push_back(r.ttft_ns());
+      if (!r.warmup && r.purpose.empty() && r.status == serving::RequestStatus::Ok)
+        ttfts.push_back(r.ttft_ns());
     });
   } catch (const std::exception& e) {
     run_error = e.what();
@@ -426,12 +442,9 @@ int run_serve_profile(const ServeOpts& o) {
     return 1;
   }
   std::sort(ttfts.begin(), ttfts.end());
+  // The same percentile as serve-report (core/util/percentile.h), in ms.
   auto pct = [&](double q) {
-    return ttfts.empty()
-               ? 0.0
-               : static_cast<double>(ttfts[std::min(
-                     ttfts.size() - 1, static_cast<size_t>(q * static_cast<double>(ttfts.size())))]) /
-                     1e6;
+    return ttfts.empty() ? 0.0 : static_cast<double>(percentile_sorted(ttfts, q)) / 1e6;
   };
   double secs = static_cast<double>(end_ns - start_ns) / 1e9;
   std::cerr << fmt::format(

@@ -11,13 +11,13 @@
 #include <memory>
 
 #include "app/commands.h"
-#include "core/util/input_file.h"
 #include "core/import/registry.h"
 #include "core/report/serve_report.h"
 #include "core/serving/correlate.h"
 #include "core/serving/metric_map.h"
 #include "core/serving/traffic.h"
 #include "core/store/serving_store.h"
+#include "core/util/input_file.h"
 
 namespace hp {
 

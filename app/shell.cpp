@@ -15,6 +15,7 @@
 #include "app/display.h"
 #include "app/png_capture.h"
 #include "app/settings.h"
+#include "app/view_options.h"
 #include "app/workbench.h"
 
 namespace hp {
@@ -119,8 +120,8 @@ void dump(const Workbench& wb, const std::string& where) {
 
 int screenshot(GLFWwindow* w, Workbench& wb, const ShellOptions& opts) {
   wb.open_now(opts.inputs);
-  if (auto id = panel_from_key(opts.view)) wb.select_panel(*id);
-  wb.panels().apply_view_options(opts.range, opts.select);
+  wb.select_panel(opts.view);
+  if (wb.run()) apply_view_options(*wb.run(), wb.panels().state(), opts.range, opts.select);
   std::string why;
   bool ok = false;
   for (int frame = 0; frame < 4; ++frame) {
@@ -145,7 +146,7 @@ int screenshot(GLFWwindow* w, Workbench& wb, const ShellOptions& opts) {
 
 int interactive(GLFWwindow* w, Workbench& wb, EventFlag& ev, const ShellOptions& opts) {
   if (!opts.inputs.empty()) wb.open(opts.inputs);
-  if (auto id = panel_from_key(opts.view)) wb.select_panel(*id);
+  wb.select_panel(opts.view);
   const bool test_mode = opts.quit_after_frames > 0;
   int frames_left = 3, frame_no = 0;
   std::optional<std::string> pending_shot;

@@ -1,12 +1,12 @@
 #pragma once
-// The text of the Summary panel and of the no-display fallback: hp::info_text, or a hint when
-// nothing is loaded.
+// The text of the Summary panel and of the no-display fallback: hp::info_text for the trace and
+// hp::session_text for the serving tables and the clock, or a hint when nothing is loaded.
 #include <string>
 
-#include "core/model/run.h"
+#include "core/session/session.h"
 
 namespace hp {
 
-std::string summary_text(const Run* run);
+std::string summary_text(const Session* session);
 
 }  // namespace hp

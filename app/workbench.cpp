@@ -8,13 +8,15 @@
 #include <cstdlib>
 
 #include "app/dir_listing.h"
+#include "app/panel_registry.h"
 #include "app/summary_text.h"
+#include "views/import_log_panel.h"
 
 namespace hp {
 
 const std::vector<std::string>& supported_extensions() {
-  static const std::vector<std::string> kExt = {".json",   ".json.gz",  ".json.zst",
-                                                ".sqlite", ".nsys-rep", ".hotpath"};
+  static const std::vector<std::string> kExt = {".json",    ".json.gz", ".json.zst", ".sqlite", ".nsys-rep",
+                                                ".hotpath", ".log",     ".log.gz",   ".prom",   ".db"};
   return kExt;
 }
 
@@ -37,7 +39,7 @@ std::string join_names(const std::vector<std::filesystem::path>& paths) {
 Workbench::Workbench(Settings settings, std::function<void()> wake)
     : settings_(std::move(settings)), loader_(std::move(wake)), summary_(summary_text(nullptr)) {
   browser_.extensions = supported_extensions();
-  if (auto id = panel_from_key(settings_.active_panel)) select_next_ = *id;
+  if (find_panel_entry(settings_.active_panel)) select_next_ = settings_.active_panel;
 }
 
 void Workbench::open(std::vector<std::filesystem::path> inputs) {
@@ -71,19 +73,19 @@ bool Workbench::poll() {
 void Workbench::apply(LoadOutcome outcome) {
   if (outcome.run) {
     run_ = std::move(outcome.run);
+    snap_ = std::move(outcome.snapshot);
     run_inputs_ = outcome.inputs;
     failures_ = ImportLog{};
     last_error_.clear();
     notice_ = fmt::format("Loaded {} in {:.2f} s", join_names(outcome.inputs), outcome.seconds);
-    summary_ = summary_text(run_.get());
-    panels_.set_run(run_);
+    summary_ = summary_text(snap_.session.get());
+    host_.set_snapshot(snap_);
   } else if (outcome.error) {
     const LogEntry& e = *outcome.error;
     failures_.add(e.severity, e.code, e.file, e.offset, e.message);
     last_error_ = fmt::format("{}: {}", e.file, e.message);
     notice_.clear();
-    select_next_ = PanelId::ImportLog;
-    settings_.panels[std::string(all_panels()[static_cast<size_t>(PanelId::ImportLog)].key)] = true;
+    select_panel("import-log");
   }
   rebuild_log();
 }
@@ -91,6 +93,9 @@ void Workbench::apply(LoadOutcome outcome) {
 void Workbench::rebuild_log() {
   shown_log_ = ImportLog{};
   if (run_) shown_log_.merge(run_->log);
+  if (snap_)
+    for (const std::string& w : snap_.session->warnings)
+      shown_log_.add(Severity::Warning, "session.clock", "", 0, w);
   shown_log_.merge(failures_);
 }
 
@@ -108,9 +113,11 @@ void Workbench::set_screenshot_result(const std::string& message, bool ok) {
   }
 }
 
-void Workbench::select_panel(PanelId id) {
-  settings_.panels[std::string(all_panels()[static_cast<size_t>(id)].key)] = true;
-  select_next_ = id;
+bool Workbench::select_panel(std::string_view key) {
+  if (!find_panel_entry(key)) return false;
+  settings_.panels[std::string(key)] = true;
+  select_next_ = std::string(key);
+  return true;
 }
 
 std::string Workbench::status_text() const {
@@ -118,6 +125,9 @@ std::string Workbench::status_text() const {
   if (run_) {
     s = fmt::format("{} | {} slices, {} tracks, {} sources", join_names(run_inputs_), run_->slices.size(),
                     run_->tracks.size(), run_->sources.size());
+    if (snap_ && snap_.session->has_serving())
+      s += fmt::format(", {} requests, {} series, {} iterations", snap_.session->requests.size(),
+                       snap_.session->series.size(), snap_.session->iterations.size());
   } else {
     s = "No file loaded";
   }
@@ -128,7 +138,7 @@ std::string Workbench::status_text() const {
 
 void Workbench::dump_state(std::ostream& out) const {
   out << "status: " << status_text() << '\n';
-  if (run_) out << panels_.frame_summary() << '\n';
+  if (run_) out << host_.frame_summary() << '\n';
   for (const auto& e : shown_log_.entries())
     out << "import-log: " << severity_label(e.severity) << '\t' << e.code << '\t' << e.file << '\t'
         << e.offset << '\t' << e.message << '\n';
@@ -181,11 +191,11 @@ void Workbench::draw_menu_bar() {
     ImGui::EndMenu();
   }
   if (ImGui::BeginMenu("View")) {
-    for (const auto& p : all_panels()) {
-      bool open = settings_.panel_open(std::string(p.key));
-      if (ImGui::MenuItem(std::string(p.title).c_str(), nullptr, &open)) {
-        settings_.panels[std::string(p.key)] = open;
-        if (open) select_next_ = p.id;
+    for (const auto& p : host_.panels()) {
+      bool open = settings_.panel_open(p->key());
+      if (ImGui::MenuItem(p->title().c_str(), nullptr, &open)) {
+        settings_.panels[p->key()] = open;
+        if (open) select_next_ = p->key();
       }
     }
     ImGui::EndMenu();
@@ -214,8 +224,8 @@ void Workbench::draw_workspace(float top) {
   const float avail = ImGui::GetContentRegionAvail().y - status_h;
   const bool main_open = settings_.panel_open("timeline");
   bool any_bottom = false;
-  for (const auto& p : all_panels())
-    if (p.id != PanelId::Timeline && settings_.panel_open(std::string(p.key))) any_bottom = true;
+  for (const auto& p : host_.panels())
+    if (p->key() != "timeline" && settings_.panel_open(p->key())) any_bottom = true;
 
   float main_h = avail, bottom_h = 0;
   if (main_open && any_bottom) {
@@ -265,7 +275,8 @@ void Workbench::draw_workspace(float top) {
 
 void Workbench::draw_main_area() {
   if (run_) {
-    panels_.draw_main(ImGui::GetIO().DeltaTime);
+    PanelContext ctx{host_.state(), ImGui::GetIO().DeltaTime};
+    host_.find("timeline")->draw(ctx);
     return;
   }
   ImGui::TextDisabled("Timeline");
@@ -279,22 +290,23 @@ void Workbench::draw_main_area() {
 void Workbench::draw_bottom_tabs() {
   ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(8, 4));
   if (ImGui::BeginTabBar("##panels", ImGuiTabBarFlags_Reorderable | ImGuiTabBarFlags_FittingPolicyScroll)) {
-    for (const auto& p : all_panels()) {
-      if (p.id == PanelId::Timeline) continue;
-      const std::string key(p.key);
+    for (const auto& p : host_.panels()) {
+      if (p->key() == "timeline") continue;
+      const std::string& key = p->key();
       if (!settings_.panel_open(key)) continue;
-      std::string label(p.title);
-      if (p.id == PanelId::ImportLog && !shown_log_.empty())
+      std::string label = p->title();
+      if (key == "import-log" && !shown_log_.empty())
         label += fmt::format(" ({})", shown_log_.entries().size());
       label += "###" + key;
       bool open = true;
-      ImGuiTabItemFlags tf = select_next_ == p.id ? ImGuiTabItemFlags_SetSelected : 0;
+      ImGuiTabItemFlags tf = select_next_ == key ? ImGuiTabItemFlags_SetSelected : 0;
       if (ImGui::BeginTabItem(label.c_str(), &open, tf)) {
         if (!select_next_) settings_.active_panel = key;
         ImGui::BeginChild(("##panel_" + key).c_str(), ImVec2(0, 0), false);
         panel_rect_ = {ImGui::GetWindowPos().x, ImGui::GetWindowPos().y, ImGui::GetWindowSize().x,
                        ImGui::GetWindowSize().y};
-        draw_panel(p.id);
+        PanelContext ctx{host_.state(), ImGui::GetIO().DeltaTime};
+        p->draw(ctx);
         ImGui::EndChild();
         ImGui::EndTabItem();
       }
@@ -304,24 +316,8 @@ void Workbench::draw_bottom_tabs() {
   }
   ImGui::PopStyleVar();
   if (select_next_) {
-    settings_.active_panel = std::string(all_panels()[static_cast<size_t>(*select_next_)].key);
+    settings_.active_panel = *select_next_;
     select_next_.reset();
-  }
-}
-
-void Workbench::draw_panel(PanelId id) {
-  switch (id) {
-    case PanelId::Summary:
-      draw_summary_panel(summary_, summary_state_);
-      break;
-    case PanelId::ImportLog:
-      draw_import_log_panel(shown_log_, import_log_state_);
-      break;
-    default:
-      if (panels_.draw_panel(id)) break;
-      ImGui::TextDisabled("The %s panel is not part of this build yet.",
-                          std::string(all_panels()[static_cast<size_t>(id)].title).c_str());
-      break;
   }
 }
 
@@ -337,6 +333,11 @@ void Workbench::draw_status_bar() {
     ImGui::TextDisabled("%zu slices, %zu tracks, %zu sources, %llu warnings", run_->slices.size(),
                         run_->tracks.size(), run_->sources.size(),
                         static_cast<unsigned long long>(run_->log.count(Severity::Warning)));
+    if (snap_ && snap_.session->has_serving()) {
+      ImGui::SameLine();
+      ImGui::TextDisabled("· %zu requests, %zu series, %zu iterations", snap_.session->requests.size(),
+                          snap_.session->series.size(), snap_.session->iterations.size());
+    }
   } else {
     ImGui::TextDisabled("No file loaded");
   }

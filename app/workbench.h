@@ -12,12 +12,9 @@
 #include <vector>
 
 #include "app/async_load.h"
+#include "app/panel_host.h"
 #include "app/settings.h"
-#include "app/trace_panels.h"
 #include "views/file_browser.h"
-#include "views/import_log_panel.h"
-#include "views/panel_ids.h"
-#include "views/summary_panel.h"
 
 namespace hp {
 
@@ -34,11 +31,12 @@ class Workbench {
   bool loading() const { return loader_.busy(); }
   double load_fraction() const { return loader_.progress().fraction(); }
 
-  void draw();  // between ImGui::NewFrame() and ImGui::Render()
-  bool wants_frames() const { return panels_.wants_frames(); }  // e.g. a zoom animation
-  TracePanels& panels() { return panels_; }
+  void draw();                                                // between ImGui::NewFrame() and ImGui::Render()
+  bool wants_frames() const { return host_.wants_frames(); }  // e.g. a zoom animation
+  PanelHost& panels() { return host_; }
 
-  void select_panel(PanelId id);
+  // Opens and selects a panel by its registry key; false when there is none of that name.
+  bool select_panel(std::string_view key);
   bool quit_requested() const { return quit_; }
   void request_quit() { quit_ = true; }
   // A path the user asked to save a screenshot to (File > Export screenshot...), once.
@@ -52,6 +50,7 @@ class Workbench {
   const Settings& settings() const { return settings_; }
   Settings& settings() { return settings_; }
   const std::shared_ptr<const Run>& run() const { return run_; }
+  const Snapshot& snapshot() const { return snap_; }
   const ImportLog& import_log() const { return shown_log_; }  // run's log plus failed loads
   const std::string& last_error() const { return last_error_; }
   std::string status_text() const;  // the status bar's text, without the progress bar
@@ -66,7 +65,6 @@ class Workbench {
   void draw_workspace(float top);
   void draw_main_area();
   void draw_bottom_tabs();
-  void draw_panel(PanelId id);
   void draw_status_bar();
   void draw_modals();
   void list_browser_dir();
@@ -74,6 +72,7 @@ class Workbench {
   Settings settings_;
   AsyncLoader loader_;
   std::shared_ptr<const Run> run_;
+  Snapshot snap_;
   std::vector<std::filesystem::path> run_inputs_;
   ImportLog failures_;  // errors of loads that produced no run
   ImportLog shown_log_;
@@ -82,11 +81,9 @@ class Workbench {
   std::string notice_;  // last non-error message for the status bar
   std::string renderer_info_;
 
-  TracePanels panels_;
-  ImportLogPanelState import_log_state_;
-  SummaryPanelState summary_state_;
+  PanelHost host_{&summary_, &shown_log_};
   FileBrowserState browser_;
-  std::optional<PanelId> select_next_;
+  std::optional<std::string> select_next_;  // a panel key
   bool quit_ = false;
   bool show_shortcuts_ = false, show_about_ = false, show_export_ = false;
   std::string export_path_;

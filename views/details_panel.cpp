@@ -37,11 +37,11 @@ void kv_table(const char* id, const std::vector<DetailField>& rows) {
 
 }  // namespace
 
-void DetailsPanel::set_run(std::shared_ptr<const Run> run) {
+void DetailsPanel::set_run(std::shared_ptr<const Run> run, const StageAssignment* stages) {
   run_ = std::move(run);
   parents_.reset();
   sites_.reset();
-  stages_.reset();
+  stages_ = stages;
   cached_slice_ = kNone;
   cached_range_ = {0, 0};
 }
@@ -85,9 +85,8 @@ void DetailsPanel::add_site_and_stage(uint32_t slice) {
   if (row != run_->gpu.slice.end() && *row == slice) {
     const auto g = static_cast<size_t>(row - run_->gpu.slice.begin());
     if (!sites_) sites_ = resolve_kernel_sites(*run_, *parents_);
-    if (!stages_) stages_ = assign_stages(*run_);
     if (sites_->gpu_record[g] != kNone) site = sites_->records[sites_->gpu_record[g]];
-    if (stages_->gpu_stage[g] != Stage::Unknown)
+    if (stages_ && stages_->gpu_stage[g] != Stage::Unknown)
       details_.fields.push_back({"stage", to_string(stages_->gpu_stage[g])});
   } else {
     auto rec = sites_of_slices(*run_, *parents_, {slice});

@@ -16,7 +16,8 @@ namespace hp {
 
 class DetailsPanel {
  public:
-  void set_run(std::shared_ptr<const Run> run);
+  // `stages`: the snapshot's engine steps (outlives the panel's use of this run).
+  void set_run(std::shared_ptr<const Run> run, const StageAssignment* stages);
   void draw(ViewState& vs);
 
  private:
@@ -28,7 +29,7 @@ class DetailsPanel {
   SliceDetails details_;
   std::optional<std::vector<uint32_t>> parents_;
   std::optional<KernelSites> sites_;
-  std::optional<StageAssignment> stages_;
+  const StageAssignment* stages_ = nullptr;
   TimeWindow cached_range_{0, 0};
   RangeStats range_;
 };

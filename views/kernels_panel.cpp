@@ -11,11 +11,10 @@
 
 namespace hp {
 
-void KernelsPanel::set_run(std::shared_ptr<const Run> run, CategoryFn categorize) {
+void KernelsPanel::set_run(std::shared_ptr<const Run> run, CategoryFn categorize, const StageAssignment& st) {
   run_ = std::move(run);
   categorize_ = std::move(categorize);
   // Stages per kernel as triage assigns them: step markers, GPU windows, then file/directory names.
-  StageAssignment st = assign_stages(*run_);
   stages_ = {"All"};
   stage_of_slice_.assign(run_->slices.size(), 0);
   for (size_t g = 0; g < run_->gpu.size(); ++g) {

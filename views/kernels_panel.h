@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "core/analysis/kernel_table.h"
+#include "core/analysis/stage_assign.h"
 #include "views/kernels_model.h"
 #include "views/view_state.h"
 
@@ -13,7 +14,7 @@ namespace hp {
 
 class KernelsPanel {
  public:
-  void set_run(std::shared_ptr<const Run> run, CategoryFn categorize);
+  void set_run(std::shared_ptr<const Run> run, CategoryFn categorize, const StageAssignment& stages);
   void draw(ViewState& vs);
   const KernelTable& table() const { return table_; }
 

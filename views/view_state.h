@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "core/model/run.h"
+#include "views/timeline/track.h"
 #include "views/timeline/track_rows.h"
 #include "views/timeline/view_range.h"
 
@@ -15,6 +16,7 @@ struct ViewState {
   ViewRange view;
   TrackVisibility visibility;
   uint32_t selected = kNone;        // slice id
+  Pick pick;                        // or a request, an iteration or a series sample
   std::optional<TimeWindow> range;  // time range selected on the ruler
   std::string search;
   bool search_regex = false;

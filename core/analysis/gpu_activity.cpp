@@ -69,14 +69,4 @@ uint32_t gpu_op_of_slice(const Run& run, uint32_t slice) {
   return static_cast<uint32_t>(it - run.gpu.slice.begin());
 }
 
-Ns nearest_rank_pct(const std::vector<Ns>& sorted, double q) {
-  if (sorted.empty()) return 0;
-  size_t k = static_cast<size_t>(std::max(0.0, std::ceil(q * static_cast<double>(sorted.size())) - 1));
-  return sorted[std::min(k, sorted.size() - 1)];
-}
-
-double percent(Ns part, Ns whole) {
-  return whole > 0 ? 100.0 * static_cast<double>(part) / static_cast<double>(whole) : 0.0;
-}
-
 }  // namespace hp

@@ -19,6 +19,7 @@
 #include "core/analysis/annotation_category.h"
 #include "core/analysis/kernel_category.h"
 #include "core/model/run.h"
+#include "core/util/percentile.h"
 
 namespace hp {
 
@@ -73,9 +74,6 @@ std::vector<DeviceActivity> gpu_activity(const Run& run, CategoryCache& categori
 // The Run::gpu row of a GPU slice, or kNone.
 uint32_t gpu_op_of_slice(const Run& run, uint32_t slice);
 
-// Nearest-rank percentile of a sorted vector (0 when empty).
-Ns nearest_rank_pct(const std::vector<Ns>& sorted, double q);
-
-double percent(Ns part, Ns whole);
+// percentile_sorted and percent: core/util/percentile.h, the one definition.
 
 }  // namespace hp

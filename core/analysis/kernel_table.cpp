@@ -1,5 +1,7 @@
 #include "core/analysis/kernel_table.h"
 
+#include "core/util/percentile.h"
+
 #include <algorithm>
 
 #include <cmath>
@@ -8,18 +10,7 @@
 #include "core/analysis/intervals.h"
 
 namespace hp {
-namespace {
-
-Ns nearest_rank(const std::vector<Ns>& sorted, double q) {
-  size_t k = static_cast<size_t>(std::max(0.0, std::ceil(q * static_cast<double>(sorted.size())) - 1));
-  return sorted[std::min(k, sorted.size() - 1)];
-}
-
-double pct(Ns part, Ns whole) {
-  return whole > 0 ? 100.0 * static_cast<double>(part) / static_cast<double>(whole) : 0;
-}
-
-}  // namespace
+namespace {}  // namespace
 
 KernelTable kernel_table(const Run& run, const SliceFilter& include, const CategoryFn& categorize,
                          const AnnotationCategories* overrides) {
@@ -70,12 +61,12 @@ KernelTable kernel_table(const Run& run, const SliceFilter& include, const Categ
     for (Ns d : v) r.gpu_time += d;
     r.launches = v.size();
     r.avg = r.gpu_time / static_cast<Ns>(v.size());
-    r.p50 = nearest_rank(v, 0.5);
-    r.p99 = nearest_rank(v, 0.99);
+    r.p50 = percentile_sorted(std::span<const Ns>(v), 0.5);
+    r.p99 = percentile_sorted(std::span<const Ns>(v), 0.99);
     r.min = v.front();
     r.max = v.back();
-    r.share_sum_pct = pct(r.gpu_time, t.gpu_time);
-    r.share_busy_pct = pct(r.gpu_time, t.busy_time);
+    r.share_sum_pct = percent(r.gpu_time, t.gpu_time);
+    r.share_busy_pct = percent(r.gpu_time, t.busy_time);
     CategoryRow& c = cats[r.category];
     c.category = r.category;
     c.gpu_time += r.gpu_time;
@@ -89,8 +80,8 @@ KernelTable kernel_table(const Run& run, const SliceFilter& include, const Categ
     return a.category < b.category;
   });
   for (auto& [name, c] : cats) {
-    c.share_sum_pct = pct(c.gpu_time, t.gpu_time);
-    c.share_busy_pct = pct(c.gpu_time, t.busy_time);
+    c.share_sum_pct = percent(c.gpu_time, t.gpu_time);
+    c.share_busy_pct = percent(c.gpu_time, t.busy_time);
     t.categories.push_back(c);
   }
   std::sort(t.categories.begin(), t.categories.end(),

@@ -14,8 +14,8 @@ Distribution distribution(std::vector<Ns> v) {
   if (v.empty()) return d;
   std::sort(v.begin(), v.end());
   d.count = v.size();
-  d.p50 = nearest_rank_pct(v, 0.5);
-  d.p99 = nearest_rank_pct(v, 0.99);
+  d.p50 = percentile_sorted(std::span<const Ns>(v), 0.5);
+  d.p99 = percentile_sorted(std::span<const Ns>(v), 0.99);
   d.max = v.back();
   for (Ns x : v) d.sum += x;
   return d;

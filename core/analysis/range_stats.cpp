@@ -1,5 +1,7 @@
 #include "core/analysis/range_stats.h"
 
+#include "core/util/percentile.h"
+
 #include "core/analysis/intervals.h"
 
 #include <algorithm>
@@ -11,12 +13,6 @@ namespace {
 
 Ns overlap(Ns s, Ns e, Ns a, Ns b) {
   return std::max<Ns>(0, std::min(e, b) - std::max(s, a));
-}
-
-Ns nearest_rank(std::vector<Ns>& v, double q) {
-  size_t k = static_cast<size_t>(std::max(0.0, std::ceil(q * static_cast<double>(v.size())) - 1));
-  std::nth_element(v.begin(), v.begin() + k, v.end());
-  return v[k];
 }
 
 }  // namespace
@@ -70,8 +66,9 @@ RangeStats range_stats(const Run& run, Ns begin, Ns end, const std::vector<uint3
     Ns sum = 0;
     for (Ns d : v) sum += d;
     out.rows[r].mean = sum / static_cast<Ns>(v.size());
-    out.rows[r].p50 = nearest_rank(v, 0.50);
-    out.rows[r].p99 = nearest_rank(v, 0.99);
+    std::sort(v.begin(), v.end());
+    out.rows[r].p50 = percentile_sorted(std::span<const Ns>(v), 0.50);
+    out.rows[r].p99 = percentile_sorted(std::span<const Ns>(v), 0.99);
   }
   std::sort(out.rows.begin(), out.rows.end(), [](auto& a, auto& b) { return a.total > b.total; });
 

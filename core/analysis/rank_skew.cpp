@@ -59,7 +59,7 @@ RankSkew rank_skew(const std::vector<DeviceActivity>& devices) {
     std::vector<Ns> comp;
     for (const auto& r : sk.ranks) comp.push_back(r.compute);
     std::sort(comp.begin(), comp.end());
-    sk.straggler_excess = top->compute - nearest_rank_pct(comp, 0.5);
+    sk.straggler_excess = top->compute - percentile_sorted(std::span<const Ns>(comp), 0.5);
   }
   return sk;
 }

@@ -16,10 +16,10 @@
 #include <unordered_map>
 
 #include "core/import/chrome_json_kernel.h"
-#include "core/util/input_file.h"
-#include "core/util/redact.h"
 #include "core/import/trace_dir.h"
+#include "core/util/input_file.h"
 #include "core/util/pipeline.h"
+#include "core/util/redact.h"
 
 namespace hp {
 

@@ -99,6 +99,9 @@ struct RunBuilder::Impl {
   std::vector<CounterTmp> counter_rows;
   std::map<std::tuple<uint32_t, int64_t, StrId>, uint32_t> counter_series;
   std::map<std::pair<uint32_t, int64_t>, ProcMeta> procs;
+  // Files with their own absolute base (Kineto baseTimeNanoseconds, relative ts) are moved onto the
+  // first such file's base, so that traces of one capture line up: times += base - first_base.
+  Ns first_base = 0, shift = 0;
   uint16_t source_index() const {
     return static_cast<uint16_t>(run->sources.empty() ? 0 : run->sources.size() - 1);
   }
@@ -147,6 +150,13 @@ ImportLog& RunBuilder::log() {
 }
 
 uint32_t RunBuilder::begin_source(TraceSource src) {
+  Impl& m = *impl_;
+  m.shift = 0;
+  if (src.base_time_ns != 0) {
+    if (m.first_base == 0) m.first_base = src.base_time_ns;
+    m.shift = src.base_time_ns - m.first_base;
+    src.base_time_ns = m.first_base;  // Run time 0 of this source, after the shift
+  }
   impl_->run->sources.push_back(std::move(src));
   return static_cast<uint32_t>(impl_->run->sources.size() - 1);
 }
@@ -202,7 +212,7 @@ size_t RunBuilder::slice_count() const {
 uint32_t RunBuilder::add_slice(const SliceIn& in) {
   Slices& s = impl_->run->slices;
   uint32_t idx = static_cast<uint32_t>(s.start.size());
-  s.start.push_back(in.start);
+  s.start.push_back(in.start + impl_->shift);
   s.dur.push_back(in.dur < 0 ? 0 : in.dur);
   s.name.push_back(in.name);
   s.track.push_back(in.track);
@@ -266,12 +276,12 @@ void RunBuilder::end_slice(uint32_t track, Ns ts, uint64_t offset) {
 
 void RunBuilder::add_flow_end(const FlowEndIn& f) {
   impl_->flows.push_back(
-      FlowTmp{f.id, f.ts, f.track, f.cat, impl_->source_index(), f.phase, f.bind_enclosing});
+      FlowTmp{f.id, f.ts + impl_->shift, f.track, f.cat, impl_->source_index(), f.phase, f.bind_enclosing});
 }
 
 void RunBuilder::add_instant(const InstantIn& i) {
   Instants& in = impl_->run->instants;
-  in.ts.push_back(i.ts);
+  in.ts.push_back(i.ts + impl_->shift);
   in.track.push_back(i.track);
   in.name.push_back(i.name);
   in.cat.push_back(i.cat);
@@ -284,7 +294,7 @@ void RunBuilder::add_counter(int64_t pid, std::string_view series_name, Ns ts, d
   StrId name = intern(series_name);
   auto [it, added] =
       m.counter_series.try_emplace({m.rank(), pid, name}, static_cast<uint32_t>(m.counter_series.size()));
-  m.counter_rows.push_back(CounterTmp{ts, value, it->second});
+  m.counter_rows.push_back(CounterTmp{ts + m.shift, value, it->second});
 }
 
 void RunBuilder::note_redaction(std::string_view file, std::string_view what) {

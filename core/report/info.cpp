@@ -1,9 +1,12 @@
 #include "core/report/info.h"
 
+#include "core/util/time_format.h"
+
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <limits>
+#include <map>
 
 namespace hp {
 namespace {
@@ -93,6 +96,93 @@ std::string info_text(const Run& run) {
     if (first)
       out += fmt::format("  {:>6} x {}: {} (first at byte {})\n", n, code, first->message, first->offset);
   }
+  return out;
+}
+
+namespace {
+
+nlohmann::json sources_json(const Session& s) {
+  auto out = nlohmann::json::array();
+  for (const SessionSource& src : s.sources)
+    out.push_back({{"name", src.name},
+                   {"kind", to_string(src.kind)},
+                   {"absolute", src.absolute},
+                   {"alignment", src.alignment},
+                   {"offset_ns", src.offset_ns},
+                   {"shift_ns", src.shift_ns},
+                   {"resolution_ns", src.resolution_ns},
+                   {"begin_ns", src.begin},
+                   {"end_ns", src.end}});
+  return out;
+}
+
+}  // namespace
+
+nlohmann::json info_json(const Session& s) {
+  nlohmann::json j = info_json(*s.run);
+  j["epoch_base_ns"] = s.epoch_base_ns;
+  auto [lo, hi] = s.span();
+  j["session_begin_ns"] = lo;  // session time of the first event (--range is relative to it)
+  j["session_span_ns"] = hi - lo;
+  j["sources"] = sources_json(s);
+  j["session_warnings"] = s.warnings;
+  nlohmann::json sv;
+  const RequestTable& rq = s.requests;
+  std::map<std::string, uint64_t> by_status;
+  uint64_t warmup = 0, probes = 0;
+  for (size_t i = 0; i < rq.size(); ++i) {
+    ++by_status[serving::to_string(rq.status[i])];
+    warmup += rq.warmup[i];
+    probes += !s.str(rq.purpose[i]).empty();
+  }
+  sv["requests"] = {{"total", rq.size()}, {"by_status", by_status}, {"warmup", warmup}, {"probes", probes}};
+  auto series = nlohmann::json::array();
+  for (const auto& info : s.series.info)
+    series.push_back({{"name", s.str(info.name)},
+                      {"labels", s.str(info.labels)},
+                      {"kind", to_string(info.kind)},
+                      {"origin", to_string(info.origin)},
+                      {"unit", s.str(info.unit)},
+                      {"source", s.sources[info.source].name},
+                      {"samples", info.end - info.begin}});
+  sv["series"] = series;
+  sv["samples"] = s.series.ts.size();
+  std::map<std::string, uint64_t> by_kind;
+  for (IterationKind k : s.iterations.kind) ++by_kind[to_string(k)];
+  sv["iterations"] = {{"total", s.iterations.size()}, {"by_kind", by_kind}};
+  sv["server_events"] = s.events.size();
+  sv["meta"] = s.meta;
+  j["serving"] = sv;
+  return j;
+}
+
+std::string session_text(const Session& s) {
+  auto [lo, hi] = s.span();
+  std::string out =
+      fmt::format("Session span: {} ({} sources)\n", format_duration(hi - lo), s.sources.size());
+  const RequestTable& rq = s.requests;
+  if (rq.size()) {
+    std::map<std::string, uint64_t> by_status;
+    for (auto st : rq.status) ++by_status[serving::to_string(st)];
+    out += fmt::format("Requests: {}", rq.size());
+    for (const auto& [k, n] : by_status) out += fmt::format("  {} {}", k, n);
+    out += '\n';
+  }
+  if (s.series.size())
+    out += fmt::format("Metric series: {} ({} samples)\n", s.series.size(), s.series.ts.size());
+  if (s.iterations.size()) {
+    std::map<std::string, uint64_t> by_kind;
+    for (IterationKind k : s.iterations.kind) ++by_kind[to_string(k)];
+    out += fmt::format("Engine iterations: {}", s.iterations.size());
+    for (const auto& [k, n] : by_kind) out += fmt::format("  {} {}", k, n);
+    out += '\n';
+  }
+  if (s.events.size()) out += fmt::format("Server events: {}\n", s.events.size());
+  out += "Clock:\n";
+  for (const SessionSource& src : s.sources)
+    out += fmt::format("  {} ({}): {}{}\n", src.name, to_string(src.kind), src.alignment,
+                       src.resolution_ns >= 1'000'000'000 ? ", whole-second times" : "");
+  for (const std::string& w : s.warnings) out += fmt::format("Warning: {}\n", w);
   return out;
 }
 

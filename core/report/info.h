@@ -5,10 +5,15 @@
 #include <string>
 
 #include "core/model/run.h"
+#include "core/session/session.h"
 
 namespace hp {
 
 nlohmann::json info_json(const Run& run);
 std::string info_text(const Run& run);  // the human summary (also shown in the GUI's Summary panel)
+// The Run's object plus "sources" (every input on the session clock), "epoch_base_ns" and "serving":
+// requests by status, every metric series with its sample count, engine iterations by kind.
+nlohmann::json info_json(const Session& session);
+std::string session_text(const Session& session);  // the serving part of the summary
 
 }  // namespace hp

@@ -344,7 +344,7 @@ ServeReport build_serve_report(const ServingData& data, const MetricMap* map, co
   for (const auto& [name, g] : group_series(data, map, r.engine))
     r.metrics.push_back(summarize(name, g, data));
   for (const auto& q : data.requests) {
-    if (q.warmup) continue;
+    if (q.warmup || !q.purpose.empty()) continue;
     r.srv_received += q.server.received_ns != 0;
     r.srv_queued += q.server.queued_ns != 0;
     r.srv_scheduled += q.server.scheduled_ns != 0;

@@ -15,8 +15,8 @@
 #include <vector>
 
 #include "core/serving/request_record.h"
-#include "core/serving/vllm_log.h"
 #include "core/serving/serving_data.h"
+#include "core/serving/vllm_log.h"
 
 namespace hp::serving {
 

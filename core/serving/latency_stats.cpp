@@ -39,15 +39,6 @@ double parse_duration_ms(std::string_view key, std::string_view v) {
 }
 }  // namespace
 
-double percentile(std::vector<double>& v, double p) {
-  if (v.empty()) return kNaN;
-  std::sort(v.begin(), v.end());
-  const double idx = p / 100.0 * static_cast<double>(v.size() - 1);
-  const size_t lo = static_cast<size_t>(std::floor(idx));
-  const size_t hi = std::min(lo + 1, v.size() - 1);
-  return v[lo] + (v[hi] - v[lo]) * (idx - static_cast<double>(lo));
-}
-
 Dist distribution(std::vector<double> v) {
   Dist d;
   d.n = v.size();
@@ -110,6 +101,10 @@ LatencyStats latency_stats(const std::vector<RequestRecord>& requests, const Slo
   for (const auto& r : requests) {
     if (r.warmup) {
       ++st.warmup;
+      continue;
+    }
+    if (!r.purpose.empty()) {  // --torch-profile's probes measure the profiler run, not the workload
+      ++st.probes;
       continue;
     }
     ++st.total;

@@ -10,11 +10,9 @@
 #include <vector>
 
 #include "core/serving/request_record.h"
+#include "core/util/percentile.h"
 
 namespace hp::serving {
-
-// numpy.percentile(v, p) with linear interpolation; NaN for an empty vector. Sorts v.
-double percentile(std::vector<double>& v, double p);
 
 struct Dist {
   size_t n = 0;
@@ -34,10 +32,10 @@ Slo parse_slo(std::string_view text);
 std::string format_slo(const Slo& slo);
 
 struct LatencyStats {
-  size_t total = 0, ok = 0, failed = 0, warmup = 0;  // total excludes warm-up requests
-  Dist ttft_ms, tpot_ms, itl_ms, e2e_ms;             // client side, successful requests
-  Dist queue_ms, prefill_ms, decode_ms;              // server side where known
-  int64_t window_begin_ns = 0, window_end_ns = 0;    // first send .. last end of the measured requests
+  size_t total = 0, ok = 0, failed = 0, warmup = 0, probes = 0;  // total excludes warm-up and probes
+  Dist ttft_ms, tpot_ms, itl_ms, e2e_ms;                         // client side, successful requests
+  Dist queue_ms, prefill_ms, decode_ms;                          // server side where known
+  int64_t window_begin_ns = 0, window_end_ns = 0;  // first send .. last end of the measured requests
   double duration_s = 0;
   double req_s = 0, input_tok_s = 0, output_tok_s = 0;  // successful requests / duration
   uint64_t input_tokens = 0, output_tokens = 0;

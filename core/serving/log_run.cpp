@@ -8,11 +8,11 @@
 
 #include <fmt/format.h>
 
-#include "core/util/input_file.h"
 #include "core/serving/correlate.h"
 #include "core/serving/sglang_log.h"
 #include "core/serving/trtllm_log.h"
 #include "core/serving/vllm_log.h"
+#include "core/util/input_file.h"
 
 namespace hp::serving {
 

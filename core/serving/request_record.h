@@ -39,6 +39,7 @@ struct RequestRecord {
   std::string request_id;      // the X-Request-Id we sent
   std::string endpoint;        // "/v1/completions" or "/v1/chat/completions"
   bool warmup = false;         // excluded from reports
+  std::string purpose;         // "" for measured traffic, "probe:prefill" / "probe:decode" (excluded too)
   int64_t scheduled_ns = 0;    // when the arrival process wanted it sent
   int64_t sent_ns = 0;         // when the request was written on its (established) connection
   int64_t first_chunk_ns = 0;  // first SSE event of any kind
@@ -47,6 +48,7 @@ struct RequestRecord {
   std::vector<int64_t> token_chunk_ns;  // arrival of every chunk that carried content
   uint32_t prompt_tokens = 0;
   uint32_t output_tokens = 0;
+  uint32_t cached_tokens = 0;      // usage.prompt_tokens_details.cached_tokens when the server reports it
   bool tokens_from_usage = false;  // from stream_options.include_usage, else counted chunks
   uint32_t max_tokens = 0;
   RequestStatus status = RequestStatus::Ok;

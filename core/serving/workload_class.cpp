@@ -10,7 +10,7 @@ namespace hp::serving {
 WorkloadInput workload_input(const std::vector<RequestRecord>& requests) {
   WorkloadInput in;
   for (const auto& r : requests) {
-    if (r.warmup || r.status != RequestStatus::Ok) continue;
+    if (r.warmup || !r.purpose.empty() || r.status != RequestStatus::Ok) continue;
     in.input_tokens.push_back(r.prompt_tokens);
     in.output_tokens.push_back(r.output_tokens);
     if (r.sent_ns) in.arrivals_ns.push_back(r.sent_ns);

@@ -11,10 +11,10 @@
 #include <nlohmann/json.hpp>
 #include <tuple>
 
-#include "core/util/redact.h"
 #include "core/model/load_status.h"
 #include "core/store/run_file.h"
 #include "core/store/sqlite_db.h"
+#include "core/util/redact.h"
 
 namespace hp {
 namespace {
@@ -30,7 +30,8 @@ CREATE TABLE IF NOT EXISTS requests(idx INTEGER PRIMARY KEY, request_id TEXT, en
   token_chunks BLOB, prompt_tokens INTEGER, output_tokens INTEGER, tokens_from_usage INTEGER,
   max_tokens INTEGER, status TEXT, http_status INTEGER, error TEXT, srv_received_ns INTEGER,
   srv_queued_ns INTEGER, srv_scheduled_ns INTEGER, srv_first_token_ns INTEGER, srv_finished_ns INTEGER,
-  srv_method INTEGER, srv_clock_offset_ns INTEGER, srv_offset_uncertainty_ns INTEGER);
+  srv_method INTEGER, srv_clock_offset_ns INTEGER, srv_offset_uncertainty_ns INTEGER,
+  purpose TEXT NOT NULL DEFAULT '', cached_tokens INTEGER NOT NULL DEFAULT 0);
 CREATE TABLE IF NOT EXISTS metric_series(id INTEGER PRIMARY KEY, name TEXT NOT NULL, labels_json TEXT NOT NULL,
   from_log INTEGER NOT NULL, source TEXT NOT NULL DEFAULT '', UNIQUE(name, labels_json, from_log, source));
 CREATE TABLE IF NOT EXISTS metric_samples(series_id INTEGER NOT NULL, ts_ns INTEGER NOT NULL, value REAL);
@@ -179,6 +180,11 @@ ServingWriter::ServingWriter(const std::filesystem::path& path) : impl_(std::mak
   // Files written before metric_series.source existed gain it (every old series was scraped or logged).
   if (!has_column(db, "metric_series", "source"))
     db.exec("ALTER TABLE metric_series ADD COLUMN source TEXT NOT NULL DEFAULT ''");
+  // Likewise requests.purpose (probe traffic) and requests.cached_tokens.
+  if (!has_column(db, "requests", "purpose")) {
+    db.exec("ALTER TABLE requests ADD COLUMN purpose TEXT NOT NULL DEFAULT ''");
+    db.exec("ALTER TABLE requests ADD COLUMN cached_tokens INTEGER NOT NULL DEFAULT 0");
+  }
   db.exec(fmt::format("INSERT OR REPLACE INTO meta VALUES('schema_version','{}')", kRunFileSchemaVersion));
   db.exec("COMMIT");
   m.next_series = db.query_int("SELECT coalesce(max(id), 0) + 1 FROM metric_series").value_or(1);
@@ -196,7 +202,8 @@ ServingWriter::ServingWriter(const std::filesystem::path& path) : impl_(std::mak
     }
   }
   m.meta.emplace(db.prepare("INSERT OR REPLACE INTO serving_meta VALUES(?, ?)"));
-  m.req.emplace(db.prepare("INSERT INTO requests VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
+  m.req.emplace(
+      db.prepare("INSERT INTO requests VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"));
   m.series.emplace(
       db.prepare("INSERT INTO metric_series(id, name, labels_json, from_log, source) VALUES(?,?,?,?,?)"));
   m.sample.emplace(db.prepare("INSERT INTO metric_samples VALUES(?,?,?)"));
@@ -252,6 +259,8 @@ void ServingWriter::add_request(const RequestRecord& r) {
   st.bind(i++, static_cast<int64_t>(r.server.method));
   st.bind(i++, r.server.clock_offset_ns);
   st.bind(i++, r.server.offset_uncertainty_ns);
+  st.bind(i++, r.purpose);
+  st.bind(i++, int64_t{r.cached_tokens});
   st.step();
   st.reset();
 }
@@ -316,12 +325,16 @@ void read_hotpath_tables(SqliteDb& db, const std::string& file, ServingData& out
     while (st.step()) out.meta[std::string(st.text(0))] = st.text(1);
   }
   {
-    auto st = db.prepare(
-        "SELECT request_id, endpoint, warmup, scheduled_ns, sent_ns, first_chunk_ns, first_token_ns, end_ns,"
-        " token_chunks, prompt_tokens, output_tokens, tokens_from_usage, max_tokens, status, http_status, "
-        "error,"
-        " srv_received_ns, srv_queued_ns, srv_scheduled_ns, srv_first_token_ns, srv_finished_ns, srv_method,"
-        " srv_clock_offset_ns, srv_offset_uncertainty_ns, idx FROM requests ORDER BY idx");
+    const bool v3 = has_column(db, "requests", "purpose");
+    auto st = db.prepare(std::string("SELECT request_id, endpoint, warmup, scheduled_ns, sent_ns, "
+                                     "first_chunk_ns, first_token_ns, end_ns,"
+                                     " token_chunks, prompt_tokens, output_tokens, tokens_from_usage, "
+                                     "max_tokens, status, http_status, "
+                                     "error,"
+                                     " srv_received_ns, srv_queued_ns, srv_scheduled_ns, srv_first_token_ns, "
+                                     "srv_finished_ns, srv_method,"
+                                     " srv_clock_offset_ns, srv_offset_uncertainty_ns, idx") +
+                         (v3 ? ", purpose, cached_tokens" : "") + " FROM requests ORDER BY idx");
     while (st.step()) {
       RequestRecord r;
       r.request_id = st.text(0);
@@ -351,6 +364,10 @@ void read_hotpath_tables(SqliteDb& db, const std::string& file, ServingData& out
                                                    : serving::CorrelationMethod::None;
       r.server.clock_offset_ns = st.int64(22);
       r.server.offset_uncertainty_ns = st.int64(23);
+      if (v3) {
+        r.purpose = st.text(25);
+        r.cached_tokens = static_cast<uint32_t>(st.int64(26));
+      }
       r.index = out.requests.size();
       out.requests.push_back(std::move(r));
     }

@@ -1,6 +1,8 @@
 // The workbench UI driven headlessly: loading errors reach the status bar and the Import log.
 #include "app/workbench.h"
 
+#include "app/panel_registry.h"
+
 #include <catch2/catch.hpp>
 #include <chrono>
 #include <sstream>
@@ -93,7 +95,7 @@ TEST_CASE("closing a tab and dragging the splitter update the settings", "[workb
   h.frame(ui);
   CHECK(wb.settings().bottom_height == Approx(400).margin(1));
 
-  for (const auto& p : hp::all_panels()) CHECK(wb.settings().panel_open(std::string(p.key)));
+  for (const auto& p : hp::panel_registry()) CHECK(wb.settings().panel_open(std::string(p.key)));
   wb.settings().panels["flame"] = false;
   h.frames(2, ui);
   CHECK_FALSE(wb.settings().panel_open("flame"));

@@ -19,8 +19,8 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "core/util/input_file.h"
 #include "core/import/registry.h"
+#include "core/util/input_file.h"
 
 namespace {
 

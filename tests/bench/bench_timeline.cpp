@@ -1,15 +1,22 @@
 // Timeline frame cost, headless (layout + ImGui draw-list build, no GL): for a trace, the time to
 // index it and show the first frame, then the median frame time and the largest primitive count
 // while panning at three zoom levels (whole trace, 1/100 of it, 1/100000 of it) at 1920 px.
-//   bench_timeline [TRACE]   (default: the largest shared fixture; a tiled 1 GB trace from
-//                             bench_import --keep is the issue's reference input)
+// Then the same with a generated serving session over the trace's span (REQUESTS requests with 8
+// ITLs each, SAMPLES metric samples in 200 series): the Session build and derived data against the
+// trace import time (the ratio the issue bounds by 1.0), and frames with every track.
+//   bench_timeline [TRACE] [REQUESTS] [SAMPLES]   (default: the largest shared fixture, 1,000,000,
+//   10,000,000; a tiled 1 GB trace from bench_import --keep is the issue's reference input)
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <random>
+#include <string>
 #include <vector>
 
 #include "core/import/registry.h"
+#include "core/session/load_session.h"
+#include "core/session/session_builder.h"
 #include "support/imgui_harness.h"
 #include "views/timeline/timeline_panel.h"
 
@@ -19,6 +26,11 @@ using Clock = std::chrono::steady_clock;
 static double ms_since(Clock::time_point t0) {
   return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
 }
+
+namespace {
+ServingData generate_serving(const Run& run, size_t n_req, size_t n_samples);
+void run_frames(std::shared_ptr<const Run> run, const Snapshot* serving, const char* what);
+}  // namespace
 
 int main(int argc, char** argv) {
   std::filesystem::path trace = argc > 1 ? argv[1]
@@ -34,15 +46,66 @@ int main(int argc, char** argv) {
   double load_ms = ms_since(t0);
   std::printf("trace=%s slices=%zu load_ms=%.0f\n", trace.filename().c_str(), run->slices.size(), load_ms);
 
+  const size_t n_req = argc > 2 ? std::stoul(argv[2]) : 1'000'000;
+  const size_t n_samples = argc > 3 ? std::stoul(argv[3]) : 10'000'000;
+  run_frames(run, nullptr, "trace only");
+  ServingData d = generate_serving(*run, n_req, n_samples);
+  t0 = Clock::now();
+  SessionBuilder b;
+  b.set_run(run, trace.filename().string());
+  b.add_serving(d, SourceKind::Capture, "generated");
+  Snapshot snap = make_snapshot(b.finish());
+  const double build_ms = ms_since(t0);
+  std::printf("serving: requests=%zu samples=%zu session_build_ms=%.0f ratio_to_import=%.2f\n", n_req,
+              n_samples, build_ms, build_ms / load_ms);
+  run_frames(run, &snap, "trace + serving");
+  return 0;
+}
+
+namespace {
+
+// Requests arriving uniformly over the trace span at ~64-way concurrency, 200 gauge series.
+ServingData generate_serving(const Run& run, size_t n_req, size_t n_samples) {
+  ServingData d;
+  auto [lo, hi] = run.span();
+  const Ns base = run.sources.empty() ? 0 : run.sources.front().base_time_ns;
+  const Ns span = std::max<Ns>(hi - lo, 1);
+  std::mt19937_64 rng(42);
+  d.requests.resize(n_req);
+  for (size_t i = 0; i < n_req; ++i) {
+    serving::RequestRecord& r = d.requests[i];
+    r.request_id = std::to_string(i);
+    const Ns t = base + lo + static_cast<Ns>(static_cast<double>(span) * static_cast<double>(i) / n_req);
+    const Ns len = std::max<Ns>(span / static_cast<Ns>(n_req) * 64, 10) * (1 + static_cast<Ns>(rng() % 3));
+    r.scheduled_ns = r.sent_ns = t;
+    r.first_token_ns = t + len / 5;
+    r.end_ns = t + len;
+    for (int k = 0; k < 8; ++k)
+      r.token_chunk_ns.push_back(r.first_token_ns + (r.end_ns - r.first_token_ns) * k / 8);
+    r.output_tokens = 8;
+  }
+  const size_t per = n_samples / 200;
+  for (int s = 0; s < 200; ++s) {
+    serving::MetricSeries ms{{"series_" + std::to_string(s), {}}, {}};
+    ms.samples.resize(per);
+    for (size_t k = 0; k < per; ++k)
+      ms.samples[k] = {base + lo + static_cast<Ns>(static_cast<double>(span) * static_cast<double>(k) / per),
+                       static_cast<double>(rng() % 1000)};
+    d.metrics.push_back(std::move(ms));
+  }
+  return d;
+}
+
+void run_frames(std::shared_ptr<const Run> run, const Snapshot* serving, const char* what) {
   const float gutter = 220, width = 1920;
   test::ImGuiHarness h(gutter + width + 16, 1200);
   ViewState vs;
   TimelinePanel panel;
   auto ui = [&] { test::fullscreen_window("timeline", [&] { panel.draw(vs, 0.016f); }); };
-  t0 = Clock::now();
-  panel.set_run(run, vs);
+  auto t0 = Clock::now();
+  panel.set_session(serving ? *serving : make_snapshot(session_of(run)), vs);
   h.frame(ui);
-  std::printf("first_frame_ms=%.1f (index + colours + one frame after the import)\n", ms_since(t0));
+  std::printf("[%s] first_frame_ms=%.1f (index + colours + one frame)\n", what, ms_since(t0));
 
   const TimeWindow extent = vs.view.extent();
   struct Level {
@@ -65,9 +128,10 @@ int main(int argc, char** argv) {
       prims_max = std::max(prims_max, h.draw_data()->TotalIdxCount / 6);  // quads (rects and glyphs)
     }
     std::sort(times.begin(), times.end());
-    std::printf("%-10s span_ns=%lld frame_ms_median=%.3f frame_ms_p99=%.3f prims_max=%d\n", lv.name,
-                static_cast<long long>(lv.span), times[times.size() / 2], times[times.size() * 99 / 100],
-                prims_max);
+    std::printf("[%s] %-10s span_ns=%lld frame_ms_median=%.3f frame_ms_p99=%.3f prims_max=%d\n", what,
+                lv.name, static_cast<long long>(lv.span), times[times.size() / 2],
+                times[times.size() * 99 / 100], prims_max);
   }
-  return 0;
 }
+
+}  // namespace

@@ -18,6 +18,7 @@
 
 #include <simdjson.h>
 
+#include "core/session/load_session.h"
 #include "core/store/run_file.h"
 #include "core/store/serving_store.h"
 #include "tests/support/cli_run.h"
@@ -111,8 +112,15 @@ TEST_CASE("serve-profile: a run records requests, metrics, the server log and st
   REQUIRE(std::system(cmd.c_str()) == 0);
   INFO(slurp(dir / "stderr.txt"));
   ServingData d = read_serving(run);
+  // The run's 20 requests, then --torch-profile's probes recorded with their purpose (2 + 1 per stage).
+  std::map<std::string, int> by_purpose;
+  for (const auto& r : d.requests) ++by_purpose[r.purpose];
+  CHECK(by_purpose == std::map<std::string, int>{{"", 20}, {"probe:decode", 3}, {"probe:prefill", 3}});
+  std::erase_if(d.requests, [](const serving::RequestRecord& r) { return !r.purpose.empty(); });
   REQUIRE(d.requests.size() == 20);
   for (const auto& r : d.requests) CHECK(r.status == RequestStatus::Ok);
+  CHECK(d.meta.count("profile.started_ns") == 1);
+  CHECK(d.meta.count("profile.decode.started_ns") == 1);
   CHECK(d.meta.at("model") == "test-model");
   CHECK(d.meta.at("engine") == "vllm");
   CHECK(d.meta.at("requests_ok") == "20");
@@ -142,6 +150,26 @@ TEST_CASE("serve-profile: a run records requests, metrics, the server log and st
   for (const auto& s : trace->sources) stages.insert(s.stage);
   CHECK(stages == std::set<std::string>{"decode", "prefill"});
   CHECK(trace->slices.size() > 0);
+  // One session on one clock: each trace starts at its /start_profile (the test server writes
+  // baseTimeNanoseconds as a profiler would), which serve-profile brackets by the request's round trip;
+  // so the kernels sit among the probe requests they profiled.
+  LoadProgress lp;
+  auto session = load_session({run}, lp);
+  auto at = [&](const char* key) { return std::stoll(d.meta.at(key)) - session->epoch_base_ns; };
+  const Ns prefill_start = session->run->span().first;
+  CHECK(prefill_start >= at("profile.prefill.started_ns"));
+  CHECK(prefill_start <= at("profile.prefill.start_acked_ns"));
+  // The decode trace: the first slice at or after the decode profiler's start request.
+  const auto& starts = session->run->slices.start;
+  Ns decode_start = INT64_MAX;
+  for (Ns t : starts)
+    if (t >= at("profile.decode.started_ns")) decode_start = std::min(decode_start, t);
+  CHECK(decode_start <= at("profile.decode.start_acked_ns"));
+  const RequestTable& rq = session->requests;
+  size_t probes_after = 0;
+  for (size_t i = 0; i < rq.size(); ++i)
+    if (session->str(rq.purpose[i]) == "probe:decode" && rq.sent[i] > decode_start) ++probes_after;
+  CHECK(probes_after == 1);  // the one captured decode probe (2 warm-ups ran before the profiler)
   fs::remove_all(dir);
 }
 

@@ -45,6 +45,17 @@ case "$name" in
     grep -q "^status: .*error: .*not_a_trace.txt: unsupported file type" "$work/state.txt" ||
       fail "status bar does not show the error"
     ;;
+  serving_log)
+    # A vLLM server log alone opens as a session: engine iterations and stats series on the timeline.
+    xvfb "$HOTPATH_BIN" screenshot "$TEST_DATA/logs/vllm_v0.15.0_gptoss120b_tp4_profilemate_server.log.gz" \
+      --view timeline --out "$work/log.png" --size 1600x1000 --dump-state "$work/state.txt" \
+      > "$work/out.txt" 2>&1 || { cat "$work/out.txt"; fail "exit $?"; }
+    cat "$work/state.txt"
+    "$PNG_CHECK" "$work/log.png" 1600 1000 || fail "bad PNG"
+    grep -q "7241 iterations" "$work/state.txt" || fail "status does not count the iterations"
+    grep -Eq "\[Engine iterations \(7241\)\]=[1-9]" "$work/state.txt" || fail "no iterations drawn"
+    grep -Eq "\[requests_running\{engine=\"0\"\}\]=[1-9]" "$work/state.txt" || fail "no stats series drawn"
+    ;;
   every_view)
     # The bundled vLLM sample opens, and every panel renders to a non-blank PNG of the asked size.
     for view in timeline summary flame kernels triage ranks import-log; do

@@ -13,6 +13,8 @@
 // written.
 #include "tests/support/server_vllm.h"
 
+#include "core/util/input_file.h"
+
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
 #include <event2/event.h>
@@ -29,6 +31,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cctype>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
@@ -148,6 +151,7 @@ struct TestServer::Impl {
   std::unordered_map<Stream*, std::unique_ptr<Stream>> live;
   std::deque<Stream*> queue;  // waiting for a running slot (max_running)
   std::atomic<bool> stopping{false};
+  std::atomic<int64_t> profile_started_ns{0};  // epoch ns of the last /start_profile
   // Read by other threads (counts(), request_ids(), metrics_text()); written on the loop thread.
   mutable std::mutex mu;
   ServerCounts counts;
@@ -464,12 +468,39 @@ struct TestServer::Impl {
     m->stats_line();
   }
 
+  // The fixture as a profiler started at `started_ns` would write it: Kineto's baseTimeNanoseconds
+  // (event ts are µs relative to it) set so that the first event falls at the profiler's start.
+  static std::string rebased_trace(const std::string& file_bytes, int64_t started_ns) {
+    std::string text(hp::decode_input(file_bytes, "trace fixture").view());
+    int64_t min_ts = INT64_MAX;  // ns, from the decimal µs text (epoch µs do not fit a double exactly)
+    for (size_t p = text.find("\"ts\""); p != std::string::npos; p = text.find("\"ts\"", p + 4)) {
+      size_t v = text.find_first_of("-0123456789", p + 4);
+      if (v == std::string::npos || v > p + 8) continue;
+      char* end = nullptr;
+      int64_t ns = std::strtoll(text.c_str() + v, &end, 10) * 1000;
+      if (*end == '.')
+        for (int scale = 100, k = 1; k <= 3 && std::isdigit(static_cast<unsigned char>(end[k]));
+             ++k, scale /= 10)
+          ns += (end[k] - '0') * scale;
+      min_ts = std::min(min_ts, ns);
+    }
+    if (min_ts == INT64_MAX) return text;
+    const std::string base = fmt::format("\"baseTimeNanoseconds\": {}", started_ns - min_ts);
+    const size_t key = text.find("\"baseTimeNanoseconds\"");
+    if (key != std::string::npos) {
+      const size_t end = text.find_first_of(",}", key);
+      return text.replace(key, end - key, base);
+    }
+    return text.insert(text.find('{') + 1, base + ",");
+  }
+
   void write_trace() {
     if (opt.profile_dir.empty() || opt.trace_fixture.empty()) return;
     std::ifstream in(opt.trace_fixture, std::ios::binary);
     std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    data = rebased_trace(data, profile_started_ns.load());
     std::filesystem::create_directories(opt.profile_dir);
-    auto path = opt.profile_dir / fmt::format("test-rank-0.{}.pt.trace.json.gz", epoch_ns());
+    auto path = opt.profile_dir / fmt::format("test-rank-0.{}.pt.trace.json", epoch_ns());
     // Written in two halves 300 ms apart, as a large trace flushes: readers must wait for it to settle.
     {
       std::ofstream first(path, std::ios::binary);
@@ -512,6 +543,7 @@ struct TestServer::Impl {
         std::lock_guard lock(mu);
         ++(starting ? counts.profile_starts : counts.profile_stops);
       }
+      if (starting) profile_started_ns = epoch_ns();
       if (!starting) write_trace();
       return reply(req, 200, "");
     }

@@ -15,6 +15,9 @@ struct CounterColumn {
 
 std::vector<CounterColumn> counter_columns(const Counters& c, const CounterSeries& s, TimeWindow view,
                                            int width);
+// The same over plain columns: n samples (ts ascending) and their values.
+std::vector<CounterColumn> step_columns(const Ns* ts, const double* value, size_t n, TimeWindow view,
+                                        int width);
 // Minimum and maximum over the whole series (the row's vertical scale).
 std::pair<double, double> counter_extent(const Counters& c, const CounterSeries& s);
 

@@ -1,5 +1,6 @@
 #include "views/timeline/timeline_panel.h"
 
+#include <fmt/format.h>
 #include <imgui.h>
 
 #include <algorithm>
@@ -9,6 +10,9 @@
 
 #include "core/util/time_format.h"
 #include "views/timeline/counter_columns.h"
+#include "views/timeline/iterations_track.h"
+#include "views/timeline/requests_track.h"
+#include "views/timeline/series_track.h"
 #include "views/timeline/time_ruler.h"
 
 namespace hp {
@@ -52,15 +56,115 @@ void elided_text(ImDrawList* dl, float x0, float x1, float y, ImU32 col, std::st
 
 }  // namespace
 
-void TimelinePanel::set_run(std::shared_ptr<const Run> run, ViewState& vs, const CategoryFn& categorize) {
-  run_ = std::move(run);
-  index_ = TimelineIndex::build(*run_);
-  colors_.build(*run_, categorize);
-  auto [lo, hi] = run_->span();
+void TimelinePanel::set_session(const Snapshot& snap, ViewState& vs, const CategoryFn& categorize,
+                                bool same_document) {
+  const bool new_run = !run_ || run_ != snap.session->run;
+  snap_ = snap;
+  run_ = snap.session->run;
+  if (new_run) {
+    index_ = TimelineIndex::build(*run_);
+    colors_.build(*run_, categorize);
+  }
+  build_tracks();
+  auto [lo, hi] = snap.session->span();
+  const TimeWindow keep = vs.view.target();
   vs.view.reset({lo, std::max(hi, lo + 1)});
+  if (same_document) {
+    vs.view.zoom_to(keep, false);
+    return;
+  }
   vs.selected = kNone;
+  vs.pick = {};
   vs.range.reset();
   vs.scroll_y = 0;
+}
+
+void TimelinePanel::build_tracks() {
+  tracks_.clear();
+  top_groups_.clear();
+  bottom_groups_.clear();
+  const Session& s = *snap_.session;
+  auto add = [&](TrackGroup& g, std::unique_ptr<TimelineTrack> t) {
+    g.tracks.push_back(static_cast<uint32_t>(tracks_.size()));
+    tracks_.push_back(std::move(t));
+  };
+  TrackGroup serving{"serving", "Serving", {}};
+  if (s.requests.size()) add(serving, std::make_unique<RequestsTrack>(snap_, 0));
+  const IterationTable& it = s.iterations;
+  for (uint32_t b = 0; b < it.size();) {
+    uint32_t e = b + 1;
+    while (e < it.size() && it.source[e] == it.source[b] && it.replica[e] == it.replica[b]) ++e;
+    add(serving, std::make_unique<IterationsTrack>(snap_, b, e));
+    b = e;
+  }
+  if (!serving.tracks.empty()) top_groups_.push_back(std::move(serving));
+  // One group per source and origin: the endpoint's /metrics, a Prometheus server, the server log.
+  for (uint32_t src = 0; src < s.sources.size(); ++src) {
+    for (SeriesOrigin origin :
+         {SeriesOrigin::Scrape, SeriesOrigin::Fleet, SeriesOrigin::Dump, SeriesOrigin::Log}) {
+      std::vector<uint32_t> series;
+      for (uint32_t i = 0; i < s.series.size(); ++i) {
+        const auto& info = s.series.info[i];
+        std::string_view name = s.str(info.name);
+        // Histogram buckets stay in the Session (quantiles); _sum and _count plot as rates.
+        if (info.source == src && info.origin == origin &&
+            !(name.size() > 7 && name.substr(name.size() - 7) == "_bucket"))
+          series.push_back(i);
+      }
+      if (series.empty()) continue;
+      std::stable_sort(series.begin(), series.end(), [&](uint32_t a, uint32_t b) {
+        return s.str(s.series.info[a].name) < s.str(s.series.info[b].name);
+      });
+      const char* what = origin == SeriesOrigin::Log     ? "Server log"
+                         : origin == SeriesOrigin::Fleet ? "Prometheus"
+                         : origin == SeriesOrigin::Dump  ? "Metrics dump"
+                                                         : "Metrics (/metrics)";
+      TrackGroup g{fmt::format("series:{}:{}", src, to_string(origin)),
+                   fmt::format("{} · {}", what, s.sources[src].name),
+                   {}};
+      for (uint32_t i : series) add(g, std::make_unique<SeriesTrack>(snap_, i));
+      bottom_groups_.push_back(std::move(g));
+    }
+  }
+  track_frames_.assign(tracks_.size(), {});
+  track_inputs_.assign(tracks_.size(), {});
+}
+
+void TimelinePanel::append_group(const TrackGroup& g, const ViewState& vs, float& y) {
+  TimelineRow h;
+  h.kind = RowKind::Group;
+  h.group = g.key;
+  h.label = g.label;
+  h.collapsed = vs.visibility.collapsed_groups.count(g.key) > 0;
+  h.y = y;
+  h.height = metrics_.header_h;
+  y += h.height;
+  rows_.push_back(std::move(h));
+  if (rows_.back().collapsed) return;
+  for (uint32_t t : g.tracks) {
+    TimelineRow r;
+    r.kind = RowKind::Track;
+    r.item = t;
+    r.label = tracks_[t]->label();
+    r.note = tracks_[t]->note();
+    r.y = y;
+    r.height = tracks_[t]->height() + 2;
+    y += r.height;
+    rows_.push_back(std::move(r));
+  }
+}
+
+std::string TimelinePanel::tracks_summary() const {
+  std::string out = "tracks:";
+  for (size_t i = 0; i < tracks_.size(); ++i)
+    out += " [" + tracks_[i]->label() + "]=" + std::to_string(track_frames_[i].prims.size());
+  return out;
+}
+
+size_t TimelinePanel::serving_prims() const {
+  size_t n = 0;
+  for (const auto& f : track_frames_) n += f.prims.size();
+  return n;
 }
 
 uint32_t TimelinePanel::slice_at(const ViewState& vs, float mx, float my, float lanes_x, float lanes_y,
@@ -75,6 +179,13 @@ uint32_t TimelinePanel::slice_at(const ViewState& vs, float mx, float my, float 
   Ns t = vs.view.t_of(mx - lanes_x, lanes_w);
   Ns slop = static_cast<Ns>(vs.view.ns_per_px(lanes_w) * 2);
   return hit_test(*run_, index_.lanes[it->lane_index], depth, t, slop);
+}
+
+const TimelineRow* TimelinePanel::row_at(const ViewState& vs, float my, float lanes_y) const {
+  float y = my - lanes_y + vs.scroll_y;
+  auto it = std::partition_point(rows_.begin(), rows_.end(),
+                                 [&](const TimelineRow& r) { return r.y + r.height <= y; });
+  return it == rows_.end() || y < it->y ? nullptr : &*it;
 }
 
 void TimelinePanel::handle_input(ViewState& vs, float lanes_x, float lanes_w, float ruler_y, float lanes_y,
@@ -116,6 +227,11 @@ void TimelinePanel::handle_input(ViewState& vs, float lanes_x, float lanes_w, fl
   if (hovered && ImGui::IsMouseReleased(ImGuiMouseButton_Left) &&
       ImGui::GetMouseDragDelta(ImGuiMouseButton_Left, 2).x == 0) {
     vs.selected = slice_at(vs, io.MousePos.x, io.MousePos.y, lanes_x, lanes_y, lanes_w);
+    vs.pick = {};
+    if (const TimelineRow* r = row_at(vs, io.MousePos.y, lanes_y); r && r->kind == RowKind::Track) {
+      const float ty = lanes_y + r->y - vs.scroll_y + 1;
+      vs.pick = tracks_[r->item]->pick(track_frames_[r->item], io.MousePos.x - lanes_x, io.MousePos.y - ty);
+    }
   }
   if (hovered && ImGui::IsMouseDoubleClicked(ImGuiMouseButton_Left)) {
     uint32_t s = slice_at(vs, io.MousePos.x, io.MousePos.y, lanes_x, lanes_y, lanes_w);
@@ -138,6 +254,7 @@ void TimelinePanel::handle_input(ViewState& vs, float lanes_x, float lanes_w, fl
     if (ImGui::IsKeyDown('D')) vs.view.pan_fraction(step * 0.5);
     if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape))) {
       vs.selected = kNone;
+      vs.pick = {};
       vs.range.reset();
     }
     if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Enter)))
@@ -176,6 +293,15 @@ void TimelinePanel::draw_gutter(ViewState& vs, float x, float y, float h) {
       context_track_ = r.track;
       ImGui::OpenPopup("##track_menu");
     }
+    if (r.kind == RowKind::Track) {
+      elided_text(dl, x + 15, x + gutter_w_, ry + 1, IM_COL32(200, 200, 205, 255), r.label);
+      if (!r.note.empty() && r.height >= 2 * ImGui::GetFontSize())
+        elided_text(dl, x + 15, x + gutter_w_, ry + 1 + ImGui::GetFontSize(), IM_COL32(140, 140, 150, 255),
+                    r.note);
+      if (!r.note.empty() && ImGui::IsMouseHoveringRect(ImVec2(x, ry), ImVec2(x + gutter_w_, ry + r.height)))
+        ImGui::SetTooltip("%s\n%s", r.label.c_str(), r.note.c_str());
+      continue;
+    }
     if (r.kind == RowKind::Lane || r.kind == RowKind::Counter) {
       float badge_w = r.badge.empty() ? 0 : ImGui::CalcTextSize(r.badge.c_str()).x + 8;
       elided_text(dl, x + 15, x + gutter_w_ - badge_w, ry + 2, IM_COL32(200, 200, 205, 255), r.label);
@@ -192,14 +318,19 @@ void TimelinePanel::draw_gutter(ViewState& vs, float x, float y, float h) {
     ImGui::SetCursorScreenPos(ImVec2(x, ry));
     ImGui::PushID(static_cast<int>(i));
     if (ImGui::InvisibleButton("##hdr", ImVec2(gutter_w_, r.height))) {
-      if (r.kind == RowKind::Rank) {
+      if (r.kind == RowKind::Group) {
+        if (!vs.visibility.collapsed_groups.erase(r.group)) vs.visibility.collapsed_groups.insert(r.group);
+      } else if (r.kind == RowKind::Rank) {
         if (!vs.visibility.collapsed_ranks.erase(r.rank)) vs.visibility.collapsed_ranks.insert(r.rank);
       } else if (!vs.visibility.collapsed_processes.erase({r.rank, r.pid})) {
         vs.visibility.collapsed_processes.insert({r.rank, r.pid});
       }
     }
     ImGui::PopID();
-    float indent = r.kind == RowKind::Rank ? 2 : 8;
+    if (r.kind == RowKind::Group &&
+        ImGui::IsMouseHoveringRect(ImVec2(x, ry), ImVec2(x + gutter_w_, ry + r.height)))
+      ImGui::SetTooltip("%s", r.label.c_str());
+    float indent = r.kind == RowKind::Rank || r.kind == RowKind::Group ? 2 : 8;
     dl->AddText(ImVec2(x + indent, ry + 2), IM_COL32(235, 235, 240, 255), r.collapsed ? "▶" : "▼");
     dl->AddText(ImVec2(x + indent + 16, ry + 2),
                 r.gpu ? IM_COL32(130, 220, 200, 255) : IM_COL32(235, 235, 240, 255), r.label.c_str());
@@ -221,7 +352,7 @@ void TimelinePanel::draw_lanes(ViewState& vs, float x, float y, float w, float h
   for (const TimelineRow& r : rows_) {  // group header bands and lane separators
     float ry = y + r.y - vs.scroll_y;
     if (ry + r.height < y || ry > y + h) continue;
-    if (r.kind == RowKind::Rank || r.kind == RowKind::Process)
+    if (r.kind == RowKind::Rank || r.kind == RowKind::Process || r.kind == RowKind::Group)
       dl->AddRectFilled(ImVec2(x, ry), ImVec2(x + w, ry + r.height), IM_COL32(34, 36, 42, 255));
     else
       dl->AddLine(ImVec2(x, ry + r.height - 1), ImVec2(x + w, ry + r.height - 1), IM_COL32(40, 42, 48, 255));
@@ -258,6 +389,7 @@ void TimelinePanel::draw_lanes(ViewState& vs, float x, float y, float w, float h
     snprintf(scale_txt, sizeof scale_txt, "%.4g", hi);
     dl->AddText(ImVec2(x + 4, ry + 1), IM_COL32(150, 150, 160, 255), scale_txt);
   }
+  draw_tracks(vs, x, y, w, h);
   const float fh = ImGui::GetFontSize();
   for (const FrameRect& fr : frame_.rects) {
     ImVec2 p0(x + fr.x0, y + fr.y0 - vs.scroll_y),
@@ -288,6 +420,12 @@ void TimelinePanel::draw_lanes(ViewState& vs, float x, float y, float w, float h
   // Hover tooltip.
   ImGuiIO& io = ImGui::GetIO();
   if (ImGui::IsItemHovered()) {
+    if (const TimelineRow* r = row_at(vs, io.MousePos.y, y); r && r->kind == RowKind::Track) {
+      const float ty = y + r->y - vs.scroll_y + 1;
+      std::string tip = tracks_[r->item]->tooltip(track_frames_[r->item], track_inputs_[r->item],
+                                                  io.MousePos.x - x, io.MousePos.y - ty);
+      if (!tip.empty()) ImGui::SetTooltip("%s", tip.c_str());
+    }
     for (const FrameRect& fr : frame_.rects) {
       float ry0 = y + fr.y0 - vs.scroll_y, ry1 = y + fr.y1 - vs.scroll_y;
       if (io.MousePos.x < x + fr.x0 || io.MousePos.x > x + std::max(fr.x1, fr.x0 + 1) ||
@@ -307,6 +445,30 @@ void TimelinePanel::draw_lanes(ViewState& vs, float x, float y, float w, float h
       }
       ImGui::EndTooltip();
       break;
+    }
+  }
+}
+
+void TimelinePanel::draw_tracks(ViewState& vs, float x, float y, float w, float h) {
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const float fh = ImGui::GetFontSize();
+  for (const TimelineRow& r : rows_) {
+    if (r.kind != RowKind::Track) continue;
+    const float ty = y + r.y - vs.scroll_y + 1;
+    if (ty + r.height < y || ty > y + h) continue;
+    for (const TrackPrim& p : track_frames_[r.item].prims) {
+      const ImVec2 a(x + p.x0, ty + p.y0), b(x + std::max(p.x1, p.x0 + 1), ty + p.y1);
+      if (p.shape == TrackPrim::Line)
+        dl->AddLine(ImVec2(x + p.x0, ty + p.y0), ImVec2(x + p.x1, ty + p.y1), p.color);
+      else if (p.shape == TrackPrim::Outline)
+        dl->AddRect(a, b, p.color, 0, 0, 2);
+      else
+        dl->AddRectFilled(a, b, p.color);
+      if (p.count > 1 && b.x - a.x > 30 && b.y - a.y >= fh) {
+        std::string n = std::to_string(p.count);
+        elided_text(dl, std::max(a.x, x), std::min(b.x, x + w), a.y + (b.y - a.y - fh) / 2,
+                    IM_COL32(230, 230, 230, 255), n);
+      }
     }
   }
 }
@@ -375,9 +537,45 @@ void TimelinePanel::draw(ViewState& vs, float dt) {
   const float ruler_y = origin.y + legend_h, lanes_y = ruler_y + kRulerH;
   const float lanes_h = std::max(avail.y - legend_h - kRulerH, 20.0f);
 
-  rows_ = layout_rows(*run_, index_, vs.visibility, metrics_);
-  content_h_ = rows_.empty() ? 0 : rows_.back().y + rows_.back().height;
+  rows_.clear();
+  float y = 0;
+  for (const TrackGroup& g : top_groups_) append_group(g, vs, y);
+  bool trace_open = true;
+  if (!tracks_.empty() && !run_->tracks.empty() && !snap_.session->sources.empty()) {
+    const SessionSource& src = snap_.session->sources.front();
+    TimelineRow h;
+    h.kind = RowKind::Group;
+    h.group = "trace";
+    h.label = fmt::format("Trace · {}{}", src.name, src.absolute ? "" : " · " + src.alignment);
+    trace_open = !vs.visibility.collapsed_groups.count("trace");
+    h.collapsed = !trace_open;
+    h.y = y;
+    h.height = metrics_.header_h;
+    y += h.height;
+    rows_.push_back(std::move(h));
+  }
+  if (trace_open) {
+    for (TimelineRow& r : layout_rows(*run_, index_, vs.visibility, metrics_)) {
+      r.y += y;
+      rows_.push_back(std::move(r));
+    }
+    if (!rows_.empty()) y = rows_.back().y + rows_.back().height;
+  }
+  for (const TrackGroup& g : bottom_groups_) append_group(g, vs, y);
+  content_h_ = y;
   handle_input(vs, lanes_x, lanes_w, ruler_y, lanes_y, lanes_h);
+  for (size_t t = 0; t < tracks_.size(); ++t) track_frames_[t].clear();
+  for (const TimelineRow& r : rows_) {
+    if (r.kind != RowKind::Track) continue;
+    if (r.y + r.height < vs.scroll_y || r.y > vs.scroll_y + lanes_h) continue;
+    TrackInput& ti = track_inputs_[r.item];
+    ti.view = vs.view.current();
+    ti.width = lanes_w;
+    ti.y0 = std::max(0.0f, vs.scroll_y - r.y - 1);
+    ti.y1 = vs.scroll_y + lanes_h - r.y - 1;
+    ti.selected = vs.pick;
+    tracks_[r.item]->layout(ti, track_frames_[r.item]);
+  }
 
   FrameInput in;
   in.view = vs.view.current();

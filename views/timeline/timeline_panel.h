@@ -5,28 +5,31 @@
 #include <string>
 #include <vector>
 
+#include "core/session/snapshot.h"
 #include "views/timeline/slice_colors.h"
+#include "views/timeline/stage_bands.h"
 #include "views/timeline/timeline_frame.h"
+#include "views/timeline/track.h"
 #include "views/view_state.h"
 
 namespace hp {
 
-// A shaded background band for one engine step (prefill / decode / mixed).
-struct StageBand {
-  Ns t0 = 0, t1 = 0;
-  Color color = 0;
-  std::string label;
-};
-
 class TimelinePanel {
  public:
   void set_stage_bands(std::vector<StageBand> bands) { bands_ = std::move(bands); }
-  void set_run(std::shared_ptr<const Run> run, ViewState& vs, const CategoryFn& categorize = {});
+  // A new snapshot; same_document (a live update) keeps the view window, selection and scroll.
+  void set_session(const Snapshot& snap, ViewState& vs, const CategoryFn& categorize = {},
+                   bool same_document = false);
   // Draws into the current ImGui window's remaining content region; dt in seconds.
   void draw(ViewState& vs, float dt);
   bool animating(const ViewState& vs) const { return vs.view.animating(); }
   const TimelineFrame& last_frame() const { return frame_; }
   const SliceColors& colors() const { return colors_; }
+  // Serving tracks of the last frame with their primitive counts ("requests=N iterations=M ...").
+  std::string tracks_summary() const;
+  size_t track_count() const { return tracks_.size(); }
+  // The serving tracks' primitives of the last frame (tests, benchmarks).
+  size_t serving_prims() const;
 
  private:
   void handle_input(ViewState& vs, float lanes_x, float lanes_w, float ruler_y, float lanes_y, float lanes_h);
@@ -35,10 +38,24 @@ class TimelinePanel {
   void draw_lanes(ViewState& vs, float x, float y, float w, float h);
   void draw_flow(const ViewState& vs, float x, float y, float w);
   void draw_legend(float x, float y, float w);
+  const TimelineRow* row_at(const ViewState& vs, float my, float lanes_y) const;
   uint32_t slice_at(const ViewState& vs, float mx, float my, float lanes_x, float lanes_y,
                     float lanes_w) const;
 
+  struct TrackGroup {
+    std::string key, label;
+    std::vector<uint32_t> tracks;  // into tracks_
+  };
+  void build_tracks();
+  void append_group(const TrackGroup& g, const ViewState& vs, float& y);
+  void draw_tracks(ViewState& vs, float x, float y, float w, float h);
+
+  Snapshot snap_;
   std::shared_ptr<const Run> run_;
+  std::vector<std::unique_ptr<TimelineTrack>> tracks_;
+  std::vector<TrackFrame> track_frames_;  // last frame's layout per track (hit tests, tooltips)
+  std::vector<TrackInput> track_inputs_;
+  std::vector<TrackGroup> top_groups_, bottom_groups_;
   TimelineIndex index_;
   SliceColors colors_;
   std::vector<TimelineRow> rows_;

@@ -16,9 +16,10 @@ struct TrackVisibility {
   std::set<uint32_t> collapsed_ranks;
   std::set<std::pair<uint32_t, int64_t>> collapsed_processes;  // (rank, pid)
   std::set<uint32_t> hidden_tracks;
+  std::set<std::string> collapsed_groups;  // serving groups, by key
 };
 
-enum class RowKind : uint8_t { Rank, Process, Lane, Counter };
+enum class RowKind : uint8_t { Rank, Process, Lane, Counter, Group, Track };
 
 struct TimelineRow {
   RowKind kind = RowKind::Lane;
@@ -27,6 +28,8 @@ struct TimelineRow {
   uint32_t track = kNone;       // Lane rows
   uint32_t lane_index = kNone;  // into TimelineIndex::lanes
   uint32_t series = kNone;      // Counter rows: into Run::counters.series
+  uint32_t item = kNone;        // Track rows: into the timeline's serving tracks
+  std::string group;            // Group rows: the key collapsed_groups uses
   uint8_t lane = 0;
   uint8_t depths = 1;
   bool collapsed = false;  // headers
@@ -34,6 +37,7 @@ struct TimelineRow {
   float y = 0, height = 0;
   std::string label;
   std::string badge;  // e.g. "overflow 1: 12 slices"
+  std::string note;   // Track rows: second header line (unit, range, alignment)
 };
 
 struct RowMetrics {

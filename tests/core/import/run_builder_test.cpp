@@ -3,6 +3,8 @@
 #include "core/import/run_builder.h"
 
 #include <fmt/format.h>
+
+#include <algorithm>
 #include <catch2/catch.hpp>
 
 #include "tests/core/import/import_test_util.h"
@@ -182,4 +184,34 @@ TEST_CASE("M events name and order tracks; counters and instants", "[import][bui
   CHECK(run->sources[0].by_ph.at("b") == 1);
   CHECK(run->sources[0].by_cat.at("(none)") == 8);  // 5 M, 2 C, 1 i
   CHECK(run->log.count("json.unsupported_phase") == 1);
+}
+
+TEST_CASE("traces with their own baseTimeNanoseconds line up on the first one's base", "[import][builder]") {
+  // Two captures of one serve-profile run: ts are µs relative to each file's base, 2.5 s apart.
+  auto json = [](int64_t base) {
+    return fmt::format(R"({{"baseTimeNanoseconds": {}, "traceEvents": [
+      {{"ph":"X","name":"step","pid":1,"tid":1,"ts":10,"dur":5}},
+      {{"ph":"i","name":"mark","pid":1,"tid":1,"ts":12,"s":"t"}},
+      {{"ph":"C","name":"mem","pid":1,"ts":11,"args":{{"v":1}}}}]}})",
+                       base);
+  };
+  const int64_t a = 1'767'189'312'000'000'000, b = a + 2'500'000'000;
+  std::string ja = json(a), jb = json(b);
+  ja.append(64, '\0');
+  jb.append(64, '\0');
+  hp::RunBuilder builder;
+  hp::import_chrome_json(std::string_view(ja.data(), ja.size() - 64), "prefill.json", builder, nullptr, {});
+  hp::import_chrome_json(std::string_view(jb.data(), jb.size() - 64), "decode.json", builder, nullptr, {});
+  auto run = builder.finish();
+  REQUIRE(run->slices.size() == 2);
+  std::vector<hp::Ns> starts(run->slices.start.begin(), run->slices.start.end());
+  std::sort(starts.begin(), starts.end());
+  CHECK(starts == std::vector<hp::Ns>{10'000, 2'500'010'000});
+  CHECK(run->sources.at(1).base_time_ns == a);  // Run time 0 of both sources
+  std::vector<hp::Ns> inst(run->instants.ts.begin(), run->instants.ts.end());
+  std::sort(inst.begin(), inst.end());
+  CHECK(inst == std::vector<hp::Ns>{12'000, 2'500'012'000});
+  std::vector<hp::Ns> cts(run->counters.ts.begin(), run->counters.ts.end());
+  std::sort(cts.begin(), cts.end());
+  CHECK(cts == std::vector<hp::Ns>{11'000, 2'500'011'000});
 }

@@ -42,19 +42,6 @@ std::vector<RequestRecord> sample_requests() {
 }
 }  // namespace
 
-TEST_CASE("percentile matches numpy's linear method", "[serving][latency]") {
-  std::vector<double> v{300, 100, 200, 100};
-  CHECK(percentile(v, 50) == 150);
-  CHECK(percentile(v, 90) == Approx(270));
-  CHECK(percentile(v, 99) == Approx(297));
-  CHECK(percentile(v, 100) == 300);
-  CHECK(percentile(v, 0) == 100);
-  std::vector<double> one{7};
-  CHECK(percentile(one, 99) == 7);
-  std::vector<double> none;
-  CHECK(std::isnan(percentile(none, 50)));
-}
-
 TEST_CASE("latency stats on hand-made requests", "[serving][latency]") {
   auto st = latency_stats(sample_requests());
   CHECK(st.total == 5);

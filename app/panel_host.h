@@ -1,0 +1,50 @@
+#pragma once
+// The workbench's panels: one instance of each registry entry (app/panel_registry.h), the state
+// they share (PanelServices) and the snapshot they show. The workbench draws them by key.
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/analysis/fuse_catalog.h"
+#include "core/analysis/kernel_category.h"
+#include "core/model/import_log.h"
+#include "views/panel.h"
+
+namespace hp {
+
+// What panels share besides the snapshot. Owned by the PanelHost; summary and import_log point at
+// the workbench's own text and log.
+struct PanelServices {
+  ViewState vs;
+  std::optional<KernelCategorizer> categorizer;
+  std::optional<FuseCatalog> fuses;
+  std::string categorizer_error;  // why the built-in rules did not load (shown by Kernels and Triage)
+  const std::string* summary = nullptr;
+  const ImportLog* import_log = nullptr;
+  std::string categorize(std::string_view kernel) const;
+};
+
+class PanelHost {
+ public:
+  PanelHost(const std::string* summary, const ImportLog* import_log);
+  void set_snapshot(const Snapshot& snap, bool same_document = false);
+  const Snapshot& snapshot() const { return snap_; }
+  Panel* find(std::string_view key) const;
+  const std::vector<std::unique_ptr<Panel>>& panels() const { return panels_; }
+  bool wants_frames() const;
+  ViewState& state() { return services_.vs; }
+  const PanelServices& services() const { return services_; }
+  // Replaces the built-in categorizer (e.g. one with --rules); null keeps the current one.
+  void use_categorizer(std::unique_ptr<KernelCategorizer> c);
+  // "timeline: rects=N folded=M kernel_colours=K" and the serving tracks, for tests and bug reports.
+  std::string frame_summary() const;
+
+ private:
+  PanelServices services_;
+  std::vector<std::unique_ptr<Panel>> panels_;
+  Snapshot snap_;
+};
+
+}  // namespace hp

@@ -1,0 +1,249 @@
+#include "app/panel_registry.h"
+
+#include <imgui.h>
+
+#include <algorithm>
+
+#include "app/panel_host.h"
+#include "core/analysis/gpu_activity.h"
+#include "core/analysis/rank_skew.h"
+#include "core/analysis/triage.h"
+#include "core/util/time_format.h"
+#include "views/details_panel.h"
+#include "views/flame_panel.h"
+#include "views/import_log_panel.h"
+#include "views/kernels_panel.h"
+#include "views/ranks_panel.h"
+#include "views/search_bar.h"
+#include "views/summary_panel.h"
+#include "views/timeline/requests_track.h"
+#include "views/timeline/timeline_panel.h"
+#include "views/triage_panel.h"
+
+namespace hp {
+namespace {
+
+void warn(const std::string& text) {
+  ImGui::TextColored(ImVec4(1, 0.6f, 0.3f, 1), "%s", text.c_str());
+}
+
+// The main area: search bar, timeline (trace lanes and serving tracks) and the details pane.
+class TimelineMain : public Panel {
+ public:
+  TimelineMain(PanelServices& s, const PanelEntry& e) : Panel(e.key, e.title), s_(s) {}
+  void on_session(const Snapshot& snap, bool same_document) override {
+    const bool new_run = run_ != snap.session->run;
+    snap_ = snap;
+    run_ = snap.session->run;
+    CategoryFn cat = [this](std::string_view n) { return s_.categorize(n); };
+    timeline_.set_session(snap_, s_.vs, cat, same_document && !new_run);
+    if (new_run) {
+      details_.set_run(run_, &snap_.derived->stages);
+      timeline_.set_stage_bands(stage_bands(snap_.derived->stages));
+    }
+    if (!same_document || new_run) {
+      s_.vs.highlighted.clear();
+      s_.vs.search.clear();
+    }
+  }
+  void draw(PanelContext& ctx) override {
+    if (!run_) return;
+    ViewState& vs = ctx.vs;
+    vs.request_redraw = false;
+    draw_search_bar(*run_, vs, search_);
+    ImVec2 avail = ImGui::GetContentRegionAvail();
+    const float details_w = std::clamp(380.0f, 200.0f, std::max(200.0f, avail.x * 0.5f));
+    ImGui::BeginChild("##timeline", ImVec2(avail.x - details_w - 6, 0), false,
+                      ImGuiWindowFlags_NoScrollbar | ImGuiWindowFlags_NoScrollWithMouse);
+    timeline_.draw(vs, ctx.dt);
+    ImGui::EndChild();
+    ImGui::SameLine(0, 6);
+    ImGui::BeginChild("##details", ImVec2(0, 0), true);
+    if (vs.pick.kind != PickKind::None)
+      draw_pick(vs);
+    else
+      details_.draw(vs);
+    ImGui::EndChild();
+  }
+  bool wants_frames() const override { return run_ && (s_.vs.view.animating() || s_.vs.request_redraw); }
+  std::string frame_summary() const {
+    if (!run_) return "timeline: no run";
+    const TimelineFrame& f = timeline_.last_frame();
+    std::vector<Color> colours;
+    for (const FrameRect& r : f.rects)
+      if (r.count == 1 && run_->slices.kind[r.slice] == SliceKind::Kernel) colours.push_back(r.fill);
+    std::sort(colours.begin(), colours.end());
+    colours.erase(std::unique(colours.begin(), colours.end()), colours.end());
+    std::string out = "timeline: rects=" + std::to_string(f.rects.size()) +
+                      " folded=" + std::to_string(f.folded_slices) +
+                      " kernel_colours=" + std::to_string(colours.size());
+    if (timeline_.track_count()) out += "\n" + timeline_.tracks_summary();
+    return out;
+  }
+
+ private:
+  void draw_pick(ViewState& vs) {  // details of a selected request or engine iteration
+    const Session& s = *snap_.session;
+    if (vs.pick.kind == PickKind::Request) {
+      for (const std::string& line : request_details(s, vs.pick.row)) ImGui::TextWrapped("%s", line.c_str());
+      if (ImGui::SmallButton("Zoom to request")) {
+        const Ns a = s.requests.start_of(vs.pick.row), b = s.requests.end_of(vs.pick.row);
+        const Ns pad = std::max<Ns>((b - a) / 10, 1000);
+        vs.view.zoom_to({a - pad, b + pad});
+      }
+    } else if (vs.pick.kind == PickKind::Iteration && vs.pick.row < s.iterations.size()) {
+      const IterationTable& it = s.iterations;
+      const uint32_t i = vs.pick.row;
+      ImGui::Text("Engine iteration (%s)", to_string(it.kind[i]));
+      ImGui::TextDisabled("%s", std::string(s.str(it.replica[i])).c_str());
+      ImGui::Text("duration %s", it.dur[i] ? format_duration(it.dur[i], 3).c_str() : "not logged");
+      ImGui::Text("context: %u requests, %u tokens", it.ctx_reqs[i], it.ctx_tokens[i]);
+      ImGui::Text("generation: %u requests, %u tokens", it.gen_reqs[i], it.gen_tokens[i]);
+    }
+    ImGui::Spacing();
+    if (ImGui::SmallButton("Clear selection (Esc)")) vs.pick = {};
+  }
+  PanelServices& s_;
+  Snapshot snap_;
+  std::shared_ptr<const Run> run_;
+  TimelinePanel timeline_;
+  DetailsPanel details_;
+  SearchBarState search_;
+};
+
+class Summary : public Panel {
+ public:
+  Summary(PanelServices& s, const PanelEntry& e) : Panel(e.key, e.title), s_(s) {}
+  void on_session(const Snapshot&, bool) override {}
+  void draw(PanelContext&) override { draw_summary_panel(*s_.summary, state_); }
+
+ private:
+  PanelServices& s_;
+  SummaryPanelState state_;
+};
+
+class Flame : public Panel {
+ public:
+  Flame(PanelServices&, const PanelEntry& e) : Panel(e.key, e.title) {}
+  void on_session(const Snapshot& snap, bool) override {
+    if (run_ != snap.session->run) flame_.set_run(run_ = snap.session->run);
+  }
+  void draw(PanelContext& ctx) override {
+    if (run_) flame_.draw(ctx.vs);
+  }
+
+ private:
+  std::shared_ptr<const Run> run_;
+  FlamePanel flame_;
+};
+
+class Kernels : public Panel {
+ public:
+  Kernels(PanelServices& s, const PanelEntry& e) : Panel(e.key, e.title), s_(s) {}
+  void on_session(const Snapshot& snap, bool) override {
+    if (run_ == snap.session->run) return;
+    run_ = snap.session->run;
+    kernels_.set_run(
+        run_, [this](std::string_view n) { return s_.categorize(n); }, snap.derived->stages);
+  }
+  void draw(PanelContext& ctx) override {
+    if (!s_.categorizer_error.empty()) warn(s_.categorizer_error);
+    if (run_) kernels_.draw(ctx.vs);
+  }
+
+ private:
+  PanelServices& s_;
+  std::shared_ptr<const Run> run_;
+  KernelsPanel kernels_;
+};
+
+// Triage and Ranks compute their tables the first time they are shown.
+class TriageTab : public Panel {
+ public:
+  TriageTab(PanelServices& s, const PanelEntry& e) : Panel(e.key, e.title), s_(s) {}
+  void on_session(const Snapshot& snap, bool) override {
+    if (run_ != snap.session->run) ready_ = false;
+    run_ = snap.session->run;
+  }
+  void draw(PanelContext& ctx) override {
+    if (!run_) return;
+    if (!s_.categorizer || !s_.fuses) return warn(s_.categorizer_error);
+    if (!ready_) {
+      triage_.set(run_, std::make_shared<const Triage>(triage(*run_, *s_.categorizer, *s_.fuses)));
+      ready_ = true;
+    }
+    triage_.draw(ctx.vs);
+  }
+
+ private:
+  PanelServices& s_;
+  std::shared_ptr<const Run> run_;
+  TriagePanel triage_;
+  bool ready_ = false;
+};
+
+class Ranks : public Panel {
+ public:
+  Ranks(PanelServices& s, const PanelEntry& e) : Panel(e.key, e.title), s_(s) {}
+  void on_session(const Snapshot& snap, bool) override {
+    if (run_ != snap.session->run) skew_.reset();
+    run_ = snap.session->run;
+  }
+  void draw(PanelContext&) override {
+    if (!run_ || !s_.categorizer) return;
+    if (!skew_) {
+      CategoryCache cache(*run_, *s_.categorizer);
+      skew_ = rank_skew(gpu_activity(*run_, cache));
+    }
+    draw_ranks_panel(*skew_);
+  }
+
+ private:
+  PanelServices& s_;
+  std::shared_ptr<const Run> run_;
+  std::optional<RankSkew> skew_;
+};
+
+class ImportLogTab : public Panel {
+ public:
+  ImportLogTab(PanelServices& s, const PanelEntry& e) : Panel(e.key, e.title), s_(s) {}
+  void on_session(const Snapshot&, bool) override {}
+  void draw(PanelContext&) override { draw_import_log_panel(*s_.import_log, state_); }
+
+ private:
+  PanelServices& s_;
+  ImportLogPanelState state_;
+};
+
+template <class P>
+std::unique_ptr<Panel> make(PanelServices& s, const PanelEntry& e) {
+  return std::make_unique<P>(s, e);
+}
+
+}  // namespace
+
+const std::vector<PanelEntry>& panel_registry() {
+  static const std::vector<PanelEntry> kPanels = {
+      {"timeline", "Timeline", make<TimelineMain>},
+      {"summary", "Summary", make<Summary>},
+      {"flame", "Flame", make<Flame>},
+      {"kernels", "Kernels", make<Kernels>},
+      {"triage", "Triage", make<TriageTab>},
+      {"ranks", "Ranks", make<Ranks>},
+      {"import-log", "Import log", make<ImportLogTab>},
+  };
+  return kPanels;
+}
+
+const PanelEntry* find_panel_entry(std::string_view key) {
+  for (const auto& e : panel_registry())
+    if (e.key == key) return &e;
+  return nullptr;
+}
+
+std::string timeline_frame_summary(const Panel* timeline) {
+  auto* t = dynamic_cast<const TimelineMain*>(timeline);
+  return t ? t->frame_summary() : std::string();
+}
+
+}  // namespace hp

@@ -1,0 +1,152 @@
+#include "core/session/load_session.h"
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <fstream>
+
+#include "core/import/registry.h"
+#include "core/serving/log_run.h"
+#include "core/serving/prometheus_text.h"
+#include "core/session/session_builder.h"
+#include "core/store/run_file.h"
+#include "core/store/serving_store.h"
+#include "core/util/input_file.h"
+
+namespace hp {
+namespace {
+
+std::string head_of(const std::filesystem::path& p, size_t n) {
+  std::ifstream in(p, std::ios::binary);
+  std::string head(n, '\0');
+  in.read(head.data(), static_cast<std::streamsize>(n));
+  head.resize(static_cast<size_t>(in.gcount()));
+  return head;
+}
+
+bool is_sqlite(std::string_view head) {
+  return head.rfind("SQLite format 3", 0) == 0;
+}
+
+bool looks_like_prom(const std::filesystem::path& p, std::string_view head) {
+  auto ext = p.extension().string();
+  if (ext == ".prom" || ext == ".metrics") return true;
+  return head.rfind("# HELP ", 0) == 0 || head.rfind("# TYPE ", 0) == 0;
+}
+
+Ns mtime_ns(const std::filesystem::path& p) {
+  std::error_code ec;
+  auto t = std::filesystem::last_write_time(p, ec);
+  if (ec) return 0;
+  auto sys = std::chrono::file_clock::to_sys(t);
+  return std::chrono::duration_cast<std::chrono::nanoseconds>(sys.time_since_epoch()).count();
+}
+
+// One scrape: every sample becomes a one-sample series at its own timestamp, else the file's mtime.
+ServingData prom_dump(const std::filesystem::path& p) {
+  LoadProgress progress;
+  InputBuffer text = read_input_file(p, progress);
+  serving::Scrape scrape = serving::parse_prometheus_text(text.view());
+  if (scrape.samples.empty())
+    throw ImportError(p.string(), 0, "no Prometheus samples (expected the text exposition format)");
+  const Ns when = mtime_ns(p);
+  ServingData d;
+  d.meta["prom.file"] = p.filename().string();
+  d.meta["prom.bad_lines"] = std::to_string(scrape.bad_lines.size());
+  std::map<serving::SeriesKey, size_t> index;
+  for (const auto& s : scrape.samples) {
+    serving::SeriesKey key{s.name, s.labels};
+    auto [it, fresh] = index.emplace(key, d.metrics.size());
+    if (fresh) d.metrics.push_back({key, {}});
+    d.metrics[it->second].samples.push_back({s.has_timestamp ? s.ts_ns : when, s.value});
+  }
+  return d;
+}
+
+SourceKind kind_of_run_file(const ServingData& d) {
+  if (!d.requests.empty()) return SourceKind::Capture;
+  if (d.meta.count("log.file")) return SourceKind::Log;
+  return SourceKind::Capture;
+}
+
+}  // namespace
+
+std::shared_ptr<const Session> session_of(std::shared_ptr<const Run> run, std::string name) {
+  SessionBuilder b;
+  b.set_run(std::move(run), std::move(name));
+  return b.finish();
+}
+
+std::shared_ptr<const Session> load_session(const std::vector<std::filesystem::path>& inputs,
+                                            LoadProgress& progress) {
+  register_builtin_importers();
+  SessionBuilder b;
+  std::vector<std::filesystem::path> traces;
+  std::shared_ptr<const Run> run_from_file;
+  std::string run_name;
+  for (const auto& p : inputs) {
+    std::error_code ec;
+    if (!std::filesystem::exists(p, ec)) throw ImportError(p.string(), 0, "no such file or directory");
+    if (std::filesystem::is_directory(p, ec)) {
+      traces.push_back(p);
+      continue;
+    }
+    const std::string name = p.filename().string();
+    const Importer* imp = ImporterRegistry::instance().find(p);
+    if (imp && imp->name == "hotpath-run") {
+      std::shared_ptr<const Run> r = open_run(p, &progress);
+      ServingData d = read_serving(p);
+      if (r->slices.size() || r->counters.series.size() || r->instants.size()) {
+        if (run_from_file)
+          throw ImportError(p.string(), 0, "two run files with traces cannot open together; open one");
+        run_from_file = std::move(r);
+        run_name = name;
+      }
+      for (const auto& [k, v] : d.meta)
+        if (k.rfind("clock.shift_ns.", 0) == 0) b.set_shift(k.substr(15), std::stoll(v));
+      if (!d.empty()) {
+        SourceKind kind = kind_of_run_file(d);
+        b.add_serving(d, kind, name);
+      }
+      continue;
+    }
+    if (imp) {
+      traces.push_back(p);
+      continue;
+    }
+    const std::string head = head_of(p, 1 << 16);
+    const std::string text =
+        detect_compression(head) == Compression::None ? head : decompress_head(head, 1 << 16);
+    // A server log: an engine's lines in its head, or a *.log name (whose parse error then says why).
+    const std::string fname = p.filename().string();
+    if (!serving::detect_log_engine(text).empty() || fname.find(".log") != std::string::npos) {
+      serving::LogRun lr = serving::log_run_from_file(p);
+      ServingData d = std::move(lr.data);
+      b.add_serving(d, SourceKind::Log, name);
+      continue;
+    }
+    if (looks_like_prom(p, text)) {
+      b.add_serving(prom_dump(p), SourceKind::Prometheus, name);
+      continue;
+    }
+    if (is_sqlite(head)) {
+      ServingData d = read_serving(p);
+      if (d.empty()) throw ImportError(p.string(), 0, "SQLite file holds no trace and no serving tables");
+      b.add_serving(d, SourceKind::Predecessor, name);
+      continue;
+    }
+    throw ImportError(p.string(), 0, "unsupported file type");
+  }
+  if (!traces.empty()) {
+    if (run_from_file)
+      throw ImportError(traces.front().string(), 0,
+                        "a run file with a trace opens on its own, not with other traces");
+    run_from_file = std::shared_ptr<const Run>(load_inputs(traces, progress));
+    run_name =
+        traces.size() == 1 ? traces.front().filename().string() : fmt::format("{} traces", traces.size());
+  }
+  if (run_from_file) b.set_run(std::move(run_from_file), run_name);
+  return b.finish();
+}
+
+}  // namespace hp

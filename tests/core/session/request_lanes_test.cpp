@@ -1,0 +1,61 @@
+#include <catch2/catch.hpp>
+
+#include <random>
+
+#include "core/session/request_lanes.h"
+#include "core/session/session_builder.h"
+
+using namespace hp;
+
+namespace {
+
+ServingData random_requests(size_t n, uint32_t seed) {
+  std::mt19937 rng(seed);
+  std::uniform_int_distribution<Ns> gap(0, 3'000'000), len(1'000, 40'000'000);
+  ServingData d;
+  Ns t = 1'700'000'000'000'000'000;
+  for (size_t i = 0; i < n; ++i) {
+    t += gap(rng);
+    serving::RequestRecord r;
+    r.request_id = std::to_string(i);
+    r.scheduled_ns = r.sent_ns = t;
+    r.first_token_ns = t + 500;
+    r.end_ns = t + len(rng);
+    if (i % 97 == 5) r.scheduled_ns = r.sent_ns = 0;  // never sent: no start time
+    d.requests.push_back(r);
+  }
+  return d;
+}
+
+}  // namespace
+
+TEST_CASE("request lanes: no overlap within a lane, lane count = peak concurrency (brute force)") {
+  for (uint32_t seed : {1u, 2u, 3u}) {
+    SessionBuilder b;
+    b.add_serving(random_requests(2000, seed), SourceKind::Capture, "c");
+    auto s = b.finish();
+    const RequestTable& rq = s->requests;
+    RequestLanes lanes = pack_request_lanes(rq);
+    size_t untimed = 0, peak = 0;
+    for (size_t i = 0; i < rq.size(); ++i) {
+      if (rq.start_of(i) == kNoTime) {
+        ++untimed;
+        CHECK(lanes.lane[i] == kNone);
+        continue;
+      }
+      size_t active = 0;  // requests running at i's start (half-open [start, end))
+      for (size_t j = 0; j < rq.size(); ++j)
+        if (rq.start_of(j) != kNoTime && rq.start_of(j) <= rq.start_of(i) && rq.end_of(j) > rq.start_of(i))
+          ++active;
+      peak = std::max(peak, active);
+    }
+    CHECK(lanes.untimed == untimed);
+    CHECK(lanes.lanes() == peak);
+    CHECK(lanes.order.size() + untimed == rq.size());
+    for (uint32_t l = 0; l < lanes.lanes(); ++l)
+      for (uint32_t k = lanes.lane_begin[l] + 1; k < lanes.lane_begin[l + 1]; ++k) {
+        CHECK(rq.end_of(lanes.order[k - 1]) <= rq.start_of(lanes.order[k]));
+        CHECK(lanes.lane[lanes.order[k]] == l);
+      }
+  }
+}
