@@ -309,7 +309,8 @@ class NsysReader {
       StrId name = demangled ? demangled : short_name;
       if (!name) {
         name = b_.intern("(unnamed kernel)");
-        b_.log().warn("nsys.kernel_unnamed", file_, 0, fmt::format("{}: kernel without a name id", t));
+        b_.log().warn("nsys.kernel_unnamed", file_, LogEntry::kNoOffset,
+                      fmt::format("{}: kernel without a name id", t));
       }
       ArgsRef args;
       if (short_name) {
@@ -396,7 +397,7 @@ class NsysReader {
     while (st.step()) {
       Ns start = st.int64(0), end = st.int64(1);
       if (end < start) {
-        b_.log().warn("nsys.negative_duration", file_, 0,
+        b_.log().warn("nsys.negative_duration", file_, LogEntry::kNoOffset,
                       fmt::format("{}: row with end {} < start {}; duration set to 0", t, end, start));
         end = start;
       }

@@ -289,7 +289,8 @@ void RunBuilder::add_counter(int64_t pid, std::string_view series_name, Ns ts, d
 
 void RunBuilder::note_redaction(std::string_view file, std::string_view what) {
   ++impl_->run->redactions;
-  log().warn("redacted", std::string(file), 0, fmt::format("credential-like value redacted ({})", what));
+  log().warn("redacted", std::string(file), LogEntry::kNoOffset,
+             fmt::format("credential-like value redacted ({})", what));
 }
 
 void RunBuilder::set_process_name(int64_t pid, StrId name) {
@@ -611,7 +612,7 @@ void RunBuilder::Impl::bind_flows(const std::vector<uint32_t>& parent, ImportLog
   }
   for (size_t src = 0; src < run->sources.size(); ++src)
     if (orphans[src])
-      log.warn("flow.orphan", run->sources[src].path, 0,
+      log.warn("flow.orphan", run->sources[src].path, LogEntry::kNoOffset,
                fmt::format("{} flow events (s/t/f) have no matching end", orphans[src]));
   free_vec(flows);
   // Pairs are appended as found: trim the doubling slack, the Run keeps these for its lifetime.
