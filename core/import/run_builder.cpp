@@ -109,8 +109,16 @@ struct RunBuilder::Impl {
     return run->sources[track_source[t]].path;
   }
 
+  static constexpr uint32_t kCaptureSlot = 0x80000000u;
+  uint32_t extra_captures = 0;
+  uint32_t slot_base = 0;  // where the provisional capture slots start after assign_capture_slots
+  static uint32_t final_rank(uint32_t r, uint32_t top) {
+    return r >= kCaptureSlot ? top + 1 + (r - kCaptureSlot) : r;
+  }
+
   void close_open_slices();
   void apply_process_meta();
+  void assign_capture_slots();
   void sort_tracks();
   void sort_slices(std::vector<uint32_t>& parent);
   void link_gpu();
@@ -147,8 +155,20 @@ ImportLog& RunBuilder::log() {
 }
 
 uint32_t RunBuilder::begin_source(TraceSource src) {
-  impl_->run->sources.push_back(std::move(src));
-  return static_cast<uint32_t>(impl_->run->sources.size() - 1);
+  Impl& m = *impl_;
+  src.claimed_rank = src.rank;
+  for (const TraceSource& earlier : m.run->sources)
+    if (earlier.claimed_rank == src.rank && earlier.stage == src.stage) {
+      // Provisional slot; finish() renumbers it above every claimed rank.
+      src.rank = Impl::kCaptureSlot + m.extra_captures++;
+      m.run->log.warn(
+          "import.same_rank", src.path, LogEntry::kNoOffset,
+          fmt::format("{} and {} both claim rank {}{}{}; kept apart as separate captures", src.path,
+                      earlier.path, src.claimed_rank, src.stage.empty() ? "" : " of stage ", src.stage));
+      break;
+    }
+  m.run->sources.push_back(std::move(src));
+  return static_cast<uint32_t>(m.run->sources.size() - 1);
 }
 
 TraceSource& RunBuilder::source() {
@@ -333,6 +353,16 @@ void RunBuilder::Impl::close_open_slices() {
     }
   }
   open.clear();
+}
+
+// Extra captures of a claimed rank take the slots right above the highest claimed rank.
+void RunBuilder::Impl::assign_capture_slots() {
+  if (extra_captures == 0) return;
+  uint32_t top = 0;
+  for (const TraceSource& s : run->sources) top = std::max(top, s.claimed_rank);
+  for (TraceSource& s : run->sources) s.rank = final_rank(s.rank, top);
+  for (Track& t : run->tracks) t.rank = final_rank(t.rank, top);
+  slot_base = top + 1;
 }
 
 void RunBuilder::Impl::apply_process_meta() {
@@ -644,7 +674,7 @@ void RunBuilder::Impl::build_counters() {
   c.value.reserve(counter_rows.size());
   c.series.resize(keys.size());
   for (size_t i = 0; i < keys.size(); ++i) {
-    c.series[i].rank = std::get<0>(keys[i]);
+    c.series[i].rank = final_rank(std::get<0>(keys[i]), slot_base - 1);
     c.series[i].pid = std::get<1>(keys[i]);
     c.series[i].name = std::get<2>(keys[i]);
   }
@@ -669,6 +699,7 @@ std::unique_ptr<Run> RunBuilder::finish() {
   Impl& m = *impl_;
   m.close_open_slices();
   m.apply_process_meta();
+  m.assign_capture_slots();
   m.sort_tracks();
   std::vector<uint32_t> parent;
   m.sort_slices(parent);

@@ -574,6 +574,7 @@ std::unique_ptr<Run> read_run(SqliteDb& db, const std::string& file, LoadProgres
       s.path = st.text(0);
       s.format = st.text(1);
       s.rank = static_cast<uint32_t>(st.int64(2));
+      s.claimed_rank = s.rank;  // not stored: a separate capture reads back as its slot
       s.world_size = static_cast<int32_t>(st.int64(3));
       s.stage = st.text(4);
       s.base_time_ns = st.int64(5);

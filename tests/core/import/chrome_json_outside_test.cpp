@@ -1,0 +1,56 @@
+// Shapes of Chrome/Kineto JSON written by tools outside the project (issue 21): each case builds
+// the smallest input with the shape that a public trace had, and asserts exact counts.
+#include <fmt/format.h>
+
+#include <catch2/catch.hpp>
+#include <fstream>
+#include <map>
+#include <set>
+
+#include "core/import/chrome_json.h"
+#include "core/import/registry.h"
+#include "tests/core/import/import_test_util.h"
+
+using hp::test::import_text;
+
+namespace {
+
+// A tensorboard_trace_handler capture of worker0: one launch and its kernel at `t0` (µs).
+std::string worker_capture(long long t0) {
+  return fmt::format(
+      R"({{"traceEvents":[)"
+      R"({{"ph":"X","cat":"cuda_runtime","name":"cudaLaunchKernel","pid":11,"tid":11,"ts":{},"dur":5,"args":{{"correlation":7}}}},)"
+      R"({{"ph":"X","cat":"kernel","name":"k","pid":0,"tid":7,"ts":{},"dur":10,"args":{{"correlation":7,"device":0,"stream":7}}}}]}})",
+      t0, t0 + 10);
+}
+
+}  // namespace
+
+TEST_CASE("two captures of the same rank stay apart, with a warning", "[import][chrome_json]") {
+  hp::register_builtin_importers();
+  auto dir = std::filesystem::temp_directory_path() / "hotpath_same_rank";
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / "worker0.1700000000000.pt.trace.json") << worker_capture(1700000000000000);
+  std::ofstream(dir / "worker0.1700000360000.pt.trace.json") << worker_capture(1700000360000000);
+  hp::LoadProgress progress;
+  auto run = hp::load_inputs({dir}, progress);
+  REQUIRE(run->sources.size() == 2);
+  CHECK(run->sources[0].rank == 0);
+  CHECK(run->sources[1].rank == 1);
+  CHECK(run->sources[1].claimed_rank == 0);
+  CHECK(run->log.count("import.same_rank") == 1);
+  CHECK(run->rank_count() == 2);
+  std::set<std::pair<uint32_t, int32_t>> gpus;
+  for (const auto& t : run->tracks)
+    if (t.kind == hp::TrackKind::GpuStream) gpus.insert({t.rank, t.device});
+  CHECK(gpus == std::set<std::pair<uint32_t, int32_t>>{{0, 0}, {1, 0}});
+  // Each kernel links to the launch of its own capture (same correlation id in both).
+  REQUIRE(run->gpu.size() == 2);
+  for (size_t i = 0; i < 2; ++i) {
+    uint32_t k = run->gpu.slice[i], l = run->gpu.launch_slice[i];
+    REQUIRE(l != hp::kNone);
+    CHECK(run->tracks[run->slices.track[l]].rank == run->tracks[run->slices.track[k]].rank);
+  }
+  std::filesystem::remove_all(dir);
+}
