@@ -16,10 +16,10 @@
 #include <unordered_map>
 
 #include "core/import/chrome_json_kernel.h"
-#include "core/util/input_file.h"
-#include "core/util/redact.h"
 #include "core/import/trace_dir.h"
+#include "core/util/input_file.h"
 #include "core/util/pipeline.h"
+#include "core/util/redact.h"
 
 namespace hp {
 
@@ -944,13 +944,16 @@ bool sniff_chrome_json(std::string_view head) {
 void register_chrome_json_importer() {
   Importer imp;
   imp.name = "kineto-json";
-  // Content decides; a *.json name also claims the file so that a broken one gets a clear error.
-  imp.sniff = [](const std::filesystem::path& p, std::string_view head) {
-    std::string name = p.filename().string();
-    bool json_name = name.find(".json") != std::string::npos;
-    if (detect_compression(head) != Compression::None)
-      return json_name || sniff_chrome_json(decompress_head(head));
-    return json_name || sniff_chrome_json(head);
+  imp.sniff = [](const std::filesystem::path&, std::string_view head) {
+    if (detect_compression(head) != Compression::None) return sniff_chrome_json(decompress_head(head));
+    return sniff_chrome_json(head);
+  };
+  // A broken "x.json" / "x.json.gz" still gets the JSON importer's error (with its byte offset).
+  imp.by_name = [](const std::filesystem::path& p) {
+    std::filesystem::path name = p.filename();
+    std::string ext = name.extension().string();
+    if (ext == ".gz" || ext == ".zst") ext = name.stem().extension().string();
+    return ext == ".json";
   };
   imp.load = [](const std::filesystem::path& p, RunBuilder& b, LoadProgress& progress) {
     load_chrome_json_file(p, b, progress);

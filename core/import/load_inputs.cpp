@@ -14,6 +14,7 @@ void register_run_file_importer() {
   ImporterRegistry::instance().add(Importer{
       .name = "hotpath-run",
       .sniff = sniff_run_file,
+      .by_name = [](const std::filesystem::path& p) { return p.extension() == ".hotpath"; },
       .load =
           [](const std::filesystem::path& p, RunBuilder&, LoadProgress&) {
             throw ImportError(p.string(), 0, "a run file opens on its own, not with other inputs");

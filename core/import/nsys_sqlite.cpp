@@ -559,8 +559,12 @@ void import_nsys_sqlite(const std::filesystem::path& path, RunBuilder& builder, 
 }
 
 void register_nsys_importer() {
-  ImporterRegistry::instance().add(Importer{
-      .name = "nsys-sqlite", .sniff = sniff_nsys_sqlite, .load = import_nsys_sqlite, .open = nullptr});
+  ImporterRegistry::instance().add(
+      Importer{.name = "nsys-sqlite",
+               .sniff = sniff_nsys_sqlite,
+               .by_name = [](const std::filesystem::path& p) { return p.extension() == ".sqlite"; },
+               .load = import_nsys_sqlite,
+               .open = nullptr});
 }
 
 }  // namespace hp
