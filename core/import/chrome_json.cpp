@@ -788,6 +788,7 @@ struct JsonImport::ChunkSlot {
   size_t len = 0;
   uint64_t base = 0;
   size_t hf_redactions = 0;
+  size_t trailing_comma = 0;  // byte offset of a comma dropped before traceEvents' ']' (0: none)
   std::unique_ptr<json::EventParser> parser;
   RecordingSink rec;
   json::ChunkOutcome out;
@@ -810,11 +811,18 @@ void JsonImport::parse_events() {
 void JsonImport::prepare_chunk(size_t begin, size_t end, ChunkSlot& s) {
   s.len = 0;
   s.hf_redactions = 0;
+  s.trailing_comma = 0;
   s.rec.clear();
   s.out = {};
   if (progress_) progress_->done += end - begin, counted_ += end - begin;  // read after the join
   size_t p = skip_ws(buf_, begin);
   if (p < end && buf_[p] == ',') p = skip_ws(buf_, p + 1);
+  size_t q = end;  // a trailing comma before traceEvents' ']' (Chrome and Perfetto accept it)
+  while (q > p && is_ws(buf_[q - 1])) --q;
+  if (q > p && buf_[q - 1] == ',' && end == events_end_) {
+    s.trailing_comma = q - 1;
+    end = q - 1;
+  }
   if (p >= end) return;
   std::string_view text = buf_.substr(p, end - p);
   s.base = p - 1;  // doc[0] is the '[' we add
@@ -837,6 +845,8 @@ void JsonImport::prepare_chunk(size_t begin, size_t end, ChunkSlot& s) {
 // Building side: replay the parsed events into the sink, then recover what failed to parse.
 void JsonImport::apply_chunk(ChunkSlot& s) {
   for (size_t i = 0; i < s.hf_redactions; ++i) b_.note_redaction(path_, "hf_token");
+  if (s.trailing_comma)
+    warn("json.trailing_comma", s.trailing_comma, "trailing comma before traceEvents' ']'; ignored");
   if (s.len == 0) return;
   s.rec.replay(sink_);
   if (s.out.error != 0) parse_one_by_one(s.doc, s.len, s.out.events_done, s.base);
@@ -879,18 +889,27 @@ void JsonImport::parse_one_by_one(std::vector<char>& doc, size_t len, size_t ski
         piece[bad] = '?';
       }
       bool in_str = false;
+      size_t commas = 0;
       for (size_t i = 0; i < piece.size(); ++i) {
         char c = piece[i];
         if (in_str && c == '\\') {
           ++i;
           continue;
         }
-        if (c == '"')
+        if (c == '"') {
           in_str = !in_str;
-        else if (in_str && static_cast<unsigned char>(c) < 0x20) {
+        } else if (in_str && static_cast<unsigned char>(c) < 0x20) {
           if (fixes++ == 0)
             warn("json.control_char", at + i, "raw control character in a string; replaced by ' '");
           piece[i] = ' ';
+        } else if (!in_str && c == ',') {
+          size_t n = skip_ws(piece, i + 1);
+          if (n < piece.size() && (piece[n] == '}' || piece[n] == ']')) {
+            if (commas++ == 0)
+              warn("json.trailing_comma", at + i, "trailing comma before '}' or ']' in an event; ignored");
+            piece[i] = ' ';
+            ++fixes;
+          }
         }
       }
       if (fixes == 0) {

@@ -13,6 +13,38 @@
 
 using hp::test::import_text;
 
+TEST_CASE("trailing commas in traceEvents and in args are accepted with a warning", "[import][chrome_json]") {
+  SECTION("a comma before traceEvents' ']' makes no phantom event") {
+    const std::string t = R"({"traceEvents":[{"ph":"X","name":"a","pid":1,"tid":1,"ts":1,"dur":2},)"
+                          "\n"
+                          R"({"ph":"X","name":"b","pid":1,"tid":1,"ts":4,"dur":1},]})";
+    auto run = import_text(t);
+    CHECK(run->slices.size() == 2);
+    CHECK(run->sources[0].events == 2);
+    CHECK(run->sources[0].by_ph.count("(invalid)") == 0);
+    CHECK(run->log.count("json.not_an_object") == 0);
+    REQUIRE(run->log.count("json.trailing_comma") == 1);
+    CHECK(run->log.entries()[0].offset == t.find(",]"));
+  }
+  SECTION("a bare array with a trailing comma") {
+    auto run = import_text(R"([{"ph":"X","name":"a","pid":1,"tid":1,"ts":1,"dur":2} , ])");
+    CHECK(run->slices.size() == 1);
+    CHECK(run->sources[0].events == 1);
+    CHECK(run->log.count("json.trailing_comma") == 1);
+  }
+  SECTION("a comma before '}' in args keeps the event and its args") {
+    auto run = import_text(
+        R"({"traceEvents":[{"ph":"X","name":"a","pid":1,"tid":1,"ts":1,"dur":2,"args":{"k":[1,2,],"n":3,}},)"
+        R"({"ph":"X","name":"b","pid":1,"tid":1,"ts":4,"dur":1}]})");
+    REQUIRE(run->slices.size() == 2);
+    CHECK(run->sources[0].events == 2);
+    CHECK(run->sources[0].by_ph.at("X") == 2);
+    CHECK(run->log.count("json.bad_event") == 0);
+    CHECK(run->log.count("json.trailing_comma") == 1);
+    CHECK(run->args_text(run->slices.args[0]) == R"({"k":[1,2 ],"n":3 })");
+  }
+}
+
 namespace {
 
 // A tensorboard_trace_handler capture of worker0: one launch and its kernel at `t0` (µs).
