@@ -263,6 +263,8 @@ IdValue ChromeSink::id_of(std::string_view tok, const char* what, uint64_t offse
   if (quoted || st != NumStatus::Ok) {
     v.text = unquote(tok, nullptr);
     v.value = text_id(v.text);
+    // Kineto's "Record Window End" instant has "pid": "": name it, never show the hash.
+    if (v.text.empty()) v.text = what[0] == 'p' ? "(empty pid)" : "(empty tid)";
     if (!quoted)
       warn(st == NumStatus::Overflow ? "json.int_overflow" : "json.bad_number", offset,
            fmt::format("{} '{}' is not an int64; kept as text", what, v.text.substr(0, 64)));

@@ -86,3 +86,15 @@ TEST_CASE("two captures of the same rank stay apart, with a warning", "[import][
   }
   std::filesystem::remove_all(dir);
 }
+
+TEST_CASE("an empty string pid is named, not shown as its hash", "[import][chrome_json]") {
+  auto run = import_text(R"({"traceEvents":[{"ph":"X","name":"a","pid":5,"tid":5,"ts":1,"dur":2},)"
+                         R"({"ph":"i","name":"Record Window End","pid":"","tid":"","ts":9,"s":"t"}]})");
+  REQUIRE(run->tracks.size() == 2);
+  REQUIRE(run->instants.size() == 1);
+  const hp::Track& t = run->tracks[run->instants.track[0]];
+  REQUIRE(t.pid_name != 0);
+  CHECK(run->str(t.pid_name) == "(empty pid)");
+  CHECK(run->str(t.tid_name) == "(empty tid)");
+  CHECK(run->log.count(hp::Severity::Warning) == 0);
+}
