@@ -218,6 +218,7 @@ class ChromeSink final : public json::EventSink {
   int64_t int_arg(std::string_view tok, int64_t fallback, uint64_t offset);
   void metadata_event(const json::RawEvent& e);
   void counter_event(const json::RawEvent& e, Ns ts);
+  void async_event(const json::RawEvent& e, char ph, const CatInfo* cat);
 
   RunBuilder& b_;
   std::string path_;
@@ -446,9 +447,52 @@ void ChromeSink::on_event(const json::RawEvent& e) {
     case 'M':
       metadata_event(e);
       return;
+    case 'b':
+    case 'e':
+    case 'n':
+    case 'S':
+    case 'T':
+    case 'F':
+      async_event(e, ph, cat);
+      return;
     default:
       return;  // counted in by_ph; reported in finish()
   }
+}
+
+// Async events (b/e/n and the legacy S/T/F) as Perfetto shows them: one track per (pid, cat,
+// id), named after its first event, where b/S open a slice, e/F close it, n/T are instants.
+void ChromeSink::async_event(const json::RawEvent& e, char ph, const CatInfo* cat) {
+  std::string key = fmt::format("async\x1f{}\x1f{}", e.cat.data() ? e.cat : "", e.id.data() ? e.id : e.name);
+  IdValue pid = id_of(e.pid, "pid", e.offset);
+  uint32_t t = b_.track(pid.value, text_id(key), TrackKind::CpuThread);
+  Track& tr = b_.track_at(t);
+  if (!pid.text.empty() && !tr.pid_name) tr.pid_name = b_.intern(pid.text);
+  if (!tr.tid_name) tr.tid_name = b_.intern(fmt::format("async {}", e.name.data() ? e.name : "(unnamed)"));
+  Ns ts = time_of(e.ts, "ts", e.offset);
+  if (ph == 'e' || ph == 'F') {
+    b_.end_slice(t, ts, e.offset);
+    return;
+  }
+  if (ph == 'n' || ph == 'T') {
+    InstantIn in;
+    in.ts = ts;
+    in.track = t;
+    in.name = e.name.data() ? b_.intern(e.name) : 0;
+    in.cat = cat ? cat->id : 0;
+    in.args = b_.add_args(e.args);
+    b_.add_instant(in);
+    return;
+  }
+  SliceIn s;
+  s.start = ts;
+  s.name = e.name.data() ? b_.intern(e.name) : 0;
+  s.cat = cat ? cat->id : 0;
+  s.kind = SliceKind::Other;
+  s.track = t;
+  s.args = b_.add_args(e.args);
+  s.offset = e.offset;
+  b_.begin_slice(s);
 }
 
 void ChromeSink::counter_event(const json::RawEvent& e, Ns ts) {
@@ -519,11 +563,11 @@ void ChromeSink::finish(TraceSource& src) {
   for (const auto& c : cats_) src.by_cat[c.text] += c.count;
   for (const auto& [cat, n] : cat_other_) src.by_cat[cat] += n;
   if (cat_none_) src.by_cat["(none)"] += cat_none_;
-  static const std::string kSupported = "XBEiICstfM";
+  static const std::string kSupported = "XBEiICstfMbenSTF";
   for (const auto& [ph, n] : src.by_ph) {
     if (ph.size() == 1 && kSupported.find(ph[0]) != std::string::npos) continue;
     if (ph == "(invalid)") continue;
-    b_.log().info("json.unsupported_phase", path_,
+    b_.log().warn("json.unsupported_phase", path_, LogEntry::kNoOffset,
                   fmt::format("{} events with ph '{}' are counted but not imported", n, ph));
   }
 }

@@ -98,3 +98,34 @@ TEST_CASE("an empty string pid is named, not shown as its hash", "[import][chrom
   CHECK(run->str(t.tid_name) == "(empty tid)");
   CHECK(run->log.count(hp::Severity::Warning) == 0);
 }
+
+TEST_CASE("async events become async tracks; an unknown phase is a counted warning",
+          "[import][chrome_json]") {
+  // The shape of clang -ftime-trace's async pairs, a nested pair, a legacy S/T/F pair and ph "XXX".
+  auto run = import_text(R"({"traceEvents":[{"ph":"X","name":"main","pid":1,"tid":1,"ts":0,"dur":100},)"
+                         R"({"ph":"b","cat":"c","name":"Module","id":"0x1","pid":1,"tid":1,"ts":10},)"
+                         R"({"ph":"b","cat":"c","name":"Inner","id":"0x1","pid":1,"tid":1,"ts":12},)"
+                         R"({"ph":"n","cat":"c","name":"mark","id":"0x1","pid":1,"tid":1,"ts":13},)"
+                         R"({"ph":"e","cat":"c","name":"Inner","id":"0x1","pid":1,"tid":1,"ts":14},)"
+                         R"({"ph":"e","cat":"c","name":"Module","id":"0x1","pid":1,"tid":2,"ts":20},)"
+                         R"({"ph":"S","cat":"d","name":"Legacy","id":7,"pid":1,"tid":1,"ts":30},)"
+                         R"({"ph":"T","cat":"d","name":"Legacy","id":7,"pid":1,"tid":1,"ts":31},)"
+                         R"({"ph":"F","cat":"d","name":"Legacy","id":7,"pid":1,"tid":1,"ts":35},)"
+                         R"({"ph":"XXX","name":"odd","pid":1,"tid":1,"ts":40}]})");
+  CHECK(run->sources[0].events == 10);
+  REQUIRE(run->slices.size() == 4);  // main, Module, Inner, Legacy
+  CHECK(run->instants.size() == 2);  // n, T
+  REQUIRE(run->tracks.size() == 3);
+  std::map<std::string, std::pair<hp::Ns, hp::Ns>> by_name;
+  for (size_t i = 0; i < run->slices.size(); ++i)
+    by_name[std::string(run->str(run->slices.name[i]))] = {run->slices.start[i], run->slices.dur[i]};
+  CHECK(by_name.at("Module") == std::pair<hp::Ns, hp::Ns>{10000, 10000});
+  CHECK(by_name.at("Inner") == std::pair<hp::Ns, hp::Ns>{12000, 2000});
+  CHECK(by_name.at("Legacy") == std::pair<hp::Ns, hp::Ns>{30000, 5000});
+  std::set<std::string> names;
+  for (const auto& t : run->tracks)
+    if (t.tid_name) names.insert(std::string(run->str(t.tid_name)));
+  CHECK(names == std::set<std::string>{"async Module", "async Legacy"});
+  CHECK(run->log.count("json.unsupported_phase") == 1);
+  CHECK(run->log.count(hp::Severity::Warning) == 1);
+}
