@@ -995,7 +995,13 @@ void import_chrome_json(std::string_view buf, const std::string& path, RunBuilde
 
 void load_chrome_json_file(const std::filesystem::path& path, RunBuilder& builder, LoadProgress& progress,
                            const ChromeJsonOptions& opts) {
-  InputBuffer buf = read_input_file(path, progress);
+  Truncation cut;  // a truncated .json.gz is salvaged like truncated plain JSON
+  InputBuffer buf = read_input_file(path, progress, &cut);
+  if (cut.happened)
+    builder.log().warn("json.truncated_compressed", path.string(), cut.compressed_offset,
+                       fmt::format("{} data ends early at compressed byte {} ({} bytes inflated); "
+                                   "kept every complete event",
+                                   cut.what, cut.compressed_offset, buf.size()));
   import_chrome_json(buf.view(), path.string(), builder, &progress, opts);
 }
 

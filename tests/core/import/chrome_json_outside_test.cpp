@@ -129,3 +129,23 @@ TEST_CASE("async events become async tracks; an unknown phase is a counted warni
   CHECK(run->log.count("json.unsupported_phase") == 1);
   CHECK(run->log.count(hp::Severity::Warning) == 1);
 }
+
+TEST_CASE("a truncated .json.gz is salvaged like truncated plain JSON", "[import][chrome_json]") {
+  std::string gz = hp::test::read_file(std::filesystem::path(HOTPATH_TEST_DATA) / "kineto" /
+                                       "hta_trace_compare_base.json.gz");
+  REQUIRE(gz.size() == 1594);
+  auto p = hp::test::temp_file("cut.pt.trace.json.gz", std::string_view(gz).substr(0, 1000));
+  hp::RunBuilder b;
+  hp::LoadProgress progress;
+  REQUIRE_NOTHROW(hp::load_chrome_json_file(p, b, progress));
+  auto run = b.finish();
+  // Counted with Python's zlib.decompressobj + json.raw_decode: the first 1000 compressed bytes
+  // inflate to 4924 bytes, which hold 14 complete traceEvents entries.
+  CHECK(run->sources.at(0).events == 14);
+  CHECK(run->log.count("json.truncated_compressed") == 1);
+  CHECK(run->log.count("json.truncated") == 1);
+  const hp::LogEntry& e = run->log.entries().at(0);
+  CHECK(e.offset == 1000);
+  CHECK(e.message.find("4924 bytes inflated") != std::string::npos);
+  std::filesystem::remove(p);
+}
