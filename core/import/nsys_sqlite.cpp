@@ -268,6 +268,7 @@ class NsysReader {
     int64_t stream = st.is_null(3) ? kNoStream : st.int64(3);
     g.stream = stream == kNoStream ? -1 : stream;
     g.correlation = st.int64(4);
+    g.process = pid_of(st.int64(5));  // correlation ids repeat across processes: link within one
     SliceIn s;
     s.start = start;
     s.dur = end - start;
@@ -421,7 +422,7 @@ class NsysReader {
       s.kind = driver ? SliceKind::Driver : SliceKind::Runtime;
       s.track = cpu_track(st.int64(2));
       uint32_t i = b_.add_slice(s);
-      if (!st.is_null(3)) b_.add_api(i, st.int64(3));
+      if (!st.is_null(3)) b_.add_api(i, st.int64(3), pid_of(st.int64(2)));
       row_done();
     }
   }

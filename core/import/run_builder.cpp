@@ -94,6 +94,7 @@ struct RunBuilder::Impl {
   std::vector<uint16_t> track_source;  // source that created each track (for messages)
   std::vector<uint64_t> slice_offset;  // byte offset of each slice's event
   std::vector<uint16_t> gpu_source, api_source;
+  std::vector<int64_t> gpu_process, api_process;            // launching process (nsys), 0 for Kineto
   std::unordered_map<uint32_t, std::vector<SliceIn>> open;  // B events by track
   std::vector<FlowTmp> flows;
   std::vector<CounterTmp> counter_rows;
@@ -247,12 +248,14 @@ void RunBuilder::add_gpu(uint32_t slice, const GpuIn& g) {
   o.bytes.push_back(g.bytes);
   o.occupancy_pct.push_back(g.occupancy_pct);
   impl_->gpu_source.push_back(impl_->source_index());
+  impl_->gpu_process.push_back(g.process);
 }
 
-void RunBuilder::add_api(uint32_t slice, int64_t correlation) {
+void RunBuilder::add_api(uint32_t slice, int64_t correlation, int64_t process) {
   impl_->run->api.slice.push_back(slice);
   impl_->run->api.correlation.push_back(correlation);
   impl_->api_source.push_back(impl_->source_index());
+  impl_->api_process.push_back(process);
 }
 
 void RunBuilder::add_python(uint32_t slice, int64_t python_id, int64_t parent_id) {
@@ -513,6 +516,7 @@ void RunBuilder::Impl::link_gpu() {
     ApiCalls& a = run->api;
     auto o = by_slice(a.slice);
     apply_order(a.slice, o), apply_order(a.correlation, o), apply_order(api_source, o);
+    apply_order(api_process, o);
   }
   {
     PythonFrames& p = run->python;
@@ -526,10 +530,11 @@ void RunBuilder::Impl::link_gpu() {
         apply_order(g.stream, o);
     apply_order(g.grid, o), apply_order(g.block, o), apply_order(g.registers_per_thread, o);
     apply_order(g.shared_memory, o), apply_order(g.bytes, o), apply_order(g.occupancy_pct, o);
-    apply_order(gpu_source, o);
+    apply_order(gpu_source, o), apply_order(gpu_process, o);
   }
   struct Key {
     uint16_t source;
+    int64_t process;
     int64_t corr;
     uint32_t slice;
   };
@@ -537,17 +542,18 @@ void RunBuilder::Impl::link_gpu() {
   keys.reserve(run->api.size());
   for (size_t i = 0; i < run->api.size(); ++i)
     if (run->api.correlation[i] != 0)
-      keys.push_back({api_source[i], run->api.correlation[i], run->api.slice[i]});
+      keys.push_back({api_source[i], api_process[i], run->api.correlation[i], run->api.slice[i]});
   auto lt = [](const Key& a, const Key& b) {
-    return std::tie(a.source, a.corr) < std::tie(b.source, b.corr);
+    return std::tie(a.source, a.process, a.corr) < std::tie(b.source, b.process, b.corr);
   };
   std::stable_sort(keys.begin(), keys.end(), lt);
   g.launch_slice.assign(g.size(), kNone);
   std::vector<uint64_t> unlinked(run->sources.size() + 1, 0);
   for (size_t i = 0; i < g.size(); ++i) {
-    Key k{gpu_source[i], g.correlation[i], 0};
+    Key k{gpu_source[i], gpu_process[i], g.correlation[i], 0};
     auto it = std::lower_bound(keys.begin(), keys.end(), k, lt);
-    if (g.correlation[i] != 0 && it != keys.end() && it->source == k.source && it->corr == k.corr)
+    if (g.correlation[i] != 0 && it != keys.end() && it->source == k.source && it->process == k.process &&
+        it->corr == k.corr)
       g.launch_slice[i] = it->slice;
     else
       ++unlinked[std::min<size_t>(gpu_source[i], run->sources.size())];
@@ -557,7 +563,7 @@ void RunBuilder::Impl::link_gpu() {
       run->log.info("flow.unlinked_gpu", run->sources[src].path,
                     fmt::format("{} GPU activities have no launching runtime/driver call (by correlation)",
                                 unlinked[src]));
-  free_vec(api_source), free_vec(gpu_source);
+  free_vec(api_source), free_vec(gpu_source), free_vec(api_process), free_vec(gpu_process);
 }
 
 void RunBuilder::Impl::bind_flows(const std::vector<uint32_t>& parent, ImportLog& log) {
