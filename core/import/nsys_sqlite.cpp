@@ -179,8 +179,12 @@ class NsysReader {
 
   void read_metadata(TraceSource& src) {
     nlohmann::json meta = nlohmann::json::object();
-    if (tables_.count("META_DATA_EXPORT")) {
-      auto st = db_.prepare("SELECT name, value FROM META_DATA_EXPORT");
+    // nsys up to about 2023.2 names the table EXPORT_META_DATA; later ones META_DATA_EXPORT.
+    const char* export_table = tables_.count("META_DATA_EXPORT")   ? "META_DATA_EXPORT"
+                               : tables_.count("EXPORT_META_DATA") ? "EXPORT_META_DATA"
+                                                                   : nullptr;
+    if (export_table) {
+      auto st = db_.prepare(fmt::format("SELECT name, value FROM {}", export_table));
       nlohmann::json exp = nlohmann::json::object();
       while (st.step()) {
         std::string k(st.text(0)), v(st.text(1));
@@ -190,6 +194,11 @@ class NsysReader {
         }
         exp[k] = v;
       }
+      if (exp.contains("EXPORT_PRODUCT_VERSION"))
+        b_.log().info(
+            "nsys.version", file_,
+            fmt::format("exported by nsys {} (schema {})", exp["EXPORT_PRODUCT_VERSION"].get<std::string>(),
+                        exp.value("EXPORT_SCHEMA_VERSION", std::string("unknown"))));
       meta["nsys_export"] = exp;
     }
     if (tables_.count("TARGET_INFO_SESSION_START_TIME")) {

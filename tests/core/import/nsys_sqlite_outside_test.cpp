@@ -48,3 +48,20 @@ TEST_CASE("nsys: two processes of one export link kernels within their own proce
   CHECK(linked == 5634);
   CHECK(cross == 0);
 }
+
+TEST_CASE("nsys: the version of exports that keep it in EXPORT_META_DATA", "[nsys]") {
+  for (auto [file, version] : {std::pair{"tomarriott_GTLS__cfb514d3__report1.sqlite", "2023.1.2.43"},
+                               std::pair{"hpcgroup_pipit__f76ee853__pipit_tests_data_saxpy-mpi-cuda_nsys_"
+                                         "perlmutter0.sqlite",
+                                         "2022.2.1.31"}}) {
+    fs::path p = shared(file);
+    if (!fs::exists(p)) {
+      WARN("shared fixture absent: " << p);
+      continue;
+    }
+    auto run = load(p);
+    auto meta = nlohmann::json::parse(run->sources.at(0).metadata_json);
+    CHECK(meta["nsys_export"]["EXPORT_PRODUCT_VERSION"] == version);
+    CHECK(run->log.count("nsys.version") == 1);
+  }
+}
