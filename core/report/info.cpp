@@ -87,7 +87,9 @@ std::string info_text(const Run& run) {
         first = &e;
         break;
       }
-    if (first)
+    if (first && first->offset == LogEntry::kNoOffset)
+      out += fmt::format("  {:>6} x {}: {} (no byte offset)\n", n, code, first->message);
+    else if (first)
       out += fmt::format("  {:>6} x {}: {} (first at byte {})\n", n, code, first->message, first->offset);
   }
   return out;
