@@ -560,7 +560,7 @@ void ChromeSink::finish(TraceSource& src) {
     if (ph_counts_[c]) src.by_ph[std::string(1, static_cast<char>(c))] += ph_counts_[c];
   for (const auto& [ph, n] : ph_other_) src.by_ph[ph] += n;
   if (ph_none_) src.by_ph["(none)"] += ph_none_;
-  for (const auto& c : cats_) src.by_cat[c.text] += c.count;
+  for (const auto& c : cats_) src.by_cat[c.text.empty() ? "(empty)" : c.text] += c.count;
   for (const auto& [cat, n] : cat_other_) src.by_cat[cat] += n;
   if (cat_none_) src.by_cat["(none)"] += cat_none_;
   static const std::string kSupported = "XBEiICstfMbenSTF";

@@ -36,3 +36,23 @@ TEST_CASE("info summary of a real trace", "[report][info]") {
   CHECK_THAT(text, Catch::Contains("kernels 3"));
   CHECK_THAT(text, Catch::Contains("62.609 ms"));
 }
+
+TEST_CASE("info: entries without a byte offset say so; an empty category is named", "[report][info]") {
+  // Two files of one rank (an offset-less warning), and an event with "cat": "".
+  std::string one = R"({"traceEvents":[{"ph":"X","cat":"","name":"a","pid":1,"tid":1,"ts":1,"dur":2},)"
+                    R"({"ph":"X","cat":"","name":"b","pid":1,"tid":1,"ts":4,"dur":1}]})";
+  auto dir = std::filesystem::temp_directory_path() / "hotpath_info_offsets";
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / "a.json") << one;
+  std::ofstream(dir / "b.json") << one;
+  hp::LoadProgress p;
+  auto run = hp::load_inputs({dir / "a.json", dir / "b.json"}, p);
+  std::string text = hp::info_text(*run);
+  CHECK_THAT(text, Catch::Contains("import.same_rank"));
+  CHECK_THAT(text, Catch::Contains("(no byte offset)"));
+  CHECK_THAT(text, !Catch::Contains("first at byte 0"));
+  CHECK_THAT(text, Catch::Contains(" (empty)=4"));
+  CHECK_THAT(text, !Catch::Contains(" =4"));
+  std::filesystem::remove_all(dir);
+}
