@@ -11,6 +11,7 @@
 #include <sstream>
 
 #include "app/display.h"
+#include "app/fonts.h"
 #include "app/settings.h"
 #include "capture/gpu_probe.h"
 #include "core/import/registry.h"
@@ -54,8 +55,11 @@ DoctorCheck check_font() {
   const char* path = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
   std::error_code ec;
   bool ok = fs::exists(path, ec);
-  return {"font", ok, ok ? std::string(path) : std::string(path) + " missing (package fonts-dejavu-core)",
-          "the DejaVu Sans UI font (falls back to ImGui's small built-in font)", false};
+  std::string detail = ok ? std::string(path) : std::string(path) + " missing (package fonts-dejavu-core)";
+  std::string fallback;
+  for (const auto& s : scripts_without_font()) fallback += (fallback.empty() ? "" : ", ") + s;
+  detail += "; drawn as '?': " + fallback;
+  return {"font", ok, detail, "the DejaVu Sans UI font (falls back to ImGui's small built-in font)", false};
 }
 
 DoctorCheck check_cuda_toolkit() {

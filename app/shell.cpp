@@ -10,13 +10,16 @@
 #include <cmath>
 #include <fstream>
 #include <iostream>
+#include <memory>
 
 #include "app/cli_load.h"
 #include "app/display.h"
+#include "app/fonts.h"
 #include "app/png_capture.h"
 #include "app/settings.h"
 #include "app/view_options.h"
 #include "app/workbench.h"
+#include "core/analysis/glyph_use.h"
 
 namespace hp {
 
@@ -54,34 +57,57 @@ void install_event_callbacks(GLFWwindow* w) {
   });
 }
 
+// The font atlas, built for the run it was last built for (its glyph ranges come from that run).
+struct Fonts {
+  float scale = 1.0f;
+  std::weak_ptr<const Run> built_for;  // weak: the control block outlives the run, so a new run
+                                       // at the old address is still told apart
+  bool for_run = false;
+  std::vector<uint32_t> used;  // the code points the atlas was built with
+};
+Fonts g_fonts;
+
+float font_pixels(bool dejavu) {
+  return std::round((dejavu ? 15.0f : 13.0f) * g_fonts.scale);
+}
+
 void setup_fonts(GLFWwindow* w) {
   float xs = 1.0f, ys = 1.0f;
   glfwGetWindowContentScale(w, &xs, &ys);
-  const float scale = std::clamp(std::max(xs, ys), 1.0f, 4.0f);
-  ImGuiIO& io = ImGui::GetIO();
+  g_fonts.scale = std::clamp(std::max(xs, ys), 1.0f, 4.0f);
   std::error_code ec;
-  if (std::filesystem::exists(kFontPath, ec)) {
-    // Latin-1 plus the symbols the panels draw (ellipsis, arrows, triangles, micro sign).
-    static ImVector<ImWchar> ranges;
-    if (ranges.empty()) {
-      ImFontGlyphRangesBuilder b;
-      b.AddRanges(io.Fonts->GetGlyphRangesDefault());
-      b.AddText("…→←↑↓▶▼·µ—–×≤≥Δ");
-      b.BuildRanges(&ranges);
-    }
-    io.Fonts->AddFontFromFileTTF(kFontPath, std::round(15.0f * scale), nullptr, ranges.Data);
-  } else {
+  const bool dejavu = std::filesystem::exists(kFontPath, ec);
+  if (!dejavu)
     std::cerr << "hotpath: " << kFontPath
               << " not found (install fonts-dejavu-core); using the built-in font\n";
-    ImFontConfig cfg;
-    cfg.SizePixels = std::round(13.0f * scale);
-    io.Fonts->AddFontDefault(&cfg);
-  }
-  ImGui::GetStyle().ScaleAllSizes(scale);
+  build_font_atlas(*ImGui::GetIO().Fonts, font_pixels(dejavu), {});
+  g_fonts.built_for.reset();
+  g_fonts.used.clear();
+  g_fonts.for_run = false;
+  ImGui::GetStyle().ScaleAllSizes(g_fonts.scale);
+}
+
+// After a run loads, the atlas is rebuilt with the characters its names use (only when they
+// differ: a live capture's snapshots seldom add any). Call between the renderer's NewFrame
+// (device objects exist) and ImGui::NewFrame (the atlas is not locked).
+void refresh_fonts(const std::shared_ptr<const Run>& run) {
+  const bool same = g_fonts.for_run == (run != nullptr) && !g_fonts.built_for.owner_before(run) &&
+                    !run.owner_before(g_fonts.built_for);
+  if (same) return;
+  g_fonts.built_for = run;
+  g_fonts.for_run = run != nullptr;
+  std::vector<uint32_t> used = run ? used_code_points(*run) : std::vector<uint32_t>{};
+  if (used == g_fonts.used) return;
+  g_fonts.used = std::move(used);
+  std::error_code ec;
+  build_font_atlas(*ImGui::GetIO().Fonts, font_pixels(std::filesystem::exists(kFontPath, ec)), g_fonts.used);
+  ImGui_ImplOpenGL3_DestroyFontsTexture();
+  ImGui_ImplOpenGL3_CreateFontsTexture();
 }
 
 void render_frame(GLFWwindow* w, Workbench& wb) {
   ImGui_ImplOpenGL3_NewFrame();
+  refresh_fonts(wb.run());
   ImGui_ImplGlfw_NewFrame();
   ImGui::NewFrame();
   wb.draw();

@@ -123,7 +123,10 @@ void draw_entries(const ImportLog& log, const std::vector<size_t>& rows, ImportL
       ImGui::TextUnformatted(e.file.c_str());
       if (ImGui::IsItemHovered() && !e.file.empty()) ImGui::SetTooltip("%s", e.file.c_str());
       ImGui::TableNextColumn();
-      ImGui::Text("%llu", static_cast<unsigned long long>(e.offset));
+      if (e.offset == LogEntry::kNoOffset)
+        ImGui::TextUnformatted("-");
+      else
+        ImGui::Text("%llu", static_cast<unsigned long long>(e.offset));
       ImGui::TableNextColumn();
       ImGui::TextUnformatted(e.message.c_str());
       state.rows_drawn++;

@@ -15,15 +15,28 @@ constexpr std::string_view kBlank = "\x01";
 
 }  // namespace
 
+namespace {
+
+// `dir` as a whole path component of a frame or file name ("…/site-packages/vllm/…", "vllm/…").
+bool has_dir(std::string_view n, std::string_view dir) {
+  for (size_t p = n.find(dir); p != n.npos; p = n.find(dir, p + 1))
+    if (p == 0 || n[p - 1] == '/' || n[p - 1] == '\\' || n[p - 1] == ' ') return true;
+  return false;
+}
+
+}  // namespace
+
+// Only the framework's own markers count: its package in a Python frame's path, its operator
+// namespace, SGLang's step marker. Anything else (a diffusion pipeline, a training loop) is "".
 std::string detect_framework(const Run& run) {
   const Slices& s = run.slices;
   std::array<uint64_t, 3> py{}, other{};  // vllm, sglang, trtllm
   auto score = [](std::string_view n, std::array<uint64_t, 3>& v, uint64_t times) {
-    if (n.find("sglang/") != n.npos || n.find("sgl_kernel") != n.npos)
+    if (has_dir(n, "sglang/") || n.find("sgl_kernel") != n.npos)
       v[1] += times;
-    else if (n.find("vllm/") != n.npos || n.substr(0, 6) == "vllm::")
+    else if (has_dir(n, "vllm/") || n.substr(0, 6) == "vllm::")
       v[0] += times;
-    else if (n.find("tensorrt_llm/") != n.npos || n.substr(0, 8) == "trtllm::")
+    else if (has_dir(n, "tensorrt_llm/") || n.substr(0, 8) == "trtllm::")
       v[2] += times;
   };
   // Count each name once per kind, then score the distinct names (millions of slices, few names).
@@ -42,12 +55,7 @@ std::string detect_framework(const Run& run) {
     std::string_view n = run.str(id);
     if (py_names[id]) score(n, py, py_names[id]);
     if (cpu_names[id]) score(n, other, cpu_names[id]);
-    if (annotation[id]) {
-      if (n.substr(0, 5) == "step[")
-        other[1] += 1000;  // SGLang's step marker
-      else if (n.substr(0, 8) == "execute_")
-        other[0] += 1;
-    }
+    if (annotation[id] && n.substr(0, 5) == "step[") other[1] += 1000;  // SGLang's step marker
   }
   const auto& v = (py[0] + py[1] + py[2]) > 0 ? py : other;
   static constexpr std::array<const char*, 3> kNames{"vllm", "sglang", "trtllm"};
@@ -59,6 +67,8 @@ std::string detect_model(const Run& run) {
   std::unordered_map<std::string_view, uint64_t> files;
   for (uint32_t k = 0; k < run.python.size(); ++k) {
     std::string_view n = run.str(run.slices.name[run.python.slice[k]]);
+    // Only an engine's model directory names a model ("diffusers/models/resnet.py" is a module).
+    if (n.find("model_executor/models/") == n.npos && n.find("srt/models/") == n.npos) continue;
     size_t m = n.find("/models/");
     size_t py = n.find(".py(");
     if (m == n.npos || py == n.npos || py < m) continue;

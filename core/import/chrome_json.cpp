@@ -218,6 +218,7 @@ class ChromeSink final : public json::EventSink {
   int64_t int_arg(std::string_view tok, int64_t fallback, uint64_t offset);
   void metadata_event(const json::RawEvent& e);
   void counter_event(const json::RawEvent& e, Ns ts);
+  void async_event(const json::RawEvent& e, char ph, const CatInfo* cat);
 
   RunBuilder& b_;
   std::string path_;
@@ -263,6 +264,8 @@ IdValue ChromeSink::id_of(std::string_view tok, const char* what, uint64_t offse
   if (quoted || st != NumStatus::Ok) {
     v.text = unquote(tok, nullptr);
     v.value = text_id(v.text);
+    // Kineto's "Record Window End" instant has "pid": "": name it, never show the hash.
+    if (v.text.empty()) v.text = what[0] == 'p' ? "(empty pid)" : "(empty tid)";
     if (!quoted)
       warn(st == NumStatus::Overflow ? "json.int_overflow" : "json.bad_number", offset,
            fmt::format("{} '{}' is not an int64; kept as text", what, v.text.substr(0, 64)));
@@ -444,9 +447,52 @@ void ChromeSink::on_event(const json::RawEvent& e) {
     case 'M':
       metadata_event(e);
       return;
+    case 'b':
+    case 'e':
+    case 'n':
+    case 'S':
+    case 'T':
+    case 'F':
+      async_event(e, ph, cat);
+      return;
     default:
       return;  // counted in by_ph; reported in finish()
   }
+}
+
+// Async events (b/e/n and the legacy S/T/F) as Perfetto shows them: one track per (pid, cat,
+// id), named after its first event, where b/S open a slice, e/F close it, n/T are instants.
+void ChromeSink::async_event(const json::RawEvent& e, char ph, const CatInfo* cat) {
+  std::string key = fmt::format("async\x1f{}\x1f{}", e.cat.data() ? e.cat : "", e.id.data() ? e.id : e.name);
+  IdValue pid = id_of(e.pid, "pid", e.offset);
+  uint32_t t = b_.track(pid.value, text_id(key), TrackKind::CpuThread);
+  Track& tr = b_.track_at(t);
+  if (!pid.text.empty() && !tr.pid_name) tr.pid_name = b_.intern(pid.text);
+  if (!tr.tid_name) tr.tid_name = b_.intern(fmt::format("async {}", e.name.data() ? e.name : "(unnamed)"));
+  Ns ts = time_of(e.ts, "ts", e.offset);
+  if (ph == 'e' || ph == 'F') {
+    b_.end_slice(t, ts, e.offset);
+    return;
+  }
+  if (ph == 'n' || ph == 'T') {
+    InstantIn in;
+    in.ts = ts;
+    in.track = t;
+    in.name = e.name.data() ? b_.intern(e.name) : 0;
+    in.cat = cat ? cat->id : 0;
+    in.args = b_.add_args(e.args);
+    b_.add_instant(in);
+    return;
+  }
+  SliceIn s;
+  s.start = ts;
+  s.name = e.name.data() ? b_.intern(e.name) : 0;
+  s.cat = cat ? cat->id : 0;
+  s.kind = SliceKind::Other;
+  s.track = t;
+  s.args = b_.add_args(e.args);
+  s.offset = e.offset;
+  b_.begin_slice(s);
 }
 
 void ChromeSink::counter_event(const json::RawEvent& e, Ns ts) {
@@ -514,14 +560,14 @@ void ChromeSink::finish(TraceSource& src) {
     if (ph_counts_[c]) src.by_ph[std::string(1, static_cast<char>(c))] += ph_counts_[c];
   for (const auto& [ph, n] : ph_other_) src.by_ph[ph] += n;
   if (ph_none_) src.by_ph["(none)"] += ph_none_;
-  for (const auto& c : cats_) src.by_cat[c.text] += c.count;
+  for (const auto& c : cats_) src.by_cat[c.text.empty() ? "(empty)" : c.text] += c.count;
   for (const auto& [cat, n] : cat_other_) src.by_cat[cat] += n;
   if (cat_none_) src.by_cat["(none)"] += cat_none_;
-  static const std::string kSupported = "XBEiICstfM";
+  static const std::string kSupported = "XBEiICstfMbenSTF";
   for (const auto& [ph, n] : src.by_ph) {
     if (ph.size() == 1 && kSupported.find(ph[0]) != std::string::npos) continue;
     if (ph == "(invalid)") continue;
-    b_.log().info("json.unsupported_phase", path_,
+    b_.log().warn("json.unsupported_phase", path_, LogEntry::kNoOffset,
                   fmt::format("{} events with ph '{}' are counted but not imported", n, ph));
   }
 }
@@ -788,6 +834,7 @@ struct JsonImport::ChunkSlot {
   size_t len = 0;
   uint64_t base = 0;
   size_t hf_redactions = 0;
+  size_t trailing_comma = 0;  // byte offset of a comma dropped before traceEvents' ']' (0: none)
   std::unique_ptr<json::EventParser> parser;
   RecordingSink rec;
   json::ChunkOutcome out;
@@ -810,11 +857,18 @@ void JsonImport::parse_events() {
 void JsonImport::prepare_chunk(size_t begin, size_t end, ChunkSlot& s) {
   s.len = 0;
   s.hf_redactions = 0;
+  s.trailing_comma = 0;
   s.rec.clear();
   s.out = {};
   if (progress_) progress_->done += end - begin, counted_ += end - begin;  // read after the join
   size_t p = skip_ws(buf_, begin);
   if (p < end && buf_[p] == ',') p = skip_ws(buf_, p + 1);
+  size_t q = end;  // a trailing comma before traceEvents' ']' (Chrome and Perfetto accept it)
+  while (q > p && is_ws(buf_[q - 1])) --q;
+  if (q > p && buf_[q - 1] == ',' && end == events_end_) {
+    s.trailing_comma = q - 1;
+    end = q - 1;
+  }
   if (p >= end) return;
   std::string_view text = buf_.substr(p, end - p);
   s.base = p - 1;  // doc[0] is the '[' we add
@@ -837,6 +891,8 @@ void JsonImport::prepare_chunk(size_t begin, size_t end, ChunkSlot& s) {
 // Building side: replay the parsed events into the sink, then recover what failed to parse.
 void JsonImport::apply_chunk(ChunkSlot& s) {
   for (size_t i = 0; i < s.hf_redactions; ++i) b_.note_redaction(path_, "hf_token");
+  if (s.trailing_comma)
+    warn("json.trailing_comma", s.trailing_comma, "trailing comma before traceEvents' ']'; ignored");
   if (s.len == 0) return;
   s.rec.replay(sink_);
   if (s.out.error != 0) parse_one_by_one(s.doc, s.len, s.out.events_done, s.base);
@@ -879,18 +935,27 @@ void JsonImport::parse_one_by_one(std::vector<char>& doc, size_t len, size_t ski
         piece[bad] = '?';
       }
       bool in_str = false;
+      size_t commas = 0;
       for (size_t i = 0; i < piece.size(); ++i) {
         char c = piece[i];
         if (in_str && c == '\\') {
           ++i;
           continue;
         }
-        if (c == '"')
+        if (c == '"') {
           in_str = !in_str;
-        else if (in_str && static_cast<unsigned char>(c) < 0x20) {
+        } else if (in_str && static_cast<unsigned char>(c) < 0x20) {
           if (fixes++ == 0)
             warn("json.control_char", at + i, "raw control character in a string; replaced by ' '");
           piece[i] = ' ';
+        } else if (!in_str && c == ',') {
+          size_t n = skip_ws(piece, i + 1);
+          if (n < piece.size() && (piece[n] == '}' || piece[n] == ']')) {
+            if (commas++ == 0)
+              warn("json.trailing_comma", at + i, "trailing comma before '}' or ']' in an event; ignored");
+            piece[i] = ' ';
+            ++fixes;
+          }
         }
       }
       if (fixes == 0) {
@@ -930,7 +995,13 @@ void import_chrome_json(std::string_view buf, const std::string& path, RunBuilde
 
 void load_chrome_json_file(const std::filesystem::path& path, RunBuilder& builder, LoadProgress& progress,
                            const ChromeJsonOptions& opts) {
-  InputBuffer buf = read_input_file(path, progress);
+  Truncation cut;  // a truncated .json.gz is salvaged like truncated plain JSON
+  InputBuffer buf = read_input_file(path, progress, &cut);
+  if (cut.happened)
+    builder.log().warn("json.truncated_compressed", path.string(), cut.compressed_offset,
+                       fmt::format("{} data ends early at compressed byte {} ({} bytes inflated); "
+                                   "kept every complete event",
+                                   cut.what, cut.compressed_offset, buf.size()));
   import_chrome_json(buf.view(), path.string(), builder, &progress, opts);
 }
 
@@ -944,13 +1015,16 @@ bool sniff_chrome_json(std::string_view head) {
 void register_chrome_json_importer() {
   Importer imp;
   imp.name = "kineto-json";
-  // Content decides; a *.json name also claims the file so that a broken one gets a clear error.
-  imp.sniff = [](const std::filesystem::path& p, std::string_view head) {
-    std::string name = p.filename().string();
-    bool json_name = name.find(".json") != std::string::npos;
-    if (detect_compression(head) != Compression::None)
-      return json_name || sniff_chrome_json(decompress_head(head));
-    return json_name || sniff_chrome_json(head);
+  imp.sniff = [](const std::filesystem::path&, std::string_view head) {
+    if (detect_compression(head) != Compression::None) return sniff_chrome_json(decompress_head(head));
+    return sniff_chrome_json(head);
+  };
+  // A broken "x.json" / "x.json.gz" still gets the JSON importer's error (with its byte offset).
+  imp.by_name = [](const std::filesystem::path& p) {
+    std::filesystem::path name = p.filename();
+    std::string ext = name.extension().string();
+    if (ext == ".gz" || ext == ".zst") ext = name.stem().extension().string();
+    return ext == ".json";
   };
   imp.load = [](const std::filesystem::path& p, RunBuilder& b, LoadProgress& progress) {
     load_chrome_json_file(p, b, progress);

@@ -14,6 +14,7 @@ void register_run_file_importer() {
   ImporterRegistry::instance().add(Importer{
       .name = "hotpath-run",
       .sniff = sniff_run_file,
+      .by_name = [](const std::filesystem::path& p) { return p.extension() == ".hotpath"; },
       .load =
           [](const std::filesystem::path& p, RunBuilder&, LoadProgress&) {
             throw ImportError(p.string(), 0, "a run file opens on its own, not with other inputs");
@@ -36,18 +37,27 @@ void register_builtin_importers() {
 std::unique_ptr<Run> load_inputs(const std::vector<std::filesystem::path>& inputs, LoadProgress& progress) {
   register_builtin_importers();
   std::vector<std::filesystem::path> files;
+  std::vector<std::pair<std::filesystem::path, std::string>> skipped;  // sidecars found in directories
   for (const auto& p : inputs) {
     std::error_code ec;
     if (!std::filesystem::exists(p, ec)) throw ImportError(p.string(), 0, "no such file or directory");
     if (std::filesystem::is_directory(p, ec)) {
-      auto found = expand_trace_dir(p);
-      if (found.empty()) throw ImportError(p.string(), 0, "directory holds no trace files");
-      files.insert(files.end(), found.begin(), found.end());
+      size_t before = files.size();
+      for (auto& f : expand_trace_dir(p)) {
+        std::string why = not_a_trace_reason(f);
+        if (why.empty())
+          files.push_back(std::move(f));
+        else
+          skipped.emplace_back(std::move(f), std::move(why));
+      }
+      if (files.size() == before) throw ImportError(p.string(), 0, "directory holds no trace files");
     } else {
       files.push_back(p);
     }
   }
   RunBuilder builder;
+  for (const auto& [f, why] : skipped)
+    builder.log().info("import.not_a_trace", f.string(), "skipped: not a trace (" + why + ")");
   for (const auto& p : files) {
     if (progress.cancel) throw ImportError(p.string(), 0, "cancelled");
     const Importer* imp = ImporterRegistry::instance().find(p);

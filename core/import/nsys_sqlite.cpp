@@ -14,7 +14,15 @@
 namespace hp {
 namespace {
 
-constexpr char kNotNsys[] = "not an Nsight Systems export (no CUPTI_ACTIVITY_KIND_* or NVTX_EVENTS tables)";
+constexpr char kNotNsys[] =
+    "not an Nsight Systems export (no CUPTI_ACTIVITY_KIND_*, NVTX_EVENTS or OSRT_API table, and no nsys "
+    "export metadata)";
+// An export that recorded no CUDA or NVTX activity (CPU-only, or "No CUDA events collected") still
+// has these: nsys writes them into every export.
+bool has_nsys_metadata(const std::set<std::string>& tables) {
+  return tables.count("StringIds") && (tables.count("META_DATA_EXPORT") || tables.count("EXPORT_META_DATA") ||
+                                       tables.count("TARGET_INFO_SESSION_START_TIME"));
+}
 constexpr uint32_t kNoStream = 0xFFFFFFFFu;  // streamId of context-wide activities (context sync)
 
 // CUPTI enum labels (stable CUPTI API constants), named as Kineto names the same activities.
@@ -71,12 +79,12 @@ class NsysReader {
     src.path = file_;
     src.format = "nsys-sqlite";
     for (const auto& t : tables)
-      if (t.starts_with("CUPTI_ACTIVITY_KIND_") || t == "NVTX_EVENTS") {
+      if (t.starts_with("CUPTI_ACTIVITY_KIND_") || t == "NVTX_EVENTS" || t == "OSRT_API") {
         uint64_t n = static_cast<uint64_t>(db_.query_int("SELECT count(*) FROM " + sql_ident(t)).value_or(0));
         src.by_cat[t] = n;
         src.events += n;
       }
-    if (src.by_cat.empty()) throw ImportError(file_, 0, kNotNsys);
+    if (src.by_cat.empty() && !has_nsys_metadata(tables)) throw ImportError(file_, 0, kNotNsys);
     total_rows_ = src.events;
     tables_ = std::move(tables);
     read_metadata(src);
@@ -84,9 +92,13 @@ class NsysReader {
 
     read_strings();
     read_names();
-    static const std::set<std::string> kImported = {
-        "CUPTI_ACTIVITY_KIND_KERNEL",  "CUPTI_ACTIVITY_KIND_MEMCPY",          "CUPTI_ACTIVITY_KIND_MEMSET",
-        "CUPTI_ACTIVITY_KIND_RUNTIME", "CUPTI_ACTIVITY_KIND_SYNCHRONIZATION", "NVTX_EVENTS"};
+    static const std::set<std::string> kImported = {"CUPTI_ACTIVITY_KIND_KERNEL",
+                                                    "CUPTI_ACTIVITY_KIND_MEMCPY",
+                                                    "CUPTI_ACTIVITY_KIND_MEMSET",
+                                                    "CUPTI_ACTIVITY_KIND_RUNTIME",
+                                                    "CUPTI_ACTIVITY_KIND_SYNCHRONIZATION",
+                                                    "NVTX_EVENTS",
+                                                    "OSRT_API"};
     for (const auto& [t, n] : b_.source().by_cat)
       if (!kImported.count(t) && n > 0)
         b_.log().info("nsys.table_skipped", file_,
@@ -97,6 +109,11 @@ class NsysReader {
     read_sync();
     read_runtime();
     read_nvtx();
+    read_osrt();
+    read_diagnostics();
+    if (b_.source().events == 0)
+      b_.log().warn("nsys.no_activity", file_, LogEntry::kNoOffset,
+                    "the export holds no CUDA, NVTX or OS runtime rows (see its diagnostics)");
     name_tracks();
     progress_.done += file_size_ - std::min(file_size_, reported_);
   }
@@ -179,8 +196,12 @@ class NsysReader {
 
   void read_metadata(TraceSource& src) {
     nlohmann::json meta = nlohmann::json::object();
-    if (tables_.count("META_DATA_EXPORT")) {
-      auto st = db_.prepare("SELECT name, value FROM META_DATA_EXPORT");
+    // nsys up to about 2023.2 names the table EXPORT_META_DATA; later ones META_DATA_EXPORT.
+    const char* export_table = tables_.count("META_DATA_EXPORT")   ? "META_DATA_EXPORT"
+                               : tables_.count("EXPORT_META_DATA") ? "EXPORT_META_DATA"
+                                                                   : nullptr;
+    if (export_table) {
+      auto st = db_.prepare(fmt::format("SELECT name, value FROM {}", export_table));
       nlohmann::json exp = nlohmann::json::object();
       while (st.step()) {
         std::string k(st.text(0)), v(st.text(1));
@@ -190,6 +211,11 @@ class NsysReader {
         }
         exp[k] = v;
       }
+      if (exp.contains("EXPORT_PRODUCT_VERSION"))
+        b_.log().info(
+            "nsys.version", file_,
+            fmt::format("exported by nsys {} (schema {})", exp["EXPORT_PRODUCT_VERSION"].get<std::string>(),
+                        exp.value("EXPORT_SCHEMA_VERSION", std::string("unknown"))));
       meta["nsys_export"] = exp;
     }
     if (tables_.count("TARGET_INFO_SESSION_START_TIME")) {
@@ -237,15 +263,17 @@ class NsysReader {
     return rows;
   }
 
-  uint32_t gpu_track(int64_t pid, int64_t device, int64_t stream_id) {
+  // `sync`: synchronization rows get a row of their own beside the stream's, so that a wait that
+  // spans kernels of its stream does not collide with them (no overflow lanes, no overlap warnings).
+  uint32_t gpu_track(int64_t pid, int64_t device, int64_t stream_id, bool sync = false) {
     int64_t stream = stream_id == kNoStream ? -1 : stream_id;
     // A tid outside the OS tid range keeps GPU tracks apart from the process's thread tracks.
-    int64_t tid = (int64_t{1} << 56) | (device << 32) | static_cast<uint32_t>(stream);
+    int64_t tid = (int64_t{1} << 56) | (int64_t{sync} << 55) | (device << 32) | static_cast<uint32_t>(stream);
     uint32_t t = b_.track(pid, tid, TrackKind::GpuStream);
     Track& tr = b_.track_at(t);
     tr.device = static_cast<int32_t>(device);
     tr.stream = stream;
-    gpu_tracks_.insert(t);
+    (sync ? sync_tracks_ : gpu_tracks_).insert(t);
     return t;
   }
   uint32_t cpu_track(int64_t global_tid) {
@@ -257,24 +285,25 @@ class NsysReader {
   // Appends one GPU activity row; the common columns come first in every activity query:
   // start, end, deviceId, streamId, correlationId, globalPid.
   uint32_t add_gpu_slice(SqliteStmt& st, const std::string& table, StrId name, StrId cat, SliceKind kind,
-                         ArgsRef args, GpuIn& g) {
+                         ArgsRef args, GpuIn& g, int64_t device_override = -1) {
     Ns start = st.int64(0), end = st.int64(1);
     if (end < start) {
-      b_.log().warn("nsys.negative_duration", file_, 0,
+      b_.log().warn("nsys.negative_duration", file_, LogEntry::kNoOffset,
                     fmt::format("{}: row with end {} < start {}; duration set to 0", table, end, start));
       end = start;
     }
-    g.device = static_cast<int32_t>(st.int64(2));
+    g.device = static_cast<int32_t>(device_override >= 0 ? device_override : st.int64(2));
     int64_t stream = st.is_null(3) ? kNoStream : st.int64(3);
     g.stream = stream == kNoStream ? -1 : stream;
     g.correlation = st.int64(4);
+    g.process = pid_of(st.int64(5));  // correlation ids repeat across processes: link within one
     SliceIn s;
     s.start = start;
     s.dur = end - start;
     s.name = name;
     s.cat = cat;
     s.kind = kind;
-    s.track = gpu_track(pid_of(st.int64(5)), g.device, stream);
+    s.track = gpu_track(pid_of(st.int64(5)), g.device, stream, kind == SliceKind::Sync);
     s.args = args;
     uint32_t i = b_.add_slice(s);
     b_.add_gpu(i, g);
@@ -309,7 +338,8 @@ class NsysReader {
       StrId name = demangled ? demangled : short_name;
       if (!name) {
         name = b_.intern("(unnamed kernel)");
-        b_.log().warn("nsys.kernel_unnamed", file_, 0, fmt::format("{}: kernel without a name id", t));
+        b_.log().warn("nsys.kernel_unnamed", file_, LogEntry::kNoOffset,
+                      fmt::format("{}: kernel without a name id", t));
       }
       ArgsRef args;
       if (short_name) {
@@ -374,12 +404,40 @@ class NsysReader {
     const char* type_col = c.count("syncType")             ? "syncType"
                            : c.count("deprecatedSyncType") ? "deprecatedSyncType"
                                                            : "0";
-    auto st = db_.prepare(fmt::format("SELECT {}, {} FROM {}", gpu_common(c), type_col, sql_ident(t)));
+    auto st = db_.prepare(fmt::format("SELECT {}, {}, {} FROM {}", gpu_common(c), type_col,
+                                      col(c, "contextId", "-1"), sql_ident(t)));
     StrId cat = b_.intern("cuda_sync");
+    auto devices = context_devices();
+    uint64_t moved = 0;
     while (st.step()) {
       GpuIn g;
-      add_gpu_slice(st, t, b_.intern(label(kSyncType, st.int64(6))), cat, SliceKind::Sync, {}, g);
+      // nsys writes deviceId 0 on every SYNCHRONIZATION row: the device is its context's.
+      int64_t device = -1;
+      if (auto it = devices.find({pid_of(st.int64(5)), st.int64(7)}); it != devices.end())
+        device = it->second;
+      moved += device >= 0 && device != st.int64(2);
+      add_gpu_slice(st, t, b_.intern(label(kSyncType, st.int64(6))), cat, SliceKind::Sync, {}, g, device);
     }
+    if (moved)
+      b_.log().info(
+          "nsys.sync_device", file_,
+          fmt::format("{}: {} rows placed on their context's device (the table says deviceId 0)", t, moved));
+  }
+
+  // (pid, contextId) -> deviceId, from the kernel, memcpy and memset rows.
+  std::map<std::pair<int64_t, int64_t>, int64_t> context_devices() {
+    std::map<std::pair<int64_t, int64_t>, int64_t> out;
+    for (const char* t :
+         {"CUPTI_ACTIVITY_KIND_KERNEL", "CUPTI_ACTIVITY_KIND_MEMCPY", "CUPTI_ACTIVITY_KIND_MEMSET"}) {
+      if (!tables_.count(t)) continue;
+      Cols c = columns(t);
+      if (!c.count("contextId") || !c.count("deviceId")) continue;
+      auto st = db_.prepare(fmt::format("SELECT DISTINCT {}, contextId, deviceId FROM {}",
+                                        c.count("globalPid") ? "globalPid" : col(c, "globalTid", "0"),
+                                        sql_ident(t)));
+      while (st.step()) out.emplace(std::pair{pid_of(st.int64(0)), st.int64(1)}, st.int64(2));
+    }
+    return out;
   }
 
   void read_runtime() {
@@ -396,7 +454,7 @@ class NsysReader {
     while (st.step()) {
       Ns start = st.int64(0), end = st.int64(1);
       if (end < start) {
-        b_.log().warn("nsys.negative_duration", file_, 0,
+        b_.log().warn("nsys.negative_duration", file_, LogEntry::kNoOffset,
                       fmt::format("{}: row with end {} < start {}; duration set to 0", t, end, start));
         end = start;
       }
@@ -420,7 +478,7 @@ class NsysReader {
       s.kind = driver ? SliceKind::Driver : SliceKind::Runtime;
       s.track = cpu_track(st.int64(2));
       uint32_t i = b_.add_slice(s);
-      if (!st.is_null(3)) b_.add_api(i, st.int64(3));
+      if (!st.is_null(3)) b_.add_api(i, st.int64(3), pid_of(st.int64(2)));
       row_done();
     }
   }
@@ -497,21 +555,110 @@ class NsysReader {
     }
   }
 
+  // OS runtime calls (pthread, poll, ioctl, ...): what a CPU-only capture holds.
+  void read_osrt() {
+    const std::string t = "OSRT_API";
+    if (!tables_.count(t)) return;
+    Cols c = columns(t);
+    if (!usable(t, c, {"start", "end", "globalTid"})) return;
+    auto st =
+        db_.prepare(fmt::format("SELECT start, end, globalTid, {} FROM {}", col(c, "nameId"), sql_ident(t)));
+    StrId cat = b_.intern("osrt");
+    while (st.step()) {
+      Ns start = st.int64(0), end = st.int64(1);
+      if (end < start) {
+        b_.log().warn("nsys.negative_duration", file_, LogEntry::kNoOffset,
+                      fmt::format("{}: row with end {} < start {}; duration set to 0", t, end, start));
+        end = start;
+      }
+      SliceIn s;
+      s.start = start;
+      s.dur = end - start;
+      s.name = st.is_null(3) ? b_.intern("(unknown call)") : str(st.int64(3));
+      s.cat = cat;
+      s.kind = SliceKind::Other;
+      s.track = cpu_track(st.int64(2));
+      b_.add_slice(s);
+      row_done();
+    }
+  }
+
+  // nsys's own diagnostics ("No CUDA events collected. Does the process use CUDA?") go to the log:
+  // warnings and errors as warnings, the rest as info.
+  void read_diagnostics() {
+    if (!tables_.count("DIAGNOSTIC_EVENT")) return;
+    Cols c = columns("DIAGNOSTIC_EVENT");
+    if (!c.count("text")) return;
+    auto st = db_.prepare(fmt::format("SELECT {}, text FROM DIAGNOSTIC_EVENT ORDER BY {}",
+                                      col(c, "severity", "1"), col(c, "timestamp", "rowid")));
+    while (st.step()) {
+      int64_t sev = st.int64(0);
+      std::string msg = fmt::format("nsys diagnostic: {}", st.text(1));
+      if (sev == 2 || sev == 3)
+        b_.log().warn("nsys.diagnostic", file_, LogEntry::kNoOffset, std::move(msg));
+      else
+        b_.log().info("nsys.diagnostic_info", file_, std::move(msg));
+    }
+  }
+
+  // A torchrun capture: the launched command is torchrun, and each of its workers drives one GPU of
+  // its own. Those workers are the ranks, numbered by their GPU (torchrun's LOCAL_RANK picks the
+  // device). Anything else stays one rank.
+  std::map<int64_t, uint32_t> torchrun_ranks() {
+    std::map<int64_t, uint32_t> ranks;
+    if (!tables_.count("META_DATA_CAPTURE")) return ranks;
+    auto st = db_.prepare("SELECT value FROM META_DATA_CAPTURE WHERE name GLOB 'PROCESS_*:COMMAND'");
+    bool torchrun = false;
+    while (st.step()) {
+      std::string_view cmd = st.text(0);
+      torchrun = torchrun || cmd.find("torchrun") != std::string_view::npos ||
+                 cmd.find("torch.distributed.run") != std::string_view::npos;
+    }
+    if (!torchrun) return ranks;
+    std::map<int64_t, std::set<int32_t>> devices;  // pid -> devices of its GPU rows
+    for (uint32_t t : gpu_tracks_) devices[b_.track_at(t).pid].insert(b_.track_at(t).device);
+    std::map<int32_t, int64_t> by_device;
+    for (const auto& [pid, d] : devices) {
+      if (d.size() != 1 || !by_device.emplace(*d.begin(), pid).second) return {};
+    }
+    if (by_device.size() < 2) return {};
+    uint32_t r = 0;
+    for (const auto& [device, pid] : by_device) {
+      b_.log().info("nsys.torchrun_rank", file_,
+                    fmt::format("torchrun capture: process {} (GPU {}) is rank {}", pid, device, r));
+      ranks[pid] = r++;
+    }
+    return ranks;
+  }
+
+  // "python3 (pid 144)": several processes of one export often share a name.
+  StrId process_label(int64_t pid) {
+    auto it = process_names_.find(pid);
+    return b_.intern(it == process_names_.end() ? fmt::format("pid {}", pid)
+                                                : fmt::format("{} (pid {})", it->second, pid));
+  }
+
   void name_tracks() {
+    auto ranks = torchrun_ranks();
+    auto set_rank = [&](Track& tr) {
+      if (auto it = ranks.find(tr.pid); it != ranks.end()) tr.rank = b_.source().rank + it->second;
+    };
     for (uint32_t t : cpu_tracks_) {
       Track& tr = b_.track_at(t);
-      if (auto it = process_names_.find(tr.pid); it != process_names_.end())
-        tr.process_name = b_.intern(it->second);
+      set_rank(tr);
+      tr.process_name = process_label(tr.pid);
       if (auto it = thread_names_.find({tr.pid, tr.tid}); it != thread_names_.end())
         tr.thread_name = str(it->second);
     }
-    for (uint32_t t : gpu_tracks_) {
-      Track& tr = b_.track_at(t);
-      if (auto it = process_names_.find(tr.pid); it != process_names_.end())
-        tr.process_name = b_.intern(it->second);
-      tr.thread_name = b_.intern(tr.stream < 0 ? fmt::format("GPU {} context", tr.device)
-                                               : fmt::format("stream {}", tr.stream));
-    }
+    for (const auto* tracks : {&gpu_tracks_, &sync_tracks_})
+      for (uint32_t t : *tracks) {
+        Track& tr = b_.track_at(t);
+        set_rank(tr);
+        tr.process_name = process_label(tr.pid);
+        std::string name =
+            tr.stream < 0 ? fmt::format("GPU {} context", tr.device) : fmt::format("stream {}", tr.stream);
+        tr.thread_name = b_.intern(tracks == &sync_tracks_ ? name + " sync" : name);
+      }
   }
 
   std::string file_;
@@ -527,7 +674,7 @@ class NsysReader {
   std::set<StrId> driver_api_;
   std::map<int64_t, std::string> process_names_;
   std::map<std::pair<int64_t, int64_t>, int64_t> thread_names_;  // (pid, tid) -> StringIds id
-  std::set<uint32_t> cpu_tracks_, gpu_tracks_;
+  std::set<uint32_t> cpu_tracks_, gpu_tracks_, sync_tracks_;
   uint64_t file_size_ = 0, total_rows_ = 0, rows_ = 0, reported_ = 0;
 };
 
@@ -537,11 +684,15 @@ bool sniff_nsys_sqlite(const std::filesystem::path& path, std::string_view head)
   if (!has_sqlite_header(head)) return false;
   try {
     SqliteDb db(path, SqliteDb::Mode::Immutable);
-    return db
-        .query_int(
-            "SELECT 1 FROM sqlite_master WHERE type='table' AND "
-            "(name GLOB 'CUPTI_ACTIVITY_KIND_*' OR name = 'NVTX_EVENTS') LIMIT 1")
-        .has_value();
+    return db.query_int(
+                 "SELECT 1 FROM sqlite_master WHERE type='table' AND "
+                 "(name GLOB 'CUPTI_ACTIVITY_KIND_*' OR name = 'NVTX_EVENTS' OR name = 'OSRT_API') LIMIT 1")
+               .has_value() ||
+           has_nsys_metadata([&] {
+             std::set<std::string> t;
+             for (auto& n : db.tables()) t.insert(n);
+             return t;
+           }());
   } catch (const SqliteError&) {
     return false;
   }
@@ -558,8 +709,12 @@ void import_nsys_sqlite(const std::filesystem::path& path, RunBuilder& builder, 
 }
 
 void register_nsys_importer() {
-  ImporterRegistry::instance().add(Importer{
-      .name = "nsys-sqlite", .sniff = sniff_nsys_sqlite, .load = import_nsys_sqlite, .open = nullptr});
+  ImporterRegistry::instance().add(
+      Importer{.name = "nsys-sqlite",
+               .sniff = sniff_nsys_sqlite,
+               .by_name = [](const std::filesystem::path& p) { return p.extension() == ".sqlite"; },
+               .load = import_nsys_sqlite,
+               .open = nullptr});
 }
 
 }  // namespace hp

@@ -30,8 +30,11 @@ static std::string read_head(const std::filesystem::path& p, size_t n) {
 
 const Importer* ImporterRegistry::find(const std::filesystem::path& p) const {
   std::string head = read_head(p, 4096);
+  // Content first (a run file named "trace.json.hotpath" is SQLite, not JSON), then the name.
   for (const auto& imp : importers_)
     if (imp.sniff && imp.sniff(p, head)) return &imp;
+  for (const auto& imp : importers_)
+    if (imp.by_name && imp.by_name(p)) return &imp;
   return nullptr;
 }
 

@@ -15,8 +15,12 @@ namespace hp {
 
 struct Importer {
   std::string name;  // "kineto-json", "nsys-sqlite", "hotpath-run", ...
-  // Decides from the path and the first bytes (decompressed when the file is gzip/zstd).
+  // Decides from the content: the first bytes (decompressed when the file is gzip/zstd), or what
+  // opening the file shows (SQLite tables).
   std::function<bool(const std::filesystem::path&, std::string_view head)> sniff;
+  // Claims a file by its last suffix when no importer recognised its content ("x.json" that is
+  // broken JSON), so that the user gets this importer's precise error instead of "unsupported".
+  std::function<bool(const std::filesystem::path&)> by_name;
   // Appends the file's events to the builder. Throws ImportError on a fatal problem.
   std::function<void(const std::filesystem::path&, RunBuilder&, LoadProgress&)> load;
   // Optional: loads a complete Run directly (run files). When set, `load` is not used.

@@ -94,6 +94,7 @@ struct RunBuilder::Impl {
   std::vector<uint16_t> track_source;  // source that created each track (for messages)
   std::vector<uint64_t> slice_offset;  // byte offset of each slice's event
   std::vector<uint16_t> gpu_source, api_source;
+  std::vector<int64_t> gpu_process, api_process;            // launching process (nsys), 0 for Kineto
   std::unordered_map<uint32_t, std::vector<SliceIn>> open;  // B events by track
   std::vector<FlowTmp> flows;
   std::vector<CounterTmp> counter_rows;
@@ -112,8 +113,16 @@ struct RunBuilder::Impl {
     return run->sources[track_source[t]].path;
   }
 
+  static constexpr uint32_t kCaptureSlot = 0x80000000u;
+  uint32_t extra_captures = 0;
+  uint32_t slot_base = 0;  // where the provisional capture slots start after assign_capture_slots
+  static uint32_t final_rank(uint32_t r, uint32_t top) {
+    return r >= kCaptureSlot ? top + 1 + (r - kCaptureSlot) : r;
+  }
+
   void close_open_slices();
   void apply_process_meta();
+  void assign_capture_slots();
   void sort_tracks();
   void sort_slices(std::vector<uint32_t>& parent);
   void link_gpu();
@@ -157,8 +166,19 @@ uint32_t RunBuilder::begin_source(TraceSource src) {
     m.shift = src.base_time_ns - m.first_base;
     src.base_time_ns = m.first_base;  // Run time 0 of this source, after the shift
   }
-  impl_->run->sources.push_back(std::move(src));
-  return static_cast<uint32_t>(impl_->run->sources.size() - 1);
+  src.claimed_rank = src.rank;
+  for (const TraceSource& earlier : m.run->sources)
+    if (earlier.claimed_rank == src.rank && earlier.stage == src.stage) {
+      // Provisional slot; finish() renumbers it above every claimed rank.
+      src.rank = Impl::kCaptureSlot + m.extra_captures++;
+      m.run->log.warn(
+          "import.same_rank", src.path, LogEntry::kNoOffset,
+          fmt::format("{} and {} both claim rank {}{}{}; kept apart as separate captures", src.path,
+                      earlier.path, src.claimed_rank, src.stage.empty() ? "" : " of stage ", src.stage));
+      break;
+    }
+  m.run->sources.push_back(std::move(src));
+  return static_cast<uint32_t>(m.run->sources.size() - 1);
 }
 
 TraceSource& RunBuilder::source() {
@@ -237,12 +257,14 @@ void RunBuilder::add_gpu(uint32_t slice, const GpuIn& g) {
   o.bytes.push_back(g.bytes);
   o.occupancy_pct.push_back(g.occupancy_pct);
   impl_->gpu_source.push_back(impl_->source_index());
+  impl_->gpu_process.push_back(g.process);
 }
 
-void RunBuilder::add_api(uint32_t slice, int64_t correlation) {
+void RunBuilder::add_api(uint32_t slice, int64_t correlation, int64_t process) {
   impl_->run->api.slice.push_back(slice);
   impl_->run->api.correlation.push_back(correlation);
   impl_->api_source.push_back(impl_->source_index());
+  impl_->api_process.push_back(process);
 }
 
 void RunBuilder::add_python(uint32_t slice, int64_t python_id, int64_t parent_id) {
@@ -299,7 +321,8 @@ void RunBuilder::add_counter(int64_t pid, std::string_view series_name, Ns ts, d
 
 void RunBuilder::note_redaction(std::string_view file, std::string_view what) {
   ++impl_->run->redactions;
-  log().warn("redacted", std::string(file), 0, fmt::format("credential-like value redacted ({})", what));
+  log().warn("redacted", std::string(file), LogEntry::kNoOffset,
+             fmt::format("credential-like value redacted ({})", what));
 }
 
 void RunBuilder::set_process_name(int64_t pid, StrId name) {
@@ -342,6 +365,16 @@ void RunBuilder::Impl::close_open_slices() {
     }
   }
   open.clear();
+}
+
+// Extra captures of a claimed rank take the slots right above the highest claimed rank.
+void RunBuilder::Impl::assign_capture_slots() {
+  if (extra_captures == 0) return;
+  uint32_t top = 0;
+  for (const TraceSource& s : run->sources) top = std::max(top, s.claimed_rank);
+  for (TraceSource& s : run->sources) s.rank = final_rank(s.rank, top);
+  for (Track& t : run->tracks) t.rank = final_rank(t.rank, top);
+  slot_base = top + 1;
 }
 
 void RunBuilder::Impl::apply_process_meta() {
@@ -492,6 +525,7 @@ void RunBuilder::Impl::link_gpu() {
     ApiCalls& a = run->api;
     auto o = by_slice(a.slice);
     apply_order(a.slice, o), apply_order(a.correlation, o), apply_order(api_source, o);
+    apply_order(api_process, o);
   }
   {
     PythonFrames& p = run->python;
@@ -505,10 +539,11 @@ void RunBuilder::Impl::link_gpu() {
         apply_order(g.stream, o);
     apply_order(g.grid, o), apply_order(g.block, o), apply_order(g.registers_per_thread, o);
     apply_order(g.shared_memory, o), apply_order(g.bytes, o), apply_order(g.occupancy_pct, o);
-    apply_order(gpu_source, o);
+    apply_order(gpu_source, o), apply_order(gpu_process, o);
   }
   struct Key {
     uint16_t source;
+    int64_t process;
     int64_t corr;
     uint32_t slice;
   };
@@ -516,17 +551,18 @@ void RunBuilder::Impl::link_gpu() {
   keys.reserve(run->api.size());
   for (size_t i = 0; i < run->api.size(); ++i)
     if (run->api.correlation[i] != 0)
-      keys.push_back({api_source[i], run->api.correlation[i], run->api.slice[i]});
+      keys.push_back({api_source[i], api_process[i], run->api.correlation[i], run->api.slice[i]});
   auto lt = [](const Key& a, const Key& b) {
-    return std::tie(a.source, a.corr) < std::tie(b.source, b.corr);
+    return std::tie(a.source, a.process, a.corr) < std::tie(b.source, b.process, b.corr);
   };
   std::stable_sort(keys.begin(), keys.end(), lt);
   g.launch_slice.assign(g.size(), kNone);
   std::vector<uint64_t> unlinked(run->sources.size() + 1, 0);
   for (size_t i = 0; i < g.size(); ++i) {
-    Key k{gpu_source[i], g.correlation[i], 0};
+    Key k{gpu_source[i], gpu_process[i], g.correlation[i], 0};
     auto it = std::lower_bound(keys.begin(), keys.end(), k, lt);
-    if (g.correlation[i] != 0 && it != keys.end() && it->source == k.source && it->corr == k.corr)
+    if (g.correlation[i] != 0 && it != keys.end() && it->source == k.source && it->process == k.process &&
+        it->corr == k.corr)
       g.launch_slice[i] = it->slice;
     else
       ++unlinked[std::min<size_t>(gpu_source[i], run->sources.size())];
@@ -536,7 +572,7 @@ void RunBuilder::Impl::link_gpu() {
       run->log.info("flow.unlinked_gpu", run->sources[src].path,
                     fmt::format("{} GPU activities have no launching runtime/driver call (by correlation)",
                                 unlinked[src]));
-  free_vec(api_source), free_vec(gpu_source);
+  free_vec(api_source), free_vec(gpu_source), free_vec(api_process), free_vec(gpu_process);
 }
 
 void RunBuilder::Impl::bind_flows(const std::vector<uint32_t>& parent, ImportLog& log) {
@@ -621,7 +657,7 @@ void RunBuilder::Impl::bind_flows(const std::vector<uint32_t>& parent, ImportLog
   }
   for (size_t src = 0; src < run->sources.size(); ++src)
     if (orphans[src])
-      log.warn("flow.orphan", run->sources[src].path, 0,
+      log.warn("flow.orphan", run->sources[src].path, LogEntry::kNoOffset,
                fmt::format("{} flow events (s/t/f) have no matching end", orphans[src]));
   free_vec(flows);
   // Pairs are appended as found: trim the doubling slack, the Run keeps these for its lifetime.
@@ -653,7 +689,7 @@ void RunBuilder::Impl::build_counters() {
   c.value.reserve(counter_rows.size());
   c.series.resize(keys.size());
   for (size_t i = 0; i < keys.size(); ++i) {
-    c.series[i].rank = std::get<0>(keys[i]);
+    c.series[i].rank = final_rank(std::get<0>(keys[i]), slot_base - 1);
     c.series[i].pid = std::get<1>(keys[i]);
     c.series[i].name = std::get<2>(keys[i]);
   }
@@ -678,6 +714,7 @@ std::unique_ptr<Run> RunBuilder::finish() {
   Impl& m = *impl_;
   m.close_open_slices();
   m.apply_process_meta();
+  m.assign_capture_slots();
   m.sort_tracks();
   std::vector<uint32_t> parent;
   m.sort_slices(parent);

@@ -26,6 +26,9 @@ struct SliceIn {
 
 struct GpuIn {
   int64_t correlation = 0;
+  // The process that launched it: CUPTI correlation ids are unique per process only, so a kernel
+  // links to a launch of the same (source, process). 0 when the source is one process (Kineto).
+  int64_t process = 0;
   int32_t device = -1;
   int64_t stream = -1;
   std::array<uint32_t, 3> grid{0, 0, 0};
@@ -77,7 +80,7 @@ class RunBuilder {
   // Returns the slice's provisional index, valid until finish().
   uint32_t add_slice(const SliceIn& s);
   void add_gpu(uint32_t slice, const GpuIn& g);
-  void add_api(uint32_t slice, int64_t correlation);
+  void add_api(uint32_t slice, int64_t correlation, int64_t process = 0);
   void add_python(uint32_t slice, int64_t python_id, int64_t parent_id);
   // B/E pairs: begin pushes onto the track's stack, end pops and emits a slice (args merged).
   void begin_slice(const SliceIn& s);

@@ -2,7 +2,10 @@
 
 #include <algorithm>
 #include <cctype>
+#include <fstream>
 #include <tuple>
+
+#include "core/util/input_file.h"
 
 namespace hp {
 namespace {
@@ -29,6 +32,33 @@ std::optional<uint32_t> number_after(const std::string& s, const std::string& ma
 }
 
 }  // namespace
+
+std::string not_a_trace_reason(const std::filesystem::path& file) {
+  constexpr size_t kHead = 1 << 16;
+  std::ifstream in(file, std::ios::binary);
+  std::string raw(kHead, '\0');
+  in.read(raw.data(), static_cast<std::streamsize>(raw.size()));
+  raw.resize(static_cast<size_t>(in.gcount()));
+  const bool whole_file = raw.size() < kHead;
+  std::string head = detect_compression(raw) == Compression::None ? raw : decompress_head(raw, kHead);
+  size_t p = head.find_first_not_of(" \t\r\n\xEF\xBB\xBF");
+  if (p == std::string::npos) return "empty file";
+  if (head[p] != '{' && head[p] != '[') return "not JSON";
+  if (head[p] == '{') {
+    if (head.find("\"traceEvents\"") != std::string::npos) return {};
+    // Compressed: the head is what inflates from the first 64 KiB, so a short one is the whole file.
+    bool complete =
+        detect_compression(raw) == Compression::None ? whole_file : whole_file && head.size() < kHead;
+    return complete ? "a JSON object without \"traceEvents\"" : "";
+  }
+  size_t q = head.find_first_not_of(" \t\r\n", p + 1);
+  if (q == std::string::npos || head[q] == ']') return {};  // an empty trace is still a trace
+  if (head[q] != '{') return "a JSON array whose first element is not an event object";
+  size_t close = head.find('}', q);
+  std::string_view first(head.data() + q, (close == std::string::npos ? head.size() : close) - q);
+  return first.find("\"ph\"") != std::string_view::npos ? ""
+                                                        : "a JSON array whose first object has no \"ph\"";
+}
 
 TraceFileInfo trace_file_info(const std::filesystem::path& path) {
   TraceFileInfo info;

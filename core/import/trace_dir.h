@@ -22,5 +22,9 @@ bool is_trace_file_name(const std::filesystem::path& path);
 // The trace files under `dir` (recursive), sorted by (stage, rank, path); merged-* files are
 // dropped when per-rank files are present.
 std::vector<std::filesystem::path> expand_trace_dir(const std::filesystem::path& dir);
+// For a file found in a directory: empty when its first bytes look like a trace (a "traceEvents"
+// key, or an array whose first event has a "ph"), else why it is not one (a sidecar such as
+// SGLang's execution_details.json). Undecidable heads (a long preamble) count as traces.
+std::string not_a_trace_reason(const std::filesystem::path& file);
 
 }  // namespace hp

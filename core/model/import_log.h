@@ -11,10 +11,11 @@ namespace hp {
 enum class Severity : uint8_t { Info, Warning, Error };
 
 struct LogEntry {
+  static constexpr uint64_t kNoOffset = UINT64_MAX;  // the entry has no byte offset (say so, never "0")
   Severity severity = Severity::Warning;
   std::string code;  // short stable key, e.g. "json.truncated", "slice.overlap", "redacted"
   std::string file;
-  uint64_t offset = 0;  // byte offset in the (decompressed) input, or 0 when not applicable
+  uint64_t offset = kNoOffset;  // byte offset in the (decompressed) input, or kNoOffset
   std::string message;
 };
 
@@ -24,7 +25,7 @@ class ImportLog {
 
   void add(Severity sev, std::string code, std::string file, uint64_t offset, std::string message);
   void info(std::string code, std::string file, std::string message) {
-    add(Severity::Info, std::move(code), std::move(file), 0, std::move(message));
+    add(Severity::Info, std::move(code), std::move(file), LogEntry::kNoOffset, std::move(message));
   }
   void warn(std::string code, std::string file, uint64_t offset, std::string message) {
     add(Severity::Warning, std::move(code), std::move(file), offset, std::move(message));

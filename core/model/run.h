@@ -162,7 +162,12 @@ struct Counters {
 struct TraceSource {
   std::string path;
   std::string format;  // "kineto-json", "nsys-sqlite", ...
+  // The rank slot: the rank the file claims, unless an earlier file of the load already claimed
+  // that (stage, rank); such a file is another capture (a second tensorboard_trace_handler file
+  // of worker0, an unrelated single-rank trace) and gets a slot of its own above every claimed
+  // rank, so that every per-rank analysis keeps the captures apart.
   uint32_t rank = 0;
+  uint32_t claimed_rank = 0;  // what the file said (equal to rank unless it is another capture)
   int32_t world_size = -1;
   std::string stage;    // "", "prefill", "decode", "extend" from directory or file name
   Ns base_time_ns = 0;  // absolute time of Run time 0 for this source (ns since epoch when known)

@@ -25,14 +25,11 @@ Totals totals(const Run& run) {
     for (const auto& [k, n] : s.by_cat) t.by_cat[k] += n;
     for (const auto& [k, n] : s.by_ph) t.by_ph[k] += n;
   }
-  Ns lo = std::numeric_limits<Ns>::max(), hi = std::numeric_limits<Ns>::min();
   const Slices& sl = run.slices;
-  for (size_t i = 0; i < sl.size(); ++i) {
-    lo = std::min(lo, sl.start[i]);
-    hi = std::max(hi, sl.end(i));
+  for (size_t i = 0; i < sl.size(); ++i)
     if (sl.kind[i] == SliceKind::Kernel) ++t.kernels, t.kernel_time += sl.dur[i];
-  }
-  t.span = lo <= hi ? hi - lo : 0;
+  auto [lo, hi] = run.span();  // the one definition, shared with report and the timeline ruler
+  t.span = hi - lo;
   for (const auto& tr : run.tracks) {
     if (tr.kind == TrackKind::GpuStream)
       ++t.gpu_tracks;
@@ -93,7 +90,9 @@ std::string info_text(const Run& run) {
         first = &e;
         break;
       }
-    if (first)
+    if (first && first->offset == LogEntry::kNoOffset)
+      out += fmt::format("  {:>6} x {}: {} (no byte offset)\n", n, code, first->message);
+    else if (first)
       out += fmt::format("  {:>6} x {}: {} (first at byte {})\n", n, code, first->message, first->offset);
   }
   return out;

@@ -29,6 +29,14 @@ std::string pct(Ns part, Ns whole) {
 
 const char* kGapNames[] = {"kernel wait (<30 ns)", "host wait", "other"};
 
+// Busy time is a sum over devices, so its share is of the sum of the devices' own spans (each from
+// its first op's start to its last op's end), never of one span: at most 100%.
+Ns device_spans(const OverlapReport& o) {
+  Ns sum = 0;
+  for (const DeviceOverlap& d : o.devices) sum += d.end - d.begin;
+  return sum;
+}
+
 }  // namespace
 
 TimingReport timing_report(const Run& run, const KernelCategorizer& categorizer, std::string title) {
@@ -80,7 +88,7 @@ std::string timing_report_text(const Run& run, const TimingReport& r, size_t top
   const DeviceOverlap& a = r.overlap.all;
   line(fmt::format("hotpath report: {}", fit(r.title, 84)));
   line(fmt::format("{} rank(s), {} GPU(s), {} stream(s); span {}; GPU busy {} ({} of device spans)", r.ranks,
-                   r.devices, r.streams, dur(r.span), dur(a.busy), pct(a.busy, a.end - a.begin)));
+                   r.devices, r.streams, dur(r.span), dur(a.busy), pct(a.busy, device_spans(r.overlap))));
   line(fmt::format("{} GPU ops ({} kernels), op time {} (sum; shares below are of this sum)", r.ops,
                    r.kernels, dur(r.op_time)));
   if (r.ops == 0) {

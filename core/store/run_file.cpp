@@ -574,6 +574,7 @@ std::unique_ptr<Run> read_run(SqliteDb& db, const std::string& file, LoadProgres
       s.path = st.text(0);
       s.format = st.text(1);
       s.rank = static_cast<uint32_t>(st.int64(2));
+      s.claimed_rank = s.rank;  // not stored: a separate capture reads back as its slot
       s.world_size = static_cast<int32_t>(st.int64(3));
       s.stage = st.text(4);
       s.base_time_ns = st.int64(5);
@@ -722,12 +723,17 @@ std::unique_ptr<Run> open_run(const std::filesystem::path& path, LoadProgress* p
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec)) throw ImportError(path.string(), 0, "no such run file");
   try {
-    // Read-only needs a writable directory for a WAL file's index; immutable does not.
+    // A finished run file (no "-wal" beside it) opens immutable: reading it leaves no "-wal" or
+    // "-shm" files behind. One still being written (a live capture's WAL) opens read-only, which
+    // sees the WAL's frames; that needs a writable directory for the WAL index, so immutable is
+    // the fallback.
     std::unique_ptr<SqliteDb> db;
+    bool live = std::filesystem::exists(path.string() + "-wal", ec);
     try {
-      db = std::make_unique<SqliteDb>(path, SqliteDb::Mode::ReadOnly);
+      db = std::make_unique<SqliteDb>(path, live ? SqliteDb::Mode::ReadOnly : SqliteDb::Mode::Immutable);
       db->query_int("SELECT count(*) FROM sqlite_master");
     } catch (const SqliteError&) {
+      if (!live) throw;
       db = std::make_unique<SqliteDb>(path, SqliteDb::Mode::Immutable);
     }
     return read_run(*db, path.string(), p);

@@ -499,7 +499,12 @@ void read_predecessor(SqliteDb& db, ServingData& out) {
   }
 }
 
+// As open_run: a finished file (no "-wal" beside it) opens immutable, so reading leaves no -wal or
+// -shm behind; a file still being written opens read-only to see its WAL.
 std::unique_ptr<SqliteDb> open_read(const std::filesystem::path& path) {
+  std::error_code ec;
+  if (!std::filesystem::exists(path.string() + "-wal", ec))
+    return std::make_unique<SqliteDb>(path, SqliteDb::Mode::Immutable);
   try {
     auto db = std::make_unique<SqliteDb>(path, SqliteDb::Mode::ReadOnly);
     db->query_int("SELECT count(*) FROM sqlite_master");

@@ -110,7 +110,7 @@ size_t gunzip_size_hint(std::string_view in) {
 
 namespace {
 
-InputBuffer gunzip(std::string_view in, const std::string& name, LoadProgress* progress) {
+InputBuffer gunzip(std::string_view in, const std::string& name, LoadProgress* progress, Truncation* cut) {
   InputBuffer out;
   out.reserve(gunzip_size_hint(in) + 1);
   z_stream zs{};
@@ -135,6 +135,10 @@ InputBuffer gunzip(std::string_view in, const std::string& name, LoadProgress* p
       continue;
     }
     if (rc == Z_BUF_ERROR && zs.avail_in == 0 && in_pos >= in.size()) {
+      if (cut) {
+        *cut = Truncation{true, in_pos, "gzip"};
+        break;
+      }
       inflateEnd(&zs);
       throw ImportError(name, in_pos, "truncated gzip data (unexpected end of compressed input)");
     }
@@ -150,7 +154,7 @@ InputBuffer gunzip(std::string_view in, const std::string& name, LoadProgress* p
   return out;
 }
 
-InputBuffer unzstd(std::string_view in, const std::string& name, LoadProgress* progress) {
+InputBuffer unzstd(std::string_view in, const std::string& name, LoadProgress* progress, Truncation* cut) {
   InputBuffer out;
   unsigned long long content = ZSTD_getFrameContentSize(in.data(), in.size());
   size_t guess =
@@ -172,6 +176,10 @@ InputBuffer unzstd(std::string_view in, const std::string& name, LoadProgress* p
       throw ImportError(name, ib.pos, fmt::format("corrupt zstd data: {}", msg));
     }
     if (ib.pos >= ib.size && ob.pos == 0 && pos0 == ib.pos && last != 0) {
+      if (cut) {
+        *cut = Truncation{true, ib.pos, "zstd"};
+        break;
+      }
       ZSTD_freeDStream(ds);
       throw ImportError(name, ib.pos, "truncated zstd data (unexpected end of compressed input)");
     }
@@ -215,12 +223,13 @@ std::string decompress_head(std::string_view in, size_t max_out) {
   return out;
 }
 
-InputBuffer decode_input(std::string_view bytes, const std::string& name, LoadProgress* progress) {
+InputBuffer decode_input(std::string_view bytes, const std::string& name, LoadProgress* progress,
+                         Truncation* truncated) {
   switch (detect_compression(bytes)) {
     case Compression::Gzip:
-      return gunzip(bytes, name, progress);
+      return gunzip(bytes, name, progress, truncated);
     case Compression::Zstd:
-      return unzstd(bytes, name, progress);
+      return unzstd(bytes, name, progress, truncated);
     case Compression::None:
       break;
   }
@@ -231,7 +240,8 @@ InputBuffer decode_input(std::string_view bytes, const std::string& name, LoadPr
   return out;
 }
 
-InputBuffer read_input_file(const std::filesystem::path& path, LoadProgress& progress) {
+InputBuffer read_input_file(const std::filesystem::path& path, LoadProgress& progress,
+                            Truncation* truncated) {
   const std::string name = path.string();
   int fd = ::open(name.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) throw ImportError(name, 0, "cannot open file");
@@ -259,6 +269,6 @@ InputBuffer read_input_file(const std::filesystem::path& path, LoadProgress& pro
     progress.done += size;
     return raw;
   }
-  return decode_input(raw.view(), name, &progress);
+  return decode_input(raw.view(), name, &progress, truncated);
 }
 }  // namespace hp

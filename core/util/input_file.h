@@ -46,11 +46,20 @@ Compression detect_compression(std::string_view head);
 
 // Reads and decompresses `path`. Adds the file's on-disk size to progress.total and advances
 // progress.done by compressed bytes consumed. Throws ImportError on I/O or corrupt data.
-InputBuffer read_input_file(const std::filesystem::path& path, LoadProgress& progress);
+// With `truncated` given, compressed data that ends early (a capture cut short) is not fatal:
+// the bytes inflated so far are returned and *truncated says where the compressed input ended.
+struct Truncation {
+  bool happened = false;
+  uint64_t compressed_offset = 0;  // where the compressed input ended
+  std::string what;                // "gzip" or "zstd"
+};
+InputBuffer read_input_file(const std::filesystem::path& path, LoadProgress& progress,
+                            Truncation* truncated = nullptr);
 // Decompresses (or copies) an in-memory image; `name` is used in error messages.
 // The first bytes of a compressed image, best effort (for sniffing); empty when undecodable.
 std::string decompress_head(std::string_view compressed, size_t max_out = 4096);
-InputBuffer decode_input(std::string_view bytes, const std::string& name, LoadProgress* progress = nullptr);
+InputBuffer decode_input(std::string_view bytes, const std::string& name, LoadProgress* progress = nullptr,
+                         Truncation* truncated = nullptr);
 // Bytes to reserve before inflating gzip data: its trailer's size when that is plausible.
 size_t gunzip_size_hint(std::string_view gzip);
 

@@ -38,6 +38,12 @@ std::string redact_string_body(std::string_view body, std::vector<std::string>* 
   std::string out(body);
   // KEY=value pairs (environment lists such as "HF_TOKEN=hf_...").
   for (size_t eq = out.find('='); eq != std::string::npos; eq = out.find('=', eq + 1)) {
+    // "SecretStorage==3.3.1", "keyring>=23": a package requirement, not an assignment.
+    bool op_before = eq > 0 && std::string_view("=<>!~").find(out[eq - 1]) != std::string_view::npos;
+    if (op_before || (eq + 1 < out.size() && out[eq + 1] == '=')) {
+      while (eq + 1 < out.size() && out[eq + 1] == '=') ++eq;
+      continue;
+    }
     size_t b = eq;
     while (b > 0 && (is_alnum(out[b - 1]) || out[b - 1] == '_')) --b;
     if (b == eq || !is_sensitive_key(std::string_view(out).substr(b, eq - b))) continue;

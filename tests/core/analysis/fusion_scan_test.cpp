@@ -3,6 +3,7 @@
 
 #include <catch2/catch.hpp>
 
+#include "tests/core/import/import_test_util.h"
 #include "tests/support/fixture_run.h"
 #include "tests/support/run_maker.h"
 
@@ -50,4 +51,23 @@ TEST_CASE("detect_framework: real fixtures", "[analysis][fusion_scan][fixtures]"
   CHECK(detect_framework(*sgl) == "sglang");
   auto train = test::load_fixture(test::kineto_fixture("hta_alexnet_a100_critical_path.json.gz"));
   CHECK(detect_framework(*train).empty());
+}
+
+TEST_CASE("detect_framework and detect_model say nothing without the engine's markers",
+          "[analysis][fusion_scan]") {
+  // The shape of an xDiT diffusion trace: its own package, diffusers modules, an "execute_" annotation.
+  auto run = test::import_text(
+      R"({"traceEvents":[)"
+      R"({"ph":"X","cat":"python_function","name":"xfuser/model_executor/pipelines/pipeline_flux.py(120): __call__","pid":1,"tid":1,"ts":0,"dur":100,"args":{"Python id":1}},)"
+      R"({"ph":"X","cat":"python_function","name":"diffusers/models/resnet.py(300): forward","pid":1,"tid":1,"ts":10,"dur":10,"args":{"Python id":2,"Python parent id":1}},)"
+      R"({"ph":"X","cat":"python_function","name":"diffusers/models/resnet.py(300): forward","pid":1,"tid":1,"ts":30,"dur":10,"args":{"Python id":3,"Python parent id":1}},)"
+      R"({"ph":"X","cat":"user_annotation","name":"execute_denoise_step","pid":1,"tid":2,"ts":0,"dur":50}]})");
+  CHECK(detect_framework(*run).empty());
+  CHECK(detect_model(*run).empty());
+  // vLLM's model directory does name the model.
+  auto vllm = test::import_text(
+      R"({"traceEvents":[)"
+      R"({"ph":"X","cat":"python_function","name":"vllm/model_executor/models/llama.py(300): forward","pid":1,"tid":1,"ts":0,"dur":10,"args":{"Python id":1}}]})");
+  CHECK(detect_framework(*vllm) == "vllm");
+  CHECK(detect_model(*vllm) == "llama llama");
 }

@@ -158,7 +158,7 @@ TEST_CASE("M events name and order tracks; counters and instants", "[import][bui
     {"ph":"C","name":"mem","pid":500,"ts":2,"args":{"alloc":5,"free":2.5}},
     {"ph":"C","name":"mem","pid":500,"ts":1,"args":{"alloc":4,"free":1}},
     {"ph":"i","name":"mark","pid":500,"tid":1,"ts":3,"s":"g"},
-    {"ph":"b","name":"async","cat":"x","id":1,"pid":500,"tid":1,"ts":3}
+    {"ph":"P","name":"sample","cat":"x","id":1,"pid":500,"tid":1,"ts":3}
   ]})");
   REQUIRE(run->tracks.size() == 3);
   // pid 500 (sort 0) before pid 0 (sort 0x1000000); within 500, tid 2 (sort -1) before tid 1.
@@ -181,7 +181,7 @@ TEST_CASE("M events name and order tracks; counters and instants", "[import][bui
   REQUIRE(run->instants.size() == 1);
   CHECK(run->instants.scope[0] == 'g');
   CHECK(run->instants.ts[0] == 3000);
-  CHECK(run->sources[0].by_ph.at("b") == 1);
+  CHECK(run->sources[0].by_ph.at("P") == 1);
   CHECK(run->sources[0].by_cat.at("(none)") == 8);  // 5 M, 2 C, 1 i
   CHECK(run->log.count("json.unsupported_phase") == 1);
 }

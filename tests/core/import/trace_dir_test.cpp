@@ -55,3 +55,28 @@ TEST_CASE("a trace directory loads every rank into one Run; merged files are ski
   CHECK(rank1_tracks >= 3);
   fs::remove_all(dir);
 }
+
+TEST_CASE("sidecar JSON files in a trace directory are skipped with an info line", "[import][trace_dir]") {
+  namespace fs = std::filesystem;
+  fs::path dir = fs::temp_directory_path() / "hotpath_sidecar_test";
+  fs::remove_all(dir);
+  fs::create_directories(dir / "other");
+  auto put = [&](const fs::path& p, const std::string& text) { std::ofstream(p) << text; };
+  put(dir / "1712345678-TP-0.trace.json",
+      R"({"traceEvents":[{"ph":"X","name":"a","pid":1,"tid":1,"ts":1,"dur":2}]})");
+  // SGLang writes execution_details.json beside its traces: an array of objects, no "ph".
+  put(dir / "execution_details.json", R"([{"batch_size":8,"latency_ms":12.5}])");
+  put(dir / "other" / "config.json", R"({"model":"llama","tp":2})");
+  hp::LoadProgress progress;
+  auto run = hp::load_inputs({dir}, progress);
+  REQUIRE(run->sources.size() == 1);
+  CHECK(run->sources[0].events == 1);
+  CHECK(run->log.count("import.not_a_trace") == 2);
+  CHECK(hp::not_a_trace_reason(dir / "execution_details.json") ==
+        "a JSON array whose first object has no \"ph\"");
+  CHECK(hp::not_a_trace_reason(dir / "other" / "config.json") == "a JSON object without \"traceEvents\"");
+  CHECK(hp::not_a_trace_reason(dir / "1712345678-TP-0.trace.json").empty());
+  // A directory of sidecars only still says that it holds no traces.
+  CHECK_THROWS_WITH(hp::load_inputs({dir / "other"}, progress), Catch::Contains("holds no trace files"));
+  fs::remove_all(dir);
+}

@@ -427,3 +427,16 @@ TEST_CASE("run file: args longer than an ArgsRef's inline length round-trip", "[
   CHECK(back->slices.dur[1] == 5000000000000);
   fs::remove(p);
 }
+
+TEST_CASE("run file: reading a finished run leaves no -wal or -shm beside it", "[run_file]") {
+  auto run = hand_made_run();
+  fs::path p = temp_path("readonly.hotpath");
+  save_run(*run, p);
+  fs::remove(p.string() + "-wal"), fs::remove(p.string() + "-shm");
+  auto back = open_run(p);
+  check_same(*run, *back);
+  back.reset();
+  CHECK_FALSE(fs::exists(p.string() + "-wal"));
+  CHECK_FALSE(fs::exists(p.string() + "-shm"));
+  fs::remove(p);
+}

@@ -268,3 +268,19 @@ TEST_CASE("serving store: a file without metric_series.source reads as scraped a
   CHECK(d.metrics[1].source == "prometheus");
   remove_db(p);
 }
+
+TEST_CASE("serving store: reading a finished run file leaves no -wal or -shm beside it", "[serving_store]") {
+  fs::path p = temp_path("readonly.hotpath");
+  remove_db(p);
+  {
+    ServingWriter w(p);
+    w.add_request(sample_request(0));
+    w.commit();
+  }
+  REQUIRE_FALSE(fs::exists(p.string() + "-wal"));
+  ServingData d = read_serving(p);
+  CHECK(d.requests.size() == 1);
+  CHECK_FALSE(fs::exists(p.string() + "-wal"));
+  CHECK_FALSE(fs::exists(p.string() + "-shm"));
+  remove_db(p);
+}

@@ -56,3 +56,15 @@ TEST_CASE("a trace with credentials: the token appears nowhere in the Run", "[im
   CHECK(run->str(run->slices.name[0]) == "load <redacted>");
   CHECK(run->str(run->tracks[0].process_name) == "python");
 }
+
+TEST_CASE("package pins are not credentials; real tokens beside them still are", "[import][redact]") {
+  std::vector<std::string> what;
+  // TraceLens metadata keeps the pip list; SecretStorage is a keyring backend, not a secret.
+  std::string out = hp::redact_json(R"({"pip":["SecretStorage==3.3.1","keyring>=23.5","torch==2.4.0"],)"
+                                    R"("env":"HF_TOKEN=)" +
+                                        kTok + R"( CLIENT_SECRET=abc","secret_key":"xyz"})",
+                                    &what);
+  CHECK(out == R"({"pip":["SecretStorage==3.3.1","keyring>=23.5","torch==2.4.0"],)"
+               R"("env":"HF_TOKEN=<redacted> CLIENT_SECRET=<redacted>","secret_key":"<redacted>"})");
+  CHECK(what == std::vector<std::string>{"HF_TOKEN", "CLIENT_SECRET", "secret_key"});
+}
