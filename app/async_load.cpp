@@ -9,14 +9,15 @@
 
 namespace hp {
 
-LoadOutcome load_now(const std::vector<std::filesystem::path>& inputs, LoadProgress& progress, bool derive) {
+LoadOutcome load_now(const std::vector<std::filesystem::path>& inputs, LoadProgress& progress, bool derive,
+                     const ClockShifts& shifts) {
   LoadOutcome out;
   out.inputs = inputs;
   auto t0 = std::chrono::steady_clock::now();
   LogEntry err;
   err.severity = Severity::Error;
   try {
-    auto session = load_session(inputs, progress);
+    auto session = load_session(inputs, progress, shifts);
     out.snapshot = derive ? make_snapshot(std::move(session)) : Snapshot{std::move(session), nullptr};
     out.run = out.snapshot.session->run;
   } catch (const ImportError& e) {
@@ -50,7 +51,7 @@ void AsyncLoader::join() {
   if (worker_.joinable()) worker_.join();
 }
 
-void AsyncLoader::start(std::vector<std::filesystem::path> inputs) {
+void AsyncLoader::start(std::vector<std::filesystem::path> inputs, ClockShifts shifts) {
   progress_->cancel = true;
   join();
   {
@@ -60,8 +61,8 @@ void AsyncLoader::start(std::vector<std::filesystem::path> inputs) {
   progress_ = std::make_unique<LoadProgress>();
   inputs_ = std::move(inputs);
   running_ = true;
-  worker_ = std::thread([this, inputs = inputs_, progress = progress_.get()] {
-    LoadOutcome out = load_now(inputs, *progress);
+  worker_ = std::thread([this, inputs = inputs_, shifts = std::move(shifts), progress = progress_.get()] {
+    LoadOutcome out = load_now(inputs, *progress, true, shifts);
     {
       std::lock_guard<std::mutex> lock(mu_);
       done_ = std::move(out);

@@ -11,6 +11,7 @@
 
 #include "core/model/import_log.h"
 #include "core/model/load_status.h"
+#include "core/session/load_session.h"
 #include "core/session/snapshot.h"
 
 namespace hp {
@@ -28,7 +29,7 @@ struct LoadOutcome {
 // Runs the load on the calling thread and turns every failure into a LoadOutcome::error. Without
 // `derive`, the snapshot carries no derived data (CLI commands that only read the tables).
 LoadOutcome load_now(const std::vector<std::filesystem::path>& inputs, LoadProgress& progress,
-                     bool derive = true);
+                     bool derive = true, const ClockShifts& shifts = {});
 
 class AsyncLoader {
  public:
@@ -39,7 +40,7 @@ class AsyncLoader {
   AsyncLoader& operator=(const AsyncLoader&) = delete;
 
   // Starts loading; a load already running is cancelled first.
-  void start(std::vector<std::filesystem::path> inputs);
+  void start(std::vector<std::filesystem::path> inputs, ClockShifts shifts = {});
   bool busy() const { return running_; }
   const LoadProgress& progress() const { return *progress_; }
   const std::vector<std::filesystem::path>& inputs() const { return inputs_; }

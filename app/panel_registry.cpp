@@ -36,7 +36,7 @@ class TimelineMain : public Panel {
     snap_ = snap;
     run_ = snap.session->run;
     CategoryFn cat = [this](std::string_view n) { return s_.categorize(n); };
-    timeline_.set_session(snap_, s_.vs, cat, same_document && !new_run);
+    timeline_.set_session(snap_, s_.vs, cat, same_document);
     if (new_run) {
       details_.set_run(run_, &snap_.derived->stages);
       timeline_.set_stage_bands(stage_bands(snap_.derived->stages));

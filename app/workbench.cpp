@@ -10,6 +10,7 @@
 #include "app/dir_listing.h"
 #include "app/panel_registry.h"
 #include "app/summary_text.h"
+#include "core/util/time_format.h"
 #include "views/import_log_panel.h"
 
 namespace hp {
@@ -42,8 +43,27 @@ Workbench::Workbench(Settings settings, std::function<void()> wake)
   if (find_panel_entry(settings_.active_panel)) select_next_ = settings_.active_panel;
 }
 
+void Workbench::apply_clock_shift() {
+  auto req = std::move(host_.state().clock_shift_request);
+  host_.state().clock_shift_request.reset();
+  if (!req || run_inputs_.empty()) return;
+  shifts_[req->first] = req->second;
+  // A run file keeps the shift (meta clock.shift_ns.<source>), so it reopens shifted.
+  if (run_inputs_.size() == 1 && run_inputs_.front().extension() == ".hotpath") {
+    try {
+      save_clock_shift(run_inputs_.front(), req->first, req->second);
+    } catch (const std::exception& e) {
+      last_error_ = fmt::format("could not save the clock shift: {}", e.what());
+    }
+  }
+  notice_ = fmt::format("Shifting {} by {}...", req->first, format_duration(req->second, 3));
+  reopening_ = true;
+  loader_.start(run_inputs_, shifts_);
+}
+
 void Workbench::open(std::vector<std::filesystem::path> inputs) {
   if (inputs.empty()) return;
+  shifts_.clear();
   for (const auto& p : inputs) {
     std::error_code ec;
     auto abs = std::filesystem::absolute(p, ec);
@@ -79,7 +99,8 @@ void Workbench::apply(LoadOutcome outcome) {
     last_error_.clear();
     notice_ = fmt::format("Loaded {} in {:.2f} s", join_names(outcome.inputs), outcome.seconds);
     summary_ = summary_text(snap_.session.get());
-    host_.set_snapshot(snap_);
+    host_.set_snapshot(snap_, reopening_);
+    reopening_ = false;
   } else if (outcome.error) {
     const LogEntry& e = *outcome.error;
     failures_.add(e.severity, e.code, e.file, e.offset, e.message);
@@ -162,6 +183,7 @@ void Workbench::draw() {
   draw_menu_bar();
   draw_workspace(ImGui::GetFrameHeight());
   draw_modals();
+  if (host_.state().clock_shift_request) apply_clock_shift();
 }
 
 void Workbench::draw_menu_bar() {
@@ -329,14 +351,18 @@ void Workbench::draw_status_bar() {
   ImGui::PushStyleVar(ImGuiStyleVar_ItemSpacing, ImVec2(12, 0));
   if (run_) {
     ImGui::Text("%s", join_names(run_inputs_).c_str());
-    ImGui::SameLine();
-    ImGui::TextDisabled("%zu slices, %zu tracks, %zu sources, %llu warnings", run_->slices.size(),
-                        run_->tracks.size(), run_->sources.size(),
-                        static_cast<unsigned long long>(run_->log.count(Severity::Warning)));
+    const bool trace = !run_->sources.empty() || !snap_ || !snap_.session->has_serving();
+    if (trace) {
+      ImGui::SameLine();
+      ImGui::TextDisabled("%zu slices, %zu tracks, %zu sources, %llu warnings", run_->slices.size(),
+                          run_->tracks.size(), run_->sources.size(),
+                          static_cast<unsigned long long>(run_->log.count(Severity::Warning)));
+    }
     if (snap_ && snap_.session->has_serving()) {
       ImGui::SameLine();
-      ImGui::TextDisabled("· %zu requests, %zu series, %zu iterations", snap_.session->requests.size(),
-                          snap_.session->series.size(), snap_.session->iterations.size());
+      ImGui::TextDisabled("%s%zu requests, %zu series, %zu iterations", trace ? "· " : "",
+                          snap_.session->requests.size(), snap_.session->series.size(),
+                          snap_.session->iterations.size());
     }
   } else {
     ImGui::TextDisabled("No file loaded");

@@ -60,6 +60,7 @@ class Workbench {
 
  private:
   void apply(LoadOutcome outcome);
+  void apply_clock_shift();  // a shift asked for on the timeline: save it, reopen the same inputs
   void rebuild_log();
   void draw_menu_bar();
   void draw_workspace(float top);
@@ -74,7 +75,9 @@ class Workbench {
   std::shared_ptr<const Run> run_;
   Snapshot snap_;
   std::vector<std::filesystem::path> run_inputs_;
-  ImportLog failures_;  // errors of loads that produced no run
+  ClockShifts shifts_;      // the user's clock shifts for the open inputs
+  bool reopening_ = false;  // the next load is the same document (keep the view)
+  ImportLog failures_;      // errors of loads that produced no run
   ImportLog shown_log_;
   std::string summary_;
   std::string last_error_;

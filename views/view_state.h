@@ -24,6 +24,9 @@ struct ViewState {
   size_t highlight_cursor = SIZE_MAX;  // none yet
   float scroll_y = 0;
   bool request_redraw = false;
+  // Set by the timeline when the user shifts a source on the clock (name, total shift in ns); the
+  // workbench reopens the document with it and saves it in the run file.
+  std::optional<std::pair<std::string, Ns>> clock_shift_request;
 
   // Moves to the next (or previous) highlighted slice, selects it and zooms around it.
   void jump_highlight(const Run& run, int direction);

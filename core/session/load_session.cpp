@@ -77,8 +77,14 @@ std::shared_ptr<const Session> session_of(std::shared_ptr<const Run> run, std::s
   return b.finish();
 }
 
+void save_clock_shift(const std::filesystem::path& run_file, const std::string& source, Ns shift_ns) {
+  ServingWriter w(run_file);
+  w.set_meta("clock.shift_ns." + source, std::to_string(shift_ns));
+  w.commit();
+}
+
 std::shared_ptr<const Session> load_session(const std::vector<std::filesystem::path>& inputs,
-                                            LoadProgress& progress) {
+                                            LoadProgress& progress, const ClockShifts& shifts) {
   register_builtin_importers();
   SessionBuilder b;
   std::vector<std::filesystem::path> traces;
@@ -146,6 +152,7 @@ std::shared_ptr<const Session> load_session(const std::vector<std::filesystem::p
         traces.size() == 1 ? traces.front().filename().string() : fmt::format("{} traces", traces.size());
   }
   if (run_from_file) b.set_run(std::move(run_from_file), run_name);
+  for (const auto& [name, ns] : shifts) b.set_shift(name, ns);
   return b.finish();
 }
 

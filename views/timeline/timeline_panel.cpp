@@ -88,7 +88,10 @@ void TimelinePanel::build_tracks() {
     g.tracks.push_back(static_cast<uint32_t>(tracks_.size()));
     tracks_.push_back(std::move(t));
   };
-  TrackGroup serving{"serving", "Serving", {}};
+  uint32_t first_serving = kNone;
+  for (uint32_t i = 0; i < s.sources.size() && first_serving == kNone; ++i)
+    if (s.sources[i].kind != SourceKind::Trace) first_serving = i;
+  TrackGroup serving{"serving", "Serving", {}, first_serving};
   if (s.requests.size()) add(serving, std::make_unique<RequestsTrack>(snap_, 0));
   const IterationTable& it = s.iterations;
   for (uint32_t b = 0; b < it.size();) {
@@ -121,7 +124,8 @@ void TimelinePanel::build_tracks() {
                                                          : "Metrics (/metrics)";
       TrackGroup g{fmt::format("series:{}:{}", src, to_string(origin)),
                    fmt::format("{} · {}", what, s.sources[src].name),
-                   {}};
+                   {},
+                   src};
       for (uint32_t i : series) add(g, std::make_unique<SeriesTrack>(snap_, i));
       bottom_groups_.push_back(std::move(g));
     }
@@ -136,6 +140,9 @@ void TimelinePanel::append_group(const TrackGroup& g, const ViewState& vs, float
   h.group = g.key;
   h.label = g.label;
   h.collapsed = vs.visibility.collapsed_groups.count(g.key) > 0;
+  h.item = g.source;
+  if (g.source != kNone && snap_.session->sources[g.source].shift_ns)
+    h.label += fmt::format(" · shifted {}", format_duration(snap_.session->sources[g.source].shift_ns, 3));
   h.y = y;
   h.height = metrics_.header_h;
   y += h.height;
@@ -327,15 +334,41 @@ void TimelinePanel::draw_gutter(ViewState& vs, float x, float y, float h) {
       }
     }
     ImGui::PopID();
-    if (r.kind == RowKind::Group &&
-        ImGui::IsMouseHoveringRect(ImVec2(x, ry), ImVec2(x + gutter_w_, ry + r.height)))
-      ImGui::SetTooltip("%s", r.label.c_str());
+    if (r.kind == RowKind::Group && !ImGui::IsPopupOpen("##shift_menu") &&
+        ImGui::IsMouseHoveringRect(ImVec2(x, ry), ImVec2(x + gutter_w_, ry + r.height))) {
+      ImGui::SetTooltip("%s%s", r.label.c_str(),
+                        r.item != kNone ? "\nright-click: shift this source on the clock" : "");
+      if (r.item != kNone && ImGui::IsMouseClicked(ImGuiMouseButton_Right)) {
+        context_source_ = r.item;
+        shift_ms_ = static_cast<double>(snap_.session->sources[r.item].shift_ns) / 1e6;
+        ImGui::OpenPopup("##shift_menu");
+      }
+    }
     float indent = r.kind == RowKind::Rank || r.kind == RowKind::Group ? 2 : 8;
     dl->AddText(ImVec2(x + indent, ry + 2), IM_COL32(235, 235, 240, 255), r.collapsed ? "▶" : "▼");
     dl->AddText(ImVec2(x + indent + 16, ry + 2),
                 r.gpu ? IM_COL32(130, 220, 200, 255) : IM_COL32(235, 235, 240, 255), r.label.c_str());
   }
   dl->PopClipRect();
+  if (ImGui::BeginPopup("##shift_menu")) {
+    if (context_source_ < snap_.session->sources.size()) {
+      const SessionSource& src = snap_.session->sources[context_source_];
+      ImGui::Text("%s (%s)", src.name.c_str(), to_string(src.kind));
+      ImGui::TextDisabled("%s", src.alignment.c_str());
+      ImGui::SetNextItemWidth(160);
+      ImGui::InputDouble("shift (ms, + = later)", &shift_ms_, 1.0, 10.0, "%.3f");
+      if (ImGui::Button("Apply")) {
+        vs.clock_shift_request = {src.name, static_cast<Ns>(std::llround(shift_ms_ * 1e6))};
+        ImGui::CloseCurrentPopup();
+      }
+      ImGui::SameLine();
+      if (ImGui::Button("Reset")) {
+        vs.clock_shift_request = {src.name, 0};
+        ImGui::CloseCurrentPopup();
+      }
+    }
+    ImGui::EndPopup();
+  }
   if (ImGui::BeginPopup("##track_menu")) {
     if (context_track_ < run_->tracks.size() && ImGui::MenuItem("Hide this track"))
       vs.visibility.hidden_tracks.insert(context_track_);

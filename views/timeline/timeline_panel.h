@@ -45,6 +45,7 @@ class TimelinePanel {
   struct TrackGroup {
     std::string key, label;
     std::vector<uint32_t> tracks;  // into tracks_
+    uint32_t source = kNone;       // the session source its header can shift on the clock
   };
   void build_tracks();
   void append_group(const TrackGroup& g, const ViewState& vs, float& y);
@@ -64,7 +65,9 @@ class TimelinePanel {
   RowMetrics metrics_;
   float content_h_ = 0;
   float gutter_w_ = 220;
-  uint32_t context_track_ = kNone;  // the track whose label was right-clicked
+  uint32_t context_track_ = kNone;   // the track whose label was right-clicked
+  uint32_t context_source_ = kNone;  // the source whose group header was right-clicked
+  double shift_ms_ = 0;
   bool dragging_range_ = false;
   Ns drag_range_from_ = 0;
 };

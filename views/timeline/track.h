@@ -3,6 +3,7 @@
 // plain primitives (pure, unit-tested), which one thin function draws with ImGui. Slice lanes of
 // the trace are drawn by timeline_frame.h; the serving tracks (requests, engine iterations, metric
 // series) implement this interface.
+#include <array>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -70,7 +71,8 @@ class TimelineTrack {
 };
 
 // Folding of narrow items along one row: items come in start order; one narrower than min_px joins
-// the open fold when it starts within 1 px of the fold's end.
+// the open fold when it starts within 1 px of the fold's end. A fold is drawn in its majority colour,
+// dimmed.
 class RowFolder {
  public:
   RowFolder(std::vector<TrackPrim>& out, float y0, float y1, Color fold_color, float min_px)
@@ -83,6 +85,7 @@ class RowFolder {
   size_t folded() const { return folded_; }
 
  private:
+  void tally(Color c);
   std::vector<TrackPrim>& out_;
   float y0_, y1_;
   Color color_;
@@ -91,6 +94,9 @@ class RowFolder {
   TrackPrim cur_;
   Color own_ = 0;
   size_t folded_ = 0;
+  // The fold takes the colour most of its items have (dimmed), so a zoomed-out row still shows
+  // what dominates it; up to four distinct colours are counted, the rest fall back to the fold colour.
+  std::array<std::pair<Color, uint32_t>, 4> tally_{};
 };
 
 }  // namespace hp

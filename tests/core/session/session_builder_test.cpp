@@ -1,7 +1,11 @@
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
+#include <filesystem>
 
 #include "core/session/load_session.h"
 #include "core/session/session_builder.h"
+#include "core/store/serving_store.h"
 #include "support/run_maker.h"
 
 using namespace hp;
@@ -132,4 +136,28 @@ TEST_CASE("session: a vLLM 0.15 log alone opens with its 7,241 iterations and 12
     }
   CHECK(found);
   CHECK(s->events.size() == 513 + 513);  // Received + Added request lines
+}
+
+TEST_CASE("session: a shift saved in a run file reopens shifted; a load's own shift wins") {
+  auto dir = std::filesystem::temp_directory_path() / ("hotpath_session_shift_" + std::to_string(getpid()));
+  std::filesystem::create_directories(dir);
+  const auto file = dir / "capture.hotpath";
+  {
+    ServingWriter w(file);
+    w.add_request(request(kBase + 2'000'000'000, kBase + 2'100'000'000, kBase + 2'500'000'000));
+    w.add_request(request(kBase + 3'000'000'000, kBase + 3'100'000'000, kBase + 3'500'000'000));
+  }
+  LoadProgress p;
+  auto plain = load_session({file}, p);
+  REQUIRE(plain->requests.size() == 2);
+  const Ns sent = plain->requests.sent[1];
+  save_clock_shift(file, "capture.hotpath", -250'000'000);
+  auto shifted = load_session({file}, p);
+  CHECK(shifted->sources.at(0).shift_ns == -250'000'000);
+  // Alone, the capture sets the clock: a shift moves it against its own first whole second.
+  CHECK(shifted->requests.sent[1] - shifted->requests.sent[0] == sent - plain->requests.sent[0]);
+  CHECK(shifted->epoch_base_ns + shifted->requests.sent[1] == plain->epoch_base_ns + sent - 250'000'000);
+  auto overridden = load_session({file}, p, {{"capture.hotpath", 5}});
+  CHECK(overridden->sources.at(0).shift_ns == 5);
+  std::filesystem::remove_all(dir);
 }
