@@ -416,10 +416,14 @@ int run_serve_profile(const ServeOpts& o) {
   if (!traces.empty()) {
     try {
       std::vector<std::filesystem::path> paths;
-      for (const auto& [t, s] : traces) paths.push_back(t);
+      std::map<std::string, std::string> stages;
+      for (const auto& [t, s] : traces) {
+        paths.push_back(t);
+        stages[t.string()] = s;
+      }
       LoadProgress lp;
       register_builtin_importers();
-      auto run = load_inputs(paths, lp);
+      auto run = load_inputs(paths, lp, stages);
       for (auto& src : run->sources) {
         auto it = traces.find(src.path);
         if (it != traces.end()) src.stage = it->second;

@@ -34,7 +34,8 @@ void register_builtin_importers() {
   (void)once;
 }
 
-std::unique_ptr<Run> load_inputs(const std::vector<std::filesystem::path>& inputs, LoadProgress& progress) {
+std::unique_ptr<Run> load_inputs(const std::vector<std::filesystem::path>& inputs, LoadProgress& progress,
+                                 const std::map<std::string, std::string>& stages) {
   register_builtin_importers();
   std::vector<std::filesystem::path> files;
   std::vector<std::pair<std::filesystem::path, std::string>> skipped;  // sidecars found in directories
@@ -56,6 +57,7 @@ std::unique_ptr<Run> load_inputs(const std::vector<std::filesystem::path>& input
     }
   }
   RunBuilder builder;
+  builder.set_stage_hints(stages);
   for (const auto& [f, why] : skipped)
     builder.log().info("import.not_a_trace", f.string(), "skipped: not a trace (" + why + ")");
   for (const auto& p : files) {

@@ -3,6 +3,7 @@
 // list of inputs (files or trace directories) into a single Run.
 #include <filesystem>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -43,6 +44,9 @@ void register_builtin_importers();
 
 // Loads every input into one Run. Directories expand to their per-rank trace files.
 // Throws ImportError("unsupported file type") when no importer takes an input.
-std::unique_ptr<Run> load_inputs(const std::vector<std::filesystem::path>& inputs, LoadProgress& progress);
+// `stages` names the stage of files whose paths do not say it (serve-profile knows which probe each
+// trace captured), so that a prefill and a decode capture of one rank are not taken for a repeat.
+std::unique_ptr<Run> load_inputs(const std::vector<std::filesystem::path>& inputs, LoadProgress& progress,
+                                 const std::map<std::string, std::string>& stages = {});
 
 }  // namespace hp

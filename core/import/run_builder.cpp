@@ -103,6 +103,7 @@ struct RunBuilder::Impl {
   // Files with their own absolute base (Kineto baseTimeNanoseconds, relative ts) are moved onto the
   // first such file's base, so that traces of one capture line up: times += base - first_base.
   Ns first_base = 0, shift = 0;
+  std::map<std::string, std::string> stage_hints;  // path -> stage
   uint16_t source_index() const {
     return static_cast<uint16_t>(run->sources.empty() ? 0 : run->sources.size() - 1);
   }
@@ -158,8 +159,14 @@ ImportLog& RunBuilder::log() {
   return impl_->run->log;
 }
 
+void RunBuilder::set_stage_hints(std::map<std::string, std::string> stages) {
+  impl_->stage_hints = std::move(stages);
+}
+
 uint32_t RunBuilder::begin_source(TraceSource src) {
   Impl& m = *impl_;
+  if (auto hint = m.stage_hints.find(src.path); hint != m.stage_hints.end() && src.stage.empty())
+    src.stage = hint->second;
   m.shift = 0;
   if (src.base_time_ns != 0) {
     if (m.first_base == 0) m.first_base = src.base_time_ns;

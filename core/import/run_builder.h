@@ -4,6 +4,7 @@
 // partially overlapping slices to overflow lanes (counted, never dropped), binds flows, and joins
 // GPU activities to their launching API call by correlation.
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -69,6 +70,8 @@ class RunBuilder {
   ArgsRef add_args(std::string_view raw_json);
   ImportLog& log();
 
+  // Stages by file path for files whose path does not say it (see load_inputs).
+  void set_stage_hints(std::map<std::string, std::string> stages);
   // Starts a new input source (file); later events belong to it. Returns its index.
   uint32_t begin_source(TraceSource src);
   TraceSource& source();

@@ -215,3 +215,20 @@ TEST_CASE("traces with their own baseTimeNanoseconds line up on the first one's 
   std::sort(cts.begin(), cts.end());
   CHECK(cts == std::vector<hp::Ns>{11'000, 2'500'011'000});
 }
+
+TEST_CASE("stage hints: a prefill and a decode capture of one rank are not taken for a repeat",
+          "[import][builder]") {
+  std::string j = R"({"traceEvents": [{"ph":"X","name":"step","pid":1,"tid":1,"ts":10,"dur":5}]})";
+  j.append(64, '\0');
+  const std::string_view text(j.data(), j.size() - 64);
+  hp::RunBuilder builder;
+  builder.set_stage_hints({{"a.json", "prefill"}, {"b.json", "decode"}});
+  hp::import_chrome_json(text, "a.json", builder, nullptr, {});
+  hp::import_chrome_json(text, "b.json", builder, nullptr, {});
+  auto run = builder.finish();
+  REQUIRE(run->sources.size() == 2);
+  CHECK(run->sources[0].stage == "prefill");
+  CHECK(run->sources[1].stage == "decode");
+  CHECK(run->rank_count() == 1);
+  CHECK(run->log.count(hp::Severity::Warning) == 0);
+}
