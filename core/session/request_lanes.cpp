@@ -1,6 +1,7 @@
 #include "core/session/request_lanes.h"
 
 #include <algorithm>
+#include <climits>
 #include <functional>
 #include <numeric>
 #include <queue>
@@ -49,7 +50,43 @@ RequestLanes pack_request_lanes(const RequestTable& rq) {
   out.order.resize(by_start.size());
   std::vector<uint32_t> fill(out.lane_begin.begin(), out.lane_begin.end() - (lanes ? 1 : 0));
   for (uint32_t r : by_start) out.order[fill[out.lane[r]]++] = r;  // by_start keeps each lane in start order
+  const size_t placed = out.order.size();
+  out.dur.resize(placed);
+  out.gap_after.assign(placed, INT64_MAX);
+  for (uint32_t l = 0; l < lanes; ++l)
+    for (uint32_t p = out.lane_begin[l]; p < out.lane_begin[l + 1]; ++p) {
+      const uint32_t r = out.order[p];
+      out.dur[p] = std::max<Ns>(rq.end_of(r) - rq.start_of(r), 0);
+      if (p + 1 < out.lane_begin[l + 1]) out.gap_after[p] = rq.start_of(out.order[p + 1]) - rq.end_of(r);
+    }
+  const size_t blocks = (placed + RequestLanes::kBlock - 1) / RequestLanes::kBlock;
+  out.block_max_dur.assign(blocks, 0);
+  out.block_max_gap.assign(blocks, INT64_MIN);
+  for (size_t p = 0; p < placed; ++p) {
+    auto& d = out.block_max_dur[p / RequestLanes::kBlock];
+    auto& g = out.block_max_gap[p / RequestLanes::kBlock];
+    d = std::max(d, out.dur[p]);
+    g = std::max(g, out.gap_after[p]);
+  }
   return out;
+}
+
+uint32_t RequestLanes::fold_break(uint32_t from, Ns max_gap, Ns min_wide) const {
+  const auto n = static_cast<uint32_t>(order.size());
+  auto breaks = [&](uint32_t p) { return gap_after[p] > max_gap || dur[p] >= min_wide; };
+  uint32_t p = from;
+  for (; p < n && p % kBlock != 0; ++p)  // the rest of from's block
+    if (breaks(p)) return p;
+  while (p < n) {
+    const uint32_t b = p / kBlock;
+    if (block_max_gap[b] > max_gap || block_max_dur[b] >= min_wide) {
+      for (const uint32_t end = std::min(n, p + kBlock); p < end; ++p)
+        if (breaks(p)) return p;
+      return n;  // unreachable: the block's maximum breaks
+    }
+    p += kBlock;
+  }
+  return n;
 }
 
 }  // namespace hp

@@ -120,17 +120,20 @@ void run_frames(std::shared_ptr<const Run> run, const Snapshot* serving, const c
     h.frames(3, ui);
     std::vector<double> times;
     int prims_max = 0;
+    size_t track_prims_max = 0;
     for (int f = 0; f < 120; ++f) {
       vs.view.pan_px(f < 60 ? -8 : 8, width);  // pan right then back
       auto tf = Clock::now();
       h.frame(ui);
       times.push_back(ms_since(tf));
       prims_max = std::max(prims_max, h.draw_data()->TotalIdxCount / 6);  // quads (rects and glyphs)
+      track_prims_max = std::max(track_prims_max, panel.serving_prims());
     }
     std::sort(times.begin(), times.end());
-    std::printf("[%s] %-10s span_ns=%lld frame_ms_median=%.3f frame_ms_p99=%.3f prims_max=%d\n", what,
-                lv.name, static_cast<long long>(lv.span), times[times.size() / 2],
-                times[times.size() * 99 / 100], prims_max);
+    std::printf(
+        "[%s] %-10s span_ns=%lld frame_ms_median=%.3f frame_ms_p99=%.3f prims_max=%d serving_prims=%zu\n",
+        what, lv.name, static_cast<long long>(lv.span), times[times.size() / 2],
+        times[times.size() * 99 / 100], prims_max, track_prims_max);
   }
 }
 

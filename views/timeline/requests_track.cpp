@@ -41,28 +41,69 @@ void RequestsTrack::layout(const TrackInput& in, TrackFrame& out) const {
     return static_cast<float>(std::clamp(static_cast<double>(t - in.view.t0) * px_per_ns, -1e6, 1e6));
   };
   const uint32_t first_lane = static_cast<uint32_t>(std::max(0.0f, (in.y0 - kPad) / kLaneH));
+  const Ns one_px = static_cast<Ns>(1 / px_per_ns);
+  const Ns min_wide = std::max<Ns>(static_cast<Ns>(in.min_px / px_per_ns), 1);
   for (uint32_t l = first_lane; l < lanes.lanes(); ++l) {
     const float y0 = kPad + static_cast<float>(l) * kLaneH, y1 = y0 + kLaneH - 1;
     if (y0 > in.y1) break;
-    const uint32_t* b = lanes.order.data() + lanes.lane_begin[l];
-    const uint32_t* e = lanes.order.data() + lanes.lane_begin[l + 1];
     // A lane's requests do not overlap, so their ends ascend with their starts.
-    const uint32_t* it = std::partition_point(b, e, [&](uint32_t r) { return rq.end_of(r) < in.view.t0; });
-    RowFolder folder(out.prims, y0, y1, RequestColors::fold, in.min_px);
-    for (; it != e && rq.start_of(*it) <= in.view.t1; ++it) {
-      const uint32_t r = *it;
+    auto pos_end = [&](uint32_t p) { return rq.end_of(lanes.order[p]); };
+    auto pos_start = [&](uint32_t p) { return rq.start_of(lanes.order[p]); };
+    uint32_t p = lanes.lane_begin[l];
+    const uint32_t le = lanes.lane_begin[l + 1];
+    for (uint32_t n = le - p; n > 0;) {  // first position that ends at or after the view
+      const uint32_t half = n / 2;
+      if (pos_end(p + half) < in.view.t0) {
+        p += half + 1;
+        n -= half + 1;
+      } else {
+        n = half;
+      }
+    }
+    uint32_t pe = p;  // one past the last position that starts inside the view
+    for (uint32_t n = le - p; n > 0;) {
+      const uint32_t half = n / 2;
+      if (pos_start(pe + half) <= in.view.t1) {
+        pe += half + 1;
+        n -= half + 1;
+      } else {
+        n = half;
+      }
+    }
+    while (p < pe) {
+      const uint32_t r = lanes.order[p];
       const bool ok = rq.status[r] == serving::RequestStatus::Ok;
       const bool probe = !s.str(rq.purpose[r]).empty();
       const Color main = !ok ? RequestColors::failed : probe ? RequestColors::probe : RequestColors::decode;
       const float x0 = x_of(rq.start_of(r)), x1 = x_of(rq.end_of(r));
-      if (folder.add(x0, x1, r, main)) continue;
+      if (lanes.dur[p] < min_wide) {
+        // Narrow: it and the narrow requests that follow it within 1 px fold into one box, found with
+        // the lanes' block maxima instead of visiting each (a million requests cost a few folds).
+        const uint32_t q = lanes.fold_break(p, one_px, min_wide);
+        uint32_t last = q < le && lanes.dur[q] < min_wide ? q : q - 1;
+        last = std::min(last, pe - 1);
+        const uint32_t count = last - p + 1;
+        const float fx1 = std::max(x_of(pos_end(last)), x0 + 1);
+        out.prims.push_back(
+            {TrackPrim::Rect, x0, y0, fx1, y1, count > 1 ? RequestColors::fold : main, r, count});
+        if (count == 1 && in.selected.kind == PickKind::Request && in.selected.row == r)
+          out.prims.push_back(
+              {TrackPrim::Outline, x0 - 1, y0 - 1, fx1 + 1, y1 + 1, rgba(255, 255, 255), kNone, 1});
+        p = last + 1;
+        continue;
+      }
+      ++p;
       const Ns sched = rq.scheduled_of(r), ft = rq.first_token_of(r);
-      const float xs = sched == kNoTime ? x0 : std::clamp(x_of(sched), x0, x1);
-      const float xf = ft == kNoTime ? x1 : std::clamp(x_of(ft), xs, x1);
+      // Phases narrower than min_px merge into their neighbour: a bar costs one primitive per phase
+      // that can be seen, so a frame stays within its primitive budget at every zoom.
+      float xs = sched == kNoTime ? x0 : std::clamp(x_of(sched), x0, x1);
+      float xf = ft == kNoTime ? x1 : std::clamp(x_of(ft), xs, x1);
+      if (xs - x0 < in.min_px) xs = x0;
+      if (xf - xs < in.min_px) xf = xs;
       if (xs > x0) out.prims.push_back({TrackPrim::Rect, x0, y0, xs, y1, RequestColors::queue, r, 1});
       if (xf > xs) out.prims.push_back({TrackPrim::Rect, xs, y0, xf, y1, RequestColors::prefill, r, 1});
       if (x1 > xf) out.prims.push_back({TrackPrim::Rect, xf, y0, x1, y1, main, r, 1});
-      if (ft != kNoTime)
+      if (ft != kNoTime && x1 - x0 >= 24)  // narrower bars show the first token by their colour change
         out.prims.push_back({TrackPrim::Line, xf, y0, xf, y1, RequestColors::tick, kNone, 1});
       // ITL ticks once the decode part gives each token at least 4 px.
       const uint32_t ib = rq.itl_begin[r], ie = rq.itl_begin[r + 1];

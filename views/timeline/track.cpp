@@ -59,6 +59,12 @@ void RowFolder::tally(Color c) {
   }
 }
 
+void RowFolder::extend(uint32_t count, float x1) {
+  if (!open_ || count == 0) return;
+  cur_.count += count;
+  cur_.x1 = std::max(cur_.x1, x1);
+}
+
 void RowFolder::flush() {
   if (!open_) return;
   open_ = false;

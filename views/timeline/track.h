@@ -83,6 +83,10 @@ class RowFolder {
   bool add(float x0, float x1, uint32_t item, Color own);
   void flush();
   size_t folded() const { return folded_; }
+  // The open fold's right edge (px), or -inf when none is open; and a bulk extension of it by
+  // `count` more items reaching x1 (items skipped by a binary search, see RequestsTrack).
+  float open_end() const { return open_ ? cur_.x1 : -1e30f; }
+  void extend(uint32_t count, float x1);
 
  private:
   void tally(Color c);

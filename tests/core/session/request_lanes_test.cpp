@@ -59,3 +59,21 @@ TEST_CASE("request lanes: no overlap within a lane, lane count = peak concurrenc
       }
   }
 }
+
+TEST_CASE("request lanes: fold_break equals a linear scan for every start and threshold") {
+  SessionBuilder b;
+  b.add_serving(random_requests(3000, 9), SourceKind::Capture, "c");
+  auto s = b.finish();
+  RequestLanes lanes = pack_request_lanes(s->requests);
+  const auto n = static_cast<uint32_t>(lanes.order.size());
+  for (Ns max_gap : {Ns{0}, Ns{10'000}, Ns{1'000'000}, Ns{50'000'000}})
+    for (Ns min_wide : {Ns{1}, Ns{100'000}, Ns{20'000'000}, INT64_MAX})
+      for (uint32_t from = 0; from < n; from += 7) {
+        uint32_t expect = from;
+        while (expect < n && lanes.gap_after[expect] <= max_gap && lanes.dur[expect] < min_wide) ++expect;
+        REQUIRE(lanes.fold_break(from, max_gap, min_wide) == expect);
+      }
+  // A lane's last request always breaks (the gap after it is unbounded).
+  for (uint32_t l = 0; l < lanes.lanes(); ++l)
+    CHECK(lanes.gap_after[lanes.lane_begin[l + 1] - 1] == INT64_MAX);
+}
