@@ -112,7 +112,7 @@ std::shared_ptr<const Session> load_session(const std::vector<std::filesystem::p
         if (k.rfind("clock.shift_ns.", 0) == 0) b.set_shift(k.substr(15), std::stoll(v));
       if (!d.empty()) {
         SourceKind kind = kind_of_run_file(d);
-        b.add_serving(d, kind, name);
+        b.add_serving(std::move(d), kind, name);
       }
       continue;
     }
@@ -127,8 +127,7 @@ std::shared_ptr<const Session> load_session(const std::vector<std::filesystem::p
     const std::string fname = p.filename().string();
     if (!serving::detect_log_engine(text).empty() || fname.find(".log") != std::string::npos) {
       serving::LogRun lr = serving::log_run_from_file(p);
-      ServingData d = std::move(lr.data);
-      b.add_serving(d, SourceKind::Log, name);
+      b.add_serving(std::move(lr.data), SourceKind::Log, name);
       continue;
     }
     if (looks_like_prom(p, text)) {
@@ -138,7 +137,7 @@ std::shared_ptr<const Session> load_session(const std::vector<std::filesystem::p
     if (is_sqlite(head)) {
       ServingData d = read_serving(p);
       if (d.empty()) throw ImportError(p.string(), 0, "SQLite file holds no trace and no serving tables");
-      b.add_serving(d, SourceKind::Predecessor, name);
+      b.add_serving(std::move(d), SourceKind::Predecessor, name);
       continue;
     }
     throw ImportError(p.string(), 0, "unsupported file type");

@@ -55,6 +55,18 @@ Ns floor_second(Ns t) {
   return t - ((t % kSecond) + kSecond) % kSecond;
 }
 
+void reserve_requests(RequestTable& rq, size_t n) {
+  for (auto* c : {&rq.id, &rq.endpoint, &rq.error, &rq.replica, &rq.purpose}) c->reserve(n);
+  for (auto* c : {&rq.arrival, &rq.sent, &rq.first_token, &rq.last_token, &rq.finish, &rq.srv_received,
+                  &rq.srv_queued, &rq.srv_scheduled, &rq.srv_prefill_end, &rq.srv_finished})
+    c->reserve(n);
+  for (auto* c : {&rq.prompt_tokens, &rq.cached_tokens, &rq.output_tokens}) c->reserve(n);
+  rq.warmup.reserve(n);
+  rq.status.reserve(n);
+  rq.http_status.reserve(n);
+  rq.itl_begin.reserve(n + 1);
+}
+
 }  // namespace
 
 SeriesKind series_kind_of(std::string_view name) {
@@ -84,9 +96,8 @@ void SessionBuilder::set_run(std::shared_ptr<const Run> run, std::string name) {
   run_name_ = std::move(name);
 }
 
-void SessionBuilder::add_serving(const ServingData& data, SourceKind kind, std::string name,
-                                 Ns resolution_ns) {
-  pending_.push_back({data, kind, std::move(name), resolution_ns});
+void SessionBuilder::add_serving(ServingData data, SourceKind kind, std::string name, Ns resolution_ns) {
+  pending_.push_back({std::move(data), kind, std::move(name), resolution_ns});
 }
 
 std::shared_ptr<const Session> SessionBuilder::finish() {
@@ -149,12 +160,19 @@ std::shared_ptr<const Session> SessionBuilder::finish() {
     auto at = [off](Ns t) { return t > 0 ? t + off : kNoTime; };
 
     RequestTable& rq = s->requests;
+    reserve_requests(rq, rq.size() + p.data.requests.size());
+    // Endpoints and purposes repeat from row to row: intern each run of equal values once.
+    std::string_view last_endpoint, last_purpose;
+    StrId endpoint_id = 0, purpose_id = 0;
+    auto intern = [&](const std::string& v) { return v.empty() ? StrId{0} : s->strings.intern(v); };
     for (const auto& r : p.data.requests) {
-      rq.id.push_back(s->strings.intern(r.request_id));
-      rq.endpoint.push_back(s->strings.intern(r.endpoint));
-      rq.error.push_back(s->strings.intern(r.error));
+      rq.id.push_back(intern(r.request_id));
+      if (r.endpoint != last_endpoint) endpoint_id = intern(r.endpoint), last_endpoint = r.endpoint;
+      if (r.purpose != last_purpose) purpose_id = intern(r.purpose), last_purpose = r.purpose;
+      rq.endpoint.push_back(endpoint_id);
+      rq.error.push_back(intern(r.error));
       rq.replica.push_back(0);
-      rq.purpose.push_back(s->strings.intern(r.purpose));
+      rq.purpose.push_back(purpose_id);
       rq.warmup.push_back(r.warmup);
       rq.status.push_back(r.status);
       rq.http_status.push_back(static_cast<int16_t>(std::clamp(r.http_status, -1, 999)));
@@ -173,6 +191,8 @@ std::shared_ptr<const Session> SessionBuilder::finish() {
       rq.prompt_tokens.push_back(r.prompt_tokens);
       rq.cached_tokens.push_back(r.cached_tokens);
       rq.output_tokens.push_back(r.output_tokens);
+      if (rq.itl.capacity() < rq.itl.size() + r.token_chunk_ns.size())
+        rq.itl.reserve(std::max(rq.itl.capacity() * 2, rq.itl.size() + r.token_chunk_ns.size()));
       for (size_t k = 1; k < r.token_chunk_ns.size(); ++k)
         rq.itl.push_back(r.token_chunk_ns[k] - r.token_chunk_ns[k - 1]);
       rq.itl_begin.push_back(static_cast<uint32_t>(rq.itl.size()));

@@ -22,7 +22,8 @@ class SessionBuilder {
   SessionBuilder();
   void set_run(std::shared_ptr<const Run> run, std::string name);
   // A serving source; resolution_ns > 0 says its times are that coarse (whole-second logs).
-  void add_serving(const ServingData& data, SourceKind kind, std::string name, Ns resolution_ns = 0);
+  // (By value: move a large capture in rather than copying it.)
+  void add_serving(ServingData data, SourceKind kind, std::string name, Ns resolution_ns = 0);
   // The user's shift of a serving source (by name), e.g. from meta "clock.shift_ns.<name>".
   void set_shift(const std::string& source_name, Ns shift_ns) { shifts_[source_name] = shift_ns; }
   std::shared_ptr<const Session> finish();

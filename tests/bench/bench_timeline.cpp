@@ -17,6 +17,7 @@
 #include "core/import/registry.h"
 #include "core/session/load_session.h"
 #include "core/session/session_builder.h"
+#include "core/store/serving_store.h"
 #include "support/imgui_harness.h"
 #include "views/timeline/timeline_panel.h"
 
@@ -59,6 +60,41 @@ int main(int argc, char** argv) {
   std::printf("serving: requests=%zu samples=%zu session_build_ms=%.0f ratio_to_import=%.2f\n", n_req,
               n_samples, build_ms, build_ms / load_ms);
   run_frames(run, &snap, "trace + serving");
+
+  // A capture's run file with the generated requests (no trace): open to the first frame.
+  const auto file = std::filesystem::temp_directory_path() / "hotpath_bench_timeline.hotpath";
+  for (const char* sfx : {"", "-wal", "-shm"}) std::filesystem::remove(file.string() + sfx);
+  {
+    ServingWriter w(file);
+    for (const auto& r : d.requests) w.add_request(r);
+  }
+  t0 = Clock::now();
+  {
+    ServingData back = read_serving(file);
+    std::printf("run file: read_serving %.0f ms (%zu requests)\n", ms_since(t0), back.requests.size());
+    auto t1 = Clock::now();
+    SessionBuilder sb;
+    sb.add_serving(std::move(back), SourceKind::Capture, "x");
+    auto sess = sb.finish();
+    std::printf("run file: session build %.0f ms\n", ms_since(t1));
+    t1 = Clock::now();
+    make_snapshot(sess);
+    std::printf("run file: derived %.0f ms\n", ms_since(t1));
+  }
+  t0 = Clock::now();
+  LoadProgress open_progress;
+  Snapshot opened = make_snapshot(load_session({file}, open_progress));
+  const double open_ms = ms_since(t0);
+  {
+    test::ImGuiHarness h(2156, 1200);
+    ViewState vs;
+    TimelinePanel panel;
+    panel.set_session(opened, vs);
+    h.frame([&] { test::fullscreen_window("timeline", [&] { panel.draw(vs, 0.016f); }); });
+  }
+  std::printf("run file with %zu requests: open + derive %.0f ms, to the first frame %.0f ms\n",
+              opened.session->requests.size(), open_ms, ms_since(t0));
+  for (const char* sfx : {"", "-wal", "-shm"}) std::filesystem::remove(file.string() + sfx);
   return 0;
 }
 

@@ -13,10 +13,10 @@
 #include <map>
 #include <thread>
 
-#include "core/util/input_file.h"
 #include "core/import/registry.h"
 #include "core/serving/log_run.h"
 #include "core/store/serving_store.h"
+#include "core/util/input_file.h"
 #include "tests/support/cli_run.h"
 #include "tests/support/server_vllm.h"
 #include "tests/support/temp_dir.h"
