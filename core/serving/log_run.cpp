@@ -119,6 +119,15 @@ LogConverter::Piece LogConverter::feed(std::string_view text) {
       if (b.token_usage >= 0) sink.add("kv_cache_usage", l, b.ts_ns, b.token_usage);
       if (b.gen_throughput >= 0) sink.add("gen_throughput", l, b.ts_ns, b.gen_throughput);
       if (b.accept_len >= 0) sink.add("spec_accept_length", l, b.ts_ns, b.accept_len);
+      // Engine iterations (session/engine_iterations.h): a prefill line is one prefill batch; a decode
+      // line stands for the decode steps since the last one (decode_log_interval), running-req each.
+      const int64_t ctx_reqs = b.prefill ? std::max<int64_t>(b.new_seq, 0) : 0;
+      const int64_t ctx_tokens = b.prefill ? std::max<int64_t>(b.new_token, 0) : 0;
+      const int64_t gen_reqs = b.prefill ? 0 : std::max<int64_t>(b.running_req, 0);
+      sink.add("iteration.ctx_reqs", l, b.ts_ns, static_cast<double>(ctx_reqs));
+      sink.add("iteration.ctx_tokens", l, b.ts_ns, static_cast<double>(ctx_tokens));
+      sink.add("iteration.gen_reqs", l, b.ts_ns, static_cast<double>(gen_reqs));
+      sink.add("iteration.gen_tokens", l, b.ts_ns, static_cast<double>(gen_reqs));
       if (b.prefill && b.new_token >= 0 && b.cached_token >= 0) {
         auto& [hits, queries] = cache_[l];
         hits += static_cast<double>(b.cached_token);

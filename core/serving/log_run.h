@@ -7,7 +7,8 @@
 //   prefix_cache_hit_rate (fraction, the engine's rolling rate), prompt_throughput, gen_throughput (tok/s),
 //   preemptions (cumulative: vLLM V1 prints the count per interval, summed here), spec_accept_length,
 //   prefix_cache_hits / prefix_cache_queries (SGLang: cumulative cached / cached+new prefill tokens),
-//   iteration.ctx_reqs, iteration.ctx_tokens, iteration.gen_reqs, iteration.gen_tokens, iteration.elapsed_ms.
+//   iteration.ctx_reqs, iteration.ctx_tokens, iteration.gen_reqs, iteration.gen_tokens, iteration.elapsed_ms
+//   (vLLM and TensorRT-LLM per iteration; SGLang per prefill / decode batch line, without a duration).
 // Label `engine` (vLLM DP engine index) or `dp`/`tp` (SGLang ranks) when the line has one.
 // vLLM logs carry no year and whole-second times: the caller gives the year.
 #include <cstdint>

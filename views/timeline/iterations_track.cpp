@@ -27,6 +27,7 @@ std::string IterationsTrack::note() const {
   const Session& s = *snap_.session;
   if (begin_ >= end_) return {};
   const SessionSource& src = s.sources[s.iterations.source[begin_]];
+  if (max_dur_ == 0) return "batch lines without durations (SGLang logs decode every N steps)";
   if (src.resolution_ns >= 1'000'000'000)
     return "log times are whole seconds: iterations laid end to end within each second";
   return {};

@@ -161,3 +161,25 @@ TEST_CASE("session: a shift saved in a run file reopens shifted; a load's own sh
   CHECK(overridden->sources.at(0).shift_ns == 5);
   std::filesystem::remove_all(dir);
 }
+
+TEST_CASE("session: an SGLang log's prefill and decode batch lines become engine iterations") {
+  LoadProgress p;
+  auto s = load_session(
+      {std::string(HOTPATH_TEST_DATA) + "/logs/sglang_laguna-s-2.1-int4_dgxspark_prefill-decode.log"}, p);
+  // grep: 57 "Prefill batch" lines (86,867 new tokens), 56 "Decode batch" lines (126 running requests).
+  REQUIRE(s->iterations.size() == 57 + 56);
+  size_t prefill = 0, decode = 0;
+  uint64_t ctx_tokens = 0, gen_reqs = 0;
+  for (size_t i = 0; i < s->iterations.size(); ++i) {
+    prefill += s->iterations.kind[i] == IterationKind::Prefill;
+    decode += s->iterations.kind[i] == IterationKind::Decode;
+    ctx_tokens += s->iterations.ctx_tokens[i];
+    gen_reqs += s->iterations.gen_reqs[i];
+    CHECK(s->iterations.dur[i] == 0);  // SGLang logs no batch duration
+  }
+  CHECK(prefill == 57);
+  CHECK(decode == 56);
+  CHECK(ctx_tokens == 86867);
+  CHECK(gen_reqs == 126);
+  CHECK(s->iterations.ctx_tokens[0] == 7);  // the first line: #new-token: 7
+}
