@@ -12,6 +12,12 @@ StringPool::StringPool() {
 
 StrId StringPool::intern(std::string_view s) {
   if (auto it = index_.find(s); it != index_.end()) return it->second;
+  StrId id = add_unindexed(s);
+  index_.emplace(view(id), id);
+  return id;
+}
+
+StrId StringPool::add_unindexed(std::string_view s) {
   char* dst;
   if (s.size() > kBlock / 4) {
     large_.emplace_back(new char[s.size()]);  // large strings get a block of their own
@@ -28,7 +34,6 @@ StrId StringPool::intern(std::string_view s) {
   auto id = static_cast<StrId>(lens_.size());
   starts_.push_back(dst);
   lens_.push_back(static_cast<uint32_t>(s.size()));
-  index_.emplace(std::string_view(dst, s.size()), id);
   char_bytes_ += s.size();
   return id;
 }

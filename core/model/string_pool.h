@@ -17,6 +17,9 @@ class StringPool {
   StringPool& operator=(StringPool&&) noexcept = default;
 
   StrId intern(std::string_view s);
+  // Stores s without indexing it (find() will not see it): for values known to be unique, such as a
+  // million request ids, which would only grow the hash table.
+  StrId add_unindexed(std::string_view s);
   // Returns 0 when s is not in the pool (and s is not empty): a lookup that never inserts.
   StrId find(std::string_view s) const;
   std::string_view view(StrId id) const { return {starts_[id], lens_[id]}; }

@@ -166,7 +166,7 @@ std::shared_ptr<const Session> SessionBuilder::finish() {
     StrId endpoint_id = 0, purpose_id = 0;
     auto intern = [&](const std::string& v) { return v.empty() ? StrId{0} : s->strings.intern(v); };
     for (const auto& r : p.data.requests) {
-      rq.id.push_back(intern(r.request_id));
+      rq.id.push_back(s->strings.add_unindexed(r.request_id));  // unique: no hash table entry
       if (r.endpoint != last_endpoint) endpoint_id = intern(r.endpoint), last_endpoint = r.endpoint;
       if (r.purpose != last_purpose) purpose_id = intern(r.purpose), last_purpose = r.purpose;
       rq.endpoint.push_back(endpoint_id);
