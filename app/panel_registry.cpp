@@ -8,6 +8,7 @@
 #include "core/analysis/gpu_activity.h"
 #include "core/analysis/rank_skew.h"
 #include "core/analysis/triage.h"
+#include "core/session/range_serving.h"
 #include "core/util/time_format.h"
 #include "views/details_panel.h"
 #include "views/flame_panel.h"
@@ -17,6 +18,7 @@
 #include "views/search_bar.h"
 #include "views/summary_panel.h"
 #include "views/timeline/requests_track.h"
+#include "views/timeline/series_track.h"
 #include "views/timeline/timeline_panel.h"
 #include "views/triage_panel.h"
 
@@ -59,10 +61,13 @@ class TimelineMain : public Panel {
     ImGui::EndChild();
     ImGui::SameLine(0, 6);
     ImGui::BeginChild("##details", ImVec2(0, 0), true);
-    if (vs.pick.kind != PickKind::None)
+    if (vs.pick.kind != PickKind::None) {
       draw_pick(vs);
-    else
-      details_.draw(vs);
+    } else {
+      // The serving section first: the trace's range table takes the rest of the pane.
+      if (vs.range && snap_.session->has_serving()) draw_serving_range(*vs.range);
+      if (run_->slices.size() || !vs.range) details_.draw(vs);
+    }
     ImGui::EndChild();
   }
   bool wants_frames() const override { return run_ && (s_.vs.view.animating() || s_.vs.request_redraw); }
@@ -82,7 +87,46 @@ class TimelineMain : public Panel {
   }
 
  private:
-  void draw_pick(ViewState& vs) {  // details of a selected request or engine iteration
+  // Requests and series within the ruler's range, below the trace's range statistics.
+  void draw_serving_range(TimeWindow w) {
+    if (w != cached_range_) {
+      range_ = range_serving(*snap_.session, w.t0, w.t1);
+      cached_range_ = w;
+    }
+    const Session& s = *snap_.session;
+    ImGui::TextDisabled("Serving in the range");
+    ImGui::Text("%zu requests started (%zu failed)", range_.requests, range_.failed);
+    if (range_.requests)
+      ImGui::Text("TTFT mean %s  p50 %s  p99 %s   E2E p50 %s  p99 %s",
+                  format_duration(range_.ttft_mean).c_str(), format_duration(range_.ttft_p50).c_str(),
+                  format_duration(range_.ttft_p99).c_str(), format_duration(range_.e2e_p50).c_str(),
+                  format_duration(range_.e2e_p99).c_str());
+    if (range_.series.empty() ||
+        !ImGui::BeginTable("##range_series", 5, ImGuiTableFlags_RowBg | ImGuiTableFlags_Resizable))
+      return;
+    ImGui::TableSetupColumn("series", ImGuiTableColumnFlags_WidthStretch);
+    for (const char* h : {"n", "mean", "p50", "p99"})
+      ImGui::TableSetupColumn(h, ImGuiTableColumnFlags_WidthFixed);
+    ImGui::TableHeadersRow();
+    for (const auto& row : range_.series) {
+      const auto& info = s.series.info[row.series];
+      std::string_view name = s.str(info.name);
+      if (name.size() > 7 && name.substr(name.size() - 7) == "_bucket") continue;  // as on the timeline
+      ImGui::TableNextRow();
+      ImGui::TableNextColumn();
+      ImGui::TextUnformatted(std::string(s.str(info.name)).c_str());
+      ImGui::TableNextColumn();
+      ImGui::Text("%zu", row.count);
+      for (double v : {row.mean, row.p50, row.p99}) {
+        ImGui::TableNextColumn();
+        ImGui::Text("%.4g", v);
+      }
+    }
+    ImGui::EndTable();
+    ImGui::Separator();
+  }
+
+  void draw_pick(ViewState& vs) {  // details of a selected request, engine iteration or series sample
     const Session& s = *snap_.session;
     if (vs.pick.kind == PickKind::Request) {
       for (const std::string& line : request_details(s, vs.pick.row)) ImGui::TextWrapped("%s", line.c_str());
@@ -99,6 +143,14 @@ class TimelineMain : public Panel {
       ImGui::Text("duration %s", it.dur[i] ? format_duration(it.dur[i], 3).c_str() : "not logged");
       ImGui::Text("context: %u requests, %u tokens", it.ctx_reqs[i], it.ctx_tokens[i]);
       ImGui::Text("generation: %u requests, %u tokens", it.gen_reqs[i], it.gen_tokens[i]);
+    } else if (vs.pick.kind == PickKind::Sample && vs.pick.series < s.series.size()) {
+      const auto& info = s.series.info[vs.pick.series];
+      ImGui::TextWrapped("%s{%s}", std::string(s.str(info.name)).c_str(),
+                         std::string(s.str(info.labels)).c_str());
+      ImGui::Text("%s %s (%s, %s)", format_value(s.series.value[vs.pick.row], "").c_str(),
+                  std::string(s.str(info.unit)).c_str(), to_string(info.kind), to_string(info.origin));
+      ImGui::TextDisabled("at %s",
+                          format_duration(s.series.ts[vs.pick.row] - vs.view.extent().t0, 3).c_str());
     }
     ImGui::Spacing();
     if (ImGui::SmallButton("Clear selection (Esc)")) vs.pick = {};
@@ -109,6 +161,8 @@ class TimelineMain : public Panel {
   TimelinePanel timeline_;
   DetailsPanel details_;
   SearchBarState search_;
+  TimeWindow cached_range_{0, 0};
+  RangeServing range_;
 };
 
 class Summary : public Panel {

@@ -2,37 +2,19 @@
 
 #include <algorithm>
 
+#include "core/util/utf8.h"
+
 namespace hp {
 
 void add_code_points(std::string_view s, std::vector<uint32_t>& out) {
-  const auto* u = reinterpret_cast<const unsigned char*>(s.data());
-  for (size_t i = 0, n = s.size(); i < n;) {
-    unsigned char c = u[i];
-    if (c < 0x80) {
+  for (size_t i = 0; i < s.size();) {
+    const Utf8Char ch = decode_utf8(s, i);
+    if (!ch.len) {
       ++i;
       continue;
     }
-    size_t len = (c >= 0xC2 && c <= 0xDF)   ? 2
-                 : (c >= 0xE0 && c <= 0xEF) ? 3
-                 : (c >= 0xF0 && c <= 0xF4) ? 4
-                                            : 0;
-    if (!len || i + len > n) {
-      ++i;
-      continue;
-    }
-    uint32_t cp = c & (0x7F >> len);
-    bool ok = true;
-    for (size_t k = 1; k < len; ++k) {
-      ok = ok && (u[i + k] & 0xC0) == 0x80;
-      cp = (cp << 6) | (u[i + k] & 0x3F);
-    }
-    bool overlong = (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000);
-    if (!ok || overlong || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) {
-      ++i;
-      continue;
-    }
-    out.push_back(cp);
-    i += len;
+    if (ch.cp >= 0x80) out.push_back(ch.cp);
+    i += ch.len;
   }
 }
 

@@ -20,6 +20,7 @@
 #include "core/util/input_file.h"
 #include "core/util/pipeline.h"
 #include "core/util/redact.h"
+#include "core/util/utf8.h"
 
 namespace hp {
 
@@ -590,23 +591,9 @@ size_t skip_string(std::string_view b, size_t p) {
 
 // First invalid UTF-8 byte at or after `from` (npos if none).
 size_t invalid_utf8(std::string_view s, size_t from) {
-  const auto* u = reinterpret_cast<const unsigned char*>(s.data());
-  size_t n = s.size();
-  for (size_t i = from; i < n;) {
-    unsigned char c = u[i];
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    size_t len = (c >= 0xC2 && c <= 0xDF)   ? 2
-                 : (c >= 0xE0 && c <= 0xEF) ? 3
-                 : (c >= 0xF0 && c <= 0xF4) ? 4
-                                            : 0;
-    if (!len || i + len > n) return i;
-    for (size_t k = 1; k < len; ++k)
-      if ((u[i + k] & 0xC0) != 0x80) return i;
-    if (len == 3 && ((c == 0xE0 && u[i + 1] < 0xA0) || (c == 0xED && u[i + 1] > 0x9F))) return i;
-    if (len == 4 && ((c == 0xF0 && u[i + 1] < 0x90) || (c == 0xF4 && u[i + 1] > 0x8F))) return i;
+  for (size_t i = from; i < s.size();) {
+    const size_t len = decode_utf8(s, i).len;
+    if (!len) return i;
     i += len;
   }
   return std::string_view::npos;

@@ -283,15 +283,22 @@ class NsysReader {
   }
 
   // Appends one GPU activity row; the common columns come first in every activity query:
-  // start, end, deviceId, streamId, correlationId, globalPid.
-  uint32_t add_gpu_slice(SqliteStmt& st, const std::string& table, StrId name, StrId cat, SliceKind kind,
-                         ArgsRef args, GpuIn& g, int64_t device_override = -1) {
+  // Columns 0 and 1 of a row as (start, end); an end before its start is kept as a zero-length
+  // slice and counted.
+  std::pair<Ns, Ns> start_end(SqliteStmt& st, std::string_view table) {
     Ns start = st.int64(0), end = st.int64(1);
     if (end < start) {
       b_.log().warn("nsys.negative_duration", file_, LogEntry::kNoOffset,
                     fmt::format("{}: row with end {} < start {}; duration set to 0", table, end, start));
       end = start;
     }
+    return {start, end};
+  }
+
+  // start, end, deviceId, streamId, correlationId, globalPid.
+  uint32_t add_gpu_slice(SqliteStmt& st, const std::string& table, StrId name, StrId cat, SliceKind kind,
+                         ArgsRef args, GpuIn& g, int64_t device_override = -1) {
+    auto [start, end] = start_end(st, table);
     g.device = static_cast<int32_t>(device_override >= 0 ? device_override : st.int64(2));
     int64_t stream = st.is_null(3) ? kNoStream : st.int64(3);
     g.stream = stream == kNoStream ? -1 : stream;
@@ -452,12 +459,7 @@ class NsysReader {
     // nsys names carry the API version ("cudaLaunchKernel_v7000"); Kineto's names do not.
     std::unordered_map<int64_t, StrId> names;
     while (st.step()) {
-      Ns start = st.int64(0), end = st.int64(1);
-      if (end < start) {
-        b_.log().warn("nsys.negative_duration", file_, LogEntry::kNoOffset,
-                      fmt::format("{}: row with end {} < start {}; duration set to 0", t, end, start));
-        end = start;
-      }
+      auto [start, end] = start_end(st, t);
       int64_t name_id = st.is_null(4) ? -1 : st.int64(4);
       auto [it, added] = names.try_emplace(name_id, 0);
       if (added) {
@@ -534,13 +536,7 @@ class NsysReader {
         b_.add_instant(
             {.ts = st.int64(0), .track = track, .name = name, .cat = cat, .scope = 't', .args = args});
       } else {
-        Ns start = st.int64(0), end = st.int64(1);
-        if (end < start) {
-          b_.log().warn(
-              "nsys.negative_duration", file_, 0,
-              fmt::format("NVTX_EVENTS: row with end {} < start {}; duration set to 0", end, start));
-          end = start;
-        }
+        auto [start, end] = start_end(st, "NVTX_EVENTS");
         SliceIn s;
         s.start = start;
         s.dur = end - start;
@@ -565,12 +561,7 @@ class NsysReader {
         db_.prepare(fmt::format("SELECT start, end, globalTid, {} FROM {}", col(c, "nameId"), sql_ident(t)));
     StrId cat = b_.intern("osrt");
     while (st.step()) {
-      Ns start = st.int64(0), end = st.int64(1);
-      if (end < start) {
-        b_.log().warn("nsys.negative_duration", file_, LogEntry::kNoOffset,
-                      fmt::format("{}: row with end {} < start {}; duration set to 0", t, end, start));
-        end = start;
-      }
+      auto [start, end] = start_end(st, t);
       SliceIn s;
       s.start = start;
       s.dur = end - start;

@@ -71,7 +71,7 @@ void IterationsTrack::layout(const TrackInput& in, TrackFrame& out) const {
   }
 }
 
-Pick IterationsTrack::pick(const TrackFrame& frame, float x, float y) const {
+Pick IterationsTrack::pick(const TrackFrame& frame, const TrackInput&, float x, float y) const {
   const TrackPrim* p = prim_at(frame, x, y);
   if (!p || p->count > 1) return {};
   return {PickKind::Iteration, p->item, kNone};

@@ -14,7 +14,7 @@ class IterationsTrack : public TimelineTrack {
   std::string note() const override;
   float height() const override { return kHeight; }
   void layout(const TrackInput& in, TrackFrame& out) const override;
-  Pick pick(const TrackFrame& frame, float x, float y) const override;
+  Pick pick(const TrackFrame& frame, const TrackInput& in, float x, float y) const override;
   std::string tooltip(const TrackFrame& frame, const TrackInput& in, float x, float y) const override;
 
   static Color color_of(IterationKind k, double token_share);

@@ -13,12 +13,10 @@ constexpr float kPad = 1;
 
 }  // namespace
 
-RequestsTrack::RequestsTrack(Snapshot snap, uint32_t source) : snap_(std::move(snap)), source_(source) {
-  count_ = snap_.session->requests.size();
-}
+RequestsTrack::RequestsTrack(Snapshot snap) : snap_(std::move(snap)) {}
 
 std::string RequestsTrack::label() const {
-  return fmt::format("Requests ({})", count_);
+  return fmt::format("Requests ({})", snap_.session->requests.size());
 }
 
 std::string RequestsTrack::note() const {
@@ -123,7 +121,7 @@ void RequestsTrack::layout(const TrackInput& in, TrackFrame& out) const {
   }
 }
 
-Pick RequestsTrack::pick(const TrackFrame& frame, float x, float y) const {
+Pick RequestsTrack::pick(const TrackFrame& frame, const TrackInput&, float x, float y) const {
   const TrackPrim* p = prim_at(frame, x, y);
   if (!p || p->count > 1) return {};
   return {PickKind::Request, p->item, kNone};

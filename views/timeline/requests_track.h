@@ -19,18 +19,16 @@ struct RequestColors {
 class RequestsTrack : public TimelineTrack {
  public:
   static constexpr float kLaneH = 7;
-  RequestsTrack(Snapshot snap, uint32_t source);  // the requests of one source
+  explicit RequestsTrack(Snapshot snap);  // every request of the session, one lane set
   std::string label() const override;
   std::string note() const override;
   float height() const override;
   void layout(const TrackInput& in, TrackFrame& out) const override;
-  Pick pick(const TrackFrame& frame, float x, float y) const override;
+  Pick pick(const TrackFrame& frame, const TrackInput& in, float x, float y) const override;
   std::string tooltip(const TrackFrame& frame, const TrackInput& in, float x, float y) const override;
 
  private:
   Snapshot snap_;
-  uint32_t source_;
-  size_t count_ = 0;
 };
 
 // The request's times and tokens as the details pane and tooltips show them, one line each.

@@ -55,6 +55,11 @@ void SeriesTrack::layout(const TrackInput& in, TrackFrame& out) const {
   const auto cols = step_columns(s.series.ts.data() + info.begin, snap_.plotted(series_),
                                  info.end - info.begin, in.view, static_cast<int>(in.width));
   const Color fill = rgba(70, 130, 180, 110), line = rgba(120, 190, 255);
+  if (in.selected.kind == PickKind::Sample && in.selected.series == series_) {  // the picked sample
+    const auto x = static_cast<float>(static_cast<double>(s.series.ts[in.selected.row] - in.view.t0) /
+                                      static_cast<double>(in.view.span()) * in.width);
+    out.prims.push_back({TrackPrim::Line, x, 0, x, kHeight, rgba(255, 230, 0), kNone, 1});
+  }
   for (const CounterColumn& c : cols) {
     const auto x = static_cast<float>(c.x);
     out.prims.push_back({TrackPrim::Rect, x, y_of(c.max), x + 1, kHeight - 3, fill, kNone, 1});
@@ -70,8 +75,10 @@ uint32_t SeriesTrack::sample_at(Ns t) const {
   return it == b ? kNone : static_cast<uint32_t>(it - 1 - snap_.session->series.ts.data());
 }
 
-Pick SeriesTrack::pick(const TrackFrame&, float, float) const {
-  return {};
+Pick SeriesTrack::pick(const TrackFrame&, const TrackInput& in, float x, float) const {
+  const uint32_t row = sample_at(
+      in.view.t0 + static_cast<Ns>(static_cast<double>(x) / in.width * static_cast<double>(in.view.span())));
+  return row == kNone ? Pick{} : Pick{PickKind::Sample, row, series_};
 }
 
 std::string SeriesTrack::tooltip(const TrackFrame&, const TrackInput& in, float x, float) const {

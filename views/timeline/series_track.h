@@ -14,7 +14,7 @@ class SeriesTrack : public TimelineTrack {
   std::string note() const override;
   float height() const override { return kHeight; }
   void layout(const TrackInput& in, TrackFrame& out) const override;
-  Pick pick(const TrackFrame& frame, float x, float y) const override;
+  Pick pick(const TrackFrame& frame, const TrackInput& in, float x, float y) const override;
   std::string tooltip(const TrackFrame& frame, const TrackInput& in, float x, float y) const override;
   // The sample row in force at t (the last at or before it), kNone before the first.
   uint32_t sample_at(Ns t) const;

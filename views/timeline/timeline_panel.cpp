@@ -92,7 +92,7 @@ void TimelinePanel::build_tracks() {
   for (uint32_t i = 0; i < s.sources.size() && first_serving == kNone; ++i)
     if (s.sources[i].kind != SourceKind::Trace) first_serving = i;
   TrackGroup serving{"serving", "Serving", {}, first_serving};
-  if (s.requests.size()) add(serving, std::make_unique<RequestsTrack>(snap_, 0));
+  if (s.requests.size()) add(serving, std::make_unique<RequestsTrack>(snap_));
   const IterationTable& it = s.iterations;
   for (uint32_t b = 0; b < it.size();) {
     uint32_t e = b + 1;
@@ -237,7 +237,8 @@ void TimelinePanel::handle_input(ViewState& vs, float lanes_x, float lanes_w, fl
     vs.pick = {};
     if (const TimelineRow* r = row_at(vs, io.MousePos.y, lanes_y); r && r->kind == RowKind::Track) {
       const float ty = lanes_y + r->y - vs.scroll_y + 1;
-      vs.pick = tracks_[r->item]->pick(track_frames_[r->item], io.MousePos.x - lanes_x, io.MousePos.y - ty);
+      vs.pick = tracks_[r->item]->pick(track_frames_[r->item], track_inputs_[r->item],
+                                       io.MousePos.x - lanes_x, io.MousePos.y - ty);
     }
   }
   if (hovered && ImGui::IsMouseDoubleClicked(ImGuiMouseButton_Left)) {

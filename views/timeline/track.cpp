@@ -22,7 +22,7 @@ const TrackPrim* TimelineTrack::prim_at(const TrackFrame& frame, float x, float 
   return nullptr;
 }
 
-Pick TimelineTrack::pick(const TrackFrame&, float, float) const {
+Pick TimelineTrack::pick(const TrackFrame&, const TrackInput&, float, float) const {
   return {};
 }
 
@@ -57,12 +57,6 @@ void RowFolder::tally(Color c) {
     ++n;
     return;
   }
-}
-
-void RowFolder::extend(uint32_t count, float x1) {
-  if (!open_ || count == 0) return;
-  cur_.count += count;
-  cur_.x1 = std::max(cur_.x1, x1);
 }
 
 void RowFolder::flush() {

@@ -62,8 +62,8 @@ class TimelineTrack {
   virtual std::string note() const { return {}; }  // second header line: unit, range, alignment
   virtual float height() const = 0;
   virtual void layout(const TrackInput& in, TrackFrame& out) const = 0;
-  // The item under (x, y) of the last layout, as a Pick; None when empty space.
-  virtual Pick pick(const TrackFrame& frame, float x, float y) const;
+  // The item under (x, y) of the last layout (made from `in`), as a Pick; None when empty space.
+  virtual Pick pick(const TrackFrame& frame, const TrackInput& in, float x, float y) const;
   virtual std::string tooltip(const TrackFrame& frame, const TrackInput& in, float x, float y) const;
 
  protected:
@@ -83,10 +83,6 @@ class RowFolder {
   bool add(float x0, float x1, uint32_t item, Color own);
   void flush();
   size_t folded() const { return folded_; }
-  // The open fold's right edge (px), or -inf when none is open; and a bulk extension of it by
-  // `count` more items reaching x1 (items skipped by a binary search, see RequestsTrack).
-  float open_end() const { return open_ ? cur_.x1 : -1e30f; }
-  void extend(uint32_t count, float x1);
 
  private:
   void tally(Color c);

@@ -47,7 +47,7 @@ TEST_CASE("requests track: a wide bar splits into queue, prefill and decode; a c
   r.scheduled_ns = kT0;  // arrival at 0: 100 ns of client-side queue
   d.requests.push_back(r);
   Snapshot snap = snapshot_of(d);  // session time 0 = kT0 (a whole second)
-  RequestsTrack t(snap, 0);
+  RequestsTrack t(snap);
   TrackInput in;
   in.view = {0, 1000};
   in.width = 1000;
@@ -60,9 +60,9 @@ TEST_CASE("requests track: a wide bar splits into queue, prefill and decode; a c
   CHECK(rects[0] == std::pair<float, float>{0, 100});     // queue: arrival -> send
   CHECK(rects[1] == std::pair<float, float>{100, 400});   // prefill: send -> first token
   CHECK(rects[2] == std::pair<float, float>{400, 1000});  // decode: first token -> end
-  CHECK(t.pick(f, 500, 3).kind == PickKind::Request);
-  CHECK(t.pick(f, 500, 3).row == 0);
-  CHECK(t.pick(f, 500, 30).kind == PickKind::None);  // below the only lane
+  CHECK(t.pick(f, in, 500, 3).kind == PickKind::Request);
+  CHECK(t.pick(f, in, 500, 3).row == 0);
+  CHECK(t.pick(f, in, 500, 30).kind == PickKind::None);  // below the only lane
 }
 
 TEST_CASE("requests track: narrow requests fold, and every request is in exactly one primitive") {
@@ -77,7 +77,7 @@ TEST_CASE("requests track: narrow requests fold, and every request is in exactly
                              i % 50 == 0 ? serving::RequestStatus::HttpError : serving::RequestStatus::Ok));
   }
   Snapshot snap = snapshot_of(d);
-  RequestsTrack track(snap, 0);
+  RequestsTrack track(snap);
   auto [lo, hi] = snap.session->span();
   for (Ns span : {hi - lo, (hi - lo) / 20, Ns{50'000'000}}) {
     TrackInput in;
@@ -158,12 +158,28 @@ TEST_CASE("iterations track: the vLLM log's first iterations, coloured by kind, 
   REQUIRE(!f.prims.empty());
   CHECK(f.prims[0].x0 == 0);
   CHECK(f.prims[0].x1 == Approx(733.6f));
-  CHECK(track.pick(f, 100, 8).kind == PickKind::Iteration);
-  CHECK(track.pick(f, 100, 8).row == 0);
+  CHECK(track.pick(f, in, 100, 8).kind == PickKind::Iteration);
+  CHECK(track.pick(f, in, 100, 8).row == 0);
   // Zoomed out to the whole log, every iteration is still accounted for once.
   auto [lo, hi] = snap.session->span();
   in.view = {lo, hi};
   track.layout(in, f = {});
   CHECK(count_items(f) == it.size());
   CHECK(track.note().find("whole seconds") != std::string::npos);
+}
+
+TEST_CASE("series track: a click picks the sample in force at that pixel") {
+  ServingData d;
+  d.metrics.push_back({{"kv_cache_usage", {}}, {{kT0, 0.1}, {kT0 + 500, 0.5}, {kT0 + 900, 0.9}}});
+  Snapshot snap = snapshot_of(d);
+  SeriesTrack track(snap, 0);
+  TrackInput in;
+  in.view = {0, 1000};
+  in.width = 1000;
+  TrackFrame f;
+  track.layout(in, f);
+  CHECK(track.pick(f, in, 499, 10) == Pick{PickKind::Sample, 0, 0});
+  CHECK(track.pick(f, in, 700, 10) == Pick{PickKind::Sample, 1, 0});
+  in.view = {-1000, 1000};
+  CHECK(track.pick(f, in, 100, 10).kind == PickKind::None);  // before the first sample
 }
