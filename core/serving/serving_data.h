@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "core/serving/metric_sample.h"
-#include "core/serving/request_record.h"
+#include "core/serving/request_columns.h"
 
 namespace hp {
 
@@ -27,10 +27,14 @@ struct ServerEvent {
 struct ServingData {
   std::map<std::string, std::string> meta;  // engine, model, endpoint, flags, versions, ...
   std::vector<serving::RequestRecord> requests;
+  // The requests as columns instead, when read with RequestForm::Columns (then `requests` is empty).
+  serving::RequestColumns request_columns;
   std::vector<serving::MetricSeries> metrics;       // scraped or fleet series (canonical or raw names)
   std::vector<serving::MetricSeries> log_series;    // from server logs (iterations, stats lines)
   std::vector<serving::ServerEvent> server_events;  // per-request server log events, by time
-  bool empty() const { return requests.empty() && metrics.empty() && log_series.empty(); }
+  bool empty() const {
+    return requests.empty() && !request_columns.size() && metrics.empty() && log_series.empty();
+  }
 };
 
 }  // namespace hp

@@ -64,7 +64,6 @@ ServingData prom_dump(const std::filesystem::path& p) {
 }
 
 SourceKind kind_of_run_file(const ServingData& d) {
-  if (!d.requests.empty()) return SourceKind::Capture;
   if (d.meta.count("log.file")) return SourceKind::Log;
   return SourceKind::Capture;
 }
@@ -90,6 +89,13 @@ std::shared_ptr<const Session> load_session(const std::vector<std::filesystem::p
   std::vector<std::filesystem::path> traces;
   std::shared_ptr<const Run> run_from_file;
   std::string run_name;
+  // Logs are added last: their server-only requests stand in for client ones only when no other
+  // input measured requests (else the same requests would appear twice).
+  std::vector<std::pair<ServingData, std::string>> logs;
+  bool client_requests = false;
+  auto measured = [](const ServingData& d) {
+    return d.request_columns.size() && !d.meta.count("requests.from_log");
+  };
   for (const auto& p : inputs) {
     std::error_code ec;
     if (!std::filesystem::exists(p, ec)) throw ImportError(p.string(), 0, "no such file or directory");
@@ -101,7 +107,7 @@ std::shared_ptr<const Session> load_session(const std::vector<std::filesystem::p
     const Importer* imp = ImporterRegistry::instance().find(p);
     if (imp && imp->name == "hotpath-run") {
       std::shared_ptr<const Run> r = open_run(p, &progress);
-      ServingData d = read_serving(p);
+      ServingData d = read_serving(p, RequestForm::Columns);
       if (r->slices.size() || r->counters.series.size() || r->instants.size()) {
         if (run_from_file)
           throw ImportError(p.string(), 0, "two run files with traces cannot open together; open one");
@@ -110,6 +116,7 @@ std::shared_ptr<const Session> load_session(const std::vector<std::filesystem::p
       }
       for (const auto& [k, v] : d.meta)
         if (k.rfind("clock.shift_ns.", 0) == 0) b.set_shift(k.substr(15), std::stoll(v));
+      client_requests |= measured(d);
       if (!d.empty()) {
         SourceKind kind = kind_of_run_file(d);
         b.add_serving(std::move(d), kind, name);
@@ -126,8 +133,7 @@ std::shared_ptr<const Session> load_session(const std::vector<std::filesystem::p
     // A server log: an engine's lines in its head, or a *.log name (whose parse error then says why).
     const std::string fname = p.filename().string();
     if (!serving::detect_log_engine(text).empty() || fname.find(".log") != std::string::npos) {
-      serving::LogRun lr = serving::log_run_from_file(p);
-      b.add_serving(std::move(lr.data), SourceKind::Log, name);
+      logs.emplace_back(serving::log_run_from_file(p).data, name);
       continue;
     }
     if (looks_like_prom(p, text)) {
@@ -135,12 +141,20 @@ std::shared_ptr<const Session> load_session(const std::vector<std::filesystem::p
       continue;
     }
     if (is_sqlite(head)) {
-      ServingData d = read_serving(p);
+      ServingData d = read_serving(p, RequestForm::Columns);
       if (d.empty()) throw ImportError(p.string(), 0, "SQLite file holds no trace and no serving tables");
+      client_requests |= measured(d);
       b.add_serving(std::move(d), SourceKind::Predecessor, name);
       continue;
     }
     throw ImportError(p.string(), 0, "unsupported file type");
+  }
+  for (auto& [d, name] : logs) {
+    if (client_requests && d.meta.count("requests.from_log")) {
+      d.requests.clear();
+      d.meta["requests.from_log"] = "not used: another input has the client's requests";
+    }
+    b.add_serving(std::move(d), SourceKind::Log, name);
   }
   if (!traces.empty()) {
     if (run_from_file)

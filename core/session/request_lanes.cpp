@@ -12,24 +12,28 @@ RequestLanes pack_request_lanes(const RequestTable& rq) {
   RequestLanes out;
   const size_t n = rq.size();
   out.lane.assign(n, kNone);
+  std::vector<Ns> start(n), end(n);
   std::vector<uint32_t> by_start;
   by_start.reserve(n);
   for (size_t i = 0; i < n; ++i) {
-    if (rq.start_of(i) == kNoTime)
+    start[i] = rq.start_of(i);
+    end[i] = rq.end_of(i);
+    if (start[i] == kNoTime)
       ++out.untimed;
     else
       by_start.push_back(static_cast<uint32_t>(i));
   }
-  std::stable_sort(by_start.begin(), by_start.end(),
-                   [&](uint32_t a, uint32_t b) { return rq.start_of(a) < rq.start_of(b); });
+  auto earlier = [&](uint32_t a, uint32_t b) { return start[a] < start[b]; };
+  if (!std::is_sorted(by_start.begin(), by_start.end(), earlier))  // arrival order usually is start order
+    std::stable_sort(by_start.begin(), by_start.end(), earlier);
   using Busy = std::pair<Ns, uint32_t>;  // (end, lane)
   std::priority_queue<Busy, std::vector<Busy>, std::greater<>> busy;
   std::priority_queue<uint32_t, std::vector<uint32_t>, std::greater<>> free_lanes;
   uint32_t lanes = 0;
   std::vector<uint32_t> per_lane;
   for (uint32_t r : by_start) {
-    const Ns start = rq.start_of(r);
-    while (!busy.empty() && busy.top().first <= start) {
+    const Ns t = start[r];
+    while (!busy.empty() && busy.top().first <= t) {
       free_lanes.push(busy.top().second);
       busy.pop();
     }
@@ -43,7 +47,7 @@ RequestLanes pack_request_lanes(const RequestTable& rq) {
     }
     out.lane[r] = l;
     ++per_lane[l];
-    busy.push({std::max(rq.end_of(r), start), l});
+    busy.push({std::max(end[r], t), l});
   }
   out.lane_begin.assign(lanes + 1, 0);
   for (uint32_t l = 0; l < lanes; ++l) out.lane_begin[l + 1] = out.lane_begin[l] + per_lane[l];
@@ -56,8 +60,8 @@ RequestLanes pack_request_lanes(const RequestTable& rq) {
   for (uint32_t l = 0; l < lanes; ++l)
     for (uint32_t p = out.lane_begin[l]; p < out.lane_begin[l + 1]; ++p) {
       const uint32_t r = out.order[p];
-      out.dur[p] = std::max<Ns>(rq.end_of(r) - rq.start_of(r), 0);
-      if (p + 1 < out.lane_begin[l + 1]) out.gap_after[p] = rq.start_of(out.order[p + 1]) - rq.end_of(r);
+      out.dur[p] = std::max<Ns>(end[r] - start[r], 0);
+      if (p + 1 < out.lane_begin[l + 1]) out.gap_after[p] = start[out.order[p + 1]] - end[r];
     }
   const size_t blocks = (placed + RequestLanes::kBlock - 1) / RequestLanes::kBlock;
   out.block_max_dur.assign(blocks, 0);

@@ -37,9 +37,10 @@ std::pair<Ns, Ns> serving_extent(const ServingData& d) {
     lo = std::min(lo, t);
     hi = std::max(hi, t);
   };
-  for (const auto& r : d.requests) {
-    add(r.scheduled_ns ? r.scheduled_ns : r.sent_ns);
-    add(r.end_ns);
+  const serving::RequestColumns& rq = d.request_columns;
+  for (size_t i = 0; i < rq.size(); ++i) {
+    add(rq.scheduled_ns[i] ? rq.scheduled_ns[i] : rq.sent_ns[i]);
+    add(rq.end_ns[i]);
   }
   for (const auto* list : {&d.metrics, &d.log_series})
     for (const auto& s : *list)
@@ -55,16 +56,66 @@ Ns floor_second(Ns t) {
   return t - ((t % kSecond) + kSecond) % kSecond;
 }
 
-void reserve_requests(RequestTable& rq, size_t n) {
-  for (auto* c : {&rq.id, &rq.endpoint, &rq.error, &rq.replica, &rq.purpose}) c->reserve(n);
-  for (auto* c : {&rq.arrival, &rq.sent, &rq.first_token, &rq.last_token, &rq.finish, &rq.srv_received,
-                  &rq.srv_queued, &rq.srv_scheduled, &rq.srv_prefill_end, &rq.srv_finished})
-    c->reserve(n);
-  for (auto* c : {&rq.prompt_tokens, &rq.cached_tokens, &rq.output_tokens}) c->reserve(n);
-  rq.warmup.reserve(n);
-  rq.status.reserve(n);
-  rq.http_status.reserve(n);
-  rq.itl_begin.reserve(n + 1);
+// Appends the requests of one source, column by column; `off` moves its epoch times onto the session.
+void append_requests(Session& s, const serving::RequestColumns& c, Ns off) {
+  RequestTable& rq = s.requests;
+  const size_t n = c.size();
+  auto at = [off](Ns t) { return t > 0 ? t + off : kNoTime; };
+  auto times = [&](std::vector<Ns>& dst, const std::vector<int64_t>& src) {
+    dst.reserve(dst.size() + n);
+    for (int64_t t : src) dst.push_back(at(t));
+  };
+  auto append = [](auto& dst, const auto& src) { dst.insert(dst.end(), src.begin(), src.end()); };
+  for (size_t i = 0; i < n; ++i)  // unique: no hash table entry
+    rq.id.push_back(s.strings.add_unindexed(c.request_id.at(i)));
+  // Endpoints, purposes and errors repeat from row to row: intern each run of equal values once.
+  for (auto [dst, src] : {std::pair{&rq.endpoint, &c.endpoint}, std::pair{&rq.purpose, &c.purpose},
+                          std::pair{&rq.error, &c.error}}) {
+    std::string_view last;
+    StrId id = 0;
+    dst->reserve(dst->size() + n);
+    for (size_t i = 0; i < n; ++i) {
+      std::string_view v = src->at(i);
+      if (v != last || i == 0) id = v.empty() ? StrId{0} : s.strings.intern(v), last = v;
+      dst->push_back(id);
+    }
+  }
+  rq.replica.resize(rq.replica.size() + n, 0);
+  append(rq.warmup, c.warmup);
+  append(rq.status, c.status);
+  for (int32_t h : c.http_status) rq.http_status.push_back(static_cast<int16_t>(std::clamp(h, -1, 999)));
+  rq.arrival.reserve(rq.arrival.size() + n);
+  for (size_t i = 0; i < n; ++i)
+    rq.arrival.push_back(at(c.scheduled_ns[i] ? c.scheduled_ns[i] : c.sent_ns[i]));
+  times(rq.sent, c.sent_ns);
+  times(rq.first_token, c.first_token_ns);
+  times(rq.finish, c.end_ns);
+  rq.last_token.reserve(rq.last_token.size() + n);
+  for (size_t i = 0; i < n; ++i)
+    rq.last_token.push_back(c.chunks_end[i] > c.chunks_begin(i) ? at(c.chunk_ns[c.chunks_end[i] - 1])
+                                                                : kNoTime);
+  // Server times move onto the client clock by the estimated offset, when one was estimated.
+  for (auto [dst, src] :
+       {std::pair{&rq.srv_received, &c.srv_received_ns}, std::pair{&rq.srv_queued, &c.srv_queued_ns},
+        std::pair{&rq.srv_scheduled, &c.srv_scheduled_ns},
+        std::pair{&rq.srv_prefill_end, &c.srv_first_token_ns},
+        std::pair{&rq.srv_finished, &c.srv_finished_ns}}) {
+    dst->reserve(dst->size() + n);
+    for (size_t i = 0; i < n; ++i) {
+      const Ns shift = c.srv_method[i] == serving::CorrelationMethod::None ? 0 : -c.srv_clock_offset_ns[i];
+      dst->push_back((*src)[i] > 0 ? at((*src)[i] + shift) : kNoTime);
+    }
+  }
+  append(rq.prompt_tokens, c.prompt_tokens);
+  append(rq.cached_tokens, c.cached_tokens);
+  append(rq.output_tokens, c.output_tokens);
+  rq.itl.reserve(rq.itl.size() + c.chunk_ns.size());
+  rq.itl_begin.reserve(rq.itl_begin.size() + n);
+  for (size_t i = 0; i < n; ++i) {
+    for (size_t k = c.chunks_begin(i) + 1; k < c.chunks_end[i]; ++k)
+      rq.itl.push_back(c.chunk_ns[k] - c.chunk_ns[k - 1]);
+    rq.itl_begin.push_back(static_cast<uint32_t>(rq.itl.size()));
+  }
 }
 
 }  // namespace
@@ -97,6 +148,10 @@ void SessionBuilder::set_run(std::shared_ptr<const Run> run, std::string name) {
 }
 
 void SessionBuilder::add_serving(ServingData data, SourceKind kind, std::string name, Ns resolution_ns) {
+  if (!data.requests.empty()) {  // the builder reads columns only
+    data.request_columns = serving::to_columns(data.requests);
+    std::vector<serving::RequestRecord>().swap(data.requests);
+  }
   pending_.push_back({std::move(data), kind, std::move(name), resolution_ns});
 }
 
@@ -157,46 +212,8 @@ std::shared_ptr<const Session> SessionBuilder::finish() {
     src.end = hi > 0 ? hi + src.offset_ns + 1 : 0;
     const auto src_index = static_cast<uint32_t>(s->sources.size());
     const Ns off = src.offset_ns;
-    auto at = [off](Ns t) { return t > 0 ? t + off : kNoTime; };
 
-    RequestTable& rq = s->requests;
-    reserve_requests(rq, rq.size() + p.data.requests.size());
-    // Endpoints and purposes repeat from row to row: intern each run of equal values once.
-    std::string_view last_endpoint, last_purpose;
-    StrId endpoint_id = 0, purpose_id = 0;
-    auto intern = [&](const std::string& v) { return v.empty() ? StrId{0} : s->strings.intern(v); };
-    for (const auto& r : p.data.requests) {
-      rq.id.push_back(s->strings.add_unindexed(r.request_id));  // unique: no hash table entry
-      if (r.endpoint != last_endpoint) endpoint_id = intern(r.endpoint), last_endpoint = r.endpoint;
-      if (r.purpose != last_purpose) purpose_id = intern(r.purpose), last_purpose = r.purpose;
-      rq.endpoint.push_back(endpoint_id);
-      rq.error.push_back(intern(r.error));
-      rq.replica.push_back(0);
-      rq.purpose.push_back(purpose_id);
-      rq.warmup.push_back(r.warmup);
-      rq.status.push_back(r.status);
-      rq.http_status.push_back(static_cast<int16_t>(std::clamp(r.http_status, -1, 999)));
-      rq.arrival.push_back(at(r.scheduled_ns ? r.scheduled_ns : r.sent_ns));
-      rq.sent.push_back(at(r.sent_ns));
-      rq.first_token.push_back(at(r.first_token_ns));
-      rq.last_token.push_back(at(r.token_chunk_ns.empty() ? 0 : r.token_chunk_ns.back()));
-      rq.finish.push_back(at(r.end_ns));
-      const Ns srv = r.server.method == serving::CorrelationMethod::None ? 0 : -r.server.clock_offset_ns;
-      auto at_srv = [&](Ns t) { return t > 0 ? at(t + srv) : kNoTime; };
-      rq.srv_received.push_back(at_srv(r.server.received_ns));
-      rq.srv_queued.push_back(at_srv(r.server.queued_ns));
-      rq.srv_scheduled.push_back(at_srv(r.server.scheduled_ns));
-      rq.srv_prefill_end.push_back(at_srv(r.server.first_token_ns));
-      rq.srv_finished.push_back(at_srv(r.server.finished_ns));
-      rq.prompt_tokens.push_back(r.prompt_tokens);
-      rq.cached_tokens.push_back(r.cached_tokens);
-      rq.output_tokens.push_back(r.output_tokens);
-      if (rq.itl.capacity() < rq.itl.size() + r.token_chunk_ns.size())
-        rq.itl.reserve(std::max(rq.itl.capacity() * 2, rq.itl.size() + r.token_chunk_ns.size()));
-      for (size_t k = 1; k < r.token_chunk_ns.size(); ++k)
-        rq.itl.push_back(r.token_chunk_ns[k] - r.token_chunk_ns[k - 1]);
-      rq.itl_begin.push_back(static_cast<uint32_t>(rq.itl.size()));
-    }
+    append_requests(*s, p.data.request_columns, off);
 
     SeriesTable& st = s->series;
     auto add_series = [&](const serving::MetricSeries& ms, SeriesOrigin origin) {

@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 #include <thread>
 
+#include "core/store/column_codec.h"
 #include "core/store/sqlite_db.h"
 
 namespace hp {
@@ -24,11 +25,6 @@ static_assert(std::endian::native == std::endian::little, "run files store littl
 constexpr char kFormat[] = "hotpath-run";
 constexpr size_t kChunkBytes = 8 << 20;  // raw bytes per chunk (1M rows of 8-byte values)
 constexpr int kZstdLevel = 3;
-
-enum class Codec { Zstd, ZstdDelta64 };  // ZstdDelta64: int64 values stored as successive differences
-const char* codec_name(Codec c) {
-  return c == Codec::Zstd ? "zstd" : "zstd-delta64";
-}
 
 // One stored column: where its bytes come from when saving and where they go when opening.
 struct Column {
@@ -250,22 +246,6 @@ struct Layout {
   }
 };
 
-std::string compress(const void* data, size_t n, Codec codec, ZSTD_CCtx* cctx) {
-  std::vector<uint64_t> deltas;
-  if (codec == Codec::ZstdDelta64) {
-    deltas.resize(n / 8);
-    if (n) std::memcpy(deltas.data(), data, n);
-    for (size_t i = deltas.size(); i-- > 1;) deltas[i] -= deltas[i - 1];  // unsigned: wraps, no UB
-    data = deltas.data();
-  }
-  std::string out(ZSTD_compressBound(n), '\0');
-  size_t z = ZSTD_compress2(cctx, out.data(), out.size(), data, n);
-  if (ZSTD_isError(z))
-    throw std::runtime_error(std::string("zstd compression failed: ") + ZSTD_getErrorName(z));
-  out.resize(z);
-  return out;
-}
-
 std::string now_utc() {
   auto t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
   return fmt::format("{:%Y-%m-%dT%H:%M:%SZ}", fmt::gmtime(t));
@@ -383,7 +363,7 @@ void write_run(SqliteDb& db, const Run& run) {
       size_t chunk = 0, begin = 0;
       do {  // an empty column still gets one empty chunk, so a missing column reads as corrupt
         size_t n = std::min(per_chunk, rows - begin);
-        std::string z = compress(static_cast<const char*>(data) + begin * c.elem, n * c.elem, c.codec, cctx);
+        std::string z = zstd_pack(static_cast<const char*>(data) + begin * c.elem, n * c.elem, c.codec, cctx);
         ins.bind(1, c.table);
         ins.bind(2, c.name);
         ins.bind(3, static_cast<int64_t>(chunk++));
@@ -457,16 +437,8 @@ struct Chunk {
 };
 
 void decompress(const std::string& file, Chunk& c, ZSTD_DCtx* dctx) {
-  size_t n = ZSTD_decompressDCtx(dctx, c.dest, c.raw_bytes, c.data.data(), c.data.size());
-  if (ZSTD_isError(n) || n != c.raw_bytes)
-    bad(file, fmt::format("column {} rows {}+{}: corrupt chunk ({})", c.column->key(), c.row_begin,
-                          c.row_count, ZSTD_isError(n) ? ZSTD_getErrorName(n) : "wrong size"));
-  if (c.codec == Codec::ZstdDelta64 && c.row_count > 0) {
-    std::vector<uint64_t> v(c.row_count);
-    std::memcpy(v.data(), c.dest, c.raw_bytes);
-    for (size_t i = 1; i < v.size(); ++i) v[i] += v[i - 1];
-    std::memcpy(c.dest, v.data(), c.raw_bytes);
-  }
+  if (!zstd_unpack(c.data, c.dest, c.raw_bytes, c.codec, dctx))
+    bad(file, fmt::format("column {} rows {}+{}: corrupt chunk", c.column->key(), c.row_begin, c.row_count));
   std::string().swap(c.data);
 }
 

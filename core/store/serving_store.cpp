@@ -9,9 +9,11 @@
 #include <cmath>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <tuple>
 
 #include "core/model/load_status.h"
+#include "core/store/request_column_codec.h"
 #include "core/store/run_file.h"
 #include "core/store/sqlite_db.h"
 #include "core/util/redact.h"
@@ -36,6 +38,8 @@ CREATE TABLE IF NOT EXISTS metric_series(id INTEGER PRIMARY KEY, name TEXT NOT N
   from_log INTEGER NOT NULL, source TEXT NOT NULL DEFAULT '', UNIQUE(name, labels_json, from_log, source));
 CREATE TABLE IF NOT EXISTS metric_samples(series_id INTEGER NOT NULL, ts_ns INTEGER NOT NULL, value REAL);
 CREATE TABLE IF NOT EXISTS server_events(ts_ns INTEGER, kind TEXT, request_id TEXT, raw_id TEXT, value INTEGER);
+CREATE TABLE IF NOT EXISTS requests_columns(name TEXT PRIMARY KEY, rows INTEGER NOT NULL, codec TEXT NOT NULL,
+  raw_bytes INTEGER NOT NULL, data BLOB NOT NULL);
 )sql";
 
 std::string upper(std::string_view s) {
@@ -100,6 +104,8 @@ RequestStatus status_from(std::string_view s) {
   return RequestStatus::Malformed;
 }
 
+std::vector<RequestRecord> read_request_rows(SqliteDb& db, const std::string& file);
+
 bool has_column(SqliteDb& db, const char* table, std::string_view column) {
   for (const auto& c : db.columns(table))
     if (c == column) return true;
@@ -111,7 +117,9 @@ bool has_column(SqliteDb& db, const char* table, std::string_view column) {
 std::string redact_meta_value(std::string_view key, std::string_view value) {
   std::string k = upper(key);
   for (const char* bad : {"TOKEN", "API_KEY", "APIKEY", "SECRET", "PASSWORD", "AUTHORIZATION"})
-    if (k.find(bad) != std::string::npos) return std::string(kRedacted);
+    for (size_t at = k.find(bad); at != std::string::npos; at = k.find(bad, at + 1))
+      if (std::string_view(bad) != "TOKEN" || k.compare(at, 6, "TOKENS") != 0)  // kv_cache_tokens is a count
+        return std::string(kRedacted);
   if (is_sensitive_key(key)) return std::string(kRedacted);
   std::string v(value);
   redact_hf_tokens(v);
@@ -137,6 +145,7 @@ std::string redact_meta_value(std::string_view key, std::string_view value) {
 
 struct ServingWriter::Impl {
   std::mutex mu;
+  std::string file;
   std::unique_ptr<SqliteDb> db;
   std::optional<SqliteStmt> meta, req, series, sample, event;
   std::map<std::tuple<serving::SeriesKey, bool, std::string>, int64_t> series_ids;
@@ -156,6 +165,7 @@ struct ServingWriter::Impl {
 
 ServingWriter::ServingWriter(const std::filesystem::path& path) : impl_(std::make_unique<Impl>()) {
   Impl& m = *impl_;
+  m.file = path.string();
   m.db = std::make_unique<SqliteDb>(path, SqliteDb::Mode::Create);
   SqliteDb& db = *m.db;
   db.exec("PRAGMA journal_mode=WAL");
@@ -313,65 +323,110 @@ void ServingWriter::commit() {
   impl_->commit();
 }
 
+void ServingWriter::finish() {
+  std::lock_guard lock(impl_->mu);
+  Impl& m = *impl_;
+  m.commit();
+  std::vector<EncodedColumn> cols =
+      encode_request_columns(serving::to_columns(read_request_rows(*m.db, m.file)));
+  m.begin();
+  m.db->exec("DELETE FROM requests_columns");
+  auto ins = m.db->prepare("INSERT INTO requests_columns VALUES(?,?,?,?,?)");
+  for (const auto& c : cols) {
+    ins.bind(1, c.name);
+    ins.bind(2, static_cast<int64_t>(m.next_request));
+    ins.bind(3, c.codec);
+    ins.bind(4, static_cast<int64_t>(c.raw_bytes));
+    ins.bind_blob(5, c.data.data(), c.data.size());
+    ins.step();
+    ins.reset();
+  }
+  m.commit();
+}
+
 namespace {
 
 [[noreturn]] void bad(const std::string& file, const std::string& what) {
   throw ImportError(file, 0, what);
 }
 
-void read_hotpath_tables(SqliteDb& db, const std::string& file, ServingData& out) {
+// The requests from requests_columns, when those cover every row of the requests table.
+std::optional<serving::RequestColumns> read_request_columns(SqliteDb& db, const std::string& file) {
+  if (!db.has_table("requests_columns")) return std::nullopt;
+  const int64_t rows = db.query_int("SELECT coalesce(max(idx), -1) + 1 FROM requests").value_or(0);
+  std::map<std::string, EncodedColumn> cols;
+  auto st = db.prepare("SELECT name, rows, codec, raw_bytes, data FROM requests_columns");
+  while (st.step()) {
+    if (st.int64(1) != rows) return std::nullopt;  // rows were added after finish()
+    std::string name(st.text(0));
+    cols[name] = {name, std::string(st.text(2)), static_cast<size_t>(st.int64(3)), std::string(st.blob(4))};
+  }
+  if (cols.empty()) return std::nullopt;
+  return decode_request_columns(cols, static_cast<size_t>(rows), file);
+}
+
+// The requests table row by row, in row order.
+std::vector<RequestRecord> read_request_rows(SqliteDb& db, const std::string& file) {
+  std::vector<RequestRecord> out;
+  const bool v3 = has_column(db, "requests", "purpose");
+  auto st = db.prepare(std::string("SELECT request_id, endpoint, warmup, scheduled_ns, sent_ns, "
+                                   "first_chunk_ns, first_token_ns, end_ns,"
+                                   " token_chunks, prompt_tokens, output_tokens, tokens_from_usage, "
+                                   "max_tokens, status, http_status, "
+                                   "error,"
+                                   " srv_received_ns, srv_queued_ns, srv_scheduled_ns, srv_first_token_ns, "
+                                   "srv_finished_ns, srv_method,"
+                                   " srv_clock_offset_ns, srv_offset_uncertainty_ns, idx") +
+                       (v3 ? ", purpose, cached_tokens" : "") + " FROM requests ORDER BY idx");
+  while (st.step()) {
+    RequestRecord r;
+    r.request_id = st.text(0);
+    r.endpoint = st.text(1);
+    r.warmup = st.int64(2) != 0;
+    r.scheduled_ns = st.int64(3);
+    r.sent_ns = st.int64(4);
+    r.first_chunk_ns = st.int64(5);
+    r.first_token_ns = st.int64(6);
+    r.end_ns = st.int64(7);
+    if (!decode_times(st.blob(8), r.token_chunk_ns))
+      bad(file, fmt::format("requests row {}: corrupt token_chunks blob", st.int64(24)));
+    r.prompt_tokens = static_cast<uint32_t>(st.int64(9));
+    r.output_tokens = static_cast<uint32_t>(st.int64(10));
+    r.tokens_from_usage = st.int64(11) != 0;
+    r.max_tokens = static_cast<uint32_t>(st.int64(12));
+    r.status = status_from(st.text(13));
+    r.http_status = static_cast<int>(st.int64(14));
+    r.error = st.text(15);
+    r.server.received_ns = st.int64(16);
+    r.server.queued_ns = st.int64(17);
+    r.server.scheduled_ns = st.int64(18);
+    r.server.first_token_ns = st.int64(19);
+    r.server.finished_ns = st.int64(20);
+    int64_t method = st.int64(21);
+    r.server.method = method >= 0 && method <= 2 ? static_cast<serving::CorrelationMethod>(method)
+                                                 : serving::CorrelationMethod::None;
+    r.server.clock_offset_ns = st.int64(22);
+    r.server.offset_uncertainty_ns = st.int64(23);
+    if (v3) {
+      r.purpose = st.text(25);
+      r.cached_tokens = static_cast<uint32_t>(st.int64(26));
+    }
+    r.index = out.size();
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+void read_hotpath_tables(SqliteDb& db, const std::string& file, ServingData& out, RequestForm form) {
   {
     auto st = db.prepare("SELECT key, value FROM serving_meta");
     while (st.step()) out.meta[std::string(st.text(0))] = st.text(1);
   }
-  {
-    const bool v3 = has_column(db, "requests", "purpose");
-    auto st = db.prepare(std::string("SELECT request_id, endpoint, warmup, scheduled_ns, sent_ns, "
-                                     "first_chunk_ns, first_token_ns, end_ns,"
-                                     " token_chunks, prompt_tokens, output_tokens, tokens_from_usage, "
-                                     "max_tokens, status, http_status, "
-                                     "error,"
-                                     " srv_received_ns, srv_queued_ns, srv_scheduled_ns, srv_first_token_ns, "
-                                     "srv_finished_ns, srv_method,"
-                                     " srv_clock_offset_ns, srv_offset_uncertainty_ns, idx") +
-                         (v3 ? ", purpose, cached_tokens" : "") + " FROM requests ORDER BY idx");
-    while (st.step()) {
-      RequestRecord r;
-      r.request_id = st.text(0);
-      r.endpoint = st.text(1);
-      r.warmup = st.int64(2) != 0;
-      r.scheduled_ns = st.int64(3);
-      r.sent_ns = st.int64(4);
-      r.first_chunk_ns = st.int64(5);
-      r.first_token_ns = st.int64(6);
-      r.end_ns = st.int64(7);
-      if (!decode_times(st.blob(8), r.token_chunk_ns))
-        bad(file, fmt::format("requests row {}: corrupt token_chunks blob", st.int64(24)));
-      r.prompt_tokens = static_cast<uint32_t>(st.int64(9));
-      r.output_tokens = static_cast<uint32_t>(st.int64(10));
-      r.tokens_from_usage = st.int64(11) != 0;
-      r.max_tokens = static_cast<uint32_t>(st.int64(12));
-      r.status = status_from(st.text(13));
-      r.http_status = static_cast<int>(st.int64(14));
-      r.error = st.text(15);
-      r.server.received_ns = st.int64(16);
-      r.server.queued_ns = st.int64(17);
-      r.server.scheduled_ns = st.int64(18);
-      r.server.first_token_ns = st.int64(19);
-      r.server.finished_ns = st.int64(20);
-      int64_t method = st.int64(21);
-      r.server.method = method >= 0 && method <= 2 ? static_cast<serving::CorrelationMethod>(method)
-                                                   : serving::CorrelationMethod::None;
-      r.server.clock_offset_ns = st.int64(22);
-      r.server.offset_uncertainty_ns = st.int64(23);
-      if (v3) {
-        r.purpose = st.text(25);
-        r.cached_tokens = static_cast<uint32_t>(st.int64(26));
-      }
-      r.index = out.requests.size();
-      out.requests.push_back(std::move(r));
-    }
-  }
+  auto cols = read_request_columns(db, file);
+  if (form == RequestForm::Columns)
+    out.request_columns = cols ? std::move(*cols) : serving::to_columns(read_request_rows(db, file));
+  else
+    out.requests = cols ? serving::to_records(*cols) : read_request_rows(db, file);
   std::map<int64_t, std::pair<serving::MetricSeries*, bool>> by_id;
   std::vector<std::pair<serving::MetricSeries, bool>> all;
   {
@@ -516,16 +571,20 @@ std::unique_ptr<SqliteDb> open_read(const std::filesystem::path& path) {
 
 }  // namespace
 
-ServingData read_serving(const std::filesystem::path& path) {
+ServingData read_serving(const std::filesystem::path& path, RequestForm form) {
   ServingData out;
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec)) throw ImportError(path.string(), 0, "no such run file");
   try {
     auto db = open_read(path);
     if (db->has_table("requests") && db->has_table("serving_meta"))
-      read_hotpath_tables(*db, path.string(), out);
+      read_hotpath_tables(*db, path.string(), out, form);
     else if (db->has_table("request_traces") || db->has_table("vllm_metrics"))
       read_predecessor(*db, out);
+    if (form == RequestForm::Columns && !out.requests.empty()) {
+      out.request_columns = serving::to_columns(out.requests);
+      out.requests.clear();
+    }
   } catch (const SqliteError& e) {
     throw ImportError(path.string(), 0,
                       fmt::format("cannot read serving data (corrupt or truncated?): {}", e.detail()));
@@ -541,9 +600,11 @@ void copy_serving_tables(const std::filesystem::path& from, const std::filesyste
   attach.bind(1, from.string());
   attach.step();
   db.exec("BEGIN");
-  for (const char* t : {"serving_meta", "requests", "metric_series", "metric_samples", "server_events"}) {
+  for (const char* t :
+       {"serving_meta", "requests", "metric_series", "metric_samples", "server_events", "requests_columns"}) {
     db.exec(fmt::format("DELETE FROM main.{}", t));
-    db.exec(fmt::format("INSERT INTO main.{0} SELECT * FROM src.{0}", t));
+    if (db.query_int(fmt::format("SELECT count(*) FROM src.sqlite_master WHERE name = '{}'", t)).value_or(0))
+      db.exec(fmt::format("INSERT INTO main.{0} SELECT * FROM src.{0}", t));
   }
   db.exec("COMMIT");
   db.exec("DETACH DATABASE src");

@@ -32,6 +32,10 @@ class ServingWriter {
                    bool from_log = false, const std::string& source = {});
   void add_server_event(const serving::ServerEvent& e);
   void commit();  // makes everything added so far durable
+  // Commits and stores the requests a second time, column by column (request_columns.h), so the run
+  // opens fast. Call once when the capture or import ends; rows added later make readers fall back
+  // to the row table until finish() runs again.
+  void finish();
 
  private:
   struct Impl;
@@ -40,7 +44,9 @@ class ServingWriter {
 
 // Reads the serving tables (empty ServingData when the file has none). Throws ImportError on a
 // corrupt file. Also reads the predecessor's serve_profile.db, mapped onto the same model.
-ServingData read_serving(const std::filesystem::path& path);
+// Columns fills ServingData::request_columns instead of ::requests (no per-request allocations).
+enum class RequestForm { Records, Columns };
+ServingData read_serving(const std::filesystem::path& path, RequestForm form = RequestForm::Records);
 
 // The value set_meta stores: "<redacted>" when the key looks like a credential (*TOKEN*, *API_KEY*,
 // *SECRET*, *PASSWORD*, authorization), else the value with hf_... / sk-... / "Bearer ..." tokens

@@ -31,6 +31,7 @@ bool has_sqlite_header(std::string_view head);
 
 class SqliteStmt;
 
+// One connection, used by one thread at a time (opened without SQLite's per-call mutex).
 class SqliteDb {
  public:
   enum class Mode { ReadOnly, Immutable, Create };

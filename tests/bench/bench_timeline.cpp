@@ -67,11 +67,14 @@ int main(int argc, char** argv) {
   {
     ServingWriter w(file);
     for (const auto& r : d.requests) w.add_request(r);
+    auto t1 = Clock::now();
+    w.finish();
+    std::printf("run file: request columns written in %.0f ms\n", ms_since(t1));
   }
   t0 = Clock::now();
   {
-    ServingData back = read_serving(file);
-    std::printf("run file: read_serving %.0f ms (%zu requests)\n", ms_since(t0), back.requests.size());
+    ServingData back = read_serving(file, RequestForm::Columns);
+    std::printf("run file: read_serving %.0f ms (%zu requests)\n", ms_since(t0), back.request_columns.size());
     auto t1 = Clock::now();
     SessionBuilder sb;
     sb.add_serving(std::move(back), SourceKind::Capture, "x");

@@ -59,6 +59,8 @@ TEST_CASE("serving store: requests, series and events round-trip", "[serving_sto
     ServingWriter w(p);
     w.set_meta("engine", "vllm");
     w.set_meta("HF_TOKEN", "hf_abcdefghijklmnopqrstuvwxyz");
+    w.set_meta("kv_cache_tokens", "5863776");  // a count, not a credential
+    w.set_meta("TOKENS_AND_TOKEN", "x");
     w.set_meta("flags", "--endpoint http://x --api-key sk-abcdefghijklmnop --x Bearer abcdefghijkl");
     for (uint64_t i = 0; i < 3; ++i) w.add_request(sample_request(i));
     SeriesKey k{"vllm:num_requests_running", {{"engine", "0"}, {"model_name", "m"}}};
@@ -71,6 +73,8 @@ TEST_CASE("serving store: requests, series and events round-trip", "[serving_sto
   ServingData d = read_serving(p);
   CHECK(d.meta.at("engine") == "vllm");
   CHECK(d.meta.at("HF_TOKEN") == "<redacted>");
+  CHECK(d.meta.at("kv_cache_tokens") == "5863776");
+  CHECK(d.meta.at("TOKENS_AND_TOKEN") == "<redacted>");
   CHECK(d.meta.at("flags") == "--endpoint http://x --api-key <redacted> --x <redacted>");
   REQUIRE(d.requests.size() == 3);
   for (uint64_t i = 0; i < 3; ++i) {
@@ -282,5 +286,109 @@ TEST_CASE("serving store: reading a finished run file leaves no -wal or -shm bes
   CHECK(d.requests.size() == 1);
   CHECK_FALSE(fs::exists(p.string() + "-wal"));
   CHECK_FALSE(fs::exists(p.string() + "-shm"));
+  remove_db(p);
+}
+
+namespace {
+
+// Every stored field of two requests (index aside).
+void check_same(const RequestRecord& r, const RequestRecord& e) {
+  CHECK(r.request_id == e.request_id);
+  CHECK(r.endpoint == e.endpoint);
+  CHECK(r.purpose == e.purpose);
+  CHECK(r.warmup == e.warmup);
+  CHECK(r.scheduled_ns == e.scheduled_ns);
+  CHECK(r.sent_ns == e.sent_ns);
+  CHECK(r.first_chunk_ns == e.first_chunk_ns);
+  CHECK(r.first_token_ns == e.first_token_ns);
+  CHECK(r.end_ns == e.end_ns);
+  CHECK(r.token_chunk_ns == e.token_chunk_ns);
+  CHECK(r.prompt_tokens == e.prompt_tokens);
+  CHECK(r.output_tokens == e.output_tokens);
+  CHECK(r.cached_tokens == e.cached_tokens);
+  CHECK(r.tokens_from_usage == e.tokens_from_usage);
+  CHECK(r.max_tokens == e.max_tokens);
+  CHECK(r.status == e.status);
+  CHECK(r.http_status == e.http_status);
+  CHECK(r.error == e.error);
+  CHECK(r.server.received_ns == e.server.received_ns);
+  CHECK(r.server.queued_ns == e.server.queued_ns);
+  CHECK(r.server.scheduled_ns == e.server.scheduled_ns);
+  CHECK(r.server.first_token_ns == e.server.first_token_ns);
+  CHECK(r.server.finished_ns == e.server.finished_ns);
+  CHECK(r.server.method == e.server.method);
+  CHECK(r.server.clock_offset_ns == e.server.clock_offset_ns);
+  CHECK(r.server.offset_uncertainty_ns == e.server.offset_uncertainty_ns);
+}
+
+RequestRecord varied_request(uint64_t i) {
+  RequestRecord r = sample_request(i);
+  r.purpose = i == 1 ? "probe:prefill" : "";
+  r.cached_tokens = static_cast<uint32_t>(i * 3);
+  if (i == 3) r.token_chunk_ns.clear();  // a request that never produced a token
+  r.server.queued_ns = r.sent_ns + 500;
+  r.server.finished_ns = i == 3 ? 0 : r.end_ns - 9;
+  r.server.method = static_cast<CorrelationMethod>(i % 3);
+  r.server.offset_uncertainty_ns = static_cast<int64_t>(i) * 11;
+  r.http_status = i == 3 ? 503 : 200;
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("serving store: requests stored column by column read back exactly", "[serving_store]") {
+  fs::path p = temp_path("columns.hotpath");
+  remove_db(p);
+  {
+    ServingWriter w(p);
+    for (uint64_t i = 0; i < 4; ++i) w.add_request(varied_request(i));
+    w.finish();
+  }
+  {
+    SqliteDb db(p, SqliteDb::Mode::ReadOnly);
+    CHECK(db.query_int("SELECT count(*) FROM requests_columns WHERE rows = 4") ==
+          db.query_int("SELECT count(*) FROM requests_columns"));
+    CHECK(db.query_int("SELECT count(*) FROM requests_columns") == 31);
+  }
+  ServingData d = read_serving(p);
+  REQUIRE(d.requests.size() == 4);
+  for (uint64_t i = 0; i < 4; ++i) check_same(d.requests[i], varied_request(i));
+  ServingData c = read_serving(p, RequestForm::Columns);
+  CHECK(c.requests.empty());
+  REQUIRE(c.request_columns.size() == 4);
+  CHECK(c.request_columns.request_id.at(2) == "hp-test-2");
+  CHECK(c.request_columns.chunks_end == std::vector<uint64_t>{5, 10, 15, 15});
+
+  // Rows added after finish() are not lost: the columns no longer cover them, so the rows are read.
+  {
+    ServingWriter w(p);
+    w.add_request(varied_request(4));
+  }
+  d = read_serving(p, RequestForm::Columns);
+  REQUIRE(d.request_columns.size() == 5);
+  check_same(to_records(d.request_columns)[4], varied_request(4));
+  remove_db(p);
+}
+
+TEST_CASE("serving store: a corrupt request column is an error naming the file and column",
+          "[serving_store]") {
+  fs::path p = temp_path("columns_bad.hotpath");
+  remove_db(p);
+  {
+    ServingWriter w(p);
+    for (uint64_t i = 0; i < 3; ++i) w.add_request(varied_request(i));
+    w.finish();
+  }
+  {
+    SqliteDb db(p, SqliteDb::Mode::Create);
+    db.exec("UPDATE requests_columns SET data = X'00010203' WHERE name = 'end_ns'");
+  }
+  CHECK_THROWS_WITH(read_serving(p), Catch::Contains(p.string()) &&
+                                         Catch::Contains("requests_columns: column end_ns: corrupt"));
+  {
+    SqliteDb db(p, SqliteDb::Mode::Create);
+    db.exec("DELETE FROM requests_columns WHERE name = 'end_ns'");
+  }
+  CHECK_THROWS_WITH(read_serving(p), Catch::Contains("column end_ns: missing"));
   remove_db(p);
 }
