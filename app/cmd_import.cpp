@@ -23,10 +23,11 @@ int import_log(const std::string& log, const std::string& out) {
     for (const auto& [k, v] : lr.data.meta) w.set_meta(k, v);
     for (const auto& s : lr.data.log_series) w.add_samples(s.key, s.samples, /*from_log=*/true);
     for (const auto& e : lr.data.server_events) w.add_server_event(e);
-    w.commit();
+    for (const auto& r : lr.data.requests) w.add_request(r);
+    w.finish();
     for (const auto& warning : lr.warnings) std::cerr << "hotpath: " << log << ": " << warning << '\n';
     std::cerr << "hotpath: wrote " << out << " (" << lr.engine << " log, " << lr.data.log_series.size()
-              << " series)\n";
+              << " series, " << lr.data.requests.size() << " requests)\n";
     return 0;
   } catch (const std::exception& e) {
     std::cerr << "hotpath: " << e.what() << '\n';

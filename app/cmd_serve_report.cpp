@@ -7,6 +7,7 @@
 #include <algorithm>
 
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <memory>
 
@@ -14,9 +15,11 @@
 #include "core/import/registry.h"
 #include "core/report/serve_report.h"
 #include "core/serving/correlate.h"
+#include "core/serving/log_run.h"
 #include "core/serving/metric_map.h"
 #include "core/serving/traffic.h"
 #include "core/store/serving_store.h"
+#include "core/store/sqlite_db.h"
 #include "core/util/input_file.h"
 
 namespace hp {
@@ -47,6 +50,18 @@ serving::MetricMap load_metric_map() {
   return {};
 }
 
+// A run file, or a server log read directly (its requests rebuilt from the log's request lines).
+ServingData load_serving_input(const std::string& path) {
+  std::string head(16, '\0');
+  {
+    std::ifstream in(path, std::ios::binary);
+    in.read(head.data(), static_cast<std::streamsize>(head.size()));
+    head.resize(static_cast<size_t>(in.gcount()));
+  }
+  if (has_sqlite_header(head)) return read_serving(path);
+  return serving::log_run_from_file(path).data;
+}
+
 serving::Traffic load_traffic(const std::string& path) {
   LoadProgress progress;
   InputBuffer buf = read_input_file(path, progress);
@@ -70,7 +85,9 @@ void add_serve_report_command(CLI::App& app, CliContext& ctx) {
   CLI::App* sub = app.add_subcommand("serve-report",
                                      "Summarize a serving run: latency, throughput, goodput, "
                                      "server load, KV/prefix cache, workload class");
-  sub->add_option("run", opts->run, "The run file (.hotpath) written by serve-profile or import")->required();
+  sub->add_option("run", opts->run,
+                  "The run file (.hotpath) written by serve-profile or import, or a server log")
+      ->required();
   sub->add_option("--format", opts->format, "text, md or json")->check(CLI::IsMember({"text", "md", "json"}));
   sub->add_option("--slo", opts->slo, "Goodput SLOs, e.g. ttft=200,tpot=50 (ms; 's' suffix for seconds)");
   sub->add_option("--traffic", opts->traffic, "Traffic file the run replayed, for prefix-sharing analysis");
@@ -85,7 +102,7 @@ void add_serve_report_command(CLI::App& app, CliContext& ctx) {
         prompts = serving::prefix_input_from_traffic(load_traffic(opts->traffic));
         ro.prefix = &prompts;
       }
-      ServingData data = read_serving(opts->run);
+      ServingData data = load_serving_input(opts->run);
       if (data.empty()) {
         std::cerr << "hotpath: " << opts->run << ": no serving data (requests, metrics or log series)\n";
         ctx.exit_code = 1;

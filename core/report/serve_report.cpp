@@ -191,6 +191,7 @@ std::vector<Table> report_tables(const ServeReport& r) {
     s.rows.push_back(
         {"Requests", fmt::format("{} total, {} ok, {} failed{}", L.total, L.ok, L.failed,
                                  L.warmup ? fmt::format(" ({} warm-up excluded)", L.warmup) : "")});
+    if (!r.requests_from_log.empty()) s.rows.push_back({"Source", r.requests_from_log});
     s.rows.push_back({"Duration", fmt::format("{:.2f} s", L.duration_s)});
     s.rows.push_back({"Throughput", fmt::format("{:.2f} req/s, {:.1f} input tok/s, {:.1f} output tok/s",
                                                 L.req_s, L.input_tok_s, L.output_tok_s)});
@@ -356,6 +357,7 @@ ServeReport build_serve_report(const ServingData& data, const MetricMap* map, co
     ++r.series_by_source[s.source == "prometheus" ? "prometheus" : "metrics"];
   if (!data.log_series.empty()) r.series_by_source["log"] = data.log_series.size();
   if (auto it = data.meta.find("prometheus.url"); it != data.meta.end()) r.prometheus_url = it->second;
+  if (auto it = data.meta.find("requests.from_log"); it != data.meta.end()) r.requests_from_log = it->second;
   return r;
 }
 
@@ -366,6 +368,7 @@ nlohmann::json serve_report_json(const ServeReport& r) {
   j["engine"] = r.engine;
   j["model"] = r.model;
   j["requests"] = {{"total", L.total}, {"ok", L.ok}, {"failed", L.failed}, {"warmup", L.warmup}};
+  if (!r.requests_from_log.empty()) j["requests"]["from_log"] = r.requests_from_log;
   j["duration_s"] = L.duration_s;
   j["latency_ms"] = {{"ttft", dist_json(L.ttft_ms)},    {"tpot", dist_json(L.tpot_ms)},
                      {"itl", dist_json(L.itl_ms)},      {"e2e", dist_json(L.e2e_ms)},

@@ -65,7 +65,8 @@ struct ServeReport {
   // (queue, prefill, decode) is empty when one is; "" when all three have values.
   size_t srv_received = 0, srv_queued = 0, srv_scheduled = 0, srv_first_token = 0, srv_finished = 0;
   std::string phases_note;
-  std::string prometheus_url;  // meta prometheus.url of a fleet-mode run
+  std::string prometheus_url;     // meta prometheus.url of a fleet-mode run
+  std::string requests_from_log;  // meta requests.from_log: the requests were rebuilt from a server log
 };
 
 ServeReport build_serve_report(const ServingData& data, const serving::MetricMap* map,

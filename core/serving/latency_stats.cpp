@@ -108,9 +108,15 @@ LatencyStats latency_stats(const std::vector<RequestRecord>& requests, const Slo
       continue;
     }
     ++st.total;
-    if (r.sent_ns) begin = std::min(begin, r.sent_ns);
-    if (r.end_ns) end = std::max(end, r.end_ns);
     const auto& s = r.server;
+    // The window: client times, else (requests rebuilt from a server log) the server's own.
+    if (r.sent_ns) {
+      begin = std::min(begin, r.sent_ns);
+      if (r.end_ns) end = std::max(end, r.end_ns);
+    } else if (s.received_ns) {
+      begin = std::min(begin, s.received_ns);
+      end = std::max({end, s.received_ns, s.queued_ns, s.finished_ns});
+    }
     if (s.queued_ns && s.scheduled_ns) queue.push_back(ms(s.scheduled_ns - s.queued_ns));
     if (s.scheduled_ns && s.first_token_ns) prefill.push_back(ms(s.first_token_ns - s.scheduled_ns));
     if (s.first_token_ns && s.finished_ns) decode.push_back(ms(s.finished_ns - s.first_token_ns));

@@ -1,5 +1,7 @@
 #include "core/serving/log_run.h"
 
+#include "core/serving/log_requests.h"
+
 #include <algorithm>
 #include <chrono>
 #include <ctime>
@@ -226,6 +228,11 @@ LogRun log_run_from_text(std::string_view text, const LogRunOptions& opt) {
     run.data.log_series = std::move(piece.series);
     run.data.server_events = std::move(piece.events);
     conv.finish(run.data.meta, run.warnings);
+    if (!run.data.server_events.empty()) {  // no client measured them: the log's own requests
+      LogRequests lr = requests_from_server_events(run.data.server_events);
+      run.data.requests = std::move(lr.requests);
+      run.data.meta["requests.from_log"] = lr.fields;
+    }
   }
   if (!opt.source_name.empty()) run.data.meta["log.file"] = opt.source_name;
   if (run.engine == "vllm") run.data.meta["log.year"] = std::to_string(opt.year);

@@ -10,7 +10,8 @@
 //   iteration.ctx_reqs, iteration.ctx_tokens, iteration.gen_reqs, iteration.gen_tokens, iteration.elapsed_ms
 //   (vLLM and TensorRT-LLM per iteration; SGLang per prefill / decode batch line, without a duration).
 // Label `engine` (vLLM DP engine index) or `dp`/`tp` (SGLang ranks) when the line has one.
-// vLLM logs carry no year and whole-second times: the caller gives the year.
+// vLLM logs carry no year and whole-second times: the caller gives the year. A vLLM log's per-request
+// lines also become requests with server times only (log_requests.h; meta "requests.from_log").
 #include <cstdint>
 #include <filesystem>
 #include <map>

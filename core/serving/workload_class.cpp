@@ -32,7 +32,9 @@ WorkloadClass classify_workload(const WorkloadInput& in) {
     c.median_input = percentile(ins, 50);
     c.p90_input = percentile(ins, 90);
     c.median_output = percentile(outs, 50);
-    if (c.median_input >= 4 * c.median_output)
+    if (c.median_input == 0 && c.median_output == 0) {
+      // token counts unknown (requests rebuilt from a server log): the phase stays unknown
+    } else if (c.median_input >= 4 * c.median_output)
       c.phase = "prefill-heavy";
     else if (c.median_output >= 2 * c.median_input)
       c.phase = "decode-heavy";
