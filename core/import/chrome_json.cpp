@@ -955,6 +955,7 @@ void JsonImport::parse_one_by_one(std::vector<char>& doc, size_t len, size_t ski
 
 void JsonImport::run() {
   if (progress_) progress_->total += buf_.size();
+  PhaseTimer scan(progress_, "scan");
   parse_top_level();
   if (!have_events_) throw ImportError(path_, 0, "no traceEvents array: not a JSON trace");
   TraceSource src;
@@ -968,6 +969,8 @@ void JsonImport::run() {
   // Generous: capacity that is never written costs address space, not resident memory.
   b_.reserve_slices(b_.slice_count() + (events_end_ - events_begin_) / 120);
   b_.reserve_args(events_end_ - events_begin_);
+  scan.stop();
+  PhaseTimer events(progress_, "events");
   parse_events();
   sink_.finish(b_.source());
   if (progress_) progress_->done += buf_.size() - counted_;
@@ -983,7 +986,9 @@ void import_chrome_json(std::string_view buf, const std::string& path, RunBuilde
 void load_chrome_json_file(const std::filesystem::path& path, RunBuilder& builder, LoadProgress& progress,
                            const ChromeJsonOptions& opts) {
   Truncation cut;  // a truncated .json.gz is salvaged like truncated plain JSON
+  PhaseTimer read(&progress, "read");
   InputBuffer buf = read_input_file(path, progress, &cut);
+  read.stop();
   if (cut.happened)
     builder.log().warn("json.truncated_compressed", path.string(), cut.compressed_offset,
                        fmt::format("{} data ends early at compressed byte {} ({} bytes inflated); "

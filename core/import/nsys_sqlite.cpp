@@ -72,7 +72,7 @@ class NsysReader {
     file_size_ = std::filesystem::file_size(file_, ec);
     if (ec) file_size_ = 0;
     progress_.total += file_size_;
-
+    PhaseTimer scan(&progress_, "scan");
     std::set<std::string> tables;
     for (auto& t : db_.tables()) tables.insert(t);
     TraceSource src;
@@ -103,6 +103,8 @@ class NsysReader {
       if (!kImported.count(t) && n > 0)
         b_.log().info("nsys.table_skipped", file_,
                       fmt::format("{}: {} rows not imported (unsupported table)", t, n));
+    scan.stop();
+    PhaseTimer events(&progress_, "events");
     read_kernels();
     read_memcpy();
     read_memset();
