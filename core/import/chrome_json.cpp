@@ -9,10 +9,12 @@
 #include <fmt/format.h>
 #include <simdjson.h>
 
+#include <atomic>
 #include <bit>
 #include <charconv>
 #include <cmath>
 #include <cstring>
+#include <ctime>
 #include <unordered_map>
 
 #include "core/import/chrome_json_kernel.h"
@@ -86,6 +88,12 @@ size_t take_digits(const char* p, size_t n, uint64_t& v) {
   }
   for (; i < n && static_cast<unsigned>(p[i] - '0') <= 9; ++i) v = v * 10 + static_cast<unsigned>(p[i] - '0');
   return i;
+}
+
+int64_t thread_cpu_ns() {
+  timespec t{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+  return static_cast<int64_t>(t.tv_sec) * 1000000000 + t.tv_nsec;
 }
 
 constexpr int64_t kPow10[] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000};
@@ -188,6 +196,41 @@ bool on_gpu_track(SliceKind k) {
   return is_gpu_activity(k) || k == SliceKind::GpuAnnotation;
 }
 
+// A number token, parsed (status Invalid when absent or empty).
+struct Num {
+  int64_t value = 0;
+  NumStatus status = NumStatus::Invalid;
+  bool quoted = false;
+};
+Num parse_num(std::string_view tok, int scale) {
+  Num n;
+  if (tok.data() && !tok.empty()) n.status = parse_scaled_int(tok, scale, n.value, &n.quoted);
+  return n;
+}
+
+// What can be computed from an event alone: its numbers and its name's hash. Done where the event
+// is parsed (on either thread), so that the building step, which must be serial, only appends.
+struct Digest {
+  explicit Digest(const json::RawEvent& e)
+      : ts(parse_num(e.ts, 3)),
+        dur(parse_num(e.dur, 3)),
+        ext(parse_num(e.external_id, 0)),
+        corr(parse_num(e.correlation, 0)),
+        device(parse_num(e.device, 0)),
+        stream(parse_num(e.stream, 0)),
+        regs(parse_num(e.registers, 0)),
+        smem(parse_num(e.shared_memory, 0)),
+        bytes(parse_num(e.bytes, 0)),
+        py_id(parse_num(e.python_id, 0)),
+        py_parent(parse_num(e.python_parent_id, 0)),
+        name_hash(e.name.data() ? StringPool::hash(e.name) : 0) {
+    for (int k = 0; k < 3; ++k) grid[k] = parse_num(e.grid[k], 0), block[k] = parse_num(e.block[k], 0);
+  }
+  Num ts, dur, ext, corr, device, stream, regs, smem, bytes, py_id, py_parent;
+  std::array<Num, 3> grid, block;
+  uint64_t name_hash;
+};
+
 class ChromeSink final : public json::EventSink {
  public:
   ChromeSink(RunBuilder& b, std::string path) : b_(b), path_(std::move(path)) {}
@@ -199,7 +242,8 @@ class ChromeSink final : public json::EventSink {
     warn("json.not_an_object", offset, "traceEvents entry is not an object; counted, not imported");
   }
 
-  void on_event(const json::RawEvent& e) override;
+  void on_event(const json::RawEvent& e) override { apply(e, Digest(e)); }
+  void apply(const json::RawEvent& e, const Digest& d);
   void on_bad_event(uint64_t offset, const std::string& why) {
     ++events_;
     ++ph_other_["(invalid)"];
@@ -215,8 +259,14 @@ class ChromeSink final : public json::EventSink {
   CatInfo* category(std::string_view cat);
   uint32_t track_for(std::string_view pid_tok, std::string_view tid_tok, TrackKind kind, uint64_t offset);
   IdValue id_of(std::string_view tok, const char* what, uint64_t offset);
-  Ns time_of(std::string_view tok, const char* what, uint64_t offset);
-  int64_t int_arg(std::string_view tok, int64_t fallback, uint64_t offset);
+  Ns time_of(std::string_view tok, const char* what, uint64_t offset) {
+    return time_of(parse_num(tok, 3), tok, what, offset);
+  }
+  Ns time_of(const Num& n, std::string_view tok, const char* what, uint64_t offset);
+  int64_t int_arg(const Num& n, std::string_view tok, int64_t fallback, uint64_t offset);
+  StrId name_of(const json::RawEvent& e, const Digest& d) {
+    return e.name.data() ? b_.intern(e.name, d.name_hash) : 0;
+  }
   void metadata_event(const json::RawEvent& e);
   void counter_event(const json::RawEvent& e, Ns ts);
   void async_event(const json::RawEvent& e, char ph, const CatInfo* cat);
@@ -274,11 +324,11 @@ IdValue ChromeSink::id_of(std::string_view tok, const char* what, uint64_t offse
   return v;
 }
 
-Ns ChromeSink::time_of(std::string_view tok, const char* what, uint64_t offset) {
+Ns ChromeSink::time_of(const Num& n, std::string_view tok, const char* what, uint64_t offset) {
   if (!tok.data()) return 0;
-  int64_t ns = 0;
-  bool quoted = false;
-  NumStatus st = parse_us_to_ns(tok, ns, &quoted);
+  const int64_t ns = n.value;
+  const bool quoted = n.quoted;
+  const NumStatus st = n.status;
   if (quoted && st == NumStatus::Ok)
     warn("json.string_number", offset, fmt::format("{} is a string ({}); parsed as a number", what, tok));
   switch (st) {
@@ -299,11 +349,10 @@ Ns ChromeSink::time_of(std::string_view tok, const char* what, uint64_t offset) 
   return 0;
 }
 
-int64_t ChromeSink::int_arg(std::string_view tok, int64_t fallback, uint64_t offset) {
+int64_t ChromeSink::int_arg(const Num& n, std::string_view tok, int64_t fallback, uint64_t offset) {
   if (!tok.data() || tok.empty()) return fallback;
-  int64_t v = 0;
-  NumStatus st = parse_scaled_int(tok, 0, v, nullptr);
-  if (st == NumStatus::Ok) return v;
+  const NumStatus st = n.status;
+  if (st == NumStatus::Ok) return n.value;
   if (st == NumStatus::Overflow) {
     uint64_t u = 0;
     std::string_view s = unquote(tok, nullptr);
@@ -335,7 +384,7 @@ uint32_t ChromeSink::track_for(std::string_view pid_tok, std::string_view tid_to
   return t;
 }
 
-void ChromeSink::on_event(const json::RawEvent& e) {
+void ChromeSink::apply(const json::RawEvent& e, const Digest& d) {
   ++events_;
   if (!e.ph.data())
     ++ph_none_;
@@ -356,35 +405,35 @@ void ChromeSink::on_event(const json::RawEvent& e) {
     case 'X':
     case 'B': {
       SliceIn s;
-      s.start = time_of(e.ts, "ts", e.offset);
-      s.name = e.name.data() ? b_.intern(e.name) : 0;
+      s.start = time_of(d.ts, e.ts, "ts", e.offset);
+      s.name = name_of(e, d);
       s.cat = cat ? cat->id : 0;
       s.kind = cat ? cat->kind : SliceKind::Other;
       s.track = track_for(e.pid, e.tid, on_gpu_track(s.kind) ? TrackKind::GpuStream : TrackKind::CpuThread,
                           e.offset);
-      s.external_id = int_arg(e.external_id, 0, e.offset);
+      s.external_id = int_arg(d.ext, e.external_id, 0, e.offset);
       s.args = b_.add_args(e.args);
       s.offset = e.offset;
       if (ph == 'B') {
         b_.begin_slice(s);
         return;
       }
-      s.dur = time_of(e.dur, "dur", e.offset);
+      s.dur = time_of(d.dur, e.dur, "dur", e.offset);
       if (s.dur < 0) warn("json.negative_dur", e.offset, "negative dur; clamped to 0"), s.dur = 0;
       uint32_t idx = b_.add_slice(s);
       if (is_gpu_activity(s.kind)) {
         GpuIn g;
-        g.correlation = int_arg(e.correlation, 0, e.offset);
+        g.correlation = int_arg(d.corr, e.correlation, 0, e.offset);
         IdValue pid = id_of(e.pid, "pid", e.offset), tid = id_of(e.tid, "tid", e.offset);
-        g.device = static_cast<int32_t>(int_arg(e.device, pid.value, e.offset));
-        g.stream = int_arg(e.stream, tid.value, e.offset);
+        g.device = static_cast<int32_t>(int_arg(d.device, e.device, pid.value, e.offset));
+        g.stream = int_arg(d.stream, e.stream, tid.value, e.offset);
         for (int k = 0; k < 3; ++k) {
-          g.grid[k] = static_cast<uint32_t>(int_arg(e.grid[k], 0, e.offset));
-          g.block[k] = static_cast<uint32_t>(int_arg(e.block[k], 0, e.offset));
+          g.grid[k] = static_cast<uint32_t>(int_arg(d.grid[k], e.grid[k], 0, e.offset));
+          g.block[k] = static_cast<uint32_t>(int_arg(d.block[k], e.block[k], 0, e.offset));
         }
-        g.registers_per_thread = static_cast<uint16_t>(int_arg(e.registers, 0, e.offset));
-        g.shared_memory = static_cast<uint32_t>(int_arg(e.shared_memory, 0, e.offset));
-        g.bytes = static_cast<uint64_t>(int_arg(e.bytes, 0, e.offset));
+        g.registers_per_thread = static_cast<uint16_t>(int_arg(d.regs, e.registers, 0, e.offset));
+        g.shared_memory = static_cast<uint32_t>(int_arg(d.smem, e.shared_memory, 0, e.offset));
+        g.bytes = static_cast<uint64_t>(int_arg(d.bytes, e.bytes, 0, e.offset));
         if (e.occupancy.data()) {
           double d = 0;
           auto [p, ec] = std::from_chars(e.occupancy.data(), e.occupancy.data() + e.occupancy.size(), d);
@@ -393,22 +442,23 @@ void ChromeSink::on_event(const json::RawEvent& e) {
         }
         b_.add_gpu(idx, g);
       } else if ((s.kind == SliceKind::Runtime || s.kind == SliceKind::Driver) && e.correlation.data()) {
-        b_.add_api(idx, int_arg(e.correlation, 0, e.offset));
+        b_.add_api(idx, int_arg(d.corr, e.correlation, 0, e.offset));
       } else if (s.kind == SliceKind::PythonFunction) {
-        b_.add_python(idx, int_arg(e.python_id, -1, e.offset), int_arg(e.python_parent_id, -1, e.offset));
+        b_.add_python(idx, int_arg(d.py_id, e.python_id, -1, e.offset),
+                      int_arg(d.py_parent, e.python_parent_id, -1, e.offset));
       }
       return;
     }
     case 'E':
-      b_.end_slice(track_for(e.pid, e.tid, TrackKind::CpuThread, e.offset), time_of(e.ts, "ts", e.offset),
-                   e.offset);
+      b_.end_slice(track_for(e.pid, e.tid, TrackKind::CpuThread, e.offset),
+                   time_of(d.ts, e.ts, "ts", e.offset), e.offset);
       return;
     case 'i':
     case 'I': {
       InstantIn in;
-      in.ts = time_of(e.ts, "ts", e.offset);
+      in.ts = time_of(d.ts, e.ts, "ts", e.offset);
       in.track = track_for(e.pid, e.tid, TrackKind::CpuThread, e.offset);
-      in.name = e.name.data() ? b_.intern(e.name) : 0;
+      in.name = name_of(e, d);
       in.cat = cat ? cat->id : 0;
       in.scope = e.scope.size() == 1 ? e.scope[0] : 't';
       in.args = b_.add_args(e.args);
@@ -416,7 +466,7 @@ void ChromeSink::on_event(const json::RawEvent& e) {
       return;
     }
     case 'C':
-      counter_event(e, time_of(e.ts, "ts", e.offset));
+      counter_event(e, time_of(d.ts, e.ts, "ts", e.offset));
       return;
     case 's':
     case 't':
@@ -439,7 +489,7 @@ void ChromeSink::on_event(const json::RawEvent& e) {
       f.cat = cat ? cat->id : 0;
       f.phase = ph;
       f.bind_enclosing = e.bp == "e";
-      f.ts = time_of(e.ts, "ts", e.offset);
+      f.ts = time_of(d.ts, e.ts, "ts", e.offset);
       f.track = track_for(e.pid, e.tid, TrackKind::CpuThread, e.offset);
       f.offset = e.offset;
       b_.add_flow_end(f);
@@ -642,7 +692,7 @@ class JsonImport {
   size_t events_begin_ = 0, events_end_ = 0;  // byte range of traceEvents' contents
   std::vector<size_t> cuts_;
   bool have_events_ = false;
-  uint64_t counted_ = 0;  // progress already reported for this buffer
+  std::atomic<uint64_t> counted_ = 0;  // progress already reported for this buffer
 };
 
 void JsonImport::parse_top_level() {
@@ -794,23 +844,25 @@ void JsonImport::apply_metadata(TraceSource& src) {
 // Records what the parser delivers, in order, for the building thread to replay.
 class RecordingSink final : public json::EventSink {
  public:
-  void on_event(const json::RawEvent& e) override { events_.push_back(e); }
+  void on_event(const json::RawEvent& e) override { events_.push_back(e), digests_.emplace_back(e); }
   void on_non_object(uint64_t offset) override { non_objects_.push_back({events_.size(), offset}); }
-  void replay(json::EventSink& to) const {
+  void replay(ChromeSink& to) const {
     size_t k = 0;
     for (size_t i = 0; i <= events_.size(); ++i) {
       for (; k < non_objects_.size() && non_objects_[k].first == i; ++k)
         to.on_non_object(non_objects_[k].second);
-      if (i < events_.size()) to.on_event(events_[i]);
+      if (i < events_.size()) to.apply(events_[i], digests_[i]);
     }
   }
   void clear() {
     events_.clear();
+    digests_.clear();
     non_objects_.clear();
   }
 
  private:
   std::vector<json::RawEvent> events_;
+  std::vector<Digest> digests_;
   std::vector<std::pair<size_t, uint64_t>> non_objects_;  // (events before it, byte offset)
 };
 
@@ -832,12 +884,26 @@ void JsonImport::parse_events() {
   size_t begin = events_begin_;
   for (size_t cut : cuts_) chunks.push_back({begin, cut}), begin = cut;
   chunks.push_back({begin, events_end_});
-  std::vector<ChunkSlot> slots(chunks.size() > 1 ? 3 : 1);
+  // Two chunks may be parsed while a third is built and a fourth waits for it.
+  std::vector<ChunkSlot> slots(chunks.size() > 1 ? 4 : 1);
   for (auto& s : slots) s.parser = kernel_.new_parser();
+  std::atomic<int64_t> parse_ns = 0, build_ns = 0;  // CPU time of each step, on whichever thread
   run_pipelined(
       chunks.size(), slots,
-      [&](size_t i, ChunkSlot& s) { prepare_chunk(chunks[i].first, chunks[i].second, s); },
-      [&](size_t, ChunkSlot& s) { apply_chunk(s); });
+      [&](size_t i, ChunkSlot& s) {
+        int64_t t0 = thread_cpu_ns();
+        prepare_chunk(chunks[i].first, chunks[i].second, s);
+        parse_ns += thread_cpu_ns() - t0;
+      },
+      [&](size_t, ChunkSlot& s) {
+        int64_t t0 = thread_cpu_ns();
+        apply_chunk(s);
+        build_ns += thread_cpu_ns() - t0;
+      });
+  if (progress_) {
+    progress_->phases.push_back({"events.parse", 0, static_cast<double>(parse_ns) / 1e9});
+    progress_->phases.push_back({"events.build", 0, static_cast<double>(build_ns) / 1e9});
+  }
 }
 
 // Producer side: copy the chunk into a padded "[...]" document, redact hf_ tokens, parse.

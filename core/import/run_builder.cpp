@@ -67,11 +67,12 @@ void apply_order(std::vector<T>& v, const std::vector<uint32_t>& order) {
   v.swap(out);
 }
 
-template <class W, class N>
-void apply_order(NarrowColumn<W, N>& v, const std::vector<uint32_t>& order) {
-  if (!v.empty()) v.permute(order);
+// Narrow, block and dictionary columns reorder themselves.
+template <class C>
+requires requires(C c, const std::vector<uint32_t>& o) {
+  c.permute(o);
 }
-void apply_order(TimeColumn& v, const std::vector<uint32_t>& order) {
+void apply_order(C& v, const std::vector<uint32_t>& order) {
   if (!v.empty()) v.permute(order);
 }
 
@@ -137,6 +138,10 @@ RunBuilder::~RunBuilder() = default;
 
 StrId RunBuilder::intern(std::string_view s) {
   return impl_->run->strings.intern(s);
+}
+
+StrId RunBuilder::intern(std::string_view s, uint64_t hash) {
+  return impl_->run->strings.intern(s, hash);
 }
 
 ArgsRef RunBuilder::add_args(std::string_view raw) {

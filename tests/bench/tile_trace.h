@@ -67,7 +67,7 @@ inline void tile_kineto(const std::filesystem::path& src, const std::string& out
   hp::LoadProgress p;
   InputBuffer buf = read_input_file(src, p);
   od::parser parser;
-  od::document doc = parser.iterate(buf.data(), buf.size(), buf.capacity());
+  od::document doc = parser.iterate(buf.data(), buf.size(), buf.size() + InputBuffer::kPadding);
   std::string head = "{";
   std::vector<Event> events;
   Ns lo = INT64_MAX, hi = INT64_MIN;
