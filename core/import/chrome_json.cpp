@@ -8,9 +8,10 @@
 
 #include <fmt/format.h>
 #include <simdjson.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include <atomic>
-#include <bit>
 #include <charconv>
 #include <cmath>
 #include <cstring>
@@ -63,33 +64,6 @@ int64_t text_id(std::string_view s) {
   return static_cast<int64_t>((fnv1a(s) & 0x3FFFFFFFFFFFFFFFULL) | 0x4000000000000000ULL);
 }
 
-// 8 ASCII digits, first digit in the low byte (little-endian load): SWAR check and value.
-bool all_digits8(uint64_t x) {
-  return (x & 0xF0F0F0F0F0F0F0F0ULL) == 0x3030303030303030ULL &&
-         ((x + 0x0606060606060606ULL) & 0xF0F0F0F0F0F0F0F0ULL) == 0x3030303030303030ULL;
-}
-uint64_t value_of_digits8(uint64_t x) {
-  x -= 0x3030303030303030ULL;
-  x = (x * 10 + (x >> 8)) & 0x00FF00FF00FF00FFULL;
-  x = (x * 100 + (x >> 16)) & 0x0000FFFF0000FFFFULL;
-  return (x * 10000 + (x >> 32)) & 0xFFFFFFFFULL;
-}
-
-// Accumulates the decimal digits at p[0, n) into v while they last; returns how many it took.
-// Reads only inside p[0, n). The caller bounds the digit count, so v cannot overflow.
-size_t take_digits(const char* p, size_t n, uint64_t& v) {
-  size_t i = 0;
-  if constexpr (std::endian::native == std::endian::little) {
-    for (uint64_t x; i + 8 <= n; i += 8) {
-      std::memcpy(&x, p + i, 8);
-      if (!all_digits8(x)) break;
-      v = v * 100000000 + value_of_digits8(x);
-    }
-  }
-  for (; i < n && static_cast<unsigned>(p[i] - '0') <= 9; ++i) v = v * 10 + static_cast<unsigned>(p[i] - '0');
-  return i;
-}
-
 int64_t thread_cpu_ns() {
   timespec t{};
   clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
@@ -98,29 +72,38 @@ int64_t thread_cpu_ns() {
 
 constexpr int64_t kPow10[] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000};
 
+// The common case, in one pass: [-]digits[.digits] with at most `scale` decimals and at most 19
+// digits once scaled (< 2^64, so nothing wraps). Epoch-µs ts with 3 decimals take it. False: use
+// the general parser.
+[[gnu::always_inline]] inline bool parse_plain_decimal(std::string_view tok, int scale, int64_t& out) {
+  const char* p = tok.data();
+  const char* end = p + tok.size();
+  if (p == end || scale < 0 || scale > 9) return false;
+  const bool neg = *p == '-';
+  p += neg;
+  const char* q = p;
+  uint64_t v = 0;
+  while (q < end && static_cast<unsigned>(*q - '0') <= 9) v = v * 10 + static_cast<unsigned>(*q++ - '0');
+  const ptrdiff_t whole = q - p;
+  ptrdiff_t frac = 0;
+  if (q < end && *q == '.') {
+    const char* f = ++q;
+    while (q < end && static_cast<unsigned>(*q - '0') <= 9) v = v * 10 + static_cast<unsigned>(*q++ - '0');
+    if ((frac = q - f) == 0) return false;
+  }
+  if (q != end || whole == 0 || frac > scale || whole + scale > 19) return false;
+  v *= static_cast<uint64_t>(kPow10[scale - frac]);
+  if (v > static_cast<uint64_t>(INT64_MAX)) return false;
+  out = neg ? -static_cast<int64_t>(v) : static_cast<int64_t>(v);
+  return true;
+}
+
 }  // namespace
 
 NumStatus parse_scaled_int(std::string_view tok, int scale, int64_t& out, bool* quoted) {
-  // Fast path: [-]digits[.digits] with at most `scale` decimals whose scaled value has at most 19
-  // digits (< 2^64, so nothing wraps) and fits int64. Epoch-µs ts with 3 decimals take it.
-  if (!tok.empty() && tok.size() <= 21 && tok[0] != '"' && scale >= 0 && scale <= 9) {
-    const bool neg = tok[0] == '-';
-    const char* p = tok.data() + neg;
-    const size_t n = tok.size() - neg;
-    uint64_t v = 0;
-    size_t whole = take_digits(p, std::min<size_t>(n, 19), v), frac = 0;
-    if (whole < n && p[whole] == '.')
-      frac = take_digits(p + whole + 1, std::min<size_t>(n - whole - 1, 9), v);
-    const size_t used = whole + (frac ? frac + 1 : 0);
-    const size_t sc = static_cast<size_t>(scale);
-    if (used == n && whole + frac > 0 && frac <= sc && whole + sc <= 19) {
-      v *= static_cast<uint64_t>(kPow10[sc - frac]);
-      if (v <= static_cast<uint64_t>(INT64_MAX)) {
-        out = neg ? -static_cast<int64_t>(v) : static_cast<int64_t>(v);
-        if (quoted) *quoted = false;
-        return NumStatus::Ok;
-      }
-    }
+  if (parse_plain_decimal(tok, scale, out)) {
+    if (quoted) *quoted = false;
+    return NumStatus::Ok;
   }
   std::string_view s = unquote(tok, quoted);
   while (!s.empty() && is_ws(s.front())) s.remove_prefix(1);
@@ -202,34 +185,74 @@ struct Num {
   NumStatus status = NumStatus::Invalid;
   bool quoted = false;
 };
-Num parse_num(std::string_view tok, int scale) {
+// Inlined: a call returning Num through the stack stalls on store forwarding, for every absent field.
+[[gnu::always_inline]] inline Num parse_num(std::string_view tok, int scale) {
   Num n;
-  if (tok.data() && !tok.empty()) n.status = parse_scaled_int(tok, scale, n.value, &n.quoted);
+  if (!tok.data() || tok.empty()) return n;
+  if (parse_plain_decimal(tok, scale, n.value))
+    n.status = NumStatus::Ok;
+  else
+    n.status = parse_scaled_int(tok, scale, n.value, &n.quoted);
   return n;
 }
 
 // What can be computed from an event alone: its numbers and its name's hash. Done where the event
 // is parsed (on either thread), so that the building step, which must be serial, only appends.
-struct Digest {
-  explicit Digest(const json::RawEvent& e)
-      : ts(parse_num(e.ts, 3)),
-        dur(parse_num(e.dur, 3)),
-        ext(parse_num(e.external_id, 0)),
-        corr(parse_num(e.correlation, 0)),
-        device(parse_num(e.device, 0)),
-        stream(parse_num(e.stream, 0)),
-        regs(parse_num(e.registers, 0)),
-        smem(parse_num(e.shared_memory, 0)),
-        bytes(parse_num(e.bytes, 0)),
-        py_id(parse_num(e.python_id, 0)),
-        py_parent(parse_num(e.python_parent_id, 0)),
-        name_hash(e.name.data() ? StringPool::hash(e.name) : 0) {
-    for (int k = 0; k < 3; ++k) grid[k] = parse_num(e.grid[k], 0), block[k] = parse_num(e.block[k], 0);
-  }
-  Num ts, dur, ext, corr, device, stream, regs, smem, bytes, py_id, py_parent;
-  std::array<Num, 3> grid, block;
-  uint64_t name_hash;
+// Fields are written in place, in arrays: building a Num on the stack and copying it out stalls on
+// store forwarding, once per field of every event.
+enum Field {
+  kTs,
+  kDur,
+  kExt,
+  kCorr,
+  kDevice,
+  kStream,
+  kRegs,
+  kSmem,
+  kBytes,
+  kPyId,
+  kPyParent,
+  kGrid,
+  kBlock = kGrid + 3,
+  kFields = kBlock + 3
 };
+struct Digest {
+  explicit Digest(const json::RawEvent& e) : name_hash(e.name.data() ? StringPool::hash(e.name) : 0) {
+    std::memset(status, static_cast<int>(NumStatus::Invalid), sizeof status);
+    parse(kTs, e.ts, 3), parse(kDur, e.dur, 3);
+    parse(kExt, e.external_id, 0), parse(kCorr, e.correlation, 0);
+    if (e.device.data() || e.stream.data() || e.grid[0].data() || e.bytes.data() || e.registers.data()) {
+      parse(kDevice, e.device, 0), parse(kStream, e.stream, 0), parse(kRegs, e.registers, 0);
+      parse(kSmem, e.shared_memory, 0), parse(kBytes, e.bytes, 0);
+      for (int k = 0; k < 3; ++k) parse(kGrid + k, e.grid[k], 0), parse(kBlock + k, e.block[k], 0);
+    }
+    if (e.python_id.data() || e.python_parent_id.data())
+      parse(kPyId, e.python_id, 0), parse(kPyParent, e.python_parent_id, 0);
+  }
+  [[gnu::always_inline]] void parse(int f, std::string_view tok, int scale) {
+    if (!tok.data() || tok.empty()) return;
+    bool q = false;
+    status[f] = static_cast<uint8_t>(parse_plain_decimal(tok, scale, value[f])
+                                         ? NumStatus::Ok
+                                         : parse_scaled_int(tok, scale, value[f], &q));
+    quoted[f] = q;
+  }
+  Num operator[](int f) const { return {value[f], static_cast<NumStatus>(status[f]), quoted[f] != 0}; }
+  uint64_t name_hash;
+  int64_t value[kFields] = {};
+  uint8_t status[kFields];  // fields left absent read as Invalid
+  uint8_t quoted[kFields] = {};
+};
+
+// An M event's effect, worked out where it is parsed: the redactions its args needed and the one
+// value its name reads (text for process_name/labels and thread_name, a number for *_sort_index).
+struct MetaDigest {
+  std::vector<std::string> redactions;
+  std::string text;
+  int64_t number = 0;
+  enum { kNone, kText, kNumber } has = kNone;
+};
+MetaDigest digest_metadata(const json::RawEvent& e, simdjson::dom::parser& dom);
 
 class ChromeSink final : public json::EventSink {
  public:
@@ -243,7 +266,8 @@ class ChromeSink final : public json::EventSink {
   }
 
   void on_event(const json::RawEvent& e) override { apply(e, Digest(e)); }
-  void apply(const json::RawEvent& e, const Digest& d);
+  // meta: digest_metadata() of an M event, when it was worked out already.
+  void apply(const json::RawEvent& e, const Digest& d, const MetaDigest* meta = nullptr);
   void on_bad_event(uint64_t offset, const std::string& why) {
     ++events_;
     ++ph_other_["(invalid)"];
@@ -267,7 +291,7 @@ class ChromeSink final : public json::EventSink {
   StrId name_of(const json::RawEvent& e, const Digest& d) {
     return e.name.data() ? b_.intern(e.name, d.name_hash) : 0;
   }
-  void metadata_event(const json::RawEvent& e);
+  void metadata_event(const json::RawEvent& e, const MetaDigest& m);
   void counter_event(const json::RawEvent& e, Ns ts);
   void async_event(const json::RawEvent& e, char ph, const CatInfo* cat);
 
@@ -384,7 +408,7 @@ uint32_t ChromeSink::track_for(std::string_view pid_tok, std::string_view tid_to
   return t;
 }
 
-void ChromeSink::apply(const json::RawEvent& e, const Digest& d) {
+void ChromeSink::apply(const json::RawEvent& e, const Digest& d, const MetaDigest* meta) {
   ++events_;
   if (!e.ph.data())
     ++ph_none_;
@@ -405,35 +429,35 @@ void ChromeSink::apply(const json::RawEvent& e, const Digest& d) {
     case 'X':
     case 'B': {
       SliceIn s;
-      s.start = time_of(d.ts, e.ts, "ts", e.offset);
+      s.start = time_of(d[kTs], e.ts, "ts", e.offset);
       s.name = name_of(e, d);
       s.cat = cat ? cat->id : 0;
       s.kind = cat ? cat->kind : SliceKind::Other;
       s.track = track_for(e.pid, e.tid, on_gpu_track(s.kind) ? TrackKind::GpuStream : TrackKind::CpuThread,
                           e.offset);
-      s.external_id = int_arg(d.ext, e.external_id, 0, e.offset);
+      s.external_id = int_arg(d[kExt], e.external_id, 0, e.offset);
       s.args = b_.add_args(e.args);
       s.offset = e.offset;
       if (ph == 'B') {
         b_.begin_slice(s);
         return;
       }
-      s.dur = time_of(d.dur, e.dur, "dur", e.offset);
+      s.dur = time_of(d[kDur], e.dur, "dur", e.offset);
       if (s.dur < 0) warn("json.negative_dur", e.offset, "negative dur; clamped to 0"), s.dur = 0;
       uint32_t idx = b_.add_slice(s);
       if (is_gpu_activity(s.kind)) {
         GpuIn g;
-        g.correlation = int_arg(d.corr, e.correlation, 0, e.offset);
+        g.correlation = int_arg(d[kCorr], e.correlation, 0, e.offset);
         IdValue pid = id_of(e.pid, "pid", e.offset), tid = id_of(e.tid, "tid", e.offset);
-        g.device = static_cast<int32_t>(int_arg(d.device, e.device, pid.value, e.offset));
-        g.stream = int_arg(d.stream, e.stream, tid.value, e.offset);
+        g.device = static_cast<int32_t>(int_arg(d[kDevice], e.device, pid.value, e.offset));
+        g.stream = int_arg(d[kStream], e.stream, tid.value, e.offset);
         for (int k = 0; k < 3; ++k) {
-          g.grid[k] = static_cast<uint32_t>(int_arg(d.grid[k], e.grid[k], 0, e.offset));
-          g.block[k] = static_cast<uint32_t>(int_arg(d.block[k], e.block[k], 0, e.offset));
+          g.grid[k] = static_cast<uint32_t>(int_arg(d[kGrid + k], e.grid[k], 0, e.offset));
+          g.block[k] = static_cast<uint32_t>(int_arg(d[kBlock + k], e.block[k], 0, e.offset));
         }
-        g.registers_per_thread = static_cast<uint16_t>(int_arg(d.regs, e.registers, 0, e.offset));
-        g.shared_memory = static_cast<uint32_t>(int_arg(d.smem, e.shared_memory, 0, e.offset));
-        g.bytes = static_cast<uint64_t>(int_arg(d.bytes, e.bytes, 0, e.offset));
+        g.registers_per_thread = static_cast<uint16_t>(int_arg(d[kRegs], e.registers, 0, e.offset));
+        g.shared_memory = static_cast<uint32_t>(int_arg(d[kSmem], e.shared_memory, 0, e.offset));
+        g.bytes = static_cast<uint64_t>(int_arg(d[kBytes], e.bytes, 0, e.offset));
         if (e.occupancy.data()) {
           double d = 0;
           auto [p, ec] = std::from_chars(e.occupancy.data(), e.occupancy.data() + e.occupancy.size(), d);
@@ -442,21 +466,21 @@ void ChromeSink::apply(const json::RawEvent& e, const Digest& d) {
         }
         b_.add_gpu(idx, g);
       } else if ((s.kind == SliceKind::Runtime || s.kind == SliceKind::Driver) && e.correlation.data()) {
-        b_.add_api(idx, int_arg(d.corr, e.correlation, 0, e.offset));
+        b_.add_api(idx, int_arg(d[kCorr], e.correlation, 0, e.offset));
       } else if (s.kind == SliceKind::PythonFunction) {
-        b_.add_python(idx, int_arg(d.py_id, e.python_id, -1, e.offset),
-                      int_arg(d.py_parent, e.python_parent_id, -1, e.offset));
+        b_.add_python(idx, int_arg(d[kPyId], e.python_id, -1, e.offset),
+                      int_arg(d[kPyParent], e.python_parent_id, -1, e.offset));
       }
       return;
     }
     case 'E':
       b_.end_slice(track_for(e.pid, e.tid, TrackKind::CpuThread, e.offset),
-                   time_of(d.ts, e.ts, "ts", e.offset), e.offset);
+                   time_of(d[kTs], e.ts, "ts", e.offset), e.offset);
       return;
     case 'i':
     case 'I': {
       InstantIn in;
-      in.ts = time_of(d.ts, e.ts, "ts", e.offset);
+      in.ts = time_of(d[kTs], e.ts, "ts", e.offset);
       in.track = track_for(e.pid, e.tid, TrackKind::CpuThread, e.offset);
       in.name = name_of(e, d);
       in.cat = cat ? cat->id : 0;
@@ -466,7 +490,7 @@ void ChromeSink::apply(const json::RawEvent& e, const Digest& d) {
       return;
     }
     case 'C':
-      counter_event(e, time_of(d.ts, e.ts, "ts", e.offset));
+      counter_event(e, time_of(d[kTs], e.ts, "ts", e.offset));
       return;
     case 's':
     case 't':
@@ -489,14 +513,14 @@ void ChromeSink::apply(const json::RawEvent& e, const Digest& d) {
       f.cat = cat ? cat->id : 0;
       f.phase = ph;
       f.bind_enclosing = e.bp == "e";
-      f.ts = time_of(d.ts, e.ts, "ts", e.offset);
+      f.ts = time_of(d[kTs], e.ts, "ts", e.offset);
       f.track = track_for(e.pid, e.tid, TrackKind::CpuThread, e.offset);
       f.offset = e.offset;
       b_.add_flow_end(f);
       return;
     }
     case 'M':
-      metadata_event(e);
+      metadata_event(e, meta ? *meta : digest_metadata(e, dom_));
       return;
     case 'b':
     case 'e':
@@ -567,41 +591,47 @@ void ChromeSink::counter_event(const json::RawEvent& e, Ns ts) {
   }
 }
 
-void ChromeSink::metadata_event(const json::RawEvent& e) {
-  if (e.args.empty()) return;
-  std::vector<std::string> what;
-  std::string args = redact_json(e.args, &what);
-  for (const auto& w : what) b_.note_redaction(path_, w);
+MetaDigest digest_metadata(const json::RawEvent& e, simdjson::dom::parser& dom) {
+  MetaDigest m;
+  if (e.args.empty()) return m;
+  std::string args = redact_json(e.args, &m.redactions);
   simdjson::padded_string text(args);
   simdjson::dom::object obj;
-  if (dom_.parse(text).get(obj)) return;
-  IdValue pid = id_of(e.pid, "pid", e.offset);
-  auto str = [&](const char* key) -> std::string_view {
+  if (dom.parse(text).get(obj)) return m;
+  auto str = [&](const char* key) {
     std::string_view s;
-    if (obj[key].get_string().get(s)) return {};
-    return s;
+    if (!obj[key].get_string().get(s)) m.text = std::string(s), m.has = MetaDigest::kText;
   };
-  auto num = [&](const char* key, int64_t& out) {
-    if (!obj[key].get_int64().get(out)) return true;
+  auto num = [&](const char* key) {
     double d;
-    if (!obj[key].get_double().get(d)) return out = static_cast<int64_t>(d), true;
-    return false;
+    if (!obj[key].get_int64().get(m.number))
+      m.has = MetaDigest::kNumber;
+    else if (!obj[key].get_double().get(d))
+      m.number = static_cast<int64_t>(d), m.has = MetaDigest::kNumber;
   };
-  int64_t sort = 0;
+  if (e.name == "process_name" || e.name == "thread_name")
+    str("name");
+  else if (e.name == "process_labels")
+    str("labels");
+  else if (e.name == "process_sort_index" || e.name == "thread_sort_index")
+    num("sort_index");
+  return m;
+}
+
+void ChromeSink::metadata_event(const json::RawEvent& e, const MetaDigest& m) {
+  for (const auto& w : m.redactions) b_.note_redaction(path_, w);
+  if (m.has == MetaDigest::kNone) return;
+  IdValue pid = id_of(e.pid, "pid", e.offset);
   if (e.name == "process_name") {
-    if (auto s = str("name"); s.data())
-      b_.set_process_name(pid.value, b_.intern(s)), process_named_[pid.value] = true;
+    b_.set_process_name(pid.value, b_.intern(m.text)), process_named_[pid.value] = true;
   } else if (e.name == "process_labels") {
-    if (auto s = str("labels"); s.data() && !process_named_[pid.value])
-      b_.set_process_name(pid.value, b_.intern(s));
+    if (!process_named_[pid.value]) b_.set_process_name(pid.value, b_.intern(m.text));
   } else if (e.name == "process_sort_index") {
-    if (num("sort_index", sort)) b_.set_process_sort(pid.value, sort);
+    b_.set_process_sort(pid.value, m.number);
   } else if (e.name == "thread_name") {
-    if (auto s = str("name"); s.data())
-      b_.track_at(track_for(e.pid, e.tid, TrackKind::CpuThread, e.offset)).thread_name = b_.intern(s);
+    b_.track_at(track_for(e.pid, e.tid, TrackKind::CpuThread, e.offset)).thread_name = b_.intern(m.text);
   } else if (e.name == "thread_sort_index") {
-    if (num("sort_index", sort))
-      b_.track_at(track_for(e.pid, e.tid, TrackKind::CpuThread, e.offset)).thread_sort = sort;
+    b_.track_at(track_for(e.pid, e.tid, TrackKind::CpuThread, e.offset)).thread_sort = m.number;
   }
 }
 
@@ -677,6 +707,14 @@ class JsonImport {
   void prepare_chunk(size_t begin, size_t end, ChunkSlot& slot);
   void apply_chunk(ChunkSlot& slot);
   void parse_one_by_one(std::vector<char>& doc, size_t len, size_t from, uint64_t base);
+  // The whole pages inside buf_[begin, end): nothing reads them again (a page shared with the next
+  // chunk is kept, so chunks parsed at once on two threads never release each other's bytes).
+  void release(size_t begin, size_t end) const {
+    const uintptr_t page = static_cast<uintptr_t>(sysconf(_SC_PAGESIZE));
+    const uintptr_t a = (reinterpret_cast<uintptr_t>(buf_.data() + begin) + page - 1) & ~(page - 1);
+    const uintptr_t b = reinterpret_cast<uintptr_t>(buf_.data() + end) & ~(page - 1);
+    if (b > a) madvise(reinterpret_cast<void*>(a), b - a, MADV_DONTNEED);
+  }
   void warn(const char* code, uint64_t offset, std::string msg) {
     b_.log().warn(code, path_, offset, std::move(msg));
   }
@@ -844,25 +882,34 @@ void JsonImport::apply_metadata(TraceSource& src) {
 // Records what the parser delivers, in order, for the building thread to replay.
 class RecordingSink final : public json::EventSink {
  public:
-  void on_event(const json::RawEvent& e) override { events_.push_back(e), digests_.emplace_back(e); }
+  void on_event(const json::RawEvent& e) override {
+    events_.push_back(e), digests_.emplace_back(e);
+    if (e.ph.size() == 1 && e.ph[0] == 'M') metas_.emplace_back(events_.size() - 1, digest_metadata(e, dom_));
+  }
   void on_non_object(uint64_t offset) override { non_objects_.push_back({events_.size(), offset}); }
   void replay(ChromeSink& to) const {
-    size_t k = 0;
+    size_t k = 0, m = 0;
     for (size_t i = 0; i <= events_.size(); ++i) {
       for (; k < non_objects_.size() && non_objects_[k].first == i; ++k)
         to.on_non_object(non_objects_[k].second);
-      if (i < events_.size()) to.apply(events_[i], digests_[i]);
+      if (i >= events_.size()) break;
+      const MetaDigest* meta = nullptr;
+      if (m < metas_.size() && metas_[m].first == i) meta = &metas_[m++].second;
+      to.apply(events_[i], digests_[i], meta);
     }
   }
   void clear() {
     events_.clear();
     digests_.clear();
+    metas_.clear();
     non_objects_.clear();
   }
 
  private:
   std::vector<json::RawEvent> events_;
   std::vector<Digest> digests_;
+  std::vector<std::pair<size_t, MetaDigest>> metas_;  // (event index, its digest) of M events
+  simdjson::dom::parser dom_;
   std::vector<std::pair<size_t, uint64_t>> non_objects_;  // (events before it, byte offset)
 };
 
@@ -937,6 +984,7 @@ void JsonImport::prepare_chunk(size_t begin, size_t end, ChunkSlot& s) {
   s.doc[0] = '[';
   std::memcpy(s.doc.data() + 1, text.data(), text.size());
   s.doc[s.len - 1] = ']';
+  if (opts_.release_input) release(begin, end);
   std::memset(s.doc.data() + s.len, 0, simdjson::SIMDJSON_PADDING);
   s.out = kernel_.parse_events(s.parser.get(), s.doc.data(), s.len, s.base, s.rec);
 }
@@ -1060,7 +1108,9 @@ void load_chrome_json_file(const std::filesystem::path& path, RunBuilder& builde
                        fmt::format("{} data ends early at compressed byte {} ({} bytes inflated); "
                                    "kept every complete event",
                                    cut.what, cut.compressed_offset, buf.size()));
-  import_chrome_json(buf.view(), path.string(), builder, &progress, opts);
+  ChromeJsonOptions own = opts;
+  own.release_input = true;  // buf is ours and dies with this call
+  import_chrome_json(buf.view(), path.string(), builder, &progress, own);
 }
 
 bool sniff_chrome_json(std::string_view head) {

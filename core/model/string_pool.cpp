@@ -23,9 +23,21 @@ uint64_t StringPool::hash(std::string_view s) {
     h = (h ^ w) * kMul;
     h ^= h >> 29;
   }
-  if (i < s.size()) {
-    uint64_t w = 0;
-    std::memcpy(&w, s.data() + i, s.size() - i);
+  if (i < s.size()) {  // the tail in whole loads (bytes copied into a word would stall the load)
+    const char* p = s.data();
+    const size_t n = s.size();
+    uint64_t w;
+    if (n >= 8) {
+      std::memcpy(&w, p + n - 8, 8);
+    } else if (n >= 4) {
+      uint32_t a, b;
+      std::memcpy(&a, p, 4), std::memcpy(&b, p + n - 4, 4);
+      w = (static_cast<uint64_t>(a) << 32) | b;
+    } else {
+      w = static_cast<uint64_t>(static_cast<unsigned char>(p[0])) |
+          static_cast<uint64_t>(static_cast<unsigned char>(p[n / 2])) << 8 |
+          static_cast<uint64_t>(static_cast<unsigned char>(p[n - 1])) << 16;
+    }
     h = (h ^ w) * kMul;
   }
   h ^= h >> 32;
