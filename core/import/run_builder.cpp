@@ -457,10 +457,13 @@ void RunBuilder::Impl::depth_and_lanes(uint32_t t, const std::vector<uint32_t>& 
     if (l > 0) {
       ++overflow;
       lanes_used = std::max<uint32_t>(lanes_used, static_cast<uint32_t>(l + 1));
+      // Only the first kKeepPerCode messages are kept: the rest are counted, not formatted.
       log.warn("slice.overlap", file_of_track(t), slice_offset[i],
-               fmt::format("'{}' [{} ns, +{} ns] partially overlaps its enclosing slice; moved to overflow "
-                           "lane {}",
-                           run->str(s.name[i]), start, s.dur[i], l));
+               log.count("slice.overlap") >= ImportLog::kKeepPerCode
+                   ? std::string()
+                   : fmt::format("'{}' [{} ns, +{} ns] partially overlaps its enclosing slice; moved to "
+                                 "overflow lane {}",
+                                 run->str(s.name[i]), start, s.dur[i], l));
     }
   }
   tr.lanes = static_cast<uint8_t>(lanes_used);
