@@ -8,11 +8,14 @@
 
 #include <fmt/format.h>
 #include <simdjson.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
-#include <bit>
+#include <atomic>
 #include <charconv>
 #include <cmath>
 #include <cstring>
+#include <ctime>
 #include <unordered_map>
 
 #include "core/import/chrome_json_kernel.h"
@@ -61,58 +64,46 @@ int64_t text_id(std::string_view s) {
   return static_cast<int64_t>((fnv1a(s) & 0x3FFFFFFFFFFFFFFFULL) | 0x4000000000000000ULL);
 }
 
-// 8 ASCII digits, first digit in the low byte (little-endian load): SWAR check and value.
-bool all_digits8(uint64_t x) {
-  return (x & 0xF0F0F0F0F0F0F0F0ULL) == 0x3030303030303030ULL &&
-         ((x + 0x0606060606060606ULL) & 0xF0F0F0F0F0F0F0F0ULL) == 0x3030303030303030ULL;
-}
-uint64_t value_of_digits8(uint64_t x) {
-  x -= 0x3030303030303030ULL;
-  x = (x * 10 + (x >> 8)) & 0x00FF00FF00FF00FFULL;
-  x = (x * 100 + (x >> 16)) & 0x0000FFFF0000FFFFULL;
-  return (x * 10000 + (x >> 32)) & 0xFFFFFFFFULL;
-}
-
-// Accumulates the decimal digits at p[0, n) into v while they last; returns how many it took.
-// Reads only inside p[0, n). The caller bounds the digit count, so v cannot overflow.
-size_t take_digits(const char* p, size_t n, uint64_t& v) {
-  size_t i = 0;
-  if constexpr (std::endian::native == std::endian::little) {
-    for (uint64_t x; i + 8 <= n; i += 8) {
-      std::memcpy(&x, p + i, 8);
-      if (!all_digits8(x)) break;
-      v = v * 100000000 + value_of_digits8(x);
-    }
-  }
-  for (; i < n && static_cast<unsigned>(p[i] - '0') <= 9; ++i) v = v * 10 + static_cast<unsigned>(p[i] - '0');
-  return i;
+int64_t thread_cpu_ns() {
+  timespec t{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+  return static_cast<int64_t>(t.tv_sec) * 1000000000 + t.tv_nsec;
 }
 
 constexpr int64_t kPow10[] = {1, 10, 100, 1000, 10000, 100000, 1000000, 10000000, 100000000, 1000000000};
 
+// The common case, in one pass: [-]digits[.digits] with at most `scale` decimals and at most 19
+// digits once scaled (< 2^64, so nothing wraps). Epoch-µs ts with 3 decimals take it. False: use
+// the general parser.
+[[gnu::always_inline]] inline bool parse_plain_decimal(std::string_view tok, int scale, int64_t& out) {
+  const char* p = tok.data();
+  const char* end = p + tok.size();
+  if (p == end || scale < 0 || scale > 9) return false;
+  const bool neg = *p == '-';
+  p += neg;
+  const char* q = p;
+  uint64_t v = 0;
+  while (q < end && static_cast<unsigned>(*q - '0') <= 9) v = v * 10 + static_cast<unsigned>(*q++ - '0');
+  const ptrdiff_t whole = q - p;
+  ptrdiff_t frac = 0;
+  if (q < end && *q == '.') {
+    const char* f = ++q;
+    while (q < end && static_cast<unsigned>(*q - '0') <= 9) v = v * 10 + static_cast<unsigned>(*q++ - '0');
+    if ((frac = q - f) == 0) return false;
+  }
+  if (q != end || whole == 0 || frac > scale || whole + scale > 19) return false;
+  v *= static_cast<uint64_t>(kPow10[scale - frac]);
+  if (v > static_cast<uint64_t>(INT64_MAX)) return false;
+  out = neg ? -static_cast<int64_t>(v) : static_cast<int64_t>(v);
+  return true;
+}
+
 }  // namespace
 
 NumStatus parse_scaled_int(std::string_view tok, int scale, int64_t& out, bool* quoted) {
-  // Fast path: [-]digits[.digits] with at most `scale` decimals whose scaled value has at most 19
-  // digits (< 2^64, so nothing wraps) and fits int64. Epoch-µs ts with 3 decimals take it.
-  if (!tok.empty() && tok.size() <= 21 && tok[0] != '"' && scale >= 0 && scale <= 9) {
-    const bool neg = tok[0] == '-';
-    const char* p = tok.data() + neg;
-    const size_t n = tok.size() - neg;
-    uint64_t v = 0;
-    size_t whole = take_digits(p, std::min<size_t>(n, 19), v), frac = 0;
-    if (whole < n && p[whole] == '.')
-      frac = take_digits(p + whole + 1, std::min<size_t>(n - whole - 1, 9), v);
-    const size_t used = whole + (frac ? frac + 1 : 0);
-    const size_t sc = static_cast<size_t>(scale);
-    if (used == n && whole + frac > 0 && frac <= sc && whole + sc <= 19) {
-      v *= static_cast<uint64_t>(kPow10[sc - frac]);
-      if (v <= static_cast<uint64_t>(INT64_MAX)) {
-        out = neg ? -static_cast<int64_t>(v) : static_cast<int64_t>(v);
-        if (quoted) *quoted = false;
-        return NumStatus::Ok;
-      }
-    }
+  if (parse_plain_decimal(tok, scale, out)) {
+    if (quoted) *quoted = false;
+    return NumStatus::Ok;
   }
   std::string_view s = unquote(tok, quoted);
   while (!s.empty() && is_ws(s.front())) s.remove_prefix(1);
@@ -188,6 +179,81 @@ bool on_gpu_track(SliceKind k) {
   return is_gpu_activity(k) || k == SliceKind::GpuAnnotation;
 }
 
+// A number token, parsed (status Invalid when absent or empty).
+struct Num {
+  int64_t value = 0;
+  NumStatus status = NumStatus::Invalid;
+  bool quoted = false;
+};
+// Inlined: a call returning Num through the stack stalls on store forwarding, for every absent field.
+[[gnu::always_inline]] inline Num parse_num(std::string_view tok, int scale) {
+  Num n;
+  if (!tok.data() || tok.empty()) return n;
+  if (parse_plain_decimal(tok, scale, n.value))
+    n.status = NumStatus::Ok;
+  else
+    n.status = parse_scaled_int(tok, scale, n.value, &n.quoted);
+  return n;
+}
+
+// What can be computed from an event alone: its numbers and its name's hash. Done where the event
+// is parsed (on either thread), so that the building step, which must be serial, only appends.
+// Fields are written in place, in arrays: building a Num on the stack and copying it out stalls on
+// store forwarding, once per field of every event.
+enum Field {
+  kTs,
+  kDur,
+  kExt,
+  kCorr,
+  kDevice,
+  kStream,
+  kRegs,
+  kSmem,
+  kBytes,
+  kPyId,
+  kPyParent,
+  kGrid,
+  kBlock = kGrid + 3,
+  kFields = kBlock + 3
+};
+struct Digest {
+  explicit Digest(const json::RawEvent& e) : name_hash(e.name.data() ? StringPool::hash(e.name) : 0) {
+    std::memset(status, static_cast<int>(NumStatus::Invalid), sizeof status);
+    parse(kTs, e.ts, 3), parse(kDur, e.dur, 3);
+    parse(kExt, e.external_id, 0), parse(kCorr, e.correlation, 0);
+    if (e.device.data() || e.stream.data() || e.grid[0].data() || e.bytes.data() || e.registers.data()) {
+      parse(kDevice, e.device, 0), parse(kStream, e.stream, 0), parse(kRegs, e.registers, 0);
+      parse(kSmem, e.shared_memory, 0), parse(kBytes, e.bytes, 0);
+      for (int k = 0; k < 3; ++k) parse(kGrid + k, e.grid[k], 0), parse(kBlock + k, e.block[k], 0);
+    }
+    if (e.python_id.data() || e.python_parent_id.data())
+      parse(kPyId, e.python_id, 0), parse(kPyParent, e.python_parent_id, 0);
+  }
+  [[gnu::always_inline]] void parse(int f, std::string_view tok, int scale) {
+    if (!tok.data() || tok.empty()) return;
+    bool q = false;
+    status[f] = static_cast<uint8_t>(parse_plain_decimal(tok, scale, value[f])
+                                         ? NumStatus::Ok
+                                         : parse_scaled_int(tok, scale, value[f], &q));
+    quoted[f] = q;
+  }
+  Num operator[](int f) const { return {value[f], static_cast<NumStatus>(status[f]), quoted[f] != 0}; }
+  uint64_t name_hash;
+  int64_t value[kFields] = {};
+  uint8_t status[kFields];  // fields left absent read as Invalid
+  uint8_t quoted[kFields] = {};
+};
+
+// An M event's effect, worked out where it is parsed: the redactions its args needed and the one
+// value its name reads (text for process_name/labels and thread_name, a number for *_sort_index).
+struct MetaDigest {
+  std::vector<std::string> redactions;
+  std::string text;
+  int64_t number = 0;
+  enum { kNone, kText, kNumber } has = kNone;
+};
+MetaDigest digest_metadata(const json::RawEvent& e, simdjson::dom::parser& dom);
+
 class ChromeSink final : public json::EventSink {
  public:
   ChromeSink(RunBuilder& b, std::string path) : b_(b), path_(std::move(path)) {}
@@ -199,7 +265,9 @@ class ChromeSink final : public json::EventSink {
     warn("json.not_an_object", offset, "traceEvents entry is not an object; counted, not imported");
   }
 
-  void on_event(const json::RawEvent& e) override;
+  void on_event(const json::RawEvent& e) override { apply(e, Digest(e)); }
+  // meta: digest_metadata() of an M event, when it was worked out already.
+  void apply(const json::RawEvent& e, const Digest& d, const MetaDigest* meta = nullptr);
   void on_bad_event(uint64_t offset, const std::string& why) {
     ++events_;
     ++ph_other_["(invalid)"];
@@ -215,9 +283,15 @@ class ChromeSink final : public json::EventSink {
   CatInfo* category(std::string_view cat);
   uint32_t track_for(std::string_view pid_tok, std::string_view tid_tok, TrackKind kind, uint64_t offset);
   IdValue id_of(std::string_view tok, const char* what, uint64_t offset);
-  Ns time_of(std::string_view tok, const char* what, uint64_t offset);
-  int64_t int_arg(std::string_view tok, int64_t fallback, uint64_t offset);
-  void metadata_event(const json::RawEvent& e);
+  Ns time_of(std::string_view tok, const char* what, uint64_t offset) {
+    return time_of(parse_num(tok, 3), tok, what, offset);
+  }
+  Ns time_of(const Num& n, std::string_view tok, const char* what, uint64_t offset);
+  int64_t int_arg(const Num& n, std::string_view tok, int64_t fallback, uint64_t offset);
+  StrId name_of(const json::RawEvent& e, const Digest& d) {
+    return e.name.data() ? b_.intern(e.name, d.name_hash) : 0;
+  }
+  void metadata_event(const json::RawEvent& e, const MetaDigest& m);
   void counter_event(const json::RawEvent& e, Ns ts);
   void async_event(const json::RawEvent& e, char ph, const CatInfo* cat);
 
@@ -274,11 +348,11 @@ IdValue ChromeSink::id_of(std::string_view tok, const char* what, uint64_t offse
   return v;
 }
 
-Ns ChromeSink::time_of(std::string_view tok, const char* what, uint64_t offset) {
+Ns ChromeSink::time_of(const Num& n, std::string_view tok, const char* what, uint64_t offset) {
   if (!tok.data()) return 0;
-  int64_t ns = 0;
-  bool quoted = false;
-  NumStatus st = parse_us_to_ns(tok, ns, &quoted);
+  const int64_t ns = n.value;
+  const bool quoted = n.quoted;
+  const NumStatus st = n.status;
   if (quoted && st == NumStatus::Ok)
     warn("json.string_number", offset, fmt::format("{} is a string ({}); parsed as a number", what, tok));
   switch (st) {
@@ -299,11 +373,10 @@ Ns ChromeSink::time_of(std::string_view tok, const char* what, uint64_t offset) 
   return 0;
 }
 
-int64_t ChromeSink::int_arg(std::string_view tok, int64_t fallback, uint64_t offset) {
+int64_t ChromeSink::int_arg(const Num& n, std::string_view tok, int64_t fallback, uint64_t offset) {
   if (!tok.data() || tok.empty()) return fallback;
-  int64_t v = 0;
-  NumStatus st = parse_scaled_int(tok, 0, v, nullptr);
-  if (st == NumStatus::Ok) return v;
+  const NumStatus st = n.status;
+  if (st == NumStatus::Ok) return n.value;
   if (st == NumStatus::Overflow) {
     uint64_t u = 0;
     std::string_view s = unquote(tok, nullptr);
@@ -335,7 +408,7 @@ uint32_t ChromeSink::track_for(std::string_view pid_tok, std::string_view tid_to
   return t;
 }
 
-void ChromeSink::on_event(const json::RawEvent& e) {
+void ChromeSink::apply(const json::RawEvent& e, const Digest& d, const MetaDigest* meta) {
   ++events_;
   if (!e.ph.data())
     ++ph_none_;
@@ -356,35 +429,35 @@ void ChromeSink::on_event(const json::RawEvent& e) {
     case 'X':
     case 'B': {
       SliceIn s;
-      s.start = time_of(e.ts, "ts", e.offset);
-      s.name = e.name.data() ? b_.intern(e.name) : 0;
+      s.start = time_of(d[kTs], e.ts, "ts", e.offset);
+      s.name = name_of(e, d);
       s.cat = cat ? cat->id : 0;
       s.kind = cat ? cat->kind : SliceKind::Other;
       s.track = track_for(e.pid, e.tid, on_gpu_track(s.kind) ? TrackKind::GpuStream : TrackKind::CpuThread,
                           e.offset);
-      s.external_id = int_arg(e.external_id, 0, e.offset);
+      s.external_id = int_arg(d[kExt], e.external_id, 0, e.offset);
       s.args = b_.add_args(e.args);
       s.offset = e.offset;
       if (ph == 'B') {
         b_.begin_slice(s);
         return;
       }
-      s.dur = time_of(e.dur, "dur", e.offset);
+      s.dur = time_of(d[kDur], e.dur, "dur", e.offset);
       if (s.dur < 0) warn("json.negative_dur", e.offset, "negative dur; clamped to 0"), s.dur = 0;
       uint32_t idx = b_.add_slice(s);
       if (is_gpu_activity(s.kind)) {
         GpuIn g;
-        g.correlation = int_arg(e.correlation, 0, e.offset);
+        g.correlation = int_arg(d[kCorr], e.correlation, 0, e.offset);
         IdValue pid = id_of(e.pid, "pid", e.offset), tid = id_of(e.tid, "tid", e.offset);
-        g.device = static_cast<int32_t>(int_arg(e.device, pid.value, e.offset));
-        g.stream = int_arg(e.stream, tid.value, e.offset);
+        g.device = static_cast<int32_t>(int_arg(d[kDevice], e.device, pid.value, e.offset));
+        g.stream = int_arg(d[kStream], e.stream, tid.value, e.offset);
         for (int k = 0; k < 3; ++k) {
-          g.grid[k] = static_cast<uint32_t>(int_arg(e.grid[k], 0, e.offset));
-          g.block[k] = static_cast<uint32_t>(int_arg(e.block[k], 0, e.offset));
+          g.grid[k] = static_cast<uint32_t>(int_arg(d[kGrid + k], e.grid[k], 0, e.offset));
+          g.block[k] = static_cast<uint32_t>(int_arg(d[kBlock + k], e.block[k], 0, e.offset));
         }
-        g.registers_per_thread = static_cast<uint16_t>(int_arg(e.registers, 0, e.offset));
-        g.shared_memory = static_cast<uint32_t>(int_arg(e.shared_memory, 0, e.offset));
-        g.bytes = static_cast<uint64_t>(int_arg(e.bytes, 0, e.offset));
+        g.registers_per_thread = static_cast<uint16_t>(int_arg(d[kRegs], e.registers, 0, e.offset));
+        g.shared_memory = static_cast<uint32_t>(int_arg(d[kSmem], e.shared_memory, 0, e.offset));
+        g.bytes = static_cast<uint64_t>(int_arg(d[kBytes], e.bytes, 0, e.offset));
         if (e.occupancy.data()) {
           double d = 0;
           auto [p, ec] = std::from_chars(e.occupancy.data(), e.occupancy.data() + e.occupancy.size(), d);
@@ -393,22 +466,23 @@ void ChromeSink::on_event(const json::RawEvent& e) {
         }
         b_.add_gpu(idx, g);
       } else if ((s.kind == SliceKind::Runtime || s.kind == SliceKind::Driver) && e.correlation.data()) {
-        b_.add_api(idx, int_arg(e.correlation, 0, e.offset));
+        b_.add_api(idx, int_arg(d[kCorr], e.correlation, 0, e.offset));
       } else if (s.kind == SliceKind::PythonFunction) {
-        b_.add_python(idx, int_arg(e.python_id, -1, e.offset), int_arg(e.python_parent_id, -1, e.offset));
+        b_.add_python(idx, int_arg(d[kPyId], e.python_id, -1, e.offset),
+                      int_arg(d[kPyParent], e.python_parent_id, -1, e.offset));
       }
       return;
     }
     case 'E':
-      b_.end_slice(track_for(e.pid, e.tid, TrackKind::CpuThread, e.offset), time_of(e.ts, "ts", e.offset),
-                   e.offset);
+      b_.end_slice(track_for(e.pid, e.tid, TrackKind::CpuThread, e.offset),
+                   time_of(d[kTs], e.ts, "ts", e.offset), e.offset);
       return;
     case 'i':
     case 'I': {
       InstantIn in;
-      in.ts = time_of(e.ts, "ts", e.offset);
+      in.ts = time_of(d[kTs], e.ts, "ts", e.offset);
       in.track = track_for(e.pid, e.tid, TrackKind::CpuThread, e.offset);
-      in.name = e.name.data() ? b_.intern(e.name) : 0;
+      in.name = name_of(e, d);
       in.cat = cat ? cat->id : 0;
       in.scope = e.scope.size() == 1 ? e.scope[0] : 't';
       in.args = b_.add_args(e.args);
@@ -416,7 +490,7 @@ void ChromeSink::on_event(const json::RawEvent& e) {
       return;
     }
     case 'C':
-      counter_event(e, time_of(e.ts, "ts", e.offset));
+      counter_event(e, time_of(d[kTs], e.ts, "ts", e.offset));
       return;
     case 's':
     case 't':
@@ -439,14 +513,14 @@ void ChromeSink::on_event(const json::RawEvent& e) {
       f.cat = cat ? cat->id : 0;
       f.phase = ph;
       f.bind_enclosing = e.bp == "e";
-      f.ts = time_of(e.ts, "ts", e.offset);
+      f.ts = time_of(d[kTs], e.ts, "ts", e.offset);
       f.track = track_for(e.pid, e.tid, TrackKind::CpuThread, e.offset);
       f.offset = e.offset;
       b_.add_flow_end(f);
       return;
     }
     case 'M':
-      metadata_event(e);
+      metadata_event(e, meta ? *meta : digest_metadata(e, dom_));
       return;
     case 'b':
     case 'e':
@@ -517,41 +591,47 @@ void ChromeSink::counter_event(const json::RawEvent& e, Ns ts) {
   }
 }
 
-void ChromeSink::metadata_event(const json::RawEvent& e) {
-  if (e.args.empty()) return;
-  std::vector<std::string> what;
-  std::string args = redact_json(e.args, &what);
-  for (const auto& w : what) b_.note_redaction(path_, w);
+MetaDigest digest_metadata(const json::RawEvent& e, simdjson::dom::parser& dom) {
+  MetaDigest m;
+  if (e.args.empty()) return m;
+  std::string args = redact_json(e.args, &m.redactions);
   simdjson::padded_string text(args);
   simdjson::dom::object obj;
-  if (dom_.parse(text).get(obj)) return;
-  IdValue pid = id_of(e.pid, "pid", e.offset);
-  auto str = [&](const char* key) -> std::string_view {
+  if (dom.parse(text).get(obj)) return m;
+  auto str = [&](const char* key) {
     std::string_view s;
-    if (obj[key].get_string().get(s)) return {};
-    return s;
+    if (!obj[key].get_string().get(s)) m.text = std::string(s), m.has = MetaDigest::kText;
   };
-  auto num = [&](const char* key, int64_t& out) {
-    if (!obj[key].get_int64().get(out)) return true;
+  auto num = [&](const char* key) {
     double d;
-    if (!obj[key].get_double().get(d)) return out = static_cast<int64_t>(d), true;
-    return false;
+    if (!obj[key].get_int64().get(m.number))
+      m.has = MetaDigest::kNumber;
+    else if (!obj[key].get_double().get(d))
+      m.number = static_cast<int64_t>(d), m.has = MetaDigest::kNumber;
   };
-  int64_t sort = 0;
+  if (e.name == "process_name" || e.name == "thread_name")
+    str("name");
+  else if (e.name == "process_labels")
+    str("labels");
+  else if (e.name == "process_sort_index" || e.name == "thread_sort_index")
+    num("sort_index");
+  return m;
+}
+
+void ChromeSink::metadata_event(const json::RawEvent& e, const MetaDigest& m) {
+  for (const auto& w : m.redactions) b_.note_redaction(path_, w);
+  if (m.has == MetaDigest::kNone) return;
+  IdValue pid = id_of(e.pid, "pid", e.offset);
   if (e.name == "process_name") {
-    if (auto s = str("name"); s.data())
-      b_.set_process_name(pid.value, b_.intern(s)), process_named_[pid.value] = true;
+    b_.set_process_name(pid.value, b_.intern(m.text)), process_named_[pid.value] = true;
   } else if (e.name == "process_labels") {
-    if (auto s = str("labels"); s.data() && !process_named_[pid.value])
-      b_.set_process_name(pid.value, b_.intern(s));
+    if (!process_named_[pid.value]) b_.set_process_name(pid.value, b_.intern(m.text));
   } else if (e.name == "process_sort_index") {
-    if (num("sort_index", sort)) b_.set_process_sort(pid.value, sort);
+    b_.set_process_sort(pid.value, m.number);
   } else if (e.name == "thread_name") {
-    if (auto s = str("name"); s.data())
-      b_.track_at(track_for(e.pid, e.tid, TrackKind::CpuThread, e.offset)).thread_name = b_.intern(s);
+    b_.track_at(track_for(e.pid, e.tid, TrackKind::CpuThread, e.offset)).thread_name = b_.intern(m.text);
   } else if (e.name == "thread_sort_index") {
-    if (num("sort_index", sort))
-      b_.track_at(track_for(e.pid, e.tid, TrackKind::CpuThread, e.offset)).thread_sort = sort;
+    b_.track_at(track_for(e.pid, e.tid, TrackKind::CpuThread, e.offset)).thread_sort = m.number;
   }
 }
 
@@ -627,6 +707,14 @@ class JsonImport {
   void prepare_chunk(size_t begin, size_t end, ChunkSlot& slot);
   void apply_chunk(ChunkSlot& slot);
   void parse_one_by_one(std::vector<char>& doc, size_t len, size_t from, uint64_t base);
+  // The whole pages inside buf_[begin, end): nothing reads them again (a page shared with the next
+  // chunk is kept, so chunks parsed at once on two threads never release each other's bytes).
+  void release(size_t begin, size_t end) const {
+    const uintptr_t page = static_cast<uintptr_t>(sysconf(_SC_PAGESIZE));
+    const uintptr_t a = (reinterpret_cast<uintptr_t>(buf_.data() + begin) + page - 1) & ~(page - 1);
+    const uintptr_t b = reinterpret_cast<uintptr_t>(buf_.data() + end) & ~(page - 1);
+    if (b > a) madvise(reinterpret_cast<void*>(a), b - a, MADV_DONTNEED);
+  }
   void warn(const char* code, uint64_t offset, std::string msg) {
     b_.log().warn(code, path_, offset, std::move(msg));
   }
@@ -642,7 +730,7 @@ class JsonImport {
   size_t events_begin_ = 0, events_end_ = 0;  // byte range of traceEvents' contents
   std::vector<size_t> cuts_;
   bool have_events_ = false;
-  uint64_t counted_ = 0;  // progress already reported for this buffer
+  std::atomic<uint64_t> counted_ = 0;  // progress already reported for this buffer
 };
 
 void JsonImport::parse_top_level() {
@@ -794,23 +882,34 @@ void JsonImport::apply_metadata(TraceSource& src) {
 // Records what the parser delivers, in order, for the building thread to replay.
 class RecordingSink final : public json::EventSink {
  public:
-  void on_event(const json::RawEvent& e) override { events_.push_back(e); }
+  void on_event(const json::RawEvent& e) override {
+    events_.push_back(e), digests_.emplace_back(e);
+    if (e.ph.size() == 1 && e.ph[0] == 'M') metas_.emplace_back(events_.size() - 1, digest_metadata(e, dom_));
+  }
   void on_non_object(uint64_t offset) override { non_objects_.push_back({events_.size(), offset}); }
-  void replay(json::EventSink& to) const {
-    size_t k = 0;
+  void replay(ChromeSink& to) const {
+    size_t k = 0, m = 0;
     for (size_t i = 0; i <= events_.size(); ++i) {
       for (; k < non_objects_.size() && non_objects_[k].first == i; ++k)
         to.on_non_object(non_objects_[k].second);
-      if (i < events_.size()) to.on_event(events_[i]);
+      if (i >= events_.size()) break;
+      const MetaDigest* meta = nullptr;
+      if (m < metas_.size() && metas_[m].first == i) meta = &metas_[m++].second;
+      to.apply(events_[i], digests_[i], meta);
     }
   }
   void clear() {
     events_.clear();
+    digests_.clear();
+    metas_.clear();
     non_objects_.clear();
   }
 
  private:
   std::vector<json::RawEvent> events_;
+  std::vector<Digest> digests_;
+  std::vector<std::pair<size_t, MetaDigest>> metas_;  // (event index, its digest) of M events
+  simdjson::dom::parser dom_;
   std::vector<std::pair<size_t, uint64_t>> non_objects_;  // (events before it, byte offset)
 };
 
@@ -832,12 +931,26 @@ void JsonImport::parse_events() {
   size_t begin = events_begin_;
   for (size_t cut : cuts_) chunks.push_back({begin, cut}), begin = cut;
   chunks.push_back({begin, events_end_});
-  std::vector<ChunkSlot> slots(chunks.size() > 1 ? 3 : 1);
+  // Two chunks may be parsed while a third is built and a fourth waits for it.
+  std::vector<ChunkSlot> slots(chunks.size() > 1 ? 4 : 1);
   for (auto& s : slots) s.parser = kernel_.new_parser();
+  std::atomic<int64_t> parse_ns = 0, build_ns = 0;  // CPU time of each step, on whichever thread
   run_pipelined(
       chunks.size(), slots,
-      [&](size_t i, ChunkSlot& s) { prepare_chunk(chunks[i].first, chunks[i].second, s); },
-      [&](size_t, ChunkSlot& s) { apply_chunk(s); });
+      [&](size_t i, ChunkSlot& s) {
+        int64_t t0 = thread_cpu_ns();
+        prepare_chunk(chunks[i].first, chunks[i].second, s);
+        parse_ns += thread_cpu_ns() - t0;
+      },
+      [&](size_t, ChunkSlot& s) {
+        int64_t t0 = thread_cpu_ns();
+        apply_chunk(s);
+        build_ns += thread_cpu_ns() - t0;
+      });
+  if (progress_) {
+    progress_->phases.push_back({"events.parse", 0, static_cast<double>(parse_ns) / 1e9});
+    progress_->phases.push_back({"events.build", 0, static_cast<double>(build_ns) / 1e9});
+  }
 }
 
 // Producer side: copy the chunk into a padded "[...]" document, redact hf_ tokens, parse.
@@ -871,6 +984,7 @@ void JsonImport::prepare_chunk(size_t begin, size_t end, ChunkSlot& s) {
   s.doc[0] = '[';
   std::memcpy(s.doc.data() + 1, text.data(), text.size());
   s.doc[s.len - 1] = ']';
+  if (opts_.release_input) release(begin, end);
   std::memset(s.doc.data() + s.len, 0, simdjson::SIMDJSON_PADDING);
   s.out = kernel_.parse_events(s.parser.get(), s.doc.data(), s.len, s.base, s.rec);
 }
@@ -955,6 +1069,7 @@ void JsonImport::parse_one_by_one(std::vector<char>& doc, size_t len, size_t ski
 
 void JsonImport::run() {
   if (progress_) progress_->total += buf_.size();
+  PhaseTimer scan(progress_, "scan");
   parse_top_level();
   if (!have_events_) throw ImportError(path_, 0, "no traceEvents array: not a JSON trace");
   TraceSource src;
@@ -968,6 +1083,8 @@ void JsonImport::run() {
   // Generous: capacity that is never written costs address space, not resident memory.
   b_.reserve_slices(b_.slice_count() + (events_end_ - events_begin_) / 120);
   b_.reserve_args(events_end_ - events_begin_);
+  scan.stop();
+  PhaseTimer events(progress_, "events");
   parse_events();
   sink_.finish(b_.source());
   if (progress_) progress_->done += buf_.size() - counted_;
@@ -983,13 +1100,17 @@ void import_chrome_json(std::string_view buf, const std::string& path, RunBuilde
 void load_chrome_json_file(const std::filesystem::path& path, RunBuilder& builder, LoadProgress& progress,
                            const ChromeJsonOptions& opts) {
   Truncation cut;  // a truncated .json.gz is salvaged like truncated plain JSON
+  PhaseTimer read(&progress, "read");
   InputBuffer buf = read_input_file(path, progress, &cut);
+  read.stop();
   if (cut.happened)
     builder.log().warn("json.truncated_compressed", path.string(), cut.compressed_offset,
                        fmt::format("{} data ends early at compressed byte {} ({} bytes inflated); "
                                    "kept every complete event",
                                    cut.what, cut.compressed_offset, buf.size()));
-  import_chrome_json(buf.view(), path.string(), builder, &progress, opts);
+  ChromeJsonOptions own = opts;
+  own.release_input = true;  // buf is ours and dies with this call
+  import_chrome_json(buf.view(), path.string(), builder, &progress, own);
 }
 
 bool sniff_chrome_json(std::string_view head) {

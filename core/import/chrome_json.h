@@ -20,6 +20,9 @@ struct ChromeJsonOptions {
   bool force_generic_kernel = false;
   // traceEvents longer than this is scanned as two halves on two threads (0: always one pass).
   size_t parallel_scan_bytes = 64 << 20;
+  // When the importer owns the buffer (a file it read): give back the pages of each chunk of
+  // traceEvents once it is copied for parsing, so that the input and the Run are not both resident.
+  bool release_input = false;
 };
 
 // Imports one decompressed trace held in `buf` (with >= 64 bytes of readable padding past

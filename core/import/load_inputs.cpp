@@ -67,6 +67,7 @@ std::unique_ptr<Run> load_inputs(const std::vector<std::filesystem::path>& input
     if (imp->open && files.size() == 1) return imp->open(p, progress);
     imp->load(p, builder, progress);
   }
+  PhaseTimer finish(&progress, "finish");
   return builder.finish();
 }
 

@@ -67,11 +67,12 @@ void apply_order(std::vector<T>& v, const std::vector<uint32_t>& order) {
   v.swap(out);
 }
 
-template <class W, class N>
-void apply_order(NarrowColumn<W, N>& v, const std::vector<uint32_t>& order) {
-  if (!v.empty()) v.permute(order);
+// Narrow, block and dictionary columns reorder themselves.
+template <class C>
+requires requires(C c, const std::vector<uint32_t>& o) {
+  c.permute(o);
 }
-void apply_order(TimeColumn& v, const std::vector<uint32_t>& order) {
+void apply_order(C& v, const std::vector<uint32_t>& order) {
   if (!v.empty()) v.permute(order);
 }
 
@@ -126,6 +127,10 @@ struct RunBuilder::Impl {
   void assign_capture_slots();
   void sort_tracks();
   void sort_slices(std::vector<uint32_t>& parent);
+  void depth_and_lanes(uint32_t t, const std::vector<uint32_t>& order, const std::vector<uint32_t>& bucket,
+                       std::vector<uint8_t>& depth, std::vector<uint8_t>& lane,
+                       std::vector<uint32_t>& parent_old, std::vector<std::vector<uint32_t>>& stacks,
+                       ImportLog& log);
   void link_gpu();
   void bind_flows(const std::vector<uint32_t>& parent, ImportLog& log);
   void sort_instants();
@@ -137,6 +142,10 @@ RunBuilder::~RunBuilder() = default;
 
 StrId RunBuilder::intern(std::string_view s) {
   return impl_->run->strings.intern(s);
+}
+
+StrId RunBuilder::intern(std::string_view s, uint64_t hash) {
+  return impl_->run->strings.intern(s, hash);
 }
 
 ArgsRef RunBuilder::add_args(std::string_view raw) {
@@ -412,6 +421,58 @@ void RunBuilder::Impl::sort_tracks() {
   for (FlowTmp& f : flows) f.track = remap[f.track];
 }
 
+// Depth, lane and enclosing slice of each slice of track t, whose rows order[bucket[t], bucket[t+1])
+// are sorted by (start, -dur).
+void RunBuilder::Impl::depth_and_lanes(uint32_t t, const std::vector<uint32_t>& order,
+                                       const std::vector<uint32_t>& bucket, std::vector<uint8_t>& depth,
+                                       std::vector<uint8_t>& lane, std::vector<uint32_t>& parent_old,
+                                       std::vector<std::vector<uint32_t>>& stacks, ImportLog& log) {
+  const Slices& s = run->slices;
+  Track& tr = run->tracks[t];
+  for (auto& st : stacks) st.clear();
+  uint32_t lanes_used = 1, overflow = 0, max_depth = 0;
+  for (uint32_t p = bucket[t]; p < bucket[t + 1]; ++p) {
+    uint32_t i = order[p];
+    Ns start = s.start[i], end = s.end(i);
+    size_t l = 0;
+    for (;; ++l) {
+      if (l == stacks.size()) stacks.emplace_back();
+      auto& st = stacks[l];
+      while (!st.empty() && s.end(st.back()) <= start) st.pop_back();
+      if (st.empty() || end <= s.end(st.back()) || l == 254) break;
+    }
+    auto& st = stacks[l];
+    parent_old[i] = st.empty() ? kNone : st.back();
+    size_t d = st.size();
+    st.push_back(i);
+    if (d > 255) {
+      if (d == 256)
+        log.warn("slice.depth_saturated", file_of_track(t), slice_offset[i],
+                 "nesting deeper than 255 levels; depth saturates at 255");
+      d = 255;
+    }
+    depth[i] = static_cast<uint8_t>(d);
+    lane[i] = static_cast<uint8_t>(l);
+    max_depth = std::max<uint32_t>(max_depth, static_cast<uint32_t>(d));
+    if (l > 0) {
+      ++overflow;
+      lanes_used = std::max<uint32_t>(lanes_used, static_cast<uint32_t>(l + 1));
+      // Only the first kKeepPerCode messages are kept: the rest are counted, not formatted.
+      log.warn("slice.overlap", file_of_track(t), slice_offset[i],
+               log.count("slice.overlap") >= ImportLog::kKeepPerCode
+                   ? std::string()
+                   : fmt::format("'{}' [{} ns, +{} ns] partially overlaps its enclosing slice; moved to "
+                                 "overflow lane {}",
+                                 run->str(s.name[i]), start, s.dur[i], l));
+    }
+  }
+  tr.lanes = static_cast<uint8_t>(lanes_used);
+  tr.overflow_slices = overflow;
+  tr.max_depth = static_cast<uint8_t>(max_depth);
+  tr.slice_begin = bucket[t];
+  tr.slice_end = bucket[t + 1];
+}
+
 // Sorts slices by (track, lane, start, -dur), assigning depth and overflow lanes per track.
 // `parent` receives each slice's enclosing slice in its lane (final indices, kNone at depth 0).
 void RunBuilder::Impl::sort_slices(std::vector<uint32_t>& parent) {
@@ -431,58 +492,27 @@ void RunBuilder::Impl::sort_slices(std::vector<uint32_t>& parent) {
     if (s.start[a] != s.start[b]) return s.start[a] < s.start[b];
     return s.dur[a] > s.dur[b];
   };
-  for (size_t t = 0; t < nt; ++t) {
-    auto b = order.begin() + bucket[t], e = order.begin() + bucket[t + 1];
-    stable_sort_nearly_sorted(b, e, before);
-  }
-  // 2. Depth and lanes, per track, with one stack per lane.
+  // 2. Depth and lanes, per track, with one stack per lane. Tracks are independent: two halves of
+  // the slices, split at a track boundary, go to the two cores; the second half's warnings are
+  // appended after the first's, as a serial pass would log them.
   std::vector<uint8_t> depth(n, 0), lane(n, 0);
   std::vector<uint32_t> parent_old(n, kNone);
-  std::vector<std::vector<uint32_t>> stacks;
-  for (size_t t = 0; t < nt; ++t) {
-    Track& tr = run->tracks[t];
-    for (auto& st : stacks) st.clear();
-    uint32_t lanes_used = 1, overflow = 0, max_depth = 0;
-    for (uint32_t p = bucket[t]; p < bucket[t + 1]; ++p) {
-      uint32_t i = order[p];
-      Ns start = s.start[i], end = s.end(i);
-      size_t l = 0;
-      for (;; ++l) {
-        if (l == stacks.size()) stacks.emplace_back();
-        auto& st = stacks[l];
-        while (!st.empty() && s.end(st.back()) <= start) st.pop_back();
-        if (st.empty() || end <= s.end(st.back()) || l == 254) break;
-      }
-      auto& st = stacks[l];
-      parent_old[i] = st.empty() ? kNone : st.back();
-      size_t d = st.size();
-      st.push_back(i);
-      if (d > 255) {
-        if (d == 256)
-          run->log.warn("slice.depth_saturated", file_of_track(static_cast<uint32_t>(t)), slice_offset[i],
-                        "nesting deeper than 255 levels; depth saturates at 255");
-        d = 255;
-      }
-      depth[i] = static_cast<uint8_t>(d);
-      lane[i] = static_cast<uint8_t>(l);
-      max_depth = std::max<uint32_t>(max_depth, static_cast<uint32_t>(d));
-      if (l > 0) {
-        ++overflow;
-        lanes_used = std::max<uint32_t>(lanes_used, static_cast<uint32_t>(l + 1));
-        run->log.warn(
-            "slice.overlap", file_of_track(static_cast<uint32_t>(t)), slice_offset[i],
-            fmt::format("'{}' [{} ns, +{} ns] partially overlaps its enclosing slice; moved to overflow "
-                        "lane {}",
-                        run->str(s.name[i]), start, s.dur[i], l));
-      }
+  auto tracks_in = [&](size_t t_begin, size_t t_end, ImportLog& log) {
+    std::vector<std::vector<uint32_t>> stacks;
+    for (size_t t = t_begin; t < t_end; ++t) {
+      auto b = order.begin() + bucket[t], e = order.begin() + bucket[t + 1];
+      stable_sort_nearly_sorted(b, e, before);
+      depth_and_lanes(static_cast<uint32_t>(t), order, bucket, depth, lane, parent_old, stacks, log);
     }
-    tr.lanes = static_cast<uint8_t>(lanes_used);
-    tr.overflow_slices = overflow;
-    tr.max_depth = static_cast<uint8_t>(max_depth);
-    tr.slice_begin = bucket[t];
-    tr.slice_end = bucket[t + 1];
-  }
-  free_vec(stacks);
+  };
+  size_t mid = 0;
+  for (size_t t = 1; t <= nt; ++t)
+    if (std::max(bucket[t], static_cast<uint32_t>(n) - bucket[t]) <
+        std::max(bucket[mid], static_cast<uint32_t>(n) - bucket[mid]))
+      mid = t;
+  ImportLog second_half;
+  run_both([&] { tracks_in(mid, nt, second_half); }, [&] { tracks_in(0, mid, run->log); });
+  run->log.merge(second_half);
   // 3. Within each track, stable by lane (order is already by start, -dur): a counting sort.
   std::vector<uint32_t> by_lane;
   for (size_t t = 0; t < nt; ++t) {

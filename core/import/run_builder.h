@@ -67,6 +67,7 @@ class RunBuilder {
   RunBuilder& operator=(const RunBuilder&) = delete;
 
   StrId intern(std::string_view s);
+  StrId intern(std::string_view s, uint64_t hash);  // hash = StringPool::hash(s)
   ArgsRef add_args(std::string_view raw_json);
   ImportLog& log();
 

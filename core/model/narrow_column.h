@@ -4,9 +4,12 @@
 // costs sizeof(Narrow). The rare value
 // that does not fit is kept exactly in a side table, marked by an escape value in the row.
 // Reads go through operator[] and return by value; writes through push_back() and set().
+#include <algorithm>
+#include <array>
 #include <compare>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <initializer_list>
 #include <iterator>
 #include <limits>
@@ -87,10 +90,13 @@ class NarrowColumn {
 
 namespace hp {
 
-// Times as u32 offsets from a per-block base (the block's first value - 2^31), so a block of
-// kBlock rows that spans less than ~2.1 s either side of its first value costs 4 bytes a row.
-// Sorted per track, starts almost always do; the rest are kept exactly in a side table.
-class TimeColumn {
+// int64 values as Row offsets (u32 or u16) from a per-block base (the block's first value - half the
+// Row range), so a block of kBlock rows whose values lie within that range of its first one costs
+// sizeof(Row) a row: sorted per track, starts almost always do (u32: +-2.1 s), and so do ids that
+// grow with time (External id, correlation, Python id; u16 for the densest). A block that does not
+// fit is stored wide (int64 rows), so no input costs more than 8 bytes a row plus the Row.
+template <class Row>
+class BlockColumn {
  public:
   using value_type = int64_t;
   static constexpr size_t kBlock = 64;
@@ -103,7 +109,7 @@ class TimeColumn {
     using pointer = void;
     using reference = int64_t;
     Iterator() = default;
-    Iterator(const TimeColumn* c, size_t i) : c_(c), i_(i) {}
+    Iterator(const BlockColumn* c, size_t i) : c_(c), i_(i) {}
     int64_t operator*() const { return (*c_)[i_]; }
     int64_t operator[](difference_type k) const { return (*c_)[i_ + static_cast<size_t>(k)]; }
     Iterator& operator++() { return ++i_, *this; }
@@ -121,76 +127,160 @@ class TimeColumn {
     bool operator==(const Iterator& o) const { return i_ == o.i_; }
 
    private:
-    const TimeColumn* c_ = nullptr;
+    const BlockColumn* c_ = nullptr;
     size_t i_ = 0;
   };
 
-  TimeColumn() = default;
-  TimeColumn(std::initializer_list<int64_t> values) {
+  BlockColumn() = default;
+  BlockColumn(std::initializer_list<int64_t> values) {
     for (int64_t v : values) push_back(v);
   }
   int64_t operator[](size_t i) const {
-    uint32_t o = rows_[i];
-    return o == kEscape ? wide_.at(i) : base_[i / kBlock] + static_cast<int64_t>(o);
+    const Block& b = blocks_[i / kBlock];
+    return b.wide == kNarrow ? b.base + static_cast<int64_t>(rows_[i]) : wide_[b.wide + i % kBlock];
   }
   void push_back(int64_t v) {
-    if (rows_.size() % kBlock == 0) base_.push_back(v < INT64_MIN + kHalf ? INT64_MIN : v - kHalf);
-    rows_.push_back(kEscape);
+    if (rows_.size() % kBlock == 0)
+      blocks_.push_back({v < INT64_MIN + kHalf ? INT64_MIN : v - kHalf, kNarrow});
+    rows_.push_back(0);
     store(rows_.size() - 1, v);
   }
-  void set(size_t i, int64_t v) {
-    if (rows_[i] == kEscape) wide_.erase(i);
-    store(i, v);
-  }
+  void set(size_t i, int64_t v) { store(i, v); }
   size_t size() const { return rows_.size(); }
   bool empty() const { return rows_.empty(); }
-  void reserve(size_t n) { rows_.reserve(n), base_.reserve(n / kBlock + 1); }
-  void clear() { rows_.clear(), base_.clear(), wide_.clear(); }
+  void reserve(size_t n) { rows_.reserve(n), blocks_.reserve(n / kBlock + 1); }
+  void clear() { rows_.clear(), blocks_.clear(), wide_.clear(); }
+  void shrink_to_fit() { rows_.shrink_to_fit(), blocks_.shrink_to_fit(), wide_.shrink_to_fit(); }
   void resize(size_t n) {
-    while (rows_.size() > n) {
-      if (rows_.back() == kEscape) wide_.erase(rows_.size() - 1);
-      rows_.pop_back();
+    if (n < rows_.size()) {
+      BlockColumn out;
+      out.reserve(n);
+      for (size_t i = 0; i < n; ++i) out.push_back((*this)[i]);
+      *this = std::move(out);
     }
-    base_.resize((rows_.size() + kBlock - 1) / kBlock);
     while (rows_.size() < n) push_back(0);
   }
   size_t bytes() const {
-    return rows_.capacity() * sizeof(uint32_t) + base_.capacity() * sizeof(int64_t) + wide_.size() * 40;
+    return rows_.capacity() * sizeof(Row) + blocks_.capacity() * sizeof(Block) +
+           wide_.capacity() * sizeof(int64_t);
   }
-  size_t wide_count() const { return wide_.size(); }
+  // Rows stored in wide blocks.
+  size_t wide_count() const {
+    size_t n = 0;
+    for (size_t b = 0; b < blocks_.size(); ++b)
+      if (blocks_[b].wide != kNarrow) n += std::min(kBlock, rows_.size() - b * kBlock);
+    return n;
+  }
   Iterator begin() const { return Iterator(this, 0); }
   Iterator end() const { return Iterator(this, rows_.size()); }
-  bool operator==(const TimeColumn& o) const {
+  bool operator==(const BlockColumn& o) const {
     if (size() != o.size()) return false;
     for (size_t i = 0; i < size(); ++i)
       if ((*this)[i] != o[i]) return false;
     return true;
   }
   void permute(const std::vector<uint32_t>& order) {
-    TimeColumn out;
+    BlockColumn out;
     out.reserve(order.size());
     for (uint32_t k : order) out.push_back((*this)[k]);
     *this = std::move(out);
   }
 
  private:
-  static constexpr uint32_t kEscape = UINT32_MAX;
-  static constexpr int64_t kHalf = int64_t{1} << 31;
+  static_assert(std::is_unsigned_v<Row> && sizeof(Row) <= 4);
+  static constexpr int64_t kHalf = int64_t{1} << (8 * sizeof(Row) - 1);
+  static constexpr uint32_t kNarrow = UINT32_MAX;
+  struct Block {
+    int64_t base;
+    uint32_t wide;  // kNarrow, or where the block's kBlock values start in wide_
+  };
   void store(size_t i, int64_t v) {
-    int64_t base = base_[i / kBlock];
-    // Unsigned difference: no overflow for any pair of int64 values.
-    uint64_t d = static_cast<uint64_t>(v) - static_cast<uint64_t>(base);
-    if (v >= base && d < kEscape) {
-      rows_[i] = static_cast<uint32_t>(d);
-    } else {
-      rows_[i] = kEscape;
-      wide_[i] = v;
+    Block& b = blocks_[i / kBlock];
+    if (b.wide == kNarrow) {
+      // Unsigned difference: no overflow for any pair of int64 values.
+      uint64_t d = static_cast<uint64_t>(v) - static_cast<uint64_t>(b.base);
+      if (v >= b.base && d <= std::numeric_limits<Row>::max()) {
+        rows_[i] = static_cast<Row>(d);
+        return;
+      }
+      // The block goes wide: its rows so far move to wide_, exactly.
+      const size_t first = i / kBlock * kBlock, end = std::min(rows_.size(), first + kBlock);
+      const uint32_t at = static_cast<uint32_t>(wide_.size());
+      wide_.resize(wide_.size() + kBlock, 0);
+      for (size_t k = first; k < end; ++k) wide_[at + k - first] = b.base + static_cast<int64_t>(rows_[k]);
+      b.wide = at;
     }
+    wide_[b.wide + i % kBlock] = v;
+    rows_[i] = 0;
   }
 
-  std::vector<uint32_t> rows_;
-  std::vector<int64_t> base_;
-  std::unordered_map<size_t, int64_t> wide_;
+  std::vector<Row> rows_;
+  std::vector<Block> blocks_;
+  std::vector<int64_t> wide_;
+};
+
+using TimeColumn = BlockColumn<uint32_t>;
+
+// A column of values that repeat (a kernel's launch configuration, its shared memory, its estimated
+// occupancy): each row is a u16 index into the column's distinct values (past 65534 distinct values,
+// indices go to NarrowColumn's side table). Values are told apart by their bytes, so a NaN or a -0.0
+// comes back exactly as stored.
+template <class T>
+class DictColumn {
+ public:
+  using value_type = T;
+  DictColumn() = default;
+  DictColumn(std::initializer_list<T> values) {
+    for (const T& v : values) push_back(v);
+  }
+  const T& operator[](size_t i) const { return values_[index_[i]]; }
+  void push_back(const T& v) { index_.push_back(id_of(v)); }
+  void set(size_t i, const T& v) { index_.set(i, id_of(v)); }
+  size_t size() const { return index_.size(); }
+  bool empty() const { return index_.empty(); }
+  void reserve(size_t n) { index_.reserve(n); }
+  void resize(size_t n) {
+    if (n <= size()) return index_.resize(n);
+    const uint32_t zero = id_of(T{});
+    while (index_.size() < n) index_.push_back(zero);
+  }
+  void clear() { index_.clear(), values_.clear(), ids_.clear(); }
+  void shrink_to_fit() { index_.shrink_to_fit(), values_.shrink_to_fit(); }
+  size_t bytes() const {
+    return index_.bytes() + values_.capacity() * sizeof(T) + ids_.size() * (sizeof(T) + 24);
+  }
+  size_t distinct() const { return values_.size(); }
+  void permute(const std::vector<uint32_t>& order) { index_.permute(order); }
+  bool operator==(const DictColumn& o) const {
+    if (size() != o.size()) return false;
+    for (size_t i = 0; i < size(); ++i)
+      if (std::memcmp(&(*this)[i], &o[i], sizeof(T)) != 0) return false;
+    return true;
+  }
+
+ private:
+  static_assert(std::is_trivially_copyable_v<T>);
+  using Key = std::array<unsigned char, sizeof(T)>;
+  struct KeyHash {
+    size_t operator()(const Key& k) const {
+      uint64_t h = 1469598103934665603ULL;
+      for (unsigned char c : k) h = (h ^ c) * 1099511628211ULL;
+      return static_cast<size_t>(h);
+    }
+  };
+  uint32_t id_of(const T& v) {
+    Key k;
+    std::memcpy(k.data(), &v, sizeof(T));
+    if (!values_.empty() && std::memcmp(&values_[last_], &v, sizeof(T)) == 0) return last_;
+    auto [it, added] = ids_.try_emplace(k, static_cast<uint32_t>(values_.size()));
+    if (added) values_.push_back(v);
+    return last_ = it->second;
+  }
+
+  NarrowColumn<uint32_t, uint16_t> index_;
+  std::vector<T> values_;
+  std::unordered_map<Key, uint32_t, KeyHash> ids_;
+  uint32_t last_ = 0;
 };
 
 }  // namespace hp

@@ -83,9 +83,9 @@ struct Slices {
   NarrowColumn<uint32_t, uint16_t> track;  // u16 rows: more than 65534 tracks go to the side table
   NarrowColumn<StrId, uint16_t> cat;       // the raw `cat` string (interned early, so a small id)
   std::vector<SliceKind> kind;
-  std::vector<uint8_t> depth;                  // nesting depth within its lane
-  std::vector<uint8_t> lane;                   // 0 = main lane, >0 = overflow lane
-  NarrowColumn<int64_t, int32_t> external_id;  // `External id` / `external id`, 0 when absent
+  std::vector<uint8_t> depth;         // nesting depth within its lane
+  std::vector<uint8_t> lane;          // 0 = main lane, >0 = overflow lane
+  BlockColumn<uint32_t> external_id;  // `External id` / `external id`, 0 when absent
   std::vector<ArgsRef> args;
   size_t size() const { return start.size(); }
   Ns end(size_t i) const { return start[i] + dur[i]; }
@@ -94,31 +94,33 @@ struct Slices {
 // Typed columns of GPU activities (one row per Kernel/Memcpy/Memset/Sync slice, sorted by slice).
 struct GpuOps {
   std::vector<uint32_t> slice;
-  std::vector<int64_t> correlation;  // 0 when absent
-  std::vector<int32_t> device;
-  std::vector<int64_t> stream;
-  std::vector<std::array<uint32_t, 3>> grid;
-  std::vector<std::array<uint32_t, 3>> block;
-  std::vector<uint16_t> registers_per_thread;
-  std::vector<uint32_t> shared_memory;
-  std::vector<uint64_t> bytes;         // memcpy/memset
-  std::vector<float> occupancy_pct;    // `est. achieved occupancy %`, NaN when absent
-  std::vector<uint32_t> launch_slice;  // the runtime/driver call that launched it (by correlation), kNone
+  // Narrow columns, as the slices': ids grow with time, devices and streams are few, and a kernel's
+  // launch configuration repeats with it.
+  BlockColumn<uint32_t> correlation;  // 0 when absent
+  NarrowColumn<int32_t, int8_t> device;
+  NarrowColumn<int64_t, int16_t> stream;
+  DictColumn<std::array<uint32_t, 3>> grid;
+  DictColumn<std::array<uint32_t, 3>> block;
+  NarrowColumn<uint16_t, uint8_t> registers_per_thread;
+  DictColumn<uint32_t> shared_memory;
+  NarrowColumn<uint64_t, uint32_t> bytes;  // memcpy/memset
+  DictColumn<float> occupancy_pct;         // `est. achieved occupancy %`, NaN when absent
+  std::vector<uint32_t> launch_slice;      // the runtime/driver call that launched it (by correlation), kNone
   size_t size() const { return slice.size(); }
 };
 
 // Runtime and driver calls (cudaLaunchKernel, cuLaunchKernelEx, hipGraphLaunch, ...).
 struct ApiCalls {
   std::vector<uint32_t> slice;
-  std::vector<int64_t> correlation;
+  BlockColumn<uint32_t> correlation;
   size_t size() const { return slice.size(); }
 };
 
 // python_function frames with their `Python id` and `Python parent id`.
 struct PythonFrames {
   std::vector<uint32_t> slice;
-  NarrowColumn<int64_t, int32_t> python_id;
-  NarrowColumn<int64_t, int32_t> parent_id;  // -1 when absent
+  BlockColumn<uint16_t> python_id;  // ids close to their neighbours': u16 offsets per block
+  BlockColumn<uint16_t> parent_id;  // -1 when absent
   size_t size() const { return slice.size(); }
 };
 

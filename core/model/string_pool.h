@@ -3,7 +3,6 @@
 #include <cstdint>
 #include <memory>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 namespace hp {
@@ -16,7 +15,10 @@ class StringPool {
   StringPool(StringPool&&) noexcept = default;
   StringPool& operator=(StringPool&&) noexcept = default;
 
-  StrId intern(std::string_view s);
+  StrId intern(std::string_view s) { return intern(s, hash(s)); }
+  // With the string's hash(), computed beforehand (an importer hashes names on its parsing threads).
+  StrId intern(std::string_view s, uint64_t hash);
+  static uint64_t hash(std::string_view s);
   // Stores s without indexing it (find() will not see it): for values known to be unique, such as a
   // million request ids, which would only grow the hash table.
   StrId add_unindexed(std::string_view s);
@@ -34,7 +36,12 @@ class StringPool {
   size_t used_in_block_ = kBlock;
   std::vector<const char*> starts_;
   std::vector<uint32_t> lens_;
-  std::unordered_map<std::string_view, StrId> index_;
+  // Open addressing: slots_ hold ids (0: empty), probed linearly from hash & mask; tags_[id] keeps 32
+  // bits of each indexed string's hash (unindexed ones: 0) so that most probes compare no characters.
+  void grow();
+  std::vector<StrId> slots_;
+  std::vector<uint32_t> tags_;
+  size_t indexed_ = 0;
   size_t char_bytes_ = 0;
 };
 

@@ -1,8 +1,15 @@
 #pragma once
-// A two-thread, in-order pipeline: a producer thread prepares items 0..n-1 into a ring of `depth`
-// reusable slots while the calling thread consumes them in order. Used by importers to overlap
-// per-byte work (copying, parsing) with building the Run, which must stay single-threaded.
-// An exception on either side stops both and is rethrown to the caller.
+// A two-thread, in-order pipeline: items 0..n-1 are prepared into a ring of `depth` reusable slots
+// and consumed in order. Both threads (the caller and one worker) do whatever is next: consume the
+// next item when it is ready and no one is consuming it, else prepare the next item. So how the two
+// cores share the work does not depend on how an item's cost divides between the two steps; only
+// consume steps that cost more than produce steps leave a core waiting.
+// produce(i, slot) may run on either thread, two at once for different slots; consume(i, slot) runs
+// on either thread, one at a time, in order of i (each call happens-after the previous one).
+// Used by importers to overlap per-byte work (copying, parsing) with building the Run, which must
+// stay single-threaded.
+// A produce error stops production; the items before it are still consumed, then it is rethrown.
+// A consume error stops both and is rethrown (it wins over a produce error).
 #include <condition_variable>
 #include <cstddef>
 #include <exception>
@@ -24,53 +31,54 @@ void run_pipelined(size_t n, std::vector<Slot>& slots, Produce produce, Consume 
   }
   std::mutex mu;
   std::condition_variable cv;
-  size_t produced = 0, consumed = 0;
-  bool stop = false;
-  std::exception_ptr producer_error;
-  std::thread producer([&] {
-    for (size_t i = 0; i < n; ++i) {
-      {
-        std::unique_lock<std::mutex> lock(mu);
-        cv.wait(lock, [&] { return stop || i - consumed < depth; });
-        if (stop) return;
-      }
-      try {
-        produce(i, slots[i % depth]);
-      } catch (...) {
-        std::lock_guard<std::mutex> lock(mu);
-        producer_error = std::current_exception();
-        stop = true;
+  size_t next = 0, consumed = 0, limit = n;  // limit: the first item that failed to be produced, or n
+  std::vector<char> ready(depth, 0);
+  bool consuming = false, stop = false;
+  std::exception_ptr produce_error, consume_error;
+  auto work = [&] {
+    std::unique_lock<std::mutex> lock(mu);
+    while (!stop && consumed < limit) {
+      if (!consuming && ready[consumed % depth]) {
+        const size_t i = consumed;
+        consuming = true;
+        lock.unlock();
+        try {
+          consume(i, slots[i % depth]);
+        } catch (...) {
+          lock.lock();
+          consume_error = std::current_exception();
+          stop = true;
+          break;
+        }
+        lock.lock();
+        ready[i % depth] = 0;
+        consumed = i + 1;
+        consuming = false;
         cv.notify_all();
-        return;
+      } else if (next < limit && next < consumed + depth) {
+        const size_t i = next++;
+        lock.unlock();
+        bool ok = true;
+        try {
+          produce(i, slots[i % depth]);
+        } catch (...) {
+          lock.lock();
+          ok = false;
+          if (i < limit) limit = i, produce_error = std::current_exception();
+        }
+        if (ok) lock.lock(), ready[i % depth] = 1;
+        cv.notify_all();
+      } else {
+        cv.wait(lock);
       }
-      std::lock_guard<std::mutex> lock(mu);
-      produced = i + 1;
-      cv.notify_all();
     }
-  });
-  std::exception_ptr consumer_error;
-  for (size_t i = 0; i < n; ++i) {
-    {
-      std::unique_lock<std::mutex> lock(mu);
-      cv.wait(lock, [&] { return stop || produced > i; });
-      if (produced <= i) break;  // the producer failed
-    }
-    try {
-      consume(i, slots[i % depth]);
-    } catch (...) {
-      consumer_error = std::current_exception();
-      std::lock_guard<std::mutex> lock(mu);
-      stop = true;
-      cv.notify_all();
-      break;
-    }
-    std::lock_guard<std::mutex> lock(mu);
-    consumed = i + 1;
     cv.notify_all();
-  }
-  producer.join();
-  if (consumer_error) std::rethrow_exception(consumer_error);
-  if (producer_error) std::rethrow_exception(producer_error);
+  };
+  std::thread other(work);
+  work();
+  other.join();
+  if (consume_error) std::rethrow_exception(consume_error);
+  if (produce_error) std::rethrow_exception(produce_error);
 }
 
 // Runs a() on a second thread and b() on this one; both finish before it returns. An exception

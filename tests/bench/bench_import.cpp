@@ -1,10 +1,17 @@
-// Import benchmark: tiles a real vLLM trace (tracelens_vllm_b200_tp8_eager_rank0) into N MB of
-// uncompressed Kineto JSON in /tmp, then measures in one run:
-//   1. hotpath's import to a ready Run (file -> Run), MB/s, peak RSS, bytes per event;
-//   2. a raw simdjson On-Demand pass touching every field of every event (the baseline);
-//   3. python3 json.load of the same file (peer).
-// Usage: bench_import [MB=1024] [path=/tmp/hotpath_bench_<MB>MB.json | -] [full|import-only] [rounds=5]
-// Rounds alternate 1 and 2 (the machine may be shared); figures are medians of per-round values.
+// Import benchmark over every trace shape users bring. Each shape is a real fixture tiled to the
+// same size in /tmp (tests/bench/tile_trace.h): every Kineto fixture of shared/fixtures/kineto_traces,
+// and an nsys export whose activity tables are tiled. Per shape, in one run:
+//   1. hotpath's import to a ready Run (file -> Run) in a fresh child process: wall, CPU, the
+//      importer's phases (CPU / wall of the event phase = cores kept busy), model bytes per event
+//      by column, peak RSS;
+//   2. the baseline: a simdjson On-Demand load + pass touching every field of every event (nsys: a
+//      SQLite pass reading every column of the imported tables), alternating with 1 per round;
+//   3. the peer: python3 json.load of the file (nsys: sqlite3 fetchall of the tables), its wall and
+//      peak RSS (cached beside the file in <file>.python, it does not change between builds).
+// Usage: bench_import [MB=300] [what=matrix] [full|import-only] [rounds=3]
+//   what: "matrix" (every shape), "matrix:TEXT" (shapes whose fixture name contains TEXT), or a
+//   trace path (generated from the vLLM B200 fixture when missing, as this benchmark used to do).
+// Figures are medians of per-round values; the ratio is taken per round (the machine may be shared).
 #include <simdjson.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -12,137 +19,153 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <array>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
-#include <nlohmann/json.hpp>
+#include <functional>
 #include <string>
+#include <vector>
 
+#include "bench/tile_trace.h"
 #include "core/import/registry.h"
-#include "core/util/input_file.h"
+#include "core/store/sqlite_db.h"
 
 namespace {
 
+namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
 double seconds_since(Clock::time_point t0) {
   return std::chrono::duration<double>(Clock::now() - t0).count();
 }
-
-size_t current_rss() {
-  long pages = 0, resident = 0;
-  if (FILE* f = std::fopen("/proc/self/statm", "r")) {
-    if (std::fscanf(f, "%ld %ld", &pages, &resident) != 2) resident = 0;
-    std::fclose(f);
-  }
-  return static_cast<size_t>(resident) * static_cast<size_t>(sysconf(_SC_PAGESIZE));
-}
-
-// CPU seconds (user + system) of this process, or of its waited-for children.
-double cpu_seconds(int who = RUSAGE_SELF) {
+double cpu_seconds() {
   rusage u{};
-  getrusage(who, &u);
+  getrusage(RUSAGE_SELF, &u);
   return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
          static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
 }
-
-size_t peak_rss() {
-  rusage u{};
-  getrusage(RUSAGE_SELF, &u);
-  return static_cast<size_t>(u.ru_maxrss) * 1024;
+double median(std::vector<double> v) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  return v[v.size() / 2];
 }
 
-// Ids are shifted per tile by their own span in the fixture, as a longer capture would number
-// them; groups that must stay equal (flow id = correlation) share one stride.
-enum IdGroup { kFlowCorrelation, kExternal, kPython, kEvIdx, kGroups };
-struct IdKey {
-  const char* key;
-  IdGroup group;
+// Model bytes by column group (raw args text excluded; the ArgsRef columns are counted).
+constexpr const char* kCols[] = {"start", "dur",   "name", "track",    "cat",     "kind",
+                                 "depth", "lane",  "ext",  "argsref",  "gpu",     "api",
+                                 "py",    "flows", "inst", "counters", "strings", "tracks"};
+constexpr size_t kNCols = std::size(kCols);
+
+template <class C>
+size_t col_bytes(const C& col) {
+  if constexpr (requires { col.bytes(); })
+    return col.bytes();  // NarrowColumn, TimeColumn
+  else
+    return col.capacity() * sizeof(col[0]);
+}
+
+std::array<double, kNCols> model_bytes(const hp::Run& r) {
+  auto v = [](const auto&... cols) { return static_cast<double>((col_bytes(cols) + ... + 0)); };
+  const auto& s = r.slices;
+  const auto& g = r.gpu;
+  return {
+      v(s.start),
+      v(s.dur),
+      v(s.name),
+      v(s.track),
+      v(s.cat),
+      v(s.kind),
+      v(s.depth),
+      v(s.lane),
+      v(s.external_id),
+      v(s.args),
+      v(g.slice, g.correlation, g.device, g.stream, g.grid, g.block, g.registers_per_thread, g.shared_memory,
+        g.bytes, g.occupancy_pct, g.launch_slice),
+      v(r.api.slice, r.api.correlation),
+      v(r.python.slice, r.python.python_id, r.python.parent_id),
+      v(r.flows.id, r.flows.cat, r.flows.kind, r.flows.from_slice, r.flows.to_slice),
+      v(r.instants.ts, r.instants.track, r.instants.name, r.instants.cat, r.instants.scope, r.instants.args),
+      v(r.counters.ts, r.counters.value),
+      static_cast<double>(r.strings.bytes()),
+      v(r.tracks)};
+}
+
+// What an import child sends back.
+struct ImportReport {
+  double wall = 0, cpu = 0, peak_rss = 0;
+  double events_wall = 0, events_cpu = 0, scan_wall = 0, finish_wall = 0, finish_cpu = 0, read_wall = 0;
+  double parse_cpu = 0, build_cpu = 0;  // CPU of the event phase's two steps, whichever thread ran them
+  double events = 0;
+  std::array<double, kNCols> cols{};
 };
-constexpr IdKey kIdKeys[] = {{"correlation", kFlowCorrelation},
-                             {"External id", kExternal},
-                             {"Python id", kPython},
-                             {"Python parent id", kPython},
-                             {"Ev Idx", kEvIdx}};
 
-template <class F>
-void for_each_id(nlohmann::json& e, F f) {
-  if (e.contains("id") && e["id"].is_number_integer()) f(e["id"], kFlowCorrelation);
-  if (!e.contains("args") || !e["args"].is_object()) return;
-  for (const IdKey& k : kIdKeys) {
-    auto it = e["args"].find(k.key);
-    if (it != e["args"].end() && it->is_number_integer() && it->get<int64_t>() > 0) f(*it, k.group);
-  }
-}
-
-// Shift ts and every id so that tiles do not collide.
-void shift(nlohmann::json& e, double dt, int64_t tile, const int64_t* stride) {
-  // ts keeps Kineto's 3 decimals: written as a placeholder, replaced by exact text in generate().
-  if (e.contains("ts") && e["ts"].is_number())
-    e["ts"] = fmt::format("@TS{:.3f}@", e["ts"].get<double>() + dt);
-  for_each_id(e, [&](nlohmann::json& v, IdGroup g) { v = v.get<int64_t>() + tile * stride[g]; });
-}
-
-void generate(const std::string& out_path, size_t target_mb) {
-  hp::LoadProgress p;
-  auto src = std::filesystem::path(HOTPATH_SHARED_FIXTURES) /
-             "kineto_traces/tracelens_vllm_b200_tp8_eager_rank0.json.gz";
-  auto buf = hp::read_input_file(src, p);
-  nlohmann::json j = nlohmann::json::parse(buf.view());
-  nlohmann::json events = std::move(j["traceEvents"]);
-  j.erase("traceEvents");
-  double lo = 1e300, hi = -1e300;
-  for (auto& e : events)
-    if (e.contains("ts") && e["ts"].is_number()) {
-      lo = std::min(lo, e["ts"].get<double>());
-      hi = std::max(hi, e["ts"].get<double>() + (e.contains("dur") ? e["dur"].get<double>() : 0.0));
+// Imports in a fresh child process, as `hotpath info` would: a warm allocator would flatter later rounds.
+bool import_in_child(const std::string& path, ImportReport& rep, bool print) {
+  int fds[2];
+  std::fflush(stdout);
+  if (pipe(fds) != 0) return false;
+  if (fork() == 0) {
+    close(fds[0]);
+    auto t0 = Clock::now();
+    double c0 = cpu_seconds();
+    hp::LoadProgress progress;
+    auto run = hp::load_inputs({path}, progress);
+    ImportReport r;
+    r.wall = seconds_since(t0), r.cpu = cpu_seconds() - c0;
+    rusage u{};
+    getrusage(RUSAGE_SELF, &u);
+    r.peak_rss = static_cast<double>(u.ru_maxrss) * 1024;
+    for (const auto& p : progress.phases) {
+      if (!std::strcmp(p.name, "events")) r.events_wall += p.wall_s, r.events_cpu += p.cpu_s;
+      if (!std::strcmp(p.name, "scan")) r.scan_wall += p.wall_s;
+      if (!std::strcmp(p.name, "read")) r.read_wall += p.wall_s;
+      if (!std::strcmp(p.name, "finish")) r.finish_wall += p.wall_s, r.finish_cpu += p.cpu_s;
+      if (!std::strcmp(p.name, "events.parse")) r.parse_cpu += p.cpu_s;
+      if (!std::strcmp(p.name, "events.build")) r.build_cpu += p.cpu_s;
     }
-  int64_t id_lo[kGroups], id_hi[kGroups], stride[kGroups];
-  std::fill(id_lo, id_lo + kGroups, INT64_MAX);
-  std::fill(id_hi, id_hi + kGroups, INT64_MIN);
-  for (auto& e : events)
-    for_each_id(e, [&](nlohmann::json& v, IdGroup g) {
-      id_lo[g] = std::min(id_lo[g], v.get<int64_t>());
-      id_hi[g] = std::max(id_hi[g], v.get<int64_t>());
-    });
-  for (int g = 0; g < kGroups; ++g) stride[g] = id_hi[g] >= id_lo[g] ? id_hi[g] - id_lo[g] + 1 : 0;
-  std::ofstream out(out_path, std::ios::binary);
-  std::string head = j.dump();
-  head.pop_back();  // '}'
-  out << head << ",\"traceEvents\":[\n";
-  size_t written = head.size(), target = target_mb << 20;
-  bool first = true;
-  for (int64_t tile = 0; written < target; ++tile) {
-    for (const auto& e0 : events) {
-      nlohmann::json e = e0;
-      shift(e, static_cast<double>(tile) * (hi - lo + 1000.0), tile, stride);
-      std::string s = e.dump();
-      if (size_t a = s.find("\"@TS"); a != std::string::npos) {
-        size_t b = s.find("@\"", a + 4);
-        s = s.substr(0, a) + s.substr(a + 4, b - a - 4) + s.substr(b + 2);
-      }
-      if (!first) out << ",\n";
-      first = false;
-      out << s;
-      written += s.size() + 2;
+    r.events = static_cast<double>(run->sources[0].events);
+    r.cols = model_bytes(*run);
+    if (print) {
+      std::printf("  import: %.0f events; slices %zu, flows %zu, gpu ops %zu, python %zu, warnings %zu\n",
+                  r.events, run->slices.size(), run->flows.size(), run->gpu.size(), run->python.size(),
+                  static_cast<size_t>(run->log.count(hp::Severity::Warning)));
+      std::printf("  phases:");
+      for (const auto& p : progress.phases)
+        if (p.wall_s > 0)
+          std::printf(" %s %.3f s (CPU/wall %.2f)", p.name, p.wall_s, p.cpu_s / p.wall_s);
+        else
+          std::printf(" %s CPU %.3f s", p.name, p.cpu_s);
+      std::printf("\n  model bytes/event by column:");
+      for (size_t k = 0; k < kNCols; ++k)
+        if (r.cols[k] / r.events >= 0.05) std::printf(" %s %.1f", kCols[k], r.cols[k] / r.events);
+      std::printf("  (raw args text %.1f, not counted)\n",
+                  static_cast<double>(run->raw_args.size()) / r.events);
+      std::fflush(stdout);
     }
+    if (write(fds[1], &r, sizeof r) != sizeof r) _exit(1);
+    _exit(0);
   }
-  out << "\n]}\n";
+  close(fds[1]);
+  bool got = read(fds[0], &rep, sizeof rep) == sizeof rep;
+  close(fds[0]);
+  int status = 0;
+  wait(&status);
+  return got;
 }
 
 // Baseline: every field of every event touched (strings read, numbers' tokens read, args walked).
-size_t simdjson_pass(const std::string& path, size_t& events, double& pass_alone_s) {
+size_t simdjson_pass(const std::string& path) {
   simdjson::padded_string text;
   if (simdjson::padded_string::load(path).get(text)) return 0;
-  auto t0 = Clock::now();
   simdjson::ondemand::parser parser;
   simdjson::ondemand::document doc = parser.iterate(text);
   size_t sum = 0;
-  events = 0;
   for (auto field : doc.get_object()) {
     if (field.unescaped_key().value() != "traceEvents") continue;
     for (auto ev : field.value().get_array()) {
-      ++events;
       for (auto f : ev.get_object()) {
         sum += f.key().value().raw()[0];
         simdjson::ondemand::value v = f.value();
@@ -162,165 +185,185 @@ size_t simdjson_pass(const std::string& path, size_t& events, double& pass_alone
       }
     }
   }
-  pass_alone_s = seconds_since(t0);
   return sum;
 }
 
-size_t model_bytes(const hp::Run& r) {
-  auto v = [](const auto& col) {
-    if constexpr (requires { col.bytes(); })
-      return col.bytes();  // NarrowColumn
-    else
-      return col.capacity() * sizeof(col[0]);
-  };
-  const auto& s = r.slices;
-  size_t b = v(s.start) + v(s.dur) + v(s.name) + v(s.track) + v(s.cat) + v(s.kind) + v(s.depth) + v(s.lane) +
-             v(s.external_id) + v(s.args);
-  const auto& g = r.gpu;
-  b += v(g.slice) + v(g.correlation) + v(g.device) + v(g.stream) + v(g.grid) + v(g.block) +
-       v(g.registers_per_thread) + v(g.shared_memory) + v(g.bytes) + v(g.occupancy_pct) + v(g.launch_slice);
-  b += v(r.api.slice) + v(r.api.correlation) + v(r.python.slice) + v(r.python.python_id) +
-       v(r.python.parent_id);
-  b += v(r.flows.id) + v(r.flows.cat) + v(r.flows.kind) + v(r.flows.from_slice) + v(r.flows.to_slice);
-  b += v(r.instants.ts) + v(r.instants.track) + v(r.instants.name) + v(r.instants.cat) + v(r.instants.scope) +
-       v(r.instants.args);
-  b += v(r.counters.ts) + v(r.counters.value) + v(r.tracks) + r.strings.bytes();
-  if (std::getenv("HOTPATH_BENCH_BREAKDOWN")) {  // bytes per column, to see where memory goes
-    std::printf(
-        "  slices: start %zu dur %zu name %zu track %zu cat %zu kind %zu depth %zu lane %zu ext %zu args "
-        "%zu\n",
-        v(s.start), v(s.dur), v(s.name), v(s.track), v(s.cat), v(s.kind), v(s.depth), v(s.lane),
-        v(s.external_id), v(s.args));
-    std::printf(
-        "  gpu %zu api %zu python %zu flows %zu instants %zu strings %zu tracks %zu\n",
-        v(g.slice) + v(g.correlation) + v(g.device) + v(g.stream) + v(g.grid) + v(g.block) +
-            v(g.registers_per_thread) + v(g.shared_memory) + v(g.bytes) + v(g.occupancy_pct) +
-            v(g.launch_slice),
-        v(r.api.slice) + v(r.api.correlation),
-        v(r.python.slice) + v(r.python.python_id) + v(r.python.parent_id),
-        v(r.flows.id) + v(r.flows.cat) + v(r.flows.kind) + v(r.flows.from_slice) + v(r.flows.to_slice),
-        v(r.instants.ts), r.strings.bytes(), v(r.tracks));
+// Baseline for nsys: every column of every row of the tables the importer reads.
+size_t sqlite_pass(const std::string& path) {
+  hp::SqliteDb db(path, hp::SqliteDb::Mode::Immutable);
+  size_t sum = 0;
+  for (const auto& t : hp::bench::nsys_activity_tables()) {
+    if (!db.has_table(t)) continue;
+    hp::SqliteStmt st = db.prepare("SELECT * FROM " + t);
+    const int n = st.column_count();
+    while (st.step())
+      for (int c = 0; c < n; ++c) sum += st.is_int(c) ? static_cast<size_t>(st.int64(c)) : st.text(c).size();
   }
-  return b;
+  return sum;
 }
 
-}  // namespace
+struct Peer {
+  double wall = 0, peak_rss = 0;
+};
 
-int main(int argc, char** argv) {
-  size_t mb = argc > 1 ? std::stoul(argv[1]) : 1024;
-  std::string path = argc > 2 && std::string(argv[2]) != "-"
-                         ? argv[2]
-                         : "/tmp/hotpath_bench_" + std::to_string(mb) + "MB.json";
-  const bool import_only = argc > 3 && std::string(argv[3]) == "import-only";
-  const int n_rounds = argc > 4 ? std::max(1, std::atoi(argv[4])) : 5;
-  if (!std::filesystem::exists(path)) {
-    std::printf("generating %zu MB into %s ...\n", mb, path.c_str());
-    pid_t child = fork();  // keep the generator's memory out of this process's peak RSS
-    if (child == 0) {
-      generate(path, mb);
-      _exit(0);
-    }
-    int status = 0;
-    waitpid(child, &status, 0);
+// python3 json.load (nsys: sqlite3 fetchall), wall and peak RSS; cached in <path>.python.
+Peer python_peer(const std::string& path, bool nsys) {
+  Peer p;
+  std::string cache = path + ".python";
+  if (std::ifstream in(cache); in >> p.wall >> p.peak_rss) return p;
+  std::string code =
+      nsys ? fmt::format(
+                 "import sqlite3; db = sqlite3.connect('{}'); names = [r[0] for r in db.execute("
+                 "\"select name from sqlite_master where type='table'\")]; "
+                 "rows = [db.execute('select * from ' + t).fetchall() for t in {} if t in names]",
+                 path, "['" + fmt::format("{}", fmt::join(hp::bench::nsys_activity_tables(), "','")) + "']")
+           : fmt::format("import json; json.load(open('{}'))", path);
+  auto t0 = Clock::now();
+  pid_t child = fork();
+  if (child == 0) {
+    execlp("python3", "python3", "-c", code.c_str(), static_cast<char*>(nullptr));
+    _exit(127);
   }
-  double file_mb = static_cast<double>(std::filesystem::file_size(path)) / (1 << 20);
-  std::printf("file: %s, %.1f MB\n", path.c_str(), file_mb);
+  int status = 0;
+  rusage u{};
+  wait4(child, &status, 0, &u);
+  p.wall = seconds_since(t0);
+  p.peak_rss = static_cast<double>(u.ru_maxrss) * 1024;
+  if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+    std::ofstream(cache) << p.wall << " " << p.peak_rss << "\n";
+  return p;
+}
+
+struct Row {
+  std::string shape;
+  double mb = 0, events = 0, wall = 0, ratio = 0, cpu_wall = 0, ev_cpu_wall = 0, bytes_ev = 0, rss_mb = 0;
+  double py_rss_mb = 0, py_wall = 0;
+  double build_share = 0;  // build CPU / (parse + build) CPU in the event phase: <= 0.5 lets both cores work
+};
+
+Row measure(const std::string& shape, const std::string& path, bool nsys, int n_rounds, bool import_only) {
+  Row row;
+  row.shape = shape;
+  row.mb = static_cast<double>(fs::file_size(path)) / (1 << 20);
+  std::printf("== %s: %s, %.1f MB\n", shape.c_str(), path.c_str(), row.mb);
   {  // warm the page cache
     std::ifstream in(path, std::ios::binary);
     std::vector<char> tmp(1 << 24);
     while (in.read(tmp.data(), static_cast<std::streamsize>(tmp.size()))) {
     }
   }
-  // Rounds alternate our import and the simdjson baseline, so that the shared machine's slow and
-  // fast phases hit both alike; the ratio is taken per round and reported at the median.
-  struct Round {
-    double ours, ours_cpu, base, base_cpu, pass_alone;
-  };
-  std::vector<Round> rounds;
-  size_t base_events = 0, sum = 0;
+  std::vector<double> walls, ratios, cpu_wall, ev_cpu_wall;
+  ImportReport first;
   for (int round = 0; round < n_rounds; ++round) {
-    Round r{};
-    // Each import runs in a fresh child process, as `hotpath info` would: a warm allocator (glibc
-    // raises its mmap threshold after large frees) would make later rounds look faster.
-    int fds[2];
-    std::fflush(stdout);  // or the child's copy of the buffer prints twice
-    if (pipe(fds) != 0) return 1;
-    if (fork() == 0) {
-      close(fds[0]);
-      size_t rss0 = current_rss();
-      auto t0 = Clock::now();
-      double c0 = cpu_seconds();
-      hp::LoadProgress progress;
-      auto run = hp::load_inputs({path}, progress);
-      double times[2] = {seconds_since(t0), cpu_seconds() - c0};
-      if (round == 0) {
-        size_t rss1 = current_rss(), peak = peak_rss();
-        uint64_t events = run->sources[0].events;
-        size_t args = run->raw_args.size();  // written bytes (untouched capacity is not resident)
-        size_t model = model_bytes(*run);
-        std::printf("hotpath import: %llu events; slices %zu, flows %zu, gpu ops %zu, warnings %llu\n",
-                    static_cast<unsigned long long>(events), run->slices.size(), run->flows.size(),
-                    run->gpu.size(), static_cast<unsigned long long>(run->log.count(hp::Severity::Warning)));
-        std::printf("  peak RSS %.0f MB; resident after import %.0f MB (raw args %.0f MB)\n",
-                    peak / 1048576.0, (rss1 - rss0) / 1048576.0, args / 1048576.0);
-        std::printf("  bytes/event excluding raw args: model %.1f, RSS delta %.1f\n",
-                    static_cast<double>(model) / events,
-                    (static_cast<double>(rss1 - rss0) - static_cast<double>(args)) / events);
-        std::fflush(stdout);
-      }
-      if (write(fds[1], times, sizeof times) != sizeof times) _exit(1);
-      _exit(0);
+    ImportReport r;
+    if (!import_in_child(path, r, round == 0)) {
+      std::printf("  the import child failed\n");
+      return row;
     }
-    close(fds[1]);
-    double times[2] = {0, 0};
-    bool got = read(fds[0], times, sizeof times) == sizeof times;
-    close(fds[0]);
-    int status = 0;
-    wait(&status);
-    if (!got) {
-      std::fprintf(stderr, "the import child failed\n");
-      return 1;
-    }
-    r.ours = times[0], r.ours_cpu = times[1];
+    if (round == 0) first = r;
+    walls.push_back(r.wall), cpu_wall.push_back(r.cpu / r.wall);
+    ev_cpu_wall.push_back(r.events_wall > 0 ? r.events_cpu / r.events_wall : 0);
+    std::printf(
+        "  round %d: hotpath %.3f s = %.0f MB/s (CPU %.3f s; read %.3f scan %.3f events %.3f finish %.3f)",
+        round + 1, r.wall, row.mb / r.wall, r.cpu, r.read_wall, r.scan_wall, r.events_wall, r.finish_wall);
     if (!import_only) {
       auto t1 = Clock::now();
-      double c1 = cpu_seconds();
-      sum = simdjson_pass(path, base_events, r.pass_alone);
-      r.base = seconds_since(t1), r.base_cpu = cpu_seconds() - c1;
+      size_t sum = nsys ? sqlite_pass(path) : simdjson_pass(path);
+      double base = seconds_since(t1);
+      ratios.push_back(base / r.wall);
+      std::printf(" | %s %.3f s = %.0f MB/s (checksum %zu)", nsys ? "sqlite pass" : "simdjson load + pass",
+                  base, row.mb / base, sum);
     }
-    std::printf("  round %d: hotpath %.3f s = %.0f MB/s (CPU %.3f s)", round + 1, r.ours, file_mb / r.ours,
-                r.ours_cpu);
-    if (!import_only)
-      std::printf(" | simdjson load + pass %.3f s = %.0f MB/s (pass alone %.3f s = %.0f MB/s)", r.base,
-                  file_mb / r.base, r.pass_alone, file_mb / r.pass_alone);
     std::printf("\n");
-    rounds.push_back(r);
   }
-  auto median = [](std::vector<double> v) {
-    std::sort(v.begin(), v.end());
-    return v[v.size() / 2];
-  };
-  std::vector<double> ours, ours_cpu, ratio, ratio_cpu;
-  for (const Round& r : rounds) {
-    ours.push_back(r.ours), ours_cpu.push_back(r.ours_cpu);
-    ratio.push_back(r.base / r.ours), ratio_cpu.push_back(r.base_cpu / r.ours_cpu);
+  row.events = first.events;
+  row.wall = median(walls);
+  row.ratio = median(ratios);
+  row.cpu_wall = median(cpu_wall);
+  row.ev_cpu_wall = median(ev_cpu_wall);
+  if (first.parse_cpu + first.build_cpu > 0)
+    row.build_share = first.build_cpu / (first.parse_cpu + first.build_cpu);
+  double total = 0;
+  for (double b : first.cols) total += b;
+  row.bytes_ev = total / first.events;
+  row.rss_mb = first.peak_rss / 1048576.0;
+  if (!import_only) {
+    Peer p = python_peer(path, nsys);
+    row.py_wall = p.wall, row.py_rss_mb = p.peak_rss / 1048576.0;
   }
   std::printf(
-      "hotpath import to a ready Run, median of %d: %.3f s = %.0f MB/s (best %.0f MB/s); CPU %.3f s\n",
-      n_rounds, median(ours), file_mb / median(ours), file_mb / *std::min_element(ours.begin(), ours.end()),
-      median(ours_cpu));
-  if (import_only) return 0;
-  std::printf("simdjson baseline: %zu events (checksum %zu)\n", base_events, sum);
-  std::printf("ratio hotpath/simdjson (load + pass), median per round: wall %.2f, CPU %.2f\n", median(ratio),
-              median(ratio_cpu));
+      "  median of %d: %.3f s = %.0f MB/s, ratio to baseline %.2f, CPU/wall %.2f (events phase %.2f), "
+      "%.1f model bytes/event, peak RSS %.0f MB (python %.0f MB, %.1f s)\n",
+      n_rounds, row.wall, row.mb / row.wall, row.ratio, row.cpu_wall, row.ev_cpu_wall, row.bytes_ev,
+      row.rss_mb, row.py_rss_mb, row.py_wall);
+  std::fflush(stdout);
+  return row;
+}
 
-  std::string cmd = "python3 -c \"import json; json.load(open('" + path + "'))\"";
-  auto t2 = Clock::now();
-  double c2 = cpu_seconds(RUSAGE_CHILDREN);
-  int rc = std::system(cmd.c_str());
-  double py = seconds_since(t2), py_cpu = cpu_seconds(RUSAGE_CHILDREN) - c2;
-  std::printf("python3 json.load: %.3f s = %.0f MB/s; CPU %.3f s (rc %d)\n", py, file_mb / py, py_cpu, rc);
-  std::printf("ratio hotpath vs python (median import): wall %.1fx, CPU %.1fx\n", py / median(ours),
-              py_cpu / median(ours_cpu));
+std::string tiled_path(size_t mb, const std::string& stem, const char* ext) {
+  return fmt::format("/tmp/hotpath_bench_{}MB_{}{}", mb, stem, ext);
+}
+
+// Generates in a child, so that the generator's memory stays out of this process.
+void generate(const std::function<void()>& gen) {
+  std::fflush(stdout);
+  pid_t child = fork();
+  if (child == 0) {
+    gen();
+    _exit(0);
+  }
+  int status = 0;
+  waitpid(child, &status, 0);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const size_t mb = argc > 1 ? std::stoul(argv[1]) : 300;
+  const std::string what = argc > 2 ? argv[2] : "matrix";
+  const bool import_only = argc > 3 && std::string(argv[3]) == "import-only";
+  const int n_rounds = argc > 4 ? std::max(1, std::atoi(argv[4])) : 3;
+  const fs::path fixtures = fs::path(HOTPATH_SHARED_FIXTURES);
+  std::vector<Row> rows;
+  if (!what.starts_with("matrix")) {
+    std::string path = what == "-" ? fmt::format("/tmp/hotpath_bench_{}MB.json", mb) : what;
+    if (!fs::exists(path)) {
+      std::printf("generating %zu MB into %s ...\n", mb, path.c_str());
+      generate([&] {
+        hp::bench::tile_kineto(fixtures / "kineto_traces/tracelens_vllm_b200_tp8_eager_rank0.json.gz", path,
+                               mb);
+      });
+    }
+    rows.push_back(measure(fs::path(path).filename().string(), path, false, n_rounds, import_only));
+  } else {
+    const std::string filter = what.size() > 7 ? what.substr(7) : "";
+    std::vector<fs::path> traces;
+    for (const auto& e : fs::directory_iterator(fixtures / "kineto_traces")) traces.push_back(e.path());
+    std::sort(traces.begin(), traces.end());
+    const fs::path nsys_src =
+        fixtures / "nsys_sqlite/GindaChen_nsys-ai__387e5a5d__tests_fixtures_mfu_2gpu_before.sqlite";
+    traces.push_back(nsys_src);
+    for (const fs::path& src : traces) {
+      std::string stem = src.filename().string();
+      stem = stem.substr(0, stem.find('.'));
+      if (!filter.empty() && stem.find(filter) == std::string::npos) continue;
+      const bool nsys = src == nsys_src;
+      std::string path = tiled_path(mb, stem, nsys ? ".sqlite" : ".json");
+      if (!fs::exists(path)) {
+        std::printf("generating %zu MB of %s into %s ...\n", mb, stem.c_str(), path.c_str());
+        generate([&] { nsys ? hp::bench::tile_nsys(src, path, mb) : hp::bench::tile_kineto(src, path, mb); });
+      }
+      rows.push_back(measure(nsys ? "nsys: " + stem : stem, path, nsys, n_rounds, import_only));
+    }
+  }
+  std::printf(
+      "\n| shape (tiled to %zu MB) | events | MB/s | vs baseline | CPU/wall (events phase) | build share | "
+      "model "
+      "B/event | peak RSS MB (vs python) |\n|---|---|---|---|---|---|---|---|\n",
+      mb);
+  for (const Row& r : rows)
+    std::printf("| `%s` | %.2f M | %.0f | %.2f | %.2f (%.2f) | %.2f | %.1f | %.0f (%.2f) |\n",
+                r.shape.c_str(), r.events / 1e6, r.mb / r.wall, r.ratio, r.cpu_wall, r.ev_cpu_wall,
+                r.build_share, r.bytes_ev, r.rss_mb, r.py_rss_mb > 0 ? r.rss_mb / r.py_rss_mb : 0);
   return 0;
 }

@@ -2,7 +2,9 @@
 #include "core/model/narrow_column.h"
 
 #include <algorithm>
+#include <array>
 #include <catch2/catch.hpp>
+#include <cmath>
 #include <vector>
 
 using hp::NarrowColumn;
@@ -68,8 +70,11 @@ TEST_CASE("time column: u32 offsets per block, exact for any int64", "[model][na
   for (int64_t v : want) t.push_back(v);
   REQUIRE(t.size() == want.size());
   for (size_t i = 0; i < want.size(); ++i) CHECK(t[i] == want[i]);
-  CHECK(t.wide_count() > 0);
-  CHECK(t.wide_count() < 80);  // the 200 close starts all fit
+  // Rows 0..191 (three blocks of close starts) stay narrow; the last two blocks, with the extremes
+  // and the 10 s gaps, are stored wide.
+  CHECK(t.wide_count() == want.size() - 192);
+  t.shrink_to_fit();
+  CHECK(t.bytes() < want.size() * 4 + 5 * 16 + 2 * 64 * 8 + 64);
   // Iterators work with the standard binary searches.
   auto it = std::lower_bound(t.begin(), t.begin() + 200, want[57]);
   CHECK(it - t.begin() == 57);
@@ -90,4 +95,47 @@ TEST_CASE("time column: u32 offsets per block, exact for any int64", "[model][na
   CHECK(u[129] == 0);
   u.push_back(-42);
   CHECK(u[130] == -42);
+}
+
+TEST_CASE("block column with u16 rows: dense ids cost 2 bytes, any int64 stays exact",
+          "[model][narrow_column]") {
+  hp::BlockColumn<uint16_t> c;
+  std::vector<int64_t> want;
+  for (int64_t i = 0; i < 640; ++i) want.push_back(5'000'000'000 + i * 3);  // Python ids, close together
+  want.push_back(-1);                                                       // a frame without parent
+  for (int64_t i = 0; i < 63; ++i) want.push_back(5'000'000'000 + i);
+  for (int64_t v : want) c.push_back(v);
+  for (size_t i = 0; i < want.size(); ++i) REQUIRE(c[i] == want[i]);
+  CHECK(c.wide_count() == 64);  // only the block holding -1
+  c.shrink_to_fit();
+  CHECK(c.bytes() < want.size() * 2 + 11 * 16 + 64 * 8 + 64);
+  c.set(0, INT64_MIN);  // a narrow block that goes wide keeps its other rows
+  CHECK(c[0] == INT64_MIN);
+  for (size_t i = 1; i < want.size(); ++i) REQUIRE(c[i] == want[i]);
+  CHECK(c.wide_count() == 128);
+}
+
+TEST_CASE("dictionary column: one u16 index a row, values exact by their bytes", "[model][narrow_column]") {
+  hp::DictColumn<std::array<uint32_t, 3>> grid;
+  for (uint32_t i = 0; i < 1000; ++i) grid.push_back({i % 3 + 1, 1, 1});
+  CHECK(grid.distinct() == 3);
+  CHECK(grid[998] == std::array<uint32_t, 3>{3, 1, 1});
+  grid.shrink_to_fit();
+  CHECK(grid.bytes() < 1000 * 2 + 200);
+  grid.permute({2, 1, 0});
+  REQUIRE(grid.size() == 3);
+  CHECK(grid[0] == std::array<uint32_t, 3>{3, 1, 1});
+  hp::DictColumn<float> occ{__builtin_nanf(""), -0.0f, 0.0f, 50.5f};
+  CHECK(occ.distinct() == 4);
+  CHECK(std::isnan(occ[0]));
+  CHECK(std::signbit(occ[1]));
+  CHECK(!std::signbit(occ[2]));
+  hp::DictColumn<float> same{__builtin_nanf(""), -0.0f, 0.0f, 50.5f};
+  CHECK(occ == same);  // by bytes: NaN equals itself
+  // Past 65534 distinct values the indices still round-trip.
+  hp::DictColumn<uint32_t> many;
+  for (uint32_t i = 0; i < 70000; ++i) many.push_back(i * 7);
+  for (uint32_t i = 0; i < 70000; i += 997) REQUIRE(many[i] == i * 7);
+  many.resize(70002);
+  CHECK(many[70001] == 0);
 }
