@@ -3,17 +3,20 @@
 #include <imgui.h>
 
 #include <algorithm>
+#include <optional>
 
 #include "app/panel_host.h"
 #include "core/analysis/gpu_activity.h"
 #include "core/analysis/rank_skew.h"
 #include "core/analysis/triage.h"
 #include "core/session/range_serving.h"
+#include "core/session/request_latency.h"
 #include "core/util/time_format.h"
 #include "views/details_panel.h"
 #include "views/flame_panel.h"
 #include "views/import_log_panel.h"
 #include "views/kernels_panel.h"
+#include "views/latency_panel.h"
 #include "views/ranks_panel.h"
 #include "views/search_bar.h"
 #include "views/summary_panel.h"
@@ -258,6 +261,30 @@ class Ranks : public Panel {
   std::optional<RankSkew> skew_;
 };
 
+// Latency distributions of the session's requests; recomputed when the selected range changes.
+class LatencyTab : public Panel {
+ public:
+  LatencyTab(PanelServices&, const PanelEntry& e) : Panel(e.key, e.title) {}
+  void on_session(const Snapshot& snap, bool) override {
+    session_ = snap.session;
+    model_.reset();
+  }
+  void draw(PanelContext& ctx) override {
+    if (!session_) return;
+    if (!model_ || ctx.vs.range != range_) {
+      range_ = ctx.vs.range;
+      model_ = range_ ? latency_model(latency_samples(*session_, range_->t0, range_->t1))
+                      : latency_model(latency_samples(*session_));
+    }
+    draw_latency_panel(*model_, range_.has_value());
+  }
+
+ private:
+  std::shared_ptr<const Session> session_;
+  std::optional<TimeWindow> range_;
+  std::optional<LatencyModel> model_;
+};
+
 class ImportLogTab : public Panel {
  public:
   ImportLogTab(PanelServices& s, const PanelEntry& e) : Panel(e.key, e.title), s_(s) {}
@@ -284,6 +311,7 @@ const std::vector<PanelEntry>& panel_registry() {
       {"kernels", "Kernels", make<Kernels>},
       {"triage", "Triage", make<TriageTab>},
       {"ranks", "Ranks", make<Ranks>},
+      {"latency", "Latency", make<LatencyTab>},
       {"import-log", "Import log", make<ImportLogTab>},
   };
   return kPanels;
