@@ -193,6 +193,7 @@ int interactive(GLFWwindow* w, Workbench& wb, EventFlag& ev, const ShellOptions&
   wb.select_panel(opts.view);
   const bool test_mode = opts.quit_after_frames > 0;
   int frames_left = 3, frame_no = 0, dumps = 0;
+  bool dropped = false;
   std::optional<std::string> pending_shot;
   if (!opts.dump_state.empty()) std::signal(SIGUSR1, on_sigusr1);
   while (!glfwWindowShouldClose(w) && !wb.quit_requested()) {
@@ -230,7 +231,10 @@ int interactive(GLFWwindow* w, Workbench& wb, EventFlag& ev, const ShellOptions&
       dump(wb, opts.dump_state);
     }
     glfwSwapBuffers(w);
-    if (frame_no == 1 && !opts.simulate_drop.empty()) wb.on_drop({opts.simulate_drop});
+    if (!dropped && !opts.simulate_drop.empty() && !wb.loading()) {  // once the inputs have loaded
+      dropped = true;
+      wb.on_drop({opts.simulate_drop});
+    }
     if (test_mode && frame_no >= opts.quit_after_frames && !wb.loading()) break;
   }
   dump(wb, opts.dump_state);

@@ -184,8 +184,7 @@ void Workbench::dump_state(std::ostream& out) const {
   out << "browser: " << (browser_.open ? "open " + browser_.dir : std::string("closed")) << '\n';
   out << "open-error: " << (open_error_.empty() ? "-" : open_error_) << '\n';
   for (const auto& r : settings_.recent) out << "recent: " << r << '\n';
-  out << "shortcuts-dialog: "
-      << (ImGui::GetCurrentContext() && ImGui::IsPopupOpen("Keyboard shortcuts") ? 1 : 0) << '\n';
+  out << "shortcuts-dialog: " << (shortcuts_open_ ? 1 : 0) << '\n';
   out << host_.state_lines();
 }
 
@@ -228,11 +227,15 @@ void Workbench::draw() {
 }
 
 void Workbench::draw_menu_bar() {
+  // Esc closes an open menu (ImGui 1.86 does so only with keyboard navigation on), giving the focus
+  // back to the window that had it, so that the next click on a menu title opens that menu.
+  if (!open_menu_.empty() && ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape), false))
+    ImGui::ClosePopupToLevel(0, /*restore_focus_to_window_under_popup=*/true);
   open_menu_.clear();
   if (!ImGui::BeginMainMenuBar()) return;
   const auto title_x = [] { return (ImGui::GetItemRectMin().x + ImGui::GetItemRectMax().x) / 2; };
   const bool file = ImGui::BeginMenu("File");
-  menu_x_[0] = title_x();
+  if (!file) menu_x_[0] = title_x();  // once open, the last item is the popup's
   if (file) {
     open_menu_ = "File";
     if (ImGui::MenuItem("Open...", "Ctrl+O")) browser_.open_at(open_dialog_dir());
@@ -256,7 +259,7 @@ void Workbench::draw_menu_bar() {
     ImGui::EndMenu();
   }
   const bool view = ImGui::BeginMenu("View");
-  menu_x_[1] = title_x();
+  if (!view) menu_x_[1] = title_x();
   if (view) {
     open_menu_ = "View";
     if (ImGui::MenuItem("Zoom to fit", "0", false, run_ != nullptr)) zoom_to_fit();
@@ -271,7 +274,7 @@ void Workbench::draw_menu_bar() {
     ImGui::EndMenu();
   }
   const bool help = ImGui::BeginMenu("Help");
-  menu_x_[2] = title_x();
+  if (!help) menu_x_[2] = title_x();
   if (help) {
     open_menu_ = "Help";
     if (ImGui::MenuItem("Keyboard shortcuts")) show_shortcuts_ = true;
@@ -451,7 +454,9 @@ void Workbench::draw_modals() {
 
   if (show_shortcuts_) ImGui::OpenPopup("Keyboard shortcuts");
   show_shortcuts_ = false;
+  shortcuts_open_ = false;
   if (ImGui::BeginPopupModal("Keyboard shortcuts", nullptr, ImGuiWindowFlags_AlwaysAutoResize)) {
+    shortcuts_open_ = true;
     if (ImGui::BeginTable("##keys", 2, ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingFixedFit)) {
       for (const Shortcut& k : workbench_shortcuts()) {
         ImGui::TableNextRow();

@@ -104,8 +104,9 @@ class Workbench {
   int export_area_ = 0;                              // 0 window, 1 active panel, 2 timeline area
   float splitter_grab_ = 0;
   int dump_serial_ = 0;
-  std::string open_menu_;        // the menu bar's open menu this frame ("" none), for the state dump
-  float menu_x_[3] = {0, 0, 0};  // File, View, Help titles' centres (state dump)
+  std::string open_menu_;  // the menu bar's open menu this frame ("" none), for the state dump
+  float menu_x_[3] = {0, 0, 0};
+  bool shortcuts_open_ = false;  // File, View, Help titles' centres (state dump)
 };
 
 // Opaque windows, popups and dialogs (the default style's 0.94 alpha let the timeline show through).

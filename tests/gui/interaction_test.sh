@@ -28,6 +28,8 @@ start_app() {
 {"window": {"x": 0, "y": 0, "width": 1400, "height": 900}, "active_panel": "${2:-kernels}",
  "bottom_height": 320, "recent": [], "last_dir": ""}
 JSON
+  n=0  # each start counts its dumps from 1
+  rm -f "$state"
   "$HOTPATH_BIN" $1 --dump-state "$state" > "$work/app.txt" 2>&1 &
   app=$!
   for _ in $(seq 1 100); do
@@ -90,7 +92,8 @@ case "$name" in
     [ ${d#-} -le $((want / 100 + 2)) ] || fail "W x3: span $span2, want $want (from $span1)"
     # Drag pans by exactly the distance.
     read -r c0 c1 _ < <(field view)
-    "$X" mousemove $cx $cy mousedown 1 mousemove $((cx - 50)) $cy mousemove $((cx - 100)) $cy mouseup 1
+    "$X" mousemove $cx $cy mousedown 1 sleep 0.1 mousemove $((cx - 50)) $cy sleep 0.1 mousemove $((cx - 100)) $cy \
+      sleep 0.1 mouseup 1
     settle
     dump
     read -r p0 p1 _ < <(field view)
@@ -102,8 +105,8 @@ case "$name" in
     read -r c0 c1 _ < <(field view)
     [ $((c1 - c0)) -eq "$ext" ] || fail "0 did not zoom to fit ($((c1 - c0)) of $ext)"
     # Ruler drag: a range; the details pane shows its statistics in front.
-    "$X" mousemove $((lx + 100)) $((ry + 10)) mousedown 1 mousemove $((lx + 200)) $((ry + 10)) \
-      mousemove $((lx + 300)) $((ry + 10)) mouseup 1
+    "$X" mousemove $((lx + 100)) $((ry + 10)) mousedown 1 sleep 0.1 mousemove $((lx + 200)) $((ry + 10)) \
+      sleep 0.1 mousemove $((lx + 300)) $((ry + 10)) sleep 0.1 mouseup 1
     settle
     dump
     [ "$(field range)" != "-" ] || fail "no range after a ruler drag"

@@ -64,10 +64,10 @@ TEST_CASE("a jump scrolls the target's track and depth into view", "[views][reve
   RowMetrics m;
   auto rows = layout_rows(*run, index, {}, m);
   const float content = rows.back().y + rows.back().height;
-  // The deepest CPU slice of the sample.
+  // The deepest CPU slice of the sample within the drawn depths (lanes are capped at max_depths).
   uint32_t deep = 0;
   for (uint32_t i = 0; i < run->slices.size(); ++i)
-    if (run->slices.depth[i] > run->slices.depth[deep]) deep = i;
+    if (run->slices.depth[i] > run->slices.depth[deep] && run->slices.depth[i] < m.max_depths) deep = i;
   REQUIRE(run->slices.depth[deep] >= 10);
   const float view_h = 200;
   auto y = reveal_scroll(*run, index, rows, deep, m, 0, view_h);
@@ -84,7 +84,8 @@ TEST_CASE("a jump scrolls the target's track and depth into view", "[views][reve
   CHECK(slice_y + m.depth_h <= *y + view_h);
   CHECK(*reveal_scroll(*run, index, rows, deep, m, *y, view_h) == *y);  // already in view: unchanged
   TrackVisibility hidden;
-  hidden.collapsed_ranks.insert(run->tracks[run->slices.track[deep]].rank);
+  const Track& tr = run->tracks[run->slices.track[deep]];
+  hidden.collapsed_processes.insert({tr.rank, tr.pid});
   auto collapsed = layout_rows(*run, index, hidden, m);
   CHECK_FALSE(reveal_scroll(*run, index, collapsed, deep, m, 0, view_h));
 }
