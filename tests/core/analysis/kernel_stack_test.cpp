@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <filesystem>
+#include <map>
 #include <tuple>
 
 #include "core/analysis/kernel_sites.h"
@@ -33,14 +34,29 @@ std::vector<std::string> trace_fixtures() {
   return out;
 }
 
-// The slices of `kind` on `anchor`'s track (any lane) whose interval encloses the anchor's, outermost first.
-std::vector<uint32_t> enclosing(const Run& run, uint32_t anchor, SliceKind kind) {
+// Per (track, kind): the slices of that kind on the track (any lane), sorted by start.
+using ByTrack = std::map<std::pair<uint32_t, SliceKind>, std::vector<uint32_t>>;
+ByTrack slices_by_track(const Run& run) {
   const Slices& s = run.slices;
-  const Track& t = run.tracks[s.track[anchor]];
+  ByTrack out;
+  for (uint32_t i = 0; i < s.size(); ++i)
+    if (s.kind[i] == SliceKind::PythonFunction || s.kind[i] == SliceKind::CpuOp)
+      out[{s.track[i], s.kind[i]}].push_back(i);
+  for (auto& [k, v] : out)
+    std::stable_sort(v.begin(), v.end(), [&](uint32_t a, uint32_t b) { return s.start[a] < s.start[b]; });
+  return out;
+}
+
+// The slices of `kind` on `anchor`'s track (any lane) whose interval encloses the anchor's, outermost first.
+std::vector<uint32_t> enclosing(const Run& run, const ByTrack& by, uint32_t anchor, SliceKind kind) {
+  const Slices& s = run.slices;
   std::vector<uint32_t> out;
-  for (uint32_t i = t.slice_begin; i < t.slice_end; ++i)
-    if (i != anchor && s.kind[i] == kind && s.start[i] <= s.start[anchor] && s.end(i) >= s.end(anchor))
-      out.push_back(i);
+  auto it = by.find({s.track[anchor], kind});
+  if (it == by.end()) return out;
+  for (uint32_t i : it->second) {
+    if (s.start[i] > s.start[anchor]) break;
+    if (i != anchor && s.end(i) >= s.end(anchor)) out.push_back(i);
+  }
   std::sort(out.begin(), out.end(), [&](uint32_t a, uint32_t b) {
     return std::make_tuple(s.start[a], -s.dur[a], s.depth[a]) <
            std::make_tuple(s.start[b], -s.dur[b], s.depth[b]);
@@ -48,14 +64,14 @@ std::vector<uint32_t> enclosing(const Run& run, uint32_t anchor, SliceKind kind)
   return out;
 }
 
-uint32_t cpu_op_by_external_id(const Run& run, uint32_t slice) {
+// (rank, External id) -> the first cpu_op carrying it: one linear pass, by hand.
+std::map<std::pair<uint32_t, int64_t>, uint32_t> cpu_ops_by_external_id(const Run& run) {
   const Slices& s = run.slices;
-  if (s.external_id[slice] == 0) return kNone;
+  std::map<std::pair<uint32_t, int64_t>, uint32_t> out;
   for (uint32_t i = 0; i < s.size(); ++i)
-    if (s.kind[i] == SliceKind::CpuOp && s.external_id[i] == s.external_id[slice] &&
-        run.tracks[s.track[i]].rank == run.tracks[s.track[slice]].rank)
-      return i;
-  return kNone;
+    if (s.kind[i] == SliceKind::CpuOp && s.external_id[i] != 0)
+      out.try_emplace({run.tracks[s.track[i]].rank, s.external_id[i]}, i);
+  return out;
 }
 
 }  // namespace
@@ -76,6 +92,13 @@ TEST_CASE("every kernel's Python stack is the frames around its own launch (brut
     const Slices& s = run->slices;
     const auto parents = slice_parents(*run);
     const KernelSites ks = resolve_kernel_sites(*run, parents);
+    const auto ext_ops = cpu_ops_by_external_id(*run);
+    const ByTrack by = slices_by_track(*run);
+    auto cpu_op_by_external_id = [&](const Run& r, uint32_t slice) {
+      if (r.slices.external_id[slice] == 0) return kNone;
+      auto it = ext_ops.find({r.tracks[r.slices.track[slice]].rank, r.slices.external_id[slice]});
+      return it == ext_ops.end() ? kNone : it->second;
+    };
     for (uint32_t row = 0; row < run->gpu.size(); ++row) {
       const uint32_t k = run->gpu.slice[row];
       uint32_t anchor = run->gpu.launch_slice[row];
@@ -87,12 +110,12 @@ TEST_CASE("every kernel's Python stack is the frames around its own launch (brut
         continue;
       }
       if (cpu == kNone) {
-        auto around = enclosing(*run, anchor, SliceKind::CpuOp);
+        auto around = enclosing(*run, by, anchor, SliceKind::CpuOp);
         if (!around.empty()) cpu = around.back();
       }
-      std::vector<uint32_t> frames = enclosing(*run, anchor, SliceKind::PythonFunction);
+      std::vector<uint32_t> frames = enclosing(*run, by, anchor, SliceKind::PythonFunction);
       if (s.kind[anchor] == SliceKind::PythonFunction) frames.push_back(anchor);
-      if (frames.empty() && cpu != kNone) frames = enclosing(*run, cpu, SliceKind::PythonFunction);
+      if (frames.empty() && cpu != kNone) frames = enclosing(*run, by, cpu, SliceKind::PythonFunction);
       std::vector<std::string_view> names;
       for (uint32_t f : frames) names.push_back(run->str(s.name[f]));
       with_frames += !frames.empty();
