@@ -42,6 +42,13 @@ bool PanelHost::wants_frames() const {
   return false;
 }
 
+std::string PanelHost::state_lines() const {
+  const Run* run = snap_ ? snap_.session->run.get() : nullptr;
+  std::string out = describe(services_.vs, run);
+  for (const auto& p : panels_) out += p->dump_state();
+  return out;
+}
+
 std::string PanelHost::frame_summary() const {
   return timeline_frame_summary(find("timeline"));
 }

@@ -40,6 +40,8 @@ class PanelHost {
   void use_categorizer(std::unique_ptr<KernelCategorizer> c);
   // "timeline: rects=N folded=M kernel_colours=K" and the serving tracks, for tests and bug reports.
   std::string frame_summary() const;
+  // The shared view state and every panel's dump_state(), one "key: value" per line.
+  std::string state_lines() const;
 
  private:
   PanelServices services_;

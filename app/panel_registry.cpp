@@ -73,7 +73,24 @@ class TimelineMain : public Panel {
     }
     ImGui::EndChild();
   }
-  bool wants_frames() const override { return run_ && (s_.vs.view.animating() || s_.vs.request_redraw); }
+  bool wants_frames() const override {
+    return run_ && (s_.vs.view.animating() || s_.vs.request_redraw || s_.vs.reveal != kNone);
+  }
+  std::string dump_state() const override {
+    if (!run_) return {};
+    const char* front[] = {"hint", "slice", "range"};
+    std::string out = "details: front=" + std::string(front[static_cast<int>(details_.front())]) +
+                      " scroll=" + std::to_string(static_cast<int>(details_.scroll_y())) + "\n";
+    const SliceAttribution& a = details_.attribution();
+    if (s_.vs.selected != kNone) {
+      out += "details-site: " + a.site + "\n";
+      for (const std::string& f : a.python_stack) out += "details-stack: " + f + "\n";
+    }
+    out += timeline_.geometry(s_.vs);
+    out +=
+        "tooltip: " + (timeline_.last_tooltip().empty() ? std::string("-") : timeline_.last_tooltip()) + "\n";
+    return out;
+  }
   std::string frame_summary() const {
     if (!run_) return "timeline: no run";
     const TimelineFrame& f = timeline_.last_frame();
@@ -207,6 +224,14 @@ class Kernels : public Panel {
     if (!s_.categorizer_error.empty()) warn(s_.categorizer_error);
     if (run_) kernels_.draw(ctx.vs);
   }
+  std::string dump_state() const override {
+    if (!run_) return {};
+    const KernelTotals& t = kernels_.totals();
+    return "kernels: " + std::to_string(t.kernels) + " kernels " + std::to_string(t.launches) +
+           " launches busy " + std::to_string(t.busy_time) + " rows " +
+           std::to_string(kernels_.shown_rows().size()) + " row0_y " +
+           std::to_string(static_cast<int>(kernels_.first_row_y())) + "\n";
+  }
 
  private:
   PanelServices& s_;
@@ -288,11 +313,28 @@ class LatencyTab : public Panel {
 class ImportLogTab : public Panel {
  public:
   ImportLogTab(PanelServices& s, const PanelEntry& e) : Panel(e.key, e.title), s_(s) {}
-  void on_session(const Snapshot&, bool) override {}
-  void draw(PanelContext&) override { draw_import_log_panel(*s_.import_log, state_); }
+  void on_session(const Snapshot& snap, bool) override { run_ = snap.session->run; }
+  void draw(PanelContext& ctx) override {
+    draw_import_log_panel(*s_.import_log, state_);
+    if (state_.clicked >= s_.import_log->entries().size()) return;
+    const LogEntry& e = s_.import_log->entries()[state_.clicked];
+    const uint32_t slice = run_ ? slice_named_by(*run_, e) : kNone;
+    if (slice != kNone) {
+      ctx.vs.pick = {};
+      ctx.vs.select_and_reveal(*run_, slice);
+    } else if (e.offset != LogEntry::kNoOffset) {
+      // No slice to show: the place in the file, on the clipboard for an editor or `xxd -s`.
+      ImGui::SetClipboardText((e.file + ":" + std::to_string(e.offset)).c_str());
+    }
+  }
+  std::string dump_state() const override {
+    return "import-log-click: " +
+           (state_.selected == SIZE_MAX ? std::string("-") : std::to_string(state_.selected)) + "\n";
+  }
 
  private:
   PanelServices& s_;
+  std::shared_ptr<const Run> run_;
   ImportLogPanelState state_;
 };
 

@@ -73,6 +73,7 @@ Settings load_settings(const std::filesystem::path& file, std::string* error) {
       if (value.is_boolean()) s.panels[key] = value.get<bool>();
   read_field(j, "active_panel", s.active_panel);
   read_field(j, "bottom_height", s.bottom_height);
+  read_field(j, "last_dir", s.last_dir);
   if (auto r = j.find("recent"); r != j.end() && r->is_array())
     for (const auto& v : *r)
       if (v.is_string() && s.recent.size() < Settings::kMaxRecent) s.recent.push_back(v.get<std::string>());
@@ -95,6 +96,7 @@ bool save_settings(const Settings& s, const std::filesystem::path& file, std::st
   j["active_panel"] = s.active_panel;
   j["bottom_height"] = s.bottom_height;
   j["recent"] = s.recent;
+  j["last_dir"] = s.last_dir;
   std::error_code ec;
   std::filesystem::create_directories(file.parent_path(), ec);
   auto tmp = file;

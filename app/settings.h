@@ -16,7 +16,8 @@ struct Settings {
   std::map<std::string, bool> panels;  // panel key -> open (missing keys use the default: open)
   std::string active_panel = "summary";
   float bottom_height = 320.0f;     // height of the bottom tab area, in pixels
-  std::vector<std::string> recent;  // most recent first, absolute paths
+  std::vector<std::string> recent;  // most recent first, absolute paths (only files that opened)
+  std::string last_dir;             // the folder File > Open... last opened from
 
   bool panel_open(const std::string& key) const;
   void add_recent(const std::string& path);

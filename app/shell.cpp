@@ -8,6 +8,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <csignal>
+#include <cstdio>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -15,6 +17,7 @@
 #include "app/cli_load.h"
 #include "app/display.h"
 #include "app/fonts.h"
+#include "app/input_queue.h"
 #include "app/png_capture.h"
 #include "app/settings.h"
 #include "app/view_options.h"
@@ -31,7 +34,14 @@ constexpr const char* kFontPath = "/usr/share/fonts/truetype/dejavu/DejaVuSans.t
 struct EventFlag {
   bool seen = true;
   Workbench* wb = nullptr;
+  KeyEventQueue keys;  // handed to ImGui one change per key per frame
 };
+
+// SIGUSR1: write the state dump (and a PNG beside it) after the next frame, for interaction tests.
+volatile std::sig_atomic_t g_dump_requested = 0;
+extern "C" void on_sigusr1(int) {
+  g_dump_requested = 1;
+}
 
 EventFlag* flag_of(GLFWwindow* w) {
   return static_cast<EventFlag*>(glfwGetWindowUserPointer(w));
@@ -106,6 +116,9 @@ void refresh_fonts(const std::shared_ptr<const Run>& run) {
 }
 
 void render_frame(GLFWwindow* w, Workbench& wb) {
+  if (EventFlag* ev = flag_of(w))
+    ev->keys.drain(
+        [w](const KeyEvent& e) { ImGui_ImplGlfw_KeyCallback(w, e.key, e.scancode, e.action, e.mods); });
   ImGui_ImplOpenGL3_NewFrame();
   refresh_fonts(wb.run());
   ImGui_ImplGlfw_NewFrame();
@@ -140,8 +153,13 @@ void dump(const Workbench& wb, const std::string& where) {
     wb.dump_state(std::cout);
     return;
   }
-  std::ofstream out(where);
-  wb.dump_state(out);
+  // Written aside and renamed: a test polling the file never reads half of it.
+  const std::string tmp = where + ".tmp";
+  {
+    std::ofstream out(tmp);
+    wb.dump_state(out);
+  }
+  std::rename(tmp.c_str(), where.c_str());
 }
 
 int screenshot(GLFWwindow* w, Workbench& wb, const ShellOptions& opts) {
@@ -174,17 +192,21 @@ int interactive(GLFWwindow* w, Workbench& wb, EventFlag& ev, const ShellOptions&
   if (!opts.inputs.empty()) wb.open(opts.inputs);
   wb.select_panel(opts.view);
   const bool test_mode = opts.quit_after_frames > 0;
-  int frames_left = 3, frame_no = 0;
+  int frames_left = 3, frame_no = 0, dumps = 0;
+  bool dropped = false;
   std::optional<std::string> pending_shot;
+  if (!opts.dump_state.empty()) std::signal(SIGUSR1, on_sigusr1);
   while (!glfwWindowShouldClose(w) && !wb.quit_requested()) {
-    if (test_mode || frames_left > 0)
+    const double wait = loop_wait_seconds({frames_left, wb.wants_frames(), wb.loading(), !ev.keys.empty()});
+    if (test_mode || wait == 0 || g_dump_requested)
       glfwPollEvents();
     else
-      glfwWaitEventsTimeout(wb.loading() ? 0.1 : 1.0);  // idle: sleep until an event arrives
+      glfwWaitEventsTimeout(wait);  // idle: sleep until an event arrives
     if (ev.seen) frames_left = std::max(frames_left, 3);
     ev.seen = false;
     if (wb.poll()) frames_left = std::max(frames_left, 3);
-    if (wb.loading() || wb.wants_frames()) frames_left = std::max(frames_left, 1);
+    if (wb.loading() || wb.wants_frames() || !ev.keys.empty() || g_dump_requested)
+      frames_left = std::max(frames_left, 1);
     if (glfwGetWindowAttrib(w, GLFW_ICONIFIED)) frames_left = 0;
     if (frames_left == 0 && !test_mode) continue;
     render_frame(w, wb);
@@ -201,8 +223,18 @@ int interactive(GLFWwindow* w, Workbench& wb, EventFlag& ev, const ShellOptions&
       pending_shot = std::move(req);  // captured after the next frame, once the dialog is gone
       frames_left = std::max(frames_left, 2);
     }
+    if (g_dump_requested && !wb.loading()) {
+      g_dump_requested = 0;
+      wb.set_dump_serial(++dumps);
+      std::string why;
+      if (!capture(w, opts.dump_state + ".png", &why)) std::cerr << "hotpath: " << why << '\n';
+      dump(wb, opts.dump_state);
+    }
     glfwSwapBuffers(w);
-    if (frame_no == 1 && !opts.simulate_drop.empty()) wb.on_drop({opts.simulate_drop});
+    if (!dropped && !opts.simulate_drop.empty() && !wb.loading()) {  // once the inputs have loaded
+      dropped = true;
+      wb.on_drop({opts.simulate_drop});
+    }
     if (test_mode && frame_no >= opts.quit_after_frames && !wb.loading()) break;
   }
   dump(wb, opts.dump_state);
@@ -254,8 +286,14 @@ int run_shell(const ShellOptions& opts) {
     const std::string ini = (shot || cfg.empty()) ? std::string() : (cfg / "imgui.ini").string();
     io.IniFilename = ini.empty() ? nullptr : ini.c_str();
     ImGui::StyleColorsDark();
+    apply_workbench_style();
     setup_fonts(w);
     ImGui_ImplGlfw_InitForOpenGL(w, /*install_callbacks=*/true);
+    // Keys go through the queue (app/input_queue.h); ImGui's own handler applies them per frame.
+    glfwSetKeyCallback(w, [](GLFWwindow* w, int key, int scancode, int action, int mods) {
+      mark(w);
+      flag_of(w)->keys.push({key, scancode, action, mods});
+    });
     ImGui_ImplOpenGL3_Init("#version 330");
     wb.set_renderer_info(gl_description());
 

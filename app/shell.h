@@ -18,7 +18,7 @@ struct ShellOptions {
   std::string rules;          // --rules FILE: kernel-category rules tried before the built-in ones
   // Test hooks (hidden CLI options).
   int quit_after_frames = 0;  // > 0: render continuously and quit after N frames and any load
-  std::string simulate_drop;  // dropped onto the window after the first frame
+  std::string simulate_drop;  // dropped onto the window after the first frame, once the inputs loaded
   std::string dump_state;     // on exit, write Workbench::dump_state here ("-": stdout)
 };
 

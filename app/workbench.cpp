@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 #include <imgui.h>
+#include <imgui_internal.h>
 #include <imgui_stdlib.h>
 
 #include <algorithm>
@@ -12,6 +13,7 @@
 #include "app/summary_text.h"
 #include "core/util/time_format.h"
 #include "views/import_log_panel.h"
+#include "views/shortcuts.h"
 
 namespace hp {
 
@@ -36,6 +38,13 @@ std::string join_names(const std::vector<std::filesystem::path>& paths) {
 }
 
 }  // namespace
+
+void apply_workbench_style() {
+  ImGuiStyle& st = ImGui::GetStyle();
+  for (ImGuiCol c : {ImGuiCol_WindowBg, ImGuiCol_PopupBg, ImGuiCol_ChildBg, ImGuiCol_MenuBarBg})
+    if (st.Colors[c].w > 0) st.Colors[c].w = 1.0f;
+  st.Colors[ImGuiCol_ModalWindowDimBg].w = std::max(st.Colors[ImGuiCol_ModalWindowDimBg].w, 0.5f);
+}
 
 Workbench::Workbench(Settings settings, std::function<void()> wake)
     : settings_(std::move(settings)), loader_(std::move(wake)), summary_(summary_text(nullptr)) {
@@ -64,11 +73,6 @@ void Workbench::apply_clock_shift() {
 void Workbench::open(std::vector<std::filesystem::path> inputs) {
   if (inputs.empty()) return;
   shifts_.clear();
-  for (const auto& p : inputs) {
-    std::error_code ec;
-    auto abs = std::filesystem::absolute(p, ec);
-    settings_.add_recent(ec ? p.string() : abs.lexically_normal().string());
-  }
   notice_ = "Loading " + join_names(inputs) + "...";
   loader_.start(std::move(inputs));
 }
@@ -92,6 +96,12 @@ bool Workbench::poll() {
 
 void Workbench::apply(LoadOutcome outcome) {
   if (outcome.run) {
+    // Open Recent lists files that opened, not every file tried.
+    for (const auto& p : outcome.inputs) {
+      std::error_code ec;
+      auto abs = std::filesystem::absolute(p, ec);
+      settings_.add_recent(ec ? p.string() : abs.lexically_normal().string());
+    }
     run_ = std::move(outcome.run);
     snap_ = std::move(outcome.snapshot);
     run_inputs_ = outcome.inputs;
@@ -103,10 +113,14 @@ void Workbench::apply(LoadOutcome outcome) {
     reopening_ = false;
   } else if (outcome.error) {
     const LogEntry& e = *outcome.error;
-    failures_.add(e.severity, e.code, e.file, e.offset, e.message);
     last_error_ = fmt::format("{}: {}", e.file, e.message);
     notice_.clear();
-    select_panel("import-log");
+    if (run_) {
+      open_error_ = last_error_;  // the open trace's Import log stays the trace's own
+    } else {
+      failures_.add(e.severity, e.code, e.file, e.offset, e.message);
+      select_panel("import-log");
+    }
   }
   rebuild_log();
 }
@@ -163,6 +177,32 @@ void Workbench::dump_state(std::ostream& out) const {
   for (const auto& e : shown_log_.entries())
     out << "import-log: " << severity_label(e.severity) << '\t' << e.code << '\t' << e.file << '\t'
         << e.offset << '\t' << e.message << '\n';
+  out << "dump: " << dump_serial_ << '\n';
+  out << "panel: " << settings_.active_panel << '\n';
+  out << "menu: " << (open_menu_.empty() ? "-" : open_menu_) << " titles " << menu_x_[0] << ' ' << menu_x_[1]
+      << ' ' << menu_x_[2] << '\n';
+  out << "browser: " << (browser_.open ? "open " + browser_.dir : std::string("closed")) << '\n';
+  out << "open-error: " << (open_error_.empty() ? "-" : open_error_) << '\n';
+  for (const auto& r : settings_.recent) out << "recent: " << r << '\n';
+  out << "shortcuts-dialog: " << (shortcuts_open_ ? 1 : 0) << '\n';
+  out << host_.state_lines();
+}
+
+std::string Workbench::open_dialog_dir() const {
+  std::error_code ec;
+  if (!run_inputs_.empty()) {
+    auto abs = std::filesystem::absolute(run_inputs_.front(), ec).lexically_normal();
+    if (!ec && abs.has_parent_path()) return abs.parent_path().string();
+  }
+  if (!settings_.last_dir.empty() && std::filesystem::is_directory(settings_.last_dir, ec))
+    return settings_.last_dir;
+  return std::filesystem::current_path(ec).string();
+}
+
+void Workbench::zoom_to_fit() {
+  ViewState& vs = host_.state();
+  vs.view.zoom_to(vs.view.extent());
+  vs.scroll_y = 0;
 }
 
 void Workbench::list_browser_dir() {
@@ -171,14 +211,14 @@ void Workbench::list_browser_dir() {
     std::string chosen = std::move(browser_.chosen);
     browser_.chosen.clear();
     browser_.open = false;
+    settings_.last_dir = browser_.dir;
     open({chosen});
   }
 }
 
 void Workbench::draw() {
   const ImGuiIO& io = ImGui::GetIO();
-  if (io.KeyCtrl && ImGui::IsKeyPressed('O', false))
-    browser_.open_at(std::filesystem::current_path().string());
+  if (io.KeyCtrl && ImGui::IsKeyPressed('O', false)) browser_.open_at(open_dialog_dir());
   if (io.KeyCtrl && ImGui::IsKeyPressed('Q', false)) quit_ = true;
   draw_menu_bar();
   draw_workspace(ImGui::GetFrameHeight());
@@ -187,12 +227,18 @@ void Workbench::draw() {
 }
 
 void Workbench::draw_menu_bar() {
+  // Esc closes an open menu (ImGui 1.86 does so only with keyboard navigation on), giving the focus
+  // back to the window that had it, so that the next click on a menu title opens that menu.
+  if (!open_menu_.empty() && ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape), false))
+    ImGui::ClosePopupToLevel(0, /*restore_focus_to_window_under_popup=*/true);
+  open_menu_.clear();
   if (!ImGui::BeginMainMenuBar()) return;
-  if (ImGui::BeginMenu("File")) {
-    if (ImGui::MenuItem("Open...", "Ctrl+O")) {
-      std::error_code ec;
-      browser_.open_at(std::filesystem::current_path(ec).string());
-    }
+  const auto title_x = [] { return (ImGui::GetItemRectMin().x + ImGui::GetItemRectMax().x) / 2; };
+  const bool file = ImGui::BeginMenu("File");
+  if (!file) menu_x_[0] = title_x();  // once open, the last item is the popup's
+  if (file) {
+    open_menu_ = "File";
+    if (ImGui::MenuItem("Open...", "Ctrl+O")) browser_.open_at(open_dialog_dir());
     if (ImGui::BeginMenu("Open Recent", !settings_.recent.empty())) {
       std::string pick;
       for (const auto& r : settings_.recent)
@@ -212,7 +258,12 @@ void Workbench::draw_menu_bar() {
     if (ImGui::MenuItem("Quit", "Ctrl+Q")) quit_ = true;
     ImGui::EndMenu();
   }
-  if (ImGui::BeginMenu("View")) {
+  const bool view = ImGui::BeginMenu("View");
+  if (!view) menu_x_[1] = title_x();
+  if (view) {
+    open_menu_ = "View";
+    if (ImGui::MenuItem("Zoom to fit", "0", false, run_ != nullptr)) zoom_to_fit();
+    ImGui::Separator();
     for (const auto& p : host_.panels()) {
       bool open = settings_.panel_open(p->key());
       if (ImGui::MenuItem(p->title().c_str(), nullptr, &open)) {
@@ -222,7 +273,10 @@ void Workbench::draw_menu_bar() {
     }
     ImGui::EndMenu();
   }
-  if (ImGui::BeginMenu("Help")) {
+  const bool help = ImGui::BeginMenu("Help");
+  if (!help) menu_x_[2] = title_x();
+  if (help) {
+    open_menu_ = "Help";
     if (ImGui::MenuItem("Keyboard shortcuts")) show_shortcuts_ = true;
     if (ImGui::MenuItem("About")) show_about_ = true;
     ImGui::EndMenu();
@@ -251,7 +305,9 @@ void Workbench::draw_workspace(float top) {
 
   float main_h = avail, bottom_h = 0;
   if (main_open && any_bottom) {
-    const float max_bottom = std::max(kMinPane, avail - kSplitterThickness - kMinPane);
+    // The timeline keeps at least 40% of a small window (it lost all its height to the panels).
+    const float min_main = std::max(kMinPane, std::min(260.0f, avail * 0.4f));
+    const float max_bottom = std::max(kMinPane, avail - kSplitterThickness - min_main);
     bottom_h = std::clamp(settings_.bottom_height, kMinPane, max_bottom);
     main_h = std::max(1.0f, avail - kSplitterThickness - bottom_h);
   } else if (any_bottom) {
@@ -398,13 +454,31 @@ void Workbench::draw_modals() {
 
   if (show_shortcuts_) ImGui::OpenPopup("Keyboard shortcuts");
   show_shortcuts_ = false;
+  shortcuts_open_ = false;
   if (ImGui::BeginPopupModal("Keyboard shortcuts", nullptr, ImGuiWindowFlags_AlwaysAutoResize)) {
-    ImGui::Text("Ctrl+O     Open a file");
-    ImGui::Text("Ctrl+Q     Quit");
-    ImGui::Text("Drag files onto the window to open them.");
-    ImGui::Text("Drag the bar above the panels to resize them.");
+    shortcuts_open_ = true;
+    if (ImGui::BeginTable("##keys", 2, ImGuiTableFlags_RowBg | ImGuiTableFlags_SizingFixedFit)) {
+      for (const Shortcut& k : workbench_shortcuts()) {
+        ImGui::TableNextRow();
+        ImGui::TableNextColumn();
+        ImGui::TextUnformatted(k.action.c_str());
+        ImGui::TableNextColumn();
+        ImGui::TextDisabled("%s", k.how.c_str());
+      }
+      ImGui::EndTable();
+    }
     if (ImGui::Button("Close") || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape)))
       ImGui::CloseCurrentPopup();
+    ImGui::EndPopup();
+  }
+  if (!open_error_.empty() && !ImGui::IsPopupOpen("Could not open")) ImGui::OpenPopup("Could not open");
+  if (ImGui::BeginPopupModal("Could not open", nullptr, ImGuiWindowFlags_AlwaysAutoResize)) {
+    ImGui::TextUnformatted(open_error_.c_str());
+    ImGui::TextDisabled("The open trace is unchanged.");
+    if (ImGui::Button("OK") || ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape))) {
+      open_error_.clear();
+      ImGui::CloseCurrentPopup();
+    }
     ImGui::EndPopup();
   }
   if (show_about_) ImGui::OpenPopup("About hotpath");

@@ -55,8 +55,14 @@ class Workbench {
   const std::string& last_error() const { return last_error_; }
   std::string status_text() const;  // the status bar's text, without the progress bar
   const FileBrowserState& file_browser() const { return browser_; }
-  // Writes the status line and every import log entry, one per line (for tests and bug reports).
+  // Writes the status line and every import log entry, one per line (for tests and bug reports),
+  // then the view, selection, menus and dialogs (interaction tests read these).
   void dump_state(std::ostream& out) const;
+  void set_dump_serial(int n) { dump_serial_ = n; }
+  // Where File > Open... starts: the open trace's folder, else the last folder opened from, else
+  // the working directory.
+  std::string open_dialog_dir() const;
+  void zoom_to_fit();  // View > Zoom to fit (and the 0 key on the timeline)
 
  private:
   void apply(LoadOutcome outcome);
@@ -77,7 +83,9 @@ class Workbench {
   std::vector<std::filesystem::path> run_inputs_;
   ClockShifts shifts_;      // the user's clock shifts for the open inputs
   bool reopening_ = false;  // the next load is the same document (keep the view)
-  ImportLog failures_;      // errors of loads that produced no run
+  ImportLog failures_;      // errors of loads that produced no run (shown in the Import log only
+                            // while no run is open: a failed file is not part of the open trace)
+  std::string open_error_;  // a failed load while a run is open: shown in a dialog
   ImportLog shown_log_;
   std::string summary_;
   std::string last_error_;
@@ -95,7 +103,14 @@ class Workbench {
   std::array<float, 4> panel_rect_{}, main_rect_{};  // last frame's active bottom panel and main area
   int export_area_ = 0;                              // 0 window, 1 active panel, 2 timeline area
   float splitter_grab_ = 0;
+  int dump_serial_ = 0;
+  std::string open_menu_;  // the menu bar's open menu this frame ("" none), for the state dump
+  float menu_x_[3] = {0, 0, 0};
+  bool shortcuts_open_ = false;  // File, View, Help titles' centres (state dump)
 };
+
+// Opaque windows, popups and dialogs (the default style's 0.94 alpha let the timeline show through).
+void apply_workbench_style();
 
 // Extensions the Open dialog offers when "Only supported files" is on.
 const std::vector<std::string>& supported_extensions();

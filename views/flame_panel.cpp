@@ -11,7 +11,7 @@ namespace hp {
 
 void FlamePanel::set_run(std::shared_ptr<const Run> run) {
   run_ = std::move(run);
-  tree_ = build_flame_tree(*run_);
+  tree_ = build_flame_tree(*run_, {merge_numbered});
   root = 0;
   metric = tree_.nodes[0].gpu_time > 0 ? FlameMetric::Gpu : FlameMetric::Cpu;
 }
@@ -26,8 +26,10 @@ void FlamePanel::draw(ViewState& vs) {
   ImGui::SameLine();
   if (ImGui::Button("Reset zoom")) root = 0;
   ImGui::SameLine();
+  if (ImGui::Checkbox("Merge numbered instances (Block_0…N)", &merge_numbered)) set_run(run_);
+  ImGui::SameLine();
   const FlameNode& rn = tree_.nodes[root];
-  ImGui::TextDisabled("%s  %s", root == 0 ? "all threads" : std::string(run_->str(rn.name)).c_str(),
+  ImGui::TextDisabled("%s  %s", root == 0 ? "all threads" : flame_label(*run_, rn).c_str(),
                       format_duration(flame_value(rn, metric)).c_str());
   if (tree_.unattributed_gpu > 0 && metric == FlameMetric::Gpu) {
     ImGui::SameLine();
@@ -50,7 +52,8 @@ void FlamePanel::draw(ViewState& vs) {
   uint32_t hit = kNone;
   for (const FlameRect& r : rects) {
     const FlameNode& n = tree_.nodes[r.node];
-    std::string_view name = r.node == 0 ? std::string_view("all") : run_->str(n.name);
+    const std::string label = r.node == 0 ? std::string("all") : flame_label(*run_, n);
+    std::string_view name = label;
     ImVec2 a(p0.x + r.x0, p0.y + static_cast<float>(r.level) * row_h);
     ImVec2 b(p0.x + r.x1 - 1, a.y + row_h - 1);
     bool match = !vs.search.empty() && name.find(vs.search) != std::string_view::npos;
@@ -68,7 +71,7 @@ void FlamePanel::draw(ViewState& vs) {
   if (hit != kNone) {
     const FlameNode& n = tree_.nodes[hit];
     ImGui::BeginTooltip();
-    ImGui::TextUnformatted(hit == 0 ? "all" : std::string(run_->str(n.name)).c_str());
+    ImGui::TextUnformatted(hit == 0 ? "all" : flame_label(*run_, n).c_str());
     ImGui::Text("calls %llu  ·  CPU %s  ·  GPU %s", static_cast<unsigned long long>(n.count),
                 format_duration(n.cpu_time).c_str(), format_duration(n.gpu_time).c_str());
     ImGui::EndTooltip();

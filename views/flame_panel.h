@@ -15,6 +15,7 @@ class FlamePanel {
   void draw(ViewState& vs);
   FlameMetric metric = FlameMetric::Gpu;
   uint32_t root = 0;
+  bool merge_numbered = true;  // TransformerBlock_0…35 as one node (a checkbox)
   const FlameTree& tree() const { return tree_; }
 
  private:

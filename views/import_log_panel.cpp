@@ -113,9 +113,17 @@ void draw_entries(const ImportLog& log, const std::vector<size_t>& rows, ImportL
   clipper.Begin(static_cast<int>(rows.size()));
   while (clipper.Step()) {
     for (int r = clipper.DisplayStart; r < clipper.DisplayEnd; ++r) {
-      const LogEntry& e = log.entries()[rows[static_cast<size_t>(r)]];
+      const size_t index = rows[static_cast<size_t>(r)];
+      const LogEntry& e = log.entries()[index];
       ImGui::TableNextRow();
       ImGui::TableNextColumn();
+      // The whole row is clickable: it selects the slice (or names the byte) the entry points at.
+      ImGui::PushID(static_cast<int>(index));
+      if (ImGui::Selectable("##row", state.selected == index,
+                            ImGuiSelectableFlags_SpanAllColumns | ImGuiSelectableFlags_AllowItemOverlap))
+        state.clicked = state.selected = index;
+      ImGui::PopID();
+      ImGui::SameLine();
       ImGui::TextColored(severity_color(e.severity), "%s", severity_label(e.severity));
       ImGui::TableNextColumn();
       ImGui::TextUnformatted(e.code.c_str());
@@ -137,8 +145,23 @@ void draw_entries(const ImportLog& log, const std::vector<size_t>& rows, ImportL
 
 }  // namespace
 
+uint32_t slice_named_by(const Run& run, const LogEntry& e) {
+  const std::string& m = e.message;
+  if (m.size() < 4 || m[0] != '\'') return kNone;
+  const size_t q = m.find("' [");
+  if (q == std::string::npos) return kNone;
+  const std::string_view name(m.data() + 1, q - 1);
+  long long start = 0, dur = 0;
+  if (std::sscanf(m.c_str() + q + 3, "%lld ns, +%lld ns]", &start, &dur) != 2) return kNone;
+  const Slices& s = run.slices;
+  for (uint32_t i = 0; i < s.size(); ++i)
+    if (s.start[i] == start && s.dur[i] == dur && run.str(s.name[i]) == name) return i;
+  return kNone;
+}
+
 void draw_import_log_panel(const ImportLog& log, ImportLogPanelState& state) {
   state.rows_drawn = 0;
+  state.clicked = SIZE_MAX;
   ImportLogFilter& f = state.filter;
   const Severity order[3] = {Severity::Error, Severity::Warning, Severity::Info};
   const char* names[3] = {"Errors", "Warnings", "Info"};

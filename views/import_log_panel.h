@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "core/model/import_log.h"
+#include "core/model/run.h"
 
 namespace hp {
 
@@ -27,10 +28,16 @@ std::vector<size_t> visible_entries(const ImportLog& log, const ImportLogFilter&
 std::vector<CodeCount> code_counts(const ImportLog& log);
 const char* severity_label(Severity s);
 
+// Pure: the slice an entry names ("'NAME' [START ns, +DUR ns] ..." as slice.overlap writes), kNone
+// when it names none or no slice of the run matches.
+uint32_t slice_named_by(const Run& run, const LogEntry& e);
+
 struct ImportLogPanelState {
   ImportLogFilter filter;
-  size_t rows_drawn = 0;    // entries the last draw submitted (after clipping)
-  size_t rows_visible = 0;  // entries the filter let through in the last draw
+  size_t clicked = SIZE_MAX;   // the entry a click chose this frame (the host selects what it names)
+  size_t selected = SIZE_MAX;  // the entry last clicked (highlighted)
+  size_t rows_drawn = 0;       // entries the last draw submitted (after clipping)
+  size_t rows_visible = 0;     // entries the filter let through in the last draw
 };
 
 // Draws into the current window.

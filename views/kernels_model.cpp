@@ -2,6 +2,10 @@
 
 #include <algorithm>
 #include <cctype>
+#include <map>
+#include <unordered_set>
+
+#include "core/analysis/intervals.h"
 
 namespace hp {
 namespace {
@@ -47,6 +51,32 @@ std::vector<uint32_t> sort_filter_rows(const Run& run, const KernelTable& t, std
     return ascending ? key_less(t.rows[a], t.rows[b]) : key_less(t.rows[b], t.rows[a]);
   });
   return idx;
+}
+
+KernelTotals shown_totals(const Run& run, const KernelTable& t, const std::vector<uint32_t>& rows,
+                          const std::function<bool(uint32_t)>& include) {
+  KernelTotals out;
+  std::unordered_set<StrId> names;
+  for (uint32_t r : rows) {
+    const KernelRow& k = t.rows[r];
+    out.launches += k.launches;
+    out.gpu_time += k.gpu_time;
+    names.insert(k.name);
+  }
+  out.kernels = names.size();
+  if (rows.size() == t.rows.size()) {  // everything shown: the table's own busy time
+    out.busy_time = t.busy_time;
+    return out;
+  }
+  std::map<int32_t, std::vector<std::pair<Ns, Ns>>> by_device;
+  const Slices& s = run.slices;
+  for (size_t g = 0; g < run.gpu.size(); ++g) {
+    const uint32_t i = run.gpu.slice[g];
+    if (s.kind[i] != SliceKind::Kernel || !names.count(s.name[i]) || (include && !include(i))) continue;
+    by_device[run.gpu.device[g]].emplace_back(s.start[i], s.end(i));
+  }
+  for (auto& [dev, iv] : by_device) out.busy_time += union_length(iv);
+  return out;
 }
 
 }  // namespace hp

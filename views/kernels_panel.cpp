@@ -50,10 +50,22 @@ void KernelsPanel::draw(ViewState& vs) {
   ImGui::SameLine();
   ImGui::SetNextItemWidth(260);
   if (ImGui::InputTextWithHint("##filter", "filter name or category", &filter_)) dirty_ = true;
+  if (dirty_) {
+    order_ = sort_filter_rows(*run_, table_, filter_, sort_col_, sort_asc_);
+    SliceFilter include;
+    if (stage_ > 0) include = [this](uint32_t i) { return stage_of_slice_[i] == stage_; };
+    totals_ = shown_totals(*run_, table_, order_, include);
+    dirty_ = false;
+  }
   ImGui::SameLine();
-  ImGui::TextDisabled("%zu kernels · %llu launches · sum %s · busy %s", table_.rows.size(),
-                      static_cast<unsigned long long>(table_.launches),
-                      format_duration(table_.gpu_time).c_str(), format_duration(table_.busy_time).c_str());
+  ImGui::TextDisabled("%s%zu kernels · %llu launches · sum %s · kernel busy %s",
+                      filter_.empty() ? "" : "shown: ", totals_.kernels,
+                      static_cast<unsigned long long>(totals_.launches),
+                      format_duration(totals_.gpu_time).c_str(), format_duration(totals_.busy_time).c_str());
+  if (ImGui::IsItemHovered())
+    ImGui::SetTooltip(
+        "kernel busy: union of kernel intervals per device. The Ranks panel's GPU busy also\n"
+        "counts memcpy and memset, so it can be larger.");
 
   if (ImGui::CollapsingHeader("Categories")) {
     if (ImGui::BeginTable(
@@ -113,11 +125,7 @@ void KernelsPanel::draw(ViewState& vs) {
     sort_col_ = static_cast<KernelColumn>(specs->Specs[0].ColumnUserID);
     sort_asc_ = specs->Specs[0].SortDirection == ImGuiSortDirection_Ascending;
     specs->SpecsDirty = false;
-    dirty_ = true;
-  }
-  if (dirty_) {
     order_ = sort_filter_rows(*run_, table_, filter_, sort_col_, sort_asc_);
-    dirty_ = false;
   }
   ImGuiListClipper clipper;
   clipper.Begin(static_cast<int>(order_.size()));
@@ -128,11 +136,11 @@ void KernelsPanel::draw(ViewState& vs) {
       std::string_view name = run_->str(r.name);
       ImGui::TableNextRow();
       ImGui::TableNextColumn();
+      if (i == 0) row0_y_ = ImGui::GetCursorScreenPos().y + ImGui::GetTextLineHeight() / 2;
       ImGui::PushID(static_cast<int>(ri));
       if (ImGui::Selectable("##row", selected_row_ == ri, ImGuiSelectableFlags_SpanAllColumns)) {
         selected_row_ = ri;
-        vs.highlighted = kernel_occurrences(*run_, r.name);
-        vs.highlight_cursor = SIZE_MAX;
+        vs.set_highlights(kernel_occurrences(*run_, r.name), HighlightOwner::Kernels, std::string(name));
         vs.jump_highlight(*run_, 1);
       }
       if (ImGui::IsItemHovered()) ImGui::SetTooltip("%.*s", static_cast<int>(name.size()), name.data());
@@ -156,7 +164,10 @@ void KernelsPanel::draw(ViewState& vs) {
     }
   }
   ImGui::EndTable();
-  if (selected_row_ != kNone && ImGui::IsWindowFocused(ImGuiFocusedFlags_RootAndChildWindows) &&
+  // Only this panel's own focus: with RootAndChildWindows the timeline (same root window) took the
+  // same Enter too, and each press moved two occurrences.
+  if (selected_row_ != kNone && vs.highlight_owner == HighlightOwner::Kernels &&
+      ImGui::IsWindowFocused(ImGuiFocusedFlags_ChildWindows) && !ImGui::GetIO().WantTextInput &&
       ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Enter)))
     vs.jump_highlight(*run_, ImGui::GetIO().KeyShift ? -1 : 1);
 }

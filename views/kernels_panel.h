@@ -17,6 +17,14 @@ class KernelsPanel {
   void set_run(std::shared_ptr<const Run> run, CategoryFn categorize, const StageAssignment& stages);
   void draw(ViewState& vs);
   const KernelTable& table() const { return table_; }
+  const KernelTotals& totals() const { return totals_; }  // of the rows shown (filter, stage)
+  // Test hooks: the filter text, and selecting a row as a click does.
+  void set_filter(std::string f) {
+    filter_ = std::move(f);
+    dirty_ = true;
+  }
+  const std::vector<uint32_t>& shown_rows() const { return order_; }
+  float first_row_y() const { return row0_y_; }  // screen y of the first row's centre (state dump)
 
  private:
   void rebuild();
@@ -30,6 +38,8 @@ class KernelsPanel {
   KernelColumn sort_col_ = KernelColumn::GpuTime;
   bool sort_asc_ = false;
   std::vector<uint32_t> order_;
+  KernelTotals totals_;
+  float row0_y_ = 0;
   uint32_t selected_row_ = kNone;
   bool dirty_ = true;
 };

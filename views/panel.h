@@ -29,6 +29,8 @@ class Panel {
   virtual void on_session(const Snapshot& snap, bool same_document) = 0;
   virtual void draw(PanelContext& ctx) = 0;
   virtual bool wants_frames() const { return false; }
+  // "key: value" lines for the state dump that interaction tests read (empty: nothing to say).
+  virtual std::string dump_state() const { return {}; }
 
  private:
   std::string key_, title_;

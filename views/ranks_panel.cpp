@@ -27,10 +27,15 @@ void draw_ranks_panel(const RankSkew& skew) {
   for (const auto& r : skew.ranks) max_busy = std::max(max_busy, r.busy);
   const ImGuiTableFlags flags =
       ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_ScrollY;
-  if (!ImGui::BeginTable("##ranks", 7, flags)) return;
+  // Two busy times, named: the Kernels panel's busy counts kernels only; memcpy and memset keep a
+  // GPU busy too (the two panels disagreed with no explanation).
+  ImGui::TextDisabled(
+      "Kernel busy: union of kernel intervals (the Kernels panel's busy). "
+      "GPU busy: kernels, memcpy and memset.");
+  if (!ImGui::BeginTable("##ranks", 8, flags)) return;
   ImGui::TableSetupScrollFreeze(0, 1);
   ImGui::TableSetupColumn("Rank", ImGuiTableColumnFlags_WidthFixed, 50);
-  for (const char* h : {"Kernels", "Busy", "Compute", "Comm", "Comm wait"})
+  for (const char* h : {"Kernels", "Kernel busy", "GPU busy", "Compute", "Comm", "Comm wait"})
     ImGui::TableSetupColumn(h, ImGuiTableColumnFlags_WidthFixed, 90);
   ImGui::TableSetupColumn("compute (blue) and comm (purple), scaled to the busiest rank",
                           ImGuiTableColumnFlags_WidthStretch);
@@ -41,7 +46,7 @@ void draw_ranks_panel(const RankSkew& skew) {
     ImGui::Text("%u%s", r.rank, static_cast<int64_t>(r.rank) == skew.straggler ? " *" : "");
     ImGui::TableNextColumn();
     ImGui::Text("%llu", static_cast<unsigned long long>(r.kernels));
-    for (Ns v : {r.busy, r.compute, r.comm, r.comm_wait}) {
+    for (Ns v : {r.kernel_busy, r.busy, r.compute, r.comm, r.comm_wait}) {
       ImGui::TableNextColumn();
       ImGui::TextUnformatted(format_duration(v).c_str());
     }

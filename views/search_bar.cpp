@@ -7,6 +7,14 @@
 
 namespace hp {
 
+std::string search_counter_prefix(const ViewState& vs) {
+  if (vs.highlight_owner != HighlightOwner::Kernels) return {};
+  // The counter belongs to whoever walks: a Kernels row's walk is named, not shown as the search's.
+  std::string name =
+      vs.highlight_label.size() > 40 ? vs.highlight_label.substr(0, 39) + "…" : vs.highlight_label;
+  return "Kernels: " + name + "  ";
+}
+
 void draw_search_bar(const Run& run, ViewState& vs, SearchBarState& state) {
   ImGui::SetNextItemWidth(260);
   bool changed = ImGui::InputTextWithHint("##search", "search slices (Enter: next)", &vs.search,
@@ -15,11 +23,16 @@ void draw_search_bar(const Run& run, ViewState& vs, SearchBarState& state) {
   changed |= ImGui::IsItemEdited();
   ImGui::SameLine();
   changed |= ImGui::Checkbox("regex", &vs.search_regex);
+  if (enter) ImGui::SetKeyboardFocusHere(-1);  // stay in the box: the next Enter walks on
   if (changed) {
     SearchResult r = search_slices(run, vs.search, vs.search_regex);
-    vs.highlighted = std::move(r.slices);
-    vs.highlight_cursor = SIZE_MAX;
+    vs.set_highlights(std::move(r.slices), HighlightOwner::Search, vs.search);
     state.error = r.error;
+  }
+  // Enter walks the search's hits; after a Kernels row took the highlights, it searches again.
+  if (enter && vs.highlight_owner != HighlightOwner::Search && !vs.search.empty()) {
+    SearchResult r = search_slices(run, vs.search, vs.search_regex);
+    vs.set_highlights(std::move(r.slices), HighlightOwner::Search, vs.search);
   }
   if (enter) vs.jump_highlight(run, ImGui::GetIO().KeyShift ? -1 : 1);
   ImGui::SameLine();
@@ -30,11 +43,11 @@ void draw_search_bar(const Run& run, ViewState& vs, SearchBarState& state) {
   if (!state.error.empty())
     ImGui::TextColored(ImVec4(1, 0.5f, 0.4f, 1), "%s", state.error.c_str());
   else if (!vs.highlighted.empty())
-    ImGui::TextDisabled("%zu / %zu",
+    ImGui::TextDisabled("%s%zu / %zu", search_counter_prefix(vs).c_str(),
                         vs.highlight_cursor < vs.highlighted.size() ? vs.highlight_cursor + 1 : 0,
                         vs.highlighted.size());
   ImGui::SameLine();
-  ImGui::TextDisabled("  wheel: zoom · drag: pan · W/S/A/D · drag ruler: range · Esc: clear");
+  ImGui::TextDisabled("  wheel: zoom · drag: pan · W/S/A/D · 0: fit · drag ruler: range · Esc: clear");
 }
 
 }  // namespace hp

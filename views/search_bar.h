@@ -12,6 +12,9 @@ struct SearchBarState {
   std::string error;  // the last regex error
 };
 
+// Before the "n / N" counter: "" for the search's own hits, "Kernels: <name>  " for a Kernels walk.
+std::string search_counter_prefix(const ViewState& vs);
+
 void draw_search_bar(const Run& run, ViewState& vs, SearchBarState& state);
 
 }  // namespace hp

@@ -12,6 +12,10 @@
 
 namespace hp {
 
+// Who filled ViewState::highlighted: the search bar or a Kernels row (one list, one counter, one
+// owner: the search counter must not count a Kernels walk).
+enum class HighlightOwner { None, Search, Kernels };
+
 struct ViewState {
   ViewRange view;
   TrackVisibility visibility;
@@ -22,6 +26,9 @@ struct ViewState {
   bool search_regex = false;
   std::vector<uint32_t> highlighted;   // sorted slice ids (search hits, a kernel row's occurrences)
   size_t highlight_cursor = SIZE_MAX;  // none yet
+  HighlightOwner highlight_owner = HighlightOwner::None;
+  std::string highlight_label;  // what is walked ("moe", a kernel's name)
+  uint32_t reveal = kNone;      // a slice the timeline must scroll to (track and depth)
   float scroll_y = 0;
   bool request_redraw = false;
   // Set by the timeline when the user shifts a source on the clock (name, total shift in ns); the
@@ -31,6 +38,11 @@ struct ViewState {
   // Moves to the next (or previous) highlighted slice, selects it and zooms around it.
   void jump_highlight(const Run& run, int direction);
   void select_and_reveal(const Run& run, uint32_t slice);
+  // Replaces the highlights with `slices` (sorted ids) walked by `owner`.
+  void set_highlights(std::vector<uint32_t> slices, HighlightOwner owner, std::string label);
 };
+
+// The state dump's lines for the view: window, selection, range, highlights, search.
+std::string describe(const ViewState& vs, const Run* run);
 
 }  // namespace hp

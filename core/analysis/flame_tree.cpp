@@ -1,5 +1,6 @@
 #include "core/analysis/flame_tree.h"
 
+#include <cctype>
 #include <unordered_map>
 
 namespace hp {
@@ -19,16 +20,49 @@ struct ChildHash {
 
 }  // namespace
 
-FlameTree build_flame_tree(const Run& run) {
+std::string_view numbered_stem(std::string_view name) {
+  size_t d = name.size();
+  while (d > 0 && name[d - 1] >= '0' && name[d - 1] <= '9') --d;
+  if (d == name.size() || d < 2 || name[d - 1] != '_') return name;
+  std::string_view ident = name.substr(0, d - 1);
+  constexpr std::string_view kModule = "nn.Module: ";
+  if (ident.starts_with(kModule)) ident.remove_prefix(kModule.size());
+  if (ident.empty()) return name;
+  for (char c : ident)
+    if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_')) return name;
+  return name.substr(0, d - 1);
+}
+
+std::string flame_label(const Run& run, const FlameNode& n) {
+  std::string_view name = run.str(n.name);
+  if (!n.merged) return std::string(name);
+  return std::string(numbered_stem(name)) + "_*";
+}
+
+FlameTree build_flame_tree(const Run& run, const FlameOptions& opts) {
   FlameTree tree;
   tree.nodes.push_back({});
   std::unordered_map<ChildKey, uint32_t, ChildHash> child_of;  // (parent, name) -> node
-  auto child = [&](uint32_t parent, StrId name) {
+  // With merging, every numbered instance stands for the first name seen with its stem.
+  std::unordered_map<StrId, StrId> canonical;
+  std::unordered_map<std::string_view, StrId> by_stem;
+  auto key_name = [&](StrId name) {
+    if (!opts.merge_numbered) return name;
+    auto [it, added] = canonical.try_emplace(name, name);
+    if (added) {
+      std::string_view full = run.str(name), stem = numbered_stem(full);
+      if (stem.size() != full.size()) it->second = by_stem.try_emplace(stem, name).first->second;
+    }
+    return it->second;
+  };
+  auto child = [&](uint32_t parent, StrId raw) {
+    const StrId name = key_name(raw);
     ChildKey key{(uint64_t{parent} << 32) | name};
     auto [it, added] = child_of.try_emplace(key, static_cast<uint32_t>(tree.nodes.size()));
     if (added) {
       FlameNode n;
       n.name = name;
+      n.merged = opts.merge_numbered && numbered_stem(run.str(name)).size() != run.str(name).size();
       n.parent = parent;
       n.depth = parent == 0 ? 0 : static_cast<uint16_t>(tree.nodes[parent].depth + 1);
       tree.nodes.push_back(std::move(n));

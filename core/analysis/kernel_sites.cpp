@@ -98,6 +98,50 @@ class Resolver {
 
 }  // namespace
 
+std::vector<uint32_t> python_frames(const Run& run, const std::vector<uint32_t>& parents, uint32_t anchor,
+                                    uint32_t cpu_op) {
+  std::vector<uint32_t> frames;
+  auto collect = [&](uint32_t from) {
+    for (uint32_t p = from; p != kNone; p = parents[p])
+      if (run.slices.kind[p] == SliceKind::PythonFunction) frames.push_back(p);
+  };
+  if (anchor != kNone) collect(anchor);
+  if (frames.empty() && cpu_op != kNone) collect(cpu_op);
+  std::reverse(frames.begin(), frames.end());
+  return frames;
+}
+
+SliceSite slice_site(const Run& run, const std::vector<uint32_t>& parents, uint32_t slice) {
+  SliceSite out;
+  if (slice >= run.slices.size()) return out;
+  const Slices& s = run.slices;
+  uint32_t anchor = slice;
+  auto g = std::lower_bound(run.gpu.slice.begin(), run.gpu.slice.end(), slice);
+  if (g != run.gpu.slice.end() && *g == slice) {
+    out.launch = anchor = run.gpu.launch_slice[static_cast<size_t>(g - run.gpu.slice.begin())];
+    if (anchor == kNone && s.external_id[slice] == 0) return out;
+  }
+  // The cpu_op: by External id on the same rank (one scan: this is for one selection), else around.
+  const uint32_t key = anchor != kNone ? anchor : slice;
+  if (s.kind[key] == SliceKind::CpuOp) {
+    out.cpu_op = key;
+  } else if (s.external_id[key] != 0) {
+    const uint32_t rank = run.tracks[s.track[key]].rank;
+    for (uint32_t i = 0; i < s.size() && out.cpu_op == kNone; ++i)
+      if (s.kind[i] == SliceKind::CpuOp && s.external_id[i] == s.external_id[key] &&
+          run.tracks[s.track[i]].rank == rank)
+        out.cpu_op = i;
+  }
+  if (out.cpu_op == kNone) out.cpu_op = nearest_ancestor(run, parents, key, SliceKind::CpuOp);
+  if (anchor == kNone) anchor = out.cpu_op;  // a kernel known only by its External id
+  out.frames = python_frames(run, parents, anchor, out.cpu_op);
+  std::vector<std::string_view> names;
+  for (uint32_t f : out.frames) names.push_back(run.str(s.name[f]));
+  SourceSite site = choose_source_site(names);
+  if (site.frame >= 0) out.site = std::string(names[static_cast<size_t>(site.frame)]);
+  return out;
+}
+
 std::vector<SiteRecord> sites_of_slices(const Run& run, const std::vector<uint32_t>& parents,
                                         const std::vector<uint32_t>& slices) {
   Resolver r(run, parents);
@@ -128,7 +172,9 @@ KernelSites resolve_kernel_sites(const Run& run, const std::vector<uint32_t>& pa
     auto [hit, added] = by_anchor.try_emplace(key, 0);
     if (added) {
       SiteRecord rec = r.record(anchor, cpu);
-      std::string k = rec.site + '\x1f' + rec.cpu_op;
+      // The stack is part of the key: launches with one site and cpu_op can come from different
+      // call paths, and each kernel must show its own.
+      std::string k = rec.site + '\x1f' + rec.cpu_op + '\x1f' + rec.stack;
       auto [it, fresh] = ids.try_emplace(k, static_cast<uint32_t>(out.records.size()));
       if (fresh) out.records.push_back(std::move(rec));
       hit->second = it->second;
@@ -141,12 +187,15 @@ KernelSites resolve_kernel_sites(const Run& run, const std::vector<uint32_t>& pa
 SitesByName sites_by_name(const Run& run, const KernelSites& sites, const GpuRowFilter& include) {
   const GpuOps& g = run.gpu;
   const Slices& s = run.slices;
-  std::unordered_map<StrId, std::unordered_map<uint32_t, SiteShare>> acc;
+  // Per name, one share per (site, cpu_op): records that differ only in their stack add up.
+  std::unordered_map<StrId, std::unordered_map<std::string, SiteShare>> acc;
   for (uint32_t row = 0; row < g.size(); ++row) {
     uint32_t i = g.slice[row];
     if (s.kind[i] != SliceKind::Kernel || (include && !include(row))) continue;
     uint32_t rec = sites.gpu_record[row];
-    SiteShare& sh = acc[s.name[i]][rec];
+    std::string key =
+        rec == kNone ? std::string("\x1e") : sites.records[rec].site + '\x1f' + sites.records[rec].cpu_op;
+    SiteShare& sh = acc[s.name[i]][key];
     if (sh.launches == 0 && rec != kNone) {
       sh.site = sites.records[rec].site;
       sh.cpu_op = sites.records[rec].cpu_op;
@@ -160,7 +209,7 @@ SitesByName sites_by_name(const Run& run, const KernelSites& sites, const GpuRow
     auto& v = out[std::string(run.str(name))];
     Ns total = 0;
     uint64_t launches = 0;
-    for (auto& [rec, sh] : m) total += sh.time, launches += sh.launches, v.push_back(std::move(sh));
+    for (auto& [key, sh] : m) total += sh.time, launches += sh.launches, v.push_back(std::move(sh));
     for (auto& sh : v)  // zero-duration kernels: share by launches
       sh.share_pct = total > 0 ? 100.0 * static_cast<double>(sh.time) / static_cast<double>(total)
                                : 100.0 * static_cast<double>(sh.launches) / static_cast<double>(launches);

@@ -29,6 +29,21 @@ struct KernelSites {
 // parents: slice_parents(run).
 KernelSites resolve_kernel_sites(const Run& run, const std::vector<uint32_t>& parents);
 
+// The Python frames (slice ids, outermost first) that enclose `anchor` on its own thread and lane:
+// its python_function ancestors; when it has none, those around `cpu_op`. Either may be kNone.
+std::vector<uint32_t> python_frames(const Run& run, const std::vector<uint32_t>& parents, uint32_t anchor,
+                                    uint32_t cpu_op);
+
+// One slice's attribution, for the details pane and `hotpath details`: for a kernel, its launching
+// call (kNone when the trace has none) and the frames around that call on its thread; for a CPU
+// slice, the frames around itself. cpu_op as resolve_kernel_sites finds it.
+struct SliceSite {
+  uint32_t launch = kNone, cpu_op = kNone;
+  std::vector<uint32_t> frames;  // outermost first
+  std::string site;              // choose_source_site over frames
+};
+SliceSite slice_site(const Run& run, const std::vector<uint32_t>& parents, uint32_t slice);
+
 // The sites of CPU slices themselves (graph launches, cpu_ops), in the order given.
 std::vector<SiteRecord> sites_of_slices(const Run& run, const std::vector<uint32_t>& parents,
                                         const std::vector<uint32_t>& slices);

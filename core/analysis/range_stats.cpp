@@ -49,7 +49,7 @@ RangeStats range_stats(const Run& run, Ns begin, Ns end, const std::vector<uint3
         ++row.count;
         row.total += o;
         row.self += o;
-        durs[it->second].push_back(s.dur[i]);
+        durs[it->second].push_back(o);  // clipped, like total: the columns add up
         if (!stack.empty() && s.depth[stack.back()] + 1 == s.depth[i])
           out.rows[row_of[s.name[stack.back()]]].self -= o;
       }

@@ -1,6 +1,7 @@
 #pragma once
 // Statistics over a selected time range: per slice name, count, total and self time (clipped to
-// the range), and mean/p50/p99 of the whole durations; plus GPU busy and idle time.
+// the range), and mean/p50/p99 of the same clipped durations (so that mean = total / count);
+// plus GPU busy and idle time.
 #include <cstdint>
 #include <vector>
 
@@ -14,7 +15,7 @@ struct RangeNameStats {
   uint64_t count = 0;             // slices overlapping the range
   Ns total = 0;                   // overlap with the range, summed
   Ns self = 0;                    // total minus the (clipped) time of direct children
-  Ns mean = 0, p50 = 0, p99 = 0;  // of whole durations (nearest-rank percentiles)
+  Ns mean = 0, p50 = 0, p99 = 0;  // of clipped durations (nearest-rank percentiles)
 };
 
 struct RangeStats {

@@ -15,13 +15,14 @@ RankSkew rank_skew(const std::vector<DeviceActivity>& devices) {
     if (r.devices == 0 && !d.ops.empty()) r.begin = d.ops.front().start;
     r.rank = d.rank;
     ++r.devices;
-    std::vector<std::pair<Ns, Ns>> all, compute, comm;
+    std::vector<std::pair<Ns, Ns>> all, compute, comm, kernels;
     for (const GpuActivity& o : d.ops) {
       all.emplace_back(o.start, o.end);
       r.begin = std::min(r.begin, o.start);
       r.end = std::max(r.end, o.end);
       if (o.cls == OpClass::Memory) continue;
       ++r.kernels;
+      kernels.emplace_back(o.start, o.end);
       if (o.cls == OpClass::Comm) {
         ++r.comm_kernels;
         comm.emplace_back(o.start, o.end);
@@ -30,6 +31,7 @@ RankSkew rank_skew(const std::vector<DeviceActivity>& devices) {
       }
     }
     r.busy += union_length(all);
+    r.kernel_busy += union_length(kernels);
     r.compute += union_length(compute);
     r.comm += union_length(comm);
   }

@@ -1,6 +1,7 @@
 #pragma once
 // Multi-rank skew. Per rank (devices summed; each a union over its streams):
 //   busy    = time any kernel/memcpy/memset runs;
+//   kernel_busy = time any kernel runs (what the Kernels panel calls busy);
 //   compute = time a compute kernel runs;  comm = time a comm kernel runs;
 //   comm_wait = comm - min over ranks of comm: time spent in collectives beyond the fastest
 //               rank, i.e. waiting for the slowest peer to arrive.
@@ -19,6 +20,7 @@ struct RankLoad {
   uint64_t kernels = 0, comm_kernels = 0;
   Ns begin = 0, end = 0;
   Ns busy = 0, compute = 0, comm = 0, comm_wait = 0;
+  Ns kernel_busy = 0;
 };
 
 struct RankSkew {

@@ -12,7 +12,11 @@
 
 namespace {
 const std::string kText = HOTPATH_TEST_DATA "/shell/not_a_trace.txt";
-}
+const std::string kSample =
+    std::filesystem::path(HOTPATH_ASSETS_DIR "/samples/vllm_b200_tp8_eager_rank0.pt.trace.json.gz")
+        .lexically_normal()
+        .string();
+}  // namespace
 
 TEST_CASE("a failed load shows in the status bar and the Import log", "[workbench][imgui]") {
   hp::test::ImGuiHarness h(1280, 800);
@@ -38,20 +42,94 @@ TEST_CASE("a failed load shows in the status bar and the Import log", "[workbenc
         std::string::npos);
 }
 
-TEST_CASE("a drop loads asynchronously and records the file as recent", "[workbench][imgui]") {
+TEST_CASE("a drop loads asynchronously; only files that opened become recent", "[workbench][imgui]") {
   hp::test::ImGuiHarness h(1280, 800);
   hp::Workbench wb(hp::Settings{});
   auto ui = [&] { wb.draw(); };
-  wb.on_drop({kText});
-  CHECK(wb.settings().recent.size() == 1);
-  for (int i = 0; i < 500 && !wb.poll(); ++i) {
-    h.frame(ui);  // the UI keeps running while the worker loads
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
-  }
-  CHECK_FALSE(wb.loading());
+  auto drop_and_wait = [&](const std::string& f) {
+    wb.on_drop({f});
+    for (int i = 0; i < 2000 && !wb.poll(); ++i) {
+      h.frame(ui);  // the UI keeps running while the worker loads
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    CHECK_FALSE(wb.loading());
+  };
+  drop_and_wait(kText);
   CHECK(wb.import_log().entries().size() == 1);
-  wb.on_drop({kText});
+  CHECK(wb.settings().recent.empty());  // issue 22: a failed file went to the top of Open Recent
+  drop_and_wait(kSample);
+  REQUIRE(wb.settings().recent.size() == 1);
+  CHECK(wb.settings().recent[0] == kSample);
+  drop_and_wait(kSample);
   CHECK(wb.settings().recent.size() == 1);  // same file: not duplicated
+}
+
+TEST_CASE("a failed open leaves the open trace and its Import log alone", "[workbench][imgui]") {
+  hp::test::ImGuiHarness h(1280, 800);
+  hp::Workbench wb(hp::Settings{});
+  auto ui = [&] { wb.draw(); };
+  wb.open_now({kSample});
+  h.frames(2, ui);
+  const size_t entries = wb.import_log().entries().size();
+  const auto run = wb.run();
+  wb.open_now({kText});
+  h.frames(2, ui);
+  CHECK(wb.run() == run);
+  CHECK(wb.import_log().entries().size() == entries);  // not added to the trace's log
+  CHECK(wb.import_log().count(hp::Severity::Error) == 0);
+  CHECK(wb.last_error() == kText + ": unsupported file type");
+  std::ostringstream dump;
+  wb.dump_state(dump);
+  CHECK(dump.str().find("open-error: " + kText + ": unsupported file type\n") != std::string::npos);
+  REQUIRE(wb.settings().recent.size() == 1);
+  CHECK(wb.settings().recent[0] == kSample);
+}
+
+TEST_CASE("File > Open starts in the open trace's folder, else the last folder", "[workbench][imgui]") {
+  hp::test::ImGuiHarness h(1280, 800);
+  hp::Settings s;
+  s.last_dir = HOTPATH_TEST_DATA "/kineto";
+  hp::Workbench wb(s);
+  auto ui = [&] { wb.draw(); };
+  CHECK(wb.open_dialog_dir() == HOTPATH_TEST_DATA "/kineto");
+  wb.open_now({kSample});
+  h.frames(2, ui);
+  CHECK(wb.open_dialog_dir() == std::filesystem::path(kSample).parent_path().lexically_normal().string());
+  h.set_ctrl(true);
+  h.press_code('O', ui);
+  h.set_ctrl(false);
+  CHECK(wb.file_browser().dir == wb.open_dialog_dir());
+  hp::Settings none;
+  none.last_dir = "/no/such/dir";
+  hp::Workbench fresh(none);
+  CHECK(fresh.open_dialog_dir() == std::filesystem::current_path().string());
+}
+
+TEST_CASE("View > Zoom to fit and the 0 key show the whole session", "[workbench][imgui]") {
+  hp::test::ImGuiHarness h(1280, 800);
+  hp::Workbench wb(hp::Settings{});
+  auto ui = [&] { wb.draw(); };
+  wb.open_now({kSample});
+  h.frames(2, ui);
+  hp::ViewState& vs = wb.panels().state();
+  const hp::TimeWindow all = vs.view.extent();
+  vs.view.zoom_to({all.t0 + 1000000, all.t0 + 2000000}, false);
+  vs.scroll_y = 100;
+  wb.zoom_to_fit();
+  CHECK(vs.view.target() == all);
+  CHECK(vs.scroll_y == 0);
+  vs.view.zoom_to({all.t0 + 1000000, all.t0 + 2000000}, false);
+  h.move_mouse(ImVec2(600, 200));  // over the timeline: focus it with a click, then press 0
+  h.click(ImVec2(600, 200), ui);
+  h.press_code('0', ui);
+  CHECK(vs.view.target() == all);
+}
+
+TEST_CASE("dialogs are opaque", "[workbench][imgui]") {
+  hp::test::ImGuiHarness h(1280, 800);
+  hp::apply_workbench_style();
+  CHECK(ImGui::GetStyle().Colors[ImGuiCol_PopupBg].w == 1.0f);
+  CHECK(ImGui::GetStyle().Colors[ImGuiCol_WindowBg].w == 1.0f);
 }
 
 TEST_CASE("Ctrl+O opens the file browser, Ctrl+Q quits", "[workbench][imgui]") {

@@ -11,6 +11,7 @@
 #include "core/util/time_format.h"
 #include "views/timeline/counter_columns.h"
 #include "views/timeline/iterations_track.h"
+#include "views/timeline/legend_layout.h"
 #include "views/timeline/requests_track.h"
 #include "views/timeline/series_track.h"
 #include "views/timeline/time_ruler.h"
@@ -52,6 +53,12 @@ void elided_text(ImDrawList* dl, float x0, float x1, float y, ImU32 col, std::st
   std::string s(b, lo);
   s += "…";
   dl->AddText(ImVec2(x0 + 3, y), col, s.c_str());
+}
+
+// Hovering a rectangle of this window, and not a menu or popup drawn over it (a track label's
+// tooltip was drawn over open menus).
+bool hovering(ImVec2 a, ImVec2 b) {
+  return ImGui::IsWindowHovered() && ImGui::IsMouseHoveringRect(a, b);
 }
 
 }  // namespace
@@ -253,37 +260,45 @@ void TimelinePanel::handle_input(ViewState& vs, float lanes_x, float lanes_w, fl
   if (!hovered && ImGui::IsWindowHovered() && io.MouseWheel != 0 && io.MousePos.x < lanes_x)
     vs.scroll_y -= io.MouseWheel * metrics_.depth_h * 3;
 
-  // Keyboard (W/S zoom, A/D pan, Esc clears, Enter / Shift+Enter walk highlights).
+  // Keyboard: W/S zoom, A/D pan, 0 zooms to fit, Esc clears; every press and key repeat counts
+  // (one step each). Enter / Shift+Enter walk the highlights only when the timeline itself has the
+  // focus: the Kernels panel and the search box walk them on their own Enter (it moved two).
   if (ImGui::IsWindowFocused(ImGuiFocusedFlags_RootAndChildWindows) && !io.WantTextInput) {
-    const double step = std::min(1.0, static_cast<double>(io.DeltaTime) * 4.0);
-    if (ImGui::IsKeyDown('W')) vs.view.zoom_at(lanes_w / 2, lanes_w, step * 2);
-    if (ImGui::IsKeyDown('S')) vs.view.zoom_at(lanes_w / 2, lanes_w, -step * 2);
-    if (ImGui::IsKeyDown('A')) vs.view.pan_fraction(-step * 0.5);
-    if (ImGui::IsKeyDown('D')) vs.view.pan_fraction(step * 0.5);
+    if (ImGui::IsKeyPressed('W')) vs.view.zoom_at(lanes_w / 2, lanes_w, 1, 0.2);
+    if (ImGui::IsKeyPressed('S')) vs.view.zoom_at(lanes_w / 2, lanes_w, -1, 0.2);
+    if (ImGui::IsKeyPressed('A')) vs.view.pan_fraction(-0.1);
+    if (ImGui::IsKeyPressed('D')) vs.view.pan_fraction(0.1);
+    if (ImGui::IsKeyPressed('0')) {
+      vs.view.zoom_to(vs.view.extent());
+      vs.scroll_y = 0;
+    }
     if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Escape))) {
       vs.selected = kNone;
       vs.pick = {};
       vs.range.reset();
     }
-    if (ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Enter)))
-      vs.jump_highlight(*run_, io.KeyShift ? -1 : 1);
   }
+  if (ImGui::IsWindowFocused(ImGuiFocusedFlags_ChildWindows) && !io.WantTextInput &&
+      ImGui::IsKeyPressed(ImGui::GetKeyIndex(ImGuiKey_Enter)))
+    vs.jump_highlight(*run_, io.KeyShift ? -1 : 1);
   vs.scroll_y = std::clamp(vs.scroll_y, 0.0f, max_scroll);
 }
 
 void TimelinePanel::draw_ruler(ViewState& vs, float x, float y, float w) {
   ImDrawList* dl = ImGui::GetWindowDrawList();
   dl->AddRectFilled(ImVec2(x, y), ImVec2(x + w, y + kRulerH), IM_COL32(38, 40, 46, 255));
+  std::string span = format_duration(vs.view.current().span());
+  float sw = ImGui::CalcTextSize(span.c_str()).x;
+  const float readout_x = x + w - sw - 10;
   for (const RulerTick& t : ruler_ticks(vs.view.current(), vs.view.extent().t0, w)) {
     float tx = x + static_cast<float>(t.x);
-    bool major = !t.label.empty();
+    // A label that would run into the span readout at the right end is left out.
+    bool major = !t.label.empty() && tx + 3 + ImGui::CalcTextSize(t.label.c_str()).x + 6 < readout_x;
     dl->AddLine(ImVec2(tx, y + (major ? 4 : kRulerH - 7)), ImVec2(tx, y + kRulerH),
                 IM_COL32(150, 150, 160, 255));
     if (major) dl->AddText(ImVec2(tx + 3, y + 3), IM_COL32(210, 210, 215, 255), t.label.c_str());
   }
-  std::string span = format_duration(vs.view.current().span());
-  float sw = ImGui::CalcTextSize(span.c_str()).x;
-  dl->AddRectFilled(ImVec2(x + w - sw - 10, y), ImVec2(x + w, y + kRulerH), IM_COL32(38, 40, 46, 255));
+  dl->AddRectFilled(ImVec2(readout_x, y), ImVec2(x + w, y + kRulerH), IM_COL32(38, 40, 46, 255));
   dl->AddText(ImVec2(x + w - sw - 5, y + 5), IM_COL32(255, 220, 120, 255), span.c_str());
 }
 
@@ -295,8 +310,7 @@ void TimelinePanel::draw_gutter(ViewState& vs, float x, float y, float h) {
     const TimelineRow& r = rows_[i];
     float ry = y + r.y - vs.scroll_y;
     if (ry + r.height < y || ry > y + h) continue;
-    if (r.kind == RowKind::Lane &&
-        ImGui::IsMouseHoveringRect(ImVec2(x, ry), ImVec2(x + gutter_w_, ry + r.height)) &&
+    if (r.kind == RowKind::Lane && hovering(ImVec2(x, ry), ImVec2(x + gutter_w_, ry + r.height)) &&
         ImGui::IsMouseClicked(ImGuiMouseButton_Right)) {
       context_track_ = r.track;
       ImGui::OpenPopup("##track_menu");
@@ -306,8 +320,8 @@ void TimelinePanel::draw_gutter(ViewState& vs, float x, float y, float h) {
       if (!r.note.empty() && r.height >= 2 * ImGui::GetFontSize())
         elided_text(dl, x + 15, x + gutter_w_, ry + 1 + ImGui::GetFontSize(), IM_COL32(140, 140, 150, 255),
                     r.note);
-      if (!r.note.empty() && ImGui::IsMouseHoveringRect(ImVec2(x, ry), ImVec2(x + gutter_w_, ry + r.height)))
-        ImGui::SetTooltip("%s\n%s", r.label.c_str(), r.note.c_str());
+      if (!r.note.empty() && hovering(ImVec2(x, ry), ImVec2(x + gutter_w_, ry + r.height)))
+        tooltip(r.label + "\n" + r.note);
       continue;
     }
     if (r.kind == RowKind::Lane || r.kind == RowKind::Counter) {
@@ -315,11 +329,11 @@ void TimelinePanel::draw_gutter(ViewState& vs, float x, float y, float h) {
       elided_text(dl, x + 15, x + gutter_w_ - badge_w, ry + 2, IM_COL32(200, 200, 205, 255), r.label);
       if (!r.badge.empty()) {
         dl->AddText(ImVec2(x + gutter_w_ - badge_w, ry + 2), IM_COL32(240, 170, 80, 255), r.badge.c_str());
-        if (ImGui::IsMouseHoveringRect(ImVec2(x, ry), ImVec2(x + gutter_w_, ry + r.height)))
-          ImGui::SetTooltip("%s: %s", r.label.c_str(),
-                            r.lane > 0
-                                ? "slices that partially overlap their neighbours, kept on their own lane"
-                                : "slices of this track were moved to overflow lanes below");
+        if (hovering(ImVec2(x, ry), ImVec2(x + gutter_w_, ry + r.height)))
+          tooltip(fmt::format("{}: {}", r.label,
+                              r.lane > 0
+                                  ? "slices that partially overlap their neighbours, kept on their own lane"
+                                  : "slices of this track were moved to overflow lanes below"));
       }
       continue;
     }
@@ -336,9 +350,8 @@ void TimelinePanel::draw_gutter(ViewState& vs, float x, float y, float h) {
     }
     ImGui::PopID();
     if (r.kind == RowKind::Group && !ImGui::IsPopupOpen("##shift_menu") &&
-        ImGui::IsMouseHoveringRect(ImVec2(x, ry), ImVec2(x + gutter_w_, ry + r.height))) {
-      ImGui::SetTooltip("%s%s", r.label.c_str(),
-                        r.item != kNone ? "\nright-click: shift this source on the clock" : "");
+        hovering(ImVec2(x, ry), ImVec2(x + gutter_w_, ry + r.height))) {
+      tooltip(r.label + (r.item != kNone ? "\nright-click: shift this source on the clock" : ""));
       if (r.item != kNone && ImGui::IsMouseClicked(ImGuiMouseButton_Right)) {
         context_source_ = r.item;
         shift_ms_ = static_cast<double>(snap_.session->sources[r.item].shift_ns) / 1e6;
@@ -396,9 +409,6 @@ void TimelinePanel::draw_lanes(ViewState& vs, float x, float y, float w, float h
     float a = x + static_cast<float>(vs.view.x_of(b.t0, w)),
           e = x + static_cast<float>(vs.view.x_of(b.t1, w));
     dl->AddRectFilled(ImVec2(a, y), ImVec2(std::max(e, a + 1), y + h), b.color);
-    if (e - a > ImGui::CalcTextSize(b.label.c_str()).x + 6)
-      dl->AddText(ImVec2(std::max(a, x) + 3, y + h - ImGui::GetFontSize() - 2), b.color | 0xff000000u,
-                  b.label.c_str());
   }
   if (vs.range) {
     float a = x + static_cast<float>(vs.view.x_of(vs.range->t0, w));
@@ -448,6 +458,7 @@ void TimelinePanel::draw_lanes(ViewState& vs, float x, float y, float w, float h
       elided_text(dl, std::max(p0.x, x), std::min(p1.x, x + w), p0.y + (p1.y - p0.y - fh) / 2,
                   text_color_on(fr.fill), run_->str(run_->slices.name[fr.slice]));
   }
+  draw_stage_labels(vs, x, y, w, h);
   draw_flow(vs, x, y, w);
   dl->PopClipRect();
 
@@ -480,6 +491,22 @@ void TimelinePanel::draw_lanes(ViewState& vs, float x, float y, float w, float h
       ImGui::EndTooltip();
       break;
     }
+  }
+}
+
+// Stage labels ("prefill bs=1") over the slices, on a dark plate: drawn under them they were hidden.
+void TimelinePanel::draw_stage_labels(const ViewState& vs, float x, float y, float w, float h) {
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  for (const StageBand& b : bands_) {
+    if (b.t1 < vs.view.current().t0 || b.t0 > vs.view.current().t1) continue;
+    const float a = std::max(x, x + static_cast<float>(vs.view.x_of(b.t0, w))),
+                e = std::min(x + w, x + static_cast<float>(vs.view.x_of(b.t1, w)));
+    const ImVec2 ts = ImGui::CalcTextSize(b.label.c_str());
+    if (e - a < ts.x + 8) continue;
+    const ImVec2 p(a + 3, y + h - ts.y - 3);
+    dl->AddRectFilled(ImVec2(p.x - 2, p.y - 1), ImVec2(p.x + ts.x + 2, p.y + ts.y + 1),
+                      IM_COL32(20, 21, 24, 230), 3);
+    dl->AddText(p, b.color | 0xff000000u, b.label.c_str());
   }
 }
 
@@ -547,16 +574,59 @@ void TimelinePanel::draw_flow(const ViewState& vs, float x, float y, float w) {
                         IM_COL32(255, 200, 60, 255));
 }
 
+std::string TimelinePanel::geometry(const ViewState& vs) const {
+  std::string out = fmt::format(
+      "timeline-geometry: lanes {:.0f} {:.0f} {:.0f} {:.0f} ruler {:.0f}\nselected-rect: ", geo_[0], geo_[1],
+      geo_[2], geo_[3], geo_[4]);
+  for (const FrameRect& fr : frame_.rects)
+    if (fr.selected && fr.slice == vs.selected) {
+      const float y0 = geo_[1] + fr.y0 - vs.scroll_y, y1 = geo_[1] + fr.y1 - vs.scroll_y;
+      if (y1 < geo_[1] || y0 > geo_[1] + geo_[3]) break;
+      return out + fmt::format("{:.0f} {:.0f} {:.0f} {:.0f}\n", geo_[0] + fr.x0, y0, geo_[0] + fr.x1, y1);
+    }
+  return out + "-\n";
+}
+
+float TimelinePanel::legend_height(float w) const {
+  std::vector<float> tw;
+  for (const std::string& c : colors_.legend()) tw.push_back(ImGui::CalcTextSize(c.c_str()).x);
+  int rows = 0;
+  layout_legend(tw, w, &rows);
+  return static_cast<float>(rows) * kLegendH;
+}
+
 void TimelinePanel::draw_legend(float x, float y, float w) {
   ImDrawList* dl = ImGui::GetWindowDrawList();
-  float cx = x + 4;
-  for (const std::string& c : colors_.legend()) {
-    float tw = ImGui::CalcTextSize(c.c_str()).x;
-    if (cx + tw + 22 > x + w) break;
-    dl->AddRectFilled(ImVec2(cx, y + 5), ImVec2(cx + 12, y + 17), category_color(c));
-    dl->AddText(ImVec2(cx + 16, y + 3), IM_COL32(210, 210, 215, 255), c.c_str());
-    cx += tw + 30;
+  const auto& names = colors_.legend();
+  std::vector<float> tw;
+  for (const std::string& c : names) tw.push_back(ImGui::CalcTextSize(c.c_str()).x);
+  const std::vector<LegendSlot> slots = layout_legend(tw, w, nullptr);
+  for (size_t i = 0; i < names.size(); ++i) {
+    const float cx = x + slots[i].x, cy = y + static_cast<float>(slots[i].row) * kLegendH;
+    dl->AddRectFilled(ImVec2(cx, cy + 5), ImVec2(cx + 12, cy + 17), category_color(names[i]));
+    dl->AddText(ImVec2(cx + 16, cy + 3), IM_COL32(210, 210, 215, 255), names[i].c_str());
   }
+}
+
+void TimelinePanel::tooltip(const std::string& text) {
+  last_tooltip_ = text;
+  ImGui::SetTooltip("%s", text.c_str());
+}
+
+void TimelinePanel::reveal(ViewState& vs, float lanes_h) {
+  if (vs.reveal == kNone || vs.reveal >= run_->slices.size()) return;
+  const Track& t = run_->tracks[run_->slices.track[vs.reveal]];
+  // Open what hides its lane; the rows are laid out again on the next frame.
+  bool opened = vs.visibility.collapsed_ranks.erase(static_cast<uint32_t>(t.rank)) > 0;
+  opened |= vs.visibility.collapsed_processes.erase({static_cast<uint32_t>(t.rank), t.pid}) > 0;
+  opened |= vs.visibility.collapsed_groups.erase("trace") > 0;
+  if (opened) {
+    vs.request_redraw = true;
+    return;
+  }
+  if (auto y = reveal_scroll(*run_, index_, rows_, vs.reveal, metrics_, vs.scroll_y, lanes_h))
+    vs.scroll_y = *y;
+  vs.reveal = kNone;
 }
 
 void TimelinePanel::draw(ViewState& vs, float dt) {
@@ -566,7 +636,8 @@ void TimelinePanel::draw(ViewState& vs, float dt) {
   metrics_.header_h = ImGui::GetFontSize() + 6;
   ImVec2 origin = ImGui::GetCursorScreenPos();
   ImVec2 avail = ImGui::GetContentRegionAvail();
-  const float legend_h = colors_.legend().empty() ? 0 : kLegendH;
+  const float legend_h = legend_height(std::max(avail.x - gutter_w_, 50.0f));
+  last_tooltip_.clear();
   const float lanes_x = origin.x + gutter_w_, lanes_w = std::max(avail.x - gutter_w_, 50.0f);
   const float ruler_y = origin.y + legend_h, lanes_y = ruler_y + kRulerH;
   const float lanes_h = std::max(avail.y - legend_h - kRulerH, 20.0f);
@@ -597,6 +668,8 @@ void TimelinePanel::draw(ViewState& vs, float dt) {
   }
   for (const TrackGroup& g : bottom_groups_) append_group(g, vs, y);
   content_h_ = y;
+  geo_[0] = lanes_x, geo_[1] = lanes_y, geo_[2] = lanes_w, geo_[3] = lanes_h, geo_[4] = ruler_y;
+  reveal(vs, lanes_h);
   handle_input(vs, lanes_x, lanes_w, ruler_y, lanes_y, lanes_h);
   for (size_t t = 0; t < tracks_.size(); ++t) track_frames_[t].clear();
   for (const TimelineRow& r : rows_) {

@@ -28,6 +28,10 @@ class TimelinePanel {
   // Serving tracks of the last frame with their primitive counts ("requests=N iterations=M ...").
   std::string tracks_summary() const;
   size_t track_count() const { return tracks_.size(); }
+  const std::string& last_tooltip() const { return last_tooltip_; }  // a gutter tooltip this frame
+  // "lanes X Y W H ruler Y" and the selected slice's rectangle on screen ("-" when not drawn), in
+  // window coordinates, for the state dump.
+  std::string geometry(const ViewState& vs) const;
   // The serving tracks' primitives of the last frame (tests, benchmarks).
   size_t serving_prims() const;
 
@@ -38,6 +42,10 @@ class TimelinePanel {
   void draw_lanes(ViewState& vs, float x, float y, float w, float h);
   void draw_flow(const ViewState& vs, float x, float y, float w);
   void draw_legend(float x, float y, float w);
+  float legend_height(float w) const;
+  void draw_stage_labels(const ViewState& vs, float x, float y, float w, float h);
+  void tooltip(const std::string& text);      // SetTooltip, remembered for the state dump
+  void reveal(ViewState& vs, float lanes_h);  // scrolls vs.reveal's track and depth into view
   const TimelineRow* row_at(const ViewState& vs, float my, float lanes_y) const;
   uint32_t slice_at(const ViewState& vs, float mx, float my, float lanes_x, float lanes_y,
                     float lanes_w) const;
@@ -68,6 +76,8 @@ class TimelinePanel {
   uint32_t context_track_ = kNone;   // the track whose label was right-clicked
   uint32_t context_source_ = kNone;  // the source whose group header was right-clicked
   double shift_ms_ = 0;
+  std::string last_tooltip_;
+  float geo_[5] = {0, 0, 0, 0, 0};  // lanes x, y, w, h and ruler y of the last frame
   bool dragging_range_ = false;
   Ns drag_range_from_ = 0;
 };

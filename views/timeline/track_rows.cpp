@@ -124,4 +124,21 @@ std::vector<TimelineRow> layout_rows(const Run& run, const TimelineIndex& index,
   return rows;
 }
 
+std::optional<float> reveal_scroll(const Run& run, const TimelineIndex& index,
+                                   const std::vector<TimelineRow>& rows, uint32_t slice, const RowMetrics& m,
+                                   float scroll, float view_h) {
+  if (slice >= run.slices.size() || rows.empty()) return std::nullopt;
+  const Slices& s = run.slices;
+  const uint32_t lane = index.first_lane_of_track[s.track[slice]] + s.lane[slice];
+  for (const TimelineRow& r : rows) {
+    if (r.kind != RowKind::Lane || r.lane_index != lane) continue;
+    const float depth = static_cast<float>(std::min<int>(s.depth[slice], std::max(1, int{r.depths}) - 1));
+    const float y0 = r.y + m.lane_pad / 2 + depth * m.depth_h, y1 = y0 + m.depth_h;
+    if (y0 >= scroll && y1 <= scroll + view_h) return scroll;
+    const float content = rows.back().y + rows.back().height;
+    return std::clamp(y0 - view_h / 3, 0.0f, std::max(0.0f, content - view_h));
+  }
+  return std::nullopt;
+}
+
 }  // namespace hp

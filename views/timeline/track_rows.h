@@ -2,6 +2,7 @@
 // Vertical layout of the timeline: rank and process group headers, then one row per lane of
 // each visible track (overflow lanes under their track), with heights from their nesting depth.
 #include <cstdint>
+#include <optional>
 #include <set>
 #include <string>
 #include <utility>
@@ -50,6 +51,13 @@ struct RowMetrics {
 
 std::vector<TimelineRow> layout_rows(const Run& run, const TimelineIndex& index, const TrackVisibility& vis,
                                      const RowMetrics& m = {});
+
+// The vertical scroll that brings `slice` (its lane row, at its depth) into a view `view_h` high:
+// `scroll` when it is already in view, else the slice a third of the way down (clamped to the
+// content). nullopt when its lane has no row (its rank, process or track is collapsed or hidden).
+std::optional<float> reveal_scroll(const Run& run, const TimelineIndex& index,
+                                   const std::vector<TimelineRow>& rows, uint32_t slice, const RowMetrics& m,
+                                   float scroll, float view_h);
 
 // Display names, also used by other panels.
 std::string process_label(const Run& run, const Track& t);

@@ -58,3 +58,28 @@ TEST_CASE("flame tree merges by name per level and attributes GPU time to the la
   CHECK(t.nodes[0].cpu_time == 200);
   CHECK(t.unattributed_gpu == 7);
 }
+
+TEST_CASE("flame: numbered module instances merge into one node (issue 22)", "[analysis][flame]") {
+  CHECK(numbered_stem("nn.Module: TransformerBlock_12") == "nn.Module: TransformerBlock");
+  CHECK(numbered_stem("Block_0") == "Block");
+  CHECK(numbered_stem("aten::mm") == "aten::mm");
+  CHECK(numbered_stem("linear.py(234): apply_2") == "linear.py(234): apply_2");  // not an identifier
+  CHECK(numbered_stem("_7") == "_7");
+  Run run = test::make_run({{0, 0, 100, "nn.Module: TransformerBlock_0"},
+                            {0, 10, 30, "aten::mm", 1},
+                            {0, 200, 100, "nn.Module: TransformerBlock_1"},
+                            {0, 210, 20, "aten::mm", 1},
+                            {0, 400, 50, "nn.Module: TransformerBlock_2"}});
+  FlameTree apart = build_flame_tree(run);
+  CHECK(apart.nodes[0].children.size() == 3);
+  FlameTree merged = build_flame_tree(run, {true});
+  REQUIRE(merged.nodes[0].children.size() == 1);
+  const FlameNode& block = merged.nodes[merged.nodes[0].children[0]];
+  CHECK(block.merged);
+  CHECK(flame_label(run, block) == "nn.Module: TransformerBlock_*");
+  CHECK(block.count == 3);
+  CHECK(block.cpu_time == 250);
+  REQUIRE(block.children.size() == 1);
+  CHECK(merged.nodes[block.children[0]].cpu_time == 50);  // aten::mm of both blocks adds up
+  CHECK(merged.nodes[block.children[0]].count == 2);
+}

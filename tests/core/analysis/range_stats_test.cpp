@@ -22,7 +22,10 @@ TEST_CASE("range statistics: clipped totals, self time and GPU busy by hand") {
   CHECK(by["A"].self == 50);  // B overlaps [30,40)
   CHECK(by["B"].total == 10);
   CHECK(by["k1"].total == 20);
-  CHECK(by["k1"].mean == 30);
+  // Mean and percentiles are clipped like Total (issue 22: Count 1, Total 15 ms, Mean 79 ms).
+  CHECK(by["k1"].mean == 20);
+  CHECK(by["k1"].p50 == 20);
+  CHECK(by["A"].mean == by["A"].total);
   CHECK(st.rows.front().name == run.strings.find("A"));
   // GPU union within [30,90): [30,50) + [45,65) + [60,80) = [30,80) = 50
   CHECK(st.gpu_busy == 50);

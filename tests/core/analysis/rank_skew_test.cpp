@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "core/analysis/kernel_table.h"
 #include "core/analysis/rank_skew.h"
 #include "support/analysis_fixtures.h"
 #include "support/gpu_run_maker.h"
@@ -65,4 +66,15 @@ TEST_CASE("rank skew: a trace directory of two real ranks") {
   CHECK(sk.compute_skew == 63'000);
   CHECK(sk.comm_skew == 0);
   CHECK(sk.straggler == -1);
+}
+
+TEST_CASE("rank skew: kernel busy is the Kernels panel's busy; GPU busy adds memcpy and memset (issue 22)",
+          "[analysis][rank_skew]") {
+  auto run = test::load_trace({HOTPATH_ASSETS_DIR "/samples/vllm_b200_tp8_eager_rank0.pt.trace.json.gz"});
+  CategoryCache cache(*run, test::builtin_categorizer());
+  RankSkew sk = rank_skew(gpu_activity(*run, cache));
+  REQUIRE(sk.ranks.size() == 1);
+  KernelTable kt = kernel_table(*run);
+  CHECK(sk.ranks[0].kernel_busy == kt.busy_time);
+  CHECK(sk.ranks[0].busy > sk.ranks[0].kernel_busy);  // 11.6 ms vs 10.79 ms in the sample
 }
