@@ -18,6 +18,7 @@
 #include "views/kernels_panel.h"
 #include "views/latency_panel.h"
 #include "views/ranks_panel.h"
+#include "views/requests_panel.h"
 #include "views/search_bar.h"
 #include "views/summary_panel.h"
 #include "views/timeline/requests_track.h"
@@ -310,6 +311,29 @@ class LatencyTab : public Panel {
   std::optional<LatencyModel> model_;
 };
 
+// Every request as a filterable, sortable table with the waterfall of the rows on screen.
+class RequestsTab : public Panel {
+ public:
+  RequestsTab(PanelServices&, const PanelEntry& e) : Panel(e.key, e.title) {}
+  void on_session(const Snapshot& snap, bool) override { set_session(model_, snap.session); }
+  void draw(PanelContext& ctx) override {
+    if (!model_.session) return;
+    std::optional<std::pair<Ns, Ns>> range;
+    if (ctx.vs.range) range = std::make_pair(ctx.vs.range->t0, ctx.vs.range->t1);
+    set_filter(model_, model_.filter_text, range);
+    draw_requests_panel(model_, state_, ctx.vs);
+  }
+  std::string dump_state() const override {
+    return "requests: rows " + std::to_string(model_.rows.size()) + " sort " + field_name(model_.sort) +
+           (model_.descending ? " desc" : " asc") + " visible " + std::to_string(state_.first_visible) +
+           ".." + std::to_string(state_.last_visible) + "\n";
+  }
+
+ private:
+  RequestsModel model_;
+  RequestsPanelState state_;
+};
+
 class ImportLogTab : public Panel {
  public:
   ImportLogTab(PanelServices& s, const PanelEntry& e) : Panel(e.key, e.title), s_(s) {}
@@ -353,6 +377,7 @@ const std::vector<PanelEntry>& panel_registry() {
       {"kernels", "Kernels", make<Kernels>},
       {"triage", "Triage", make<TriageTab>},
       {"ranks", "Ranks", make<Ranks>},
+      {"requests", "Requests", make<RequestsTab>},
       {"latency", "Latency", make<LatencyTab>},
       {"import-log", "Import log", make<ImportLogTab>},
   };

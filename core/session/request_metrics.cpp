@@ -13,13 +13,20 @@ struct FieldInfo {
   const char* title;
 };
 constexpr FieldInfo kFields[] = {
-    {RequestField::Arrival, "arrival", "arrival"},  {RequestField::Queue, "queue", "queue"},
-    {RequestField::Prefill, "prefill", "prefill"},  {RequestField::Ttft, "ttft", "TTFT"},
-    {RequestField::Tpot, "tpot", "TPOT"},           {RequestField::ItlP50, "itl_p50", "ITL p50"},
-    {RequestField::ItlMax, "itl_max", "ITL max"},   {RequestField::E2e, "e2e", "E2E"},
-    {RequestField::InTokens, "in_tokens", "in"},    {RequestField::CachedTokens, "cached_tokens", "cached"},
-    {RequestField::OutTokens, "out_tokens", "out"}, {RequestField::Id, "id", "id"},
-    {RequestField::Status, "status", "status"},     {RequestField::Replica, "replica", "replica"},
+    {RequestField::Arrival, "arrival", "arrival s"},
+    {RequestField::Queue, "queue", "queue"},
+    {RequestField::Prefill, "prefill", "prefill"},
+    {RequestField::Ttft, "ttft", "TTFT"},
+    {RequestField::Tpot, "tpot", "TPOT"},
+    {RequestField::ItlP50, "itl_p50", "ITL p50"},
+    {RequestField::ItlMax, "itl_max", "ITL max"},
+    {RequestField::E2e, "e2e", "E2E"},
+    {RequestField::InTokens, "in_tokens", "in"},
+    {RequestField::CachedTokens, "cached_tokens", "cached"},
+    {RequestField::OutTokens, "out_tokens", "out"},
+    {RequestField::Id, "id", "id"},
+    {RequestField::Status, "status", "status"},
+    {RequestField::Replica, "replica", "replica"},
 };
 static_assert(std::size(kFields) == kRequestFields);
 
