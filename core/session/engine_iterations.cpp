@@ -80,4 +80,16 @@ EngineIterations engine_iterations(const std::vector<serving::MetricSeries>& log
   return out;
 }
 
+void append_iteration(IterationTable& t, const IterationRow& r, uint32_t source, StringPool& strings) {
+  t.start.push_back(r.start);
+  t.dur.push_back(r.dur);
+  t.kind.push_back(r.kind);
+  t.ctx_reqs.push_back(r.ctx_reqs);
+  t.ctx_tokens.push_back(r.ctx_tokens);
+  t.gen_reqs.push_back(r.gen_reqs);
+  t.gen_tokens.push_back(r.gen_tokens);
+  t.replica.push_back(strings.intern(r.replica));
+  t.source.push_back(source);
+}
+
 }  // namespace hp

@@ -28,4 +28,7 @@ struct EngineIterations {
 
 EngineIterations engine_iterations(const std::vector<serving::MetricSeries>& log_series);
 
+// Appends one row to a session iteration table (start already on the table's clock).
+void append_iteration(IterationTable& t, const IterationRow& r, uint32_t source, StringPool& strings);
+
 }  // namespace hp

@@ -265,18 +265,7 @@ std::shared_ptr<const Session> SessionBuilder::finish() {
            std::tie(iter_src[b], iter_rows[b].replica, iter_rows[b].start);
   });
   IterationTable& itab = s->iterations;
-  for (size_t i : order) {
-    const IterationRow& r = iter_rows[i];
-    itab.start.push_back(r.start);
-    itab.dur.push_back(r.dur);
-    itab.kind.push_back(r.kind);
-    itab.ctx_reqs.push_back(r.ctx_reqs);
-    itab.ctx_tokens.push_back(r.ctx_tokens);
-    itab.gen_reqs.push_back(r.gen_reqs);
-    itab.gen_tokens.push_back(r.gen_tokens);
-    itab.replica.push_back(s->strings.intern(r.replica));
-    itab.source.push_back(iter_src[i]);
-  }
+  for (size_t i : order) append_iteration(itab, iter_rows[i], iter_src[i], s->strings);
   if (!std::is_sorted(s->events.ts.begin(), s->events.ts.end())) {
     ServerEventTable& ev = s->events;
     std::vector<size_t> eo(ev.size());
