@@ -7,8 +7,10 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "core/report/phase_split_json.h"
 #include "core/serving/concept_series.h"
 #include "core/serving/metric_math.h"
+#include "core/session/engine_iterations.h"
 
 namespace hp {
 
@@ -246,6 +248,30 @@ std::vector<Table> report_tables(const ServeReport& r) {
     if (load.rows.empty() && load.notes.empty()) load.notes.push_back("No server metrics or log series.");
     t.push_back(std::move(load));
   }
+  if (r.phases.iterations) {
+    const PhaseSplit& p = r.phases;
+    Table ph{
+        "Prefill / decode (engine iterations)",
+        {"kind", "count", "time s", "prefill tok", "decode tok", "tok/s", p.timed ? "time %" : "count %"},
+        {},
+        {}};
+    for (const auto& k : p.by_kind)
+      if (k.count)
+        ph.rows.push_back({to_string(k.kind), std::to_string(k.count),
+                           p.timed ? fmt::format("{:.3f}", k.seconds) : "-", std::to_string(k.prefill_tokens),
+                           std::to_string(k.decode_tokens),
+                           p.timed ? fmt::format("{:.0f}", k.tokens_per_s) : "-", pct(k.share)});
+    auto fit = [&](const char* what, const CostCurve& c, const char* per) {
+      if (c.fit.valid())
+        ph.notes.push_back(fmt::format("{} = {:.3f} ms + {:.5f} ms {} (R² {:.3f}, {} points, {})", what,
+                                       c.fit.intercept, c.fit.slope, per, c.fit.r2, c.fit.n, c.source));
+    };
+    fit("Prefill step", p.prefill, "per prompt token");
+    fit("Decode step", p.decode, "per running sequence");
+    if (!p.timed)
+      ph.notes.push_back("The log gives no step durations: shares are of iteration counts, no cost fit.");
+    t.push_back(std::move(ph));
+  }
   if (r.sharing) {
     const auto& p = *r.sharing;
     Table ps{"Prefix sharing", {"tokens", "prompts", "saved", "prefix"}, {}, {}};
@@ -353,6 +379,12 @@ ServeReport build_serve_report(const ServingData& data, const MetricMap* map, co
     r.srv_finished += q.server.finished_ns != 0;
   }
   r.phases_note = phases_note(r, data);
+  {
+    IterationTable it;
+    StringPool strings;
+    for (const auto& row : engine_iterations(data.log_series).rows) append_iteration(it, row, 0, strings);
+    r.phases = phase_split(it, nullptr, nullptr);
+  }
   for (const auto& s : data.metrics)
     ++r.series_by_source[s.source == "prometheus" ? "prometheus" : "metrics"];
   if (!data.log_series.empty()) r.series_by_source["log"] = data.log_series.size();
@@ -442,6 +474,7 @@ nlohmann::json serve_report_json(const ServeReport& r) {
                          {"median_output_tokens", w.median_output},
                          {"p90_input_tokens", w.p90_input},
                          {"arrival_cv", w.arrival_cv >= 0 ? json(w.arrival_cv) : json(nullptr)}};
+  j["phases"] = phase_split_json(r.phases);
   j["server_phases"] = {
       {"received", r.srv_received},   {"queued", r.srv_queued},
       {"scheduled", r.srv_scheduled}, {"first_token", r.srv_first_token},

@@ -13,6 +13,7 @@
 //   prefix{cache_hit_rate, hit_method, sharing{method, approximate, prompts, prompt_tokens, shared_tokens,
 //     shared_fraction, top[]}}, workload_class{label, phase, long_context, arrivals, ...},
 //   correlation{method, matched, by_id, by_time, clock_offset_ms, uncertainty_ms},
+//   phases{...} (core/report/phase_split_json.h: engine iterations by kind, prefill/decode cost fits),
 //   server_phases{received, queued, scheduled, first_token, finished (requests with that server time),
 //     note (why queue/prefill/decode are empty, null when they are not)}.
 // Missing values are null.
@@ -28,6 +29,7 @@
 #include "core/serving/metric_map.h"
 #include "core/serving/prefix_sharing.h"
 #include "core/serving/workload_class.h"
+#include "core/session/phase_split.h"
 #include "core/store/serving_store.h"
 
 namespace hp {
@@ -65,6 +67,7 @@ struct ServeReport {
   // (queue, prefill, decode) is empty when one is; "" when all three have values.
   size_t srv_received = 0, srv_queued = 0, srv_scheduled = 0, srv_first_token = 0, srv_finished = 0;
   std::string phases_note;
+  PhaseSplit phases;              // engine iterations of the server log (the Prefill/decode panel's function)
   std::string prometheus_url;     // meta prometheus.url of a fleet-mode run
   std::string requests_from_log;  // meta requests.from_log: the requests were rebuilt from a server log
 };

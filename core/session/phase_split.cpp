@@ -72,6 +72,22 @@ void curves_from_iterations(const IterationTable& it, Ns begin, Ns end, PhaseSpl
   if (!out.decode.x.empty()) out.decode.source = "engine iterations";
 }
 
+// With chunked prefill (vLLM v1) prefill-only steps are rare: fit the prefill cost on the mixed steps,
+// less the decode fit's per-sequence cost of the decodes they carry.
+void prefill_from_mixed(const IterationTable& it, Ns begin, Ns end, PhaseSplit& out) {
+  if (out.prefill.x.size() >= kMinFitPoints || out.decode.x.size() < kMinFitPoints) return;
+  CostCurve c;
+  for (size_t i = 0; i < it.size(); ++i) {
+    const Ns t = it.start[i] + it.dur[i];
+    if (t < begin || t >= end || it.dur[i] <= 0 || it.kind[i] != IterationKind::Mixed) continue;
+    c.x.push_back(it.ctx_tokens[i]);
+    c.ms.push_back(static_cast<double>(it.dur[i]) / 1e6 - out.decode.fit.slope * it.gen_reqs[i]);
+  }
+  if (c.x.size() < kMinFitPoints) return;
+  c.source = "mixed iterations less the decode cost per sequence";
+  out.prefill = std::move(c);
+}
+
 void curves_from_steps(const StageAssignment& st, Ns begin, Ns end, PhaseSplit& out) {
   const bool any_gpu =
       std::any_of(st.steps.begin(), st.steps.end(), [](const EngineStep& s) { return s.gpu; });
@@ -118,8 +134,11 @@ PhaseSplit phase_split(const IterationTable& it, const Run* run, const StageAssi
   token_rates(it, begin, end, out);
   curves_from_iterations(it, begin, end, out);
   if (stages) curves_from_steps(*stages, begin, end, out);
-  out.prefill.fit = fit_line(out.prefill.x, out.prefill.ms);
   out.decode.fit = fit_line(out.decode.x, out.decode.ms);
+  prefill_from_mixed(it, begin, end, out);
+  out.prefill.fit = fit_line(out.prefill.x, out.prefill.ms);
+  for (CostCurve* c : {&out.prefill, &out.decode})
+    if (c->x.size() < kMinFitPoints) c->fit = {};  // a line through 2 points says nothing
   if (run && stages) gpu_by_stage(*run, *stages, begin, end, out);
   return out;
 }

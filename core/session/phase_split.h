@@ -6,7 +6,8 @@
 //   - prefill and decode tokens/s over time, from the iterations' token counts;
 //   - cost curves with least-squares fits: prefill time against prefill tokens, decode step time against
 //     batch size, from timed engine iterations, else from the trace's engine step markers (GPU windows
-//     when the trace has them, else the CPU steps);
+//     when the trace has them, else the CPU steps); with fewer than kMinFitPoints prefill-only steps, the
+//     prefill curve comes from mixed steps less the decode fit's per-sequence cost;
 //   - GPU kernel time per stage (stage_assign) when a trace is loaded.
 #include <array>
 #include <string>
@@ -26,6 +27,8 @@ struct IterationKindRow {
   double tokens_per_s = 0;                         // (prefill + decode tokens) / seconds, 0 untimed
   double share = 0;                                // of the iterations' time, or of their count
 };
+
+inline constexpr size_t kMinFitPoints = 5;  // fewer points: no fit
 
 struct CostCurve {
   std::string source;         // "engine iterations", "trace steps (GPU)", "trace steps (CPU)" or "" (none)

@@ -10,7 +10,7 @@ using namespace hp;
 namespace {
 
 IterationTable synthetic(StringPool& strings) {
-  // Prefill of 100/200/300 tokens taking 10 + 0.05 ms per token; decode of batch 1/2/4 taking
+  // Prefill of 100..500 tokens taking 10 + 0.05 ms per token; decode of batch 1/2/4/8/16 taking
   // 5 + 1 ms per sequence; one mixed iteration of 20 ms. Laid end to end from t = 0.
   IterationTable t;
   Ns at = 0;
@@ -25,8 +25,8 @@ IterationTable synthetic(StringPool& strings) {
     at += r.dur;
     append_iteration(t, r, 0, strings);
   };
-  for (uint32_t tok : {100u, 200u, 300u}) add(IterationKind::Prefill, tok, 0, 10 + 0.05 * tok);
-  for (uint32_t b : {1u, 2u, 4u}) add(IterationKind::Decode, 0, b, 5 + 1.0 * b);
+  for (uint32_t tok : {100u, 200u, 300u, 400u, 500u}) add(IterationKind::Prefill, tok, 0, 10 + 0.05 * tok);
+  for (uint32_t b : {1u, 2u, 4u, 8u, 16u}) add(IterationKind::Decode, 0, b, 5 + 1.0 * b);
   add(IterationKind::Mixed, 50, 3, 20);
   return t;
 }
@@ -37,34 +37,65 @@ TEST_CASE("phase split: iterations by kind and exact cost fits", "[phase_split]"
   StringPool strings;
   const IterationTable t = synthetic(strings);
   PhaseSplit p = phase_split(t, nullptr, nullptr);
-  CHECK(p.iterations == 7);
+  CHECK(p.iterations == 11);
   CHECK(p.timed);
   const auto& pre = p.by_kind[static_cast<size_t>(IterationKind::Prefill)];
   const auto& dec = p.by_kind[static_cast<size_t>(IterationKind::Decode)];
   const auto& mix = p.by_kind[static_cast<size_t>(IterationKind::Mixed)];
-  CHECK(pre.count == 3);
-  CHECK(pre.seconds == Approx(0.060));  // 15 + 20 + 25 ms
-  CHECK(pre.prefill_tokens == 600);
-  CHECK(pre.tokens_per_s == Approx(10000));
-  CHECK(dec.seconds == Approx(0.022));  // 6 + 7 + 9 ms
-  CHECK(dec.decode_tokens == 7);
+  CHECK(pre.count == 5);
+  CHECK(pre.seconds == Approx(0.125));  // 15 + 20 + 25 + 30 + 35 ms
+  CHECK(pre.prefill_tokens == 1500);
+  CHECK(pre.tokens_per_s == Approx(12000));
+  CHECK(dec.seconds == Approx(0.056));  // 6 + 7 + 9 + 13 + 21 ms
+  CHECK(dec.decode_tokens == 31);
   CHECK(mix.count == 1);
-  CHECK(pre.share == Approx(60.0 / 102));
+  CHECK(pre.share == Approx(125.0 / 201));
   CHECK(p.prefill.source == "engine iterations");
   CHECK(p.prefill.fit.intercept == Approx(10));
   CHECK(p.prefill.fit.slope == Approx(0.05));
   CHECK(p.prefill.fit.r2 == Approx(1));
   CHECK(p.decode.fit.intercept == Approx(5));
   CHECK(p.decode.fit.slope == Approx(1));
-  CHECK(p.decode.x == std::vector<double>{1, 2, 4});
-  // All ends fall in the first 1-s bin: 650 prefill and 10 decode tokens per second.
+  CHECK(p.decode.x == std::vector<double>{1, 2, 4, 8, 16});
+  // All ends fall in the first 1-s bin: 1550 prefill and 34 decode tokens per second.
   REQUIRE(p.prefill_tok_s.size() == 1);
-  CHECK(p.prefill_tok_s[0] == Approx(650));
-  CHECK(p.decode_tok_s[0] == Approx(10));
-  // A window that holds only the decode iterations' ends (60 ms .. 82 ms].
-  PhaseSplit w = phase_split(t, nullptr, nullptr, 61'000'000, 83'000'000);
-  CHECK(w.iterations == 3);
+  CHECK(p.prefill_tok_s[0] == Approx(1550));
+  CHECK(p.decode_tok_s[0] == Approx(34));
+  // A window that holds only the decode iterations' ends (125 ms .. 181 ms].
+  PhaseSplit w = phase_split(t, nullptr, nullptr, 126'000'000, 182'000'000);
+  CHECK(w.iterations == 5);
   CHECK(w.prefill.x.empty());
+  CHECK_FALSE(w.prefill.fit.valid());
+  // Fewer than five points: no fit.
+  PhaseSplit few = phase_split(t, nullptr, nullptr, 0, 61'000'000);
+  CHECK(few.prefill.x.size() == 3);
+  CHECK_FALSE(few.prefill.fit.valid());
+}
+
+TEST_CASE("phase split: prefill cost from mixed steps less the decode cost (chunked prefill)",
+          "[phase_split]") {
+  StringPool strings;
+  IterationTable t;
+  Ns at = 0;
+  auto add = [&](IterationKind k, uint32_t ctx_tok, uint32_t gen, double ms) {
+    IterationRow r;
+    r.start = at;
+    r.dur = static_cast<Ns>(ms * 1e6);
+    r.kind = k;
+    r.ctx_tokens = ctx_tok;
+    r.gen_reqs = r.gen_tokens = gen;
+    at += r.dur;
+    append_iteration(t, r, 0, strings);
+  };
+  for (uint32_t b : {1u, 2u, 4u, 8u, 16u}) add(IterationKind::Decode, 0, b, 5 + 1.0 * b);
+  // Mixed: 8 + 0.02 ms per prefill token + 1 ms per decode sequence.
+  for (uint32_t tok : {256u, 512u, 1024u, 2048u, 4096u})
+    add(IterationKind::Mixed, tok, tok / 256, 8 + 0.02 * tok + tok / 256);
+  PhaseSplit p = phase_split(t, nullptr, nullptr);
+  CHECK(p.prefill.source == "mixed iterations less the decode cost per sequence");
+  CHECK(p.prefill.fit.n == 5);
+  CHECK(p.prefill.fit.intercept == Approx(8));
+  CHECK(p.prefill.fit.slope == Approx(0.02));
 }
 
 TEST_CASE("phase split: the SGLang log's batch lines, counted by hand", "[phase_split]") {
