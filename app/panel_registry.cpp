@@ -17,6 +17,7 @@
 #include "views/import_log_panel.h"
 #include "views/kernels_panel.h"
 #include "views/latency_panel.h"
+#include "views/phases_panel.h"
 #include "views/ranks_panel.h"
 #include "views/requests_panel.h"
 #include "views/search_bar.h"
@@ -334,6 +335,37 @@ class RequestsTab : public Panel {
   RequestsPanelState state_;
 };
 
+// Prefill/decode split and cost curves; recomputed when the selected range changes.
+class PhasesTab : public Panel {
+ public:
+  PhasesTab(PanelServices&, const PanelEntry& e) : Panel(e.key, e.title) {}
+  void on_session(const Snapshot& snap, bool) override {
+    snap_ = snap;
+    model_.reset();
+  }
+  void draw(PanelContext& ctx) override {
+    if (!snap_.session) return;
+    if (!model_ || ctx.vs.range != range_) {
+      range_ = ctx.vs.range;
+      const StageAssignment* st = snap_.derived ? &snap_.derived->stages : nullptr;
+      model_ = range_ ? phases_model(*snap_.session, st, range_->t0, range_->t1)
+                      : phases_model(*snap_.session, st);
+    }
+    draw_phases_panel(*model_, range_.has_value());
+  }
+  std::string dump_state() const override {
+    if (!model_) return {};
+    const PhaseSplit& p = model_->split;
+    return "phases: iterations " + std::to_string(p.iterations) + " prefill_fit_n " +
+           std::to_string(p.prefill.fit.n) + " decode_fit_n " + std::to_string(p.decode.fit.n) + "\n";
+  }
+
+ private:
+  Snapshot snap_;
+  std::optional<TimeWindow> range_;
+  std::optional<PhasesModel> model_;
+};
+
 class ImportLogTab : public Panel {
  public:
   ImportLogTab(PanelServices& s, const PanelEntry& e) : Panel(e.key, e.title), s_(s) {}
@@ -379,6 +411,7 @@ const std::vector<PanelEntry>& panel_registry() {
       {"ranks", "Ranks", make<Ranks>},
       {"requests", "Requests", make<RequestsTab>},
       {"latency", "Latency", make<LatencyTab>},
+      {"phases", "Prefill/decode", make<PhasesTab>},
       {"import-log", "Import log", make<ImportLogTab>},
   };
   return kPanels;

@@ -165,6 +165,8 @@ void dump(const Workbench& wb, const std::string& where) {
 int screenshot(GLFWwindow* w, Workbench& wb, const ShellOptions& opts) {
   wb.open_now(opts.inputs);
   wb.select_panel(opts.view);
+  // A panel of the tab area takes all the height the timeline can spare (settings are not saved here).
+  if (opts.view != "timeline") wb.settings().bottom_height = 16384.0f;
   if (wb.run()) apply_view_options(*wb.run(), wb.panels().state(), opts.range, opts.select);
   std::string why;
   bool ok = false;

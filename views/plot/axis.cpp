@@ -73,6 +73,8 @@ std::string format_in(double v, Unit unit, double step, double a) {
       if (a >= 1e3) return scaled(v, step ? step : 10, 1e3, " k tok");
       return scaled(v, step ? step : 1, 1, " tok");
     case Unit::PerSecond:
+      if (a >= 1e6) return scaled(v, step ? step : 1e4, 1e6, " M/s");
+      if (a >= 1e3) return scaled(v, step ? step : 10, 1e3, " k/s");
       return scaled(v, step ? step : 0.01, 1, "/s");
     case Unit::Count:
       if (a >= 1e6) return scaled(v, step ? step : 1e4, 1e6, " M");

@@ -37,4 +37,5 @@ TEST_CASE("plot axis: values in their unit", "[plot]") {
   CHECK(format_value(3200, Unit::Tokens) == "3.20 k tok");
   CHECK(format_value(0.071, Unit::Fraction) == "7.1 %");
   CHECK(format_value(12.5, Unit::PerSecond) == "12.50/s");
+  CHECK(format_value(76311, Unit::PerSecond) == "76.31 k/s");
 }
