@@ -18,6 +18,8 @@ PanelHost::PanelHost(const std::string* summary, const ImportLog* import_log) {
   } catch (const std::exception& e) {
     services_.categorizer_error = e.what();  // kernels stay uncategorized; shown in the Kernels panel
   }
+  std::string map_error;
+  services_.metric_map = serving::MetricMap::load((assets_dir() / "metric_map.json").string(), &map_error);
   for (const PanelEntry& e : panel_registry()) panels_.push_back(e.make(services_, e));
 }
 

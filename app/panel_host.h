@@ -10,6 +10,7 @@
 #include "core/analysis/fuse_catalog.h"
 #include "core/analysis/kernel_category.h"
 #include "core/model/import_log.h"
+#include "core/serving/metric_map.h"
 #include "views/panel.h"
 
 namespace hp {
@@ -21,6 +22,7 @@ struct PanelServices {
   std::optional<KernelCategorizer> categorizer;
   std::optional<FuseCatalog> fuses;
   std::string categorizer_error;  // why the built-in rules did not load (shown by Kernels and Triage)
+  serving::MetricMap metric_map;  // exposed series -> canonical concepts (empty if the asset is missing)
   const std::string* summary = nullptr;
   const ImportLog* import_log = nullptr;
   std::string categorize(std::string_view kernel) const;

@@ -17,6 +17,7 @@
 #include "views/import_log_panel.h"
 #include "views/kernels_panel.h"
 #include "views/latency_panel.h"
+#include "views/load_panel.h"
 #include "views/phases_panel.h"
 #include "views/ranks_panel.h"
 #include "views/requests_panel.h"
@@ -366,6 +367,39 @@ class PhasesTab : public Panel {
   std::optional<PhasesModel> model_;
 };
 
+// Server load over time; recomputed when the selected range changes.
+class LoadTab : public Panel {
+ public:
+  LoadTab(PanelServices& s, const PanelEntry& e) : Panel(e.key, e.title), s_(s) {}
+  void on_session(const Snapshot& snap, bool) override {
+    session_ = snap.session;
+    model_.reset();
+  }
+  void draw(PanelContext& ctx) override {
+    if (!session_) return;
+    if (!model_ || ctx.vs.range != range_) {
+      range_ = ctx.vs.range;
+      model_ = range_ ? load_model(*session_, &s_.metric_map, range_->t0, range_->t1)
+                      : load_model(*session_, &s_.metric_map);
+      state_ = {};
+    }
+    draw_load_panel(*model_, state_, range_.has_value());
+  }
+  std::string dump_state() const override {
+    if (!model_) return {};
+    std::string out = "load: charts " + std::to_string(model_->charts.size());
+    for (const auto& c : model_->charts) out += " " + c.concept_name + "=" + std::to_string(c.lines.size());
+    return out + "\n";
+  }
+
+ private:
+  PanelServices& s_;
+  std::shared_ptr<const Session> session_;
+  std::optional<TimeWindow> range_;
+  std::optional<LoadModel> model_;
+  LoadPanelState state_;
+};
+
 class ImportLogTab : public Panel {
  public:
   ImportLogTab(PanelServices& s, const PanelEntry& e) : Panel(e.key, e.title), s_(s) {}
@@ -412,6 +446,7 @@ const std::vector<PanelEntry>& panel_registry() {
       {"requests", "Requests", make<RequestsTab>},
       {"latency", "Latency", make<LatencyTab>},
       {"phases", "Prefill/decode", make<PhasesTab>},
+      {"load", "Load", make<LoadTab>},
       {"import-log", "Import log", make<ImportLogTab>},
   };
   return kPanels;

@@ -1,0 +1,98 @@
+#include "views/load_panel.h"
+
+#include <imgui.h>
+
+#include <fmt/format.h>
+#include <algorithm>
+
+#include "views/plot/plot_draw.h"
+
+namespace hp {
+namespace {
+
+constexpr ImU32 kLines[] = {IM_COL32(90, 160, 220, 255),  IM_COL32(120, 200, 120, 255),
+                            IM_COL32(220, 170, 80, 255),  IM_COL32(200, 120, 200, 255),
+                            IM_COL32(100, 210, 210, 255), IM_COL32(230, 110, 110, 255)};
+constexpr ImU32 kPreempt = IM_COL32(255, 160, 40, 255);
+constexpr ImU32 kFailure = IM_COL32(240, 70, 70, 255);
+
+void draw_chart(const LoadModel& m, size_t ci, const std::vector<std::vector<plot::Column>>& cols,
+                ImVec2 size) {
+  const LoadChart& c = m.charts[ci];
+  std::string title = c.title + "  ·  " + c.source;
+  if (c.lines.size() > 1) title += fmt::format("  ·  {} replicas", c.lines.size());
+  const plot::ChartArea a = plot::begin_chart(title, size, 0, static_cast<double>(m.t1 - m.t0),
+                                              plot::Unit::Nanoseconds, 0, c.y_max * 1.05, c.unit);
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  dl->PushClipRect(a.a, a.b, true);
+  const float w = a.b.x - a.a.x;
+  for (size_t li = 0; li < cols.size(); ++li) {
+    const ImU32 col = kLines[li % std::size(kLines)];
+    const auto& cc = cols[li];
+    ImVec2 prev(0, 0);
+    bool have = false;
+    for (size_t k = 0; k < cc.size(); ++k) {
+      if (cc[k].empty) {
+        have = false;
+        continue;
+      }
+      const float x = a.a.x + w * (static_cast<float>(k) + 0.5f) / static_cast<float>(cc.size());
+      const float y0 = a.px(0, cc[k].min).y, y1 = a.px(0, cc[k].max).y;
+      if (have) dl->AddLine(prev, ImVec2(x, y0), col, 1.5f);
+      if (y1 != y0) dl->AddLine(ImVec2(x, y0), ImVec2(x, y1), col, 1.5f);
+      prev = ImVec2(x, y1);
+      have = true;
+    }
+  }
+  auto marks = [&](const std::vector<Ns>& ts, ImU32 col, float len) {
+    for (Ns t : ts) {
+      const float x = a.px(static_cast<double>(t - m.t0), 0).x;
+      dl->AddLine(ImVec2(x, a.a.y), ImVec2(x, a.a.y + len), col, 1.5f);
+    }
+  };
+  marks(m.preemptions, kPreempt, 8);
+  marks(m.failures, kFailure, 5);
+  dl->PopClipRect();
+  if (a.hovered) {
+    const double t = a.x_at(ImGui::GetIO().MousePos.x);
+    const int k = static_cast<int>((t / static_cast<double>(m.t1 - m.t0)) *
+                                   static_cast<double>(cols.empty() ? 0 : cols[0].size()));
+    std::string tip = fmt::format("+{}", plot::format_value(t, plot::Unit::Nanoseconds));
+    for (size_t li = 0; li < cols.size(); ++li)
+      if (k >= 0 && static_cast<size_t>(k) < cols[li].size() && !cols[li][static_cast<size_t>(k)].empty)
+        tip += fmt::format("\n{}: {}", c.lines[li].replica.empty() ? "value" : c.lines[li].replica,
+                           plot::format_value(cols[li][static_cast<size_t>(k)].max, c.unit));
+    ImGui::SetTooltip("%s", tip.c_str());
+  }
+}
+
+}  // namespace
+
+void draw_load_panel(const LoadModel& m, LoadPanelState& st, bool in_range) {
+  ImGui::Text("Server load%s · orange ticks: preemptions (%zu) · red ticks: failed requests (%zu)",
+              in_range ? " in the selected range" : "", m.preemptions.size(), m.failures.size());
+  if (!m.note.empty()) return ImGui::TextDisabled("%s", m.note.c_str());
+  const ImVec2 avail = ImGui::GetContentRegionAvail();
+  const int per_row = avail.x > 900 ? 2 : 1;
+  const int rows = (static_cast<int>(m.charts.size()) + per_row - 1) / per_row;
+  const ImVec2 cell((avail.x - 8 * static_cast<float>(per_row - 1)) / static_cast<float>(per_row),
+                    std::max(110.0f, avail.y / static_cast<float>(std::max(1, rows)) - 4));
+  const int columns = std::max(1, static_cast<int>(cell.x) - 60);
+  if (st.model != &m || st.columns != columns) {
+    st.model = &m;
+    st.columns = columns;
+    st.cols.clear();
+    for (const auto& c : m.charts) {
+      auto& per_line = st.cols.emplace_back();
+      for (const auto& line : c.lines) per_line.push_back(line_columns(line, m.t0, m.t1, columns));
+    }
+  }
+  for (size_t i = 0; i < m.charts.size(); ++i) {
+    if (i % static_cast<size_t>(per_row)) ImGui::SameLine(0, 8);
+    ImGui::PushID(static_cast<int>(i));
+    draw_chart(m, i, st.cols[i], cell);
+    ImGui::PopID();
+  }
+}
+
+}  // namespace hp
