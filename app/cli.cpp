@@ -12,6 +12,7 @@
 #include "app/display.h"
 #include "app/shell.h"
 #include "app/summary_text.h"
+#include "core/serving/latency_stats.h"
 
 namespace hp {
 
@@ -24,6 +25,19 @@ int check_inputs_exist(const std::vector<std::string>& inputs) {
     }
   }
   return 0;
+}
+
+CLI::Validator slo_validator() {
+  return CLI::Validator(
+      [](std::string& v) {
+        try {
+          serving::parse_slo(v);
+          return std::string();
+        } catch (const std::exception& e) {
+          return std::string(e.what());
+        }
+      },
+      "ttft=MS,tpot=MS,itl=MS,e2e=MS");
 }
 
 namespace {
@@ -82,6 +96,9 @@ int run_cli(int argc, char** argv) {
   std::vector<std::string> files;
   ShellOptions shell;
   app.add_option("files", files, "Trace files or trace directories to open");
+  app.add_option("--slo", shell.slo,
+                 "Latency targets for the Latency panel's lines and goodput, e.g. ttft=200,tpot=50 (ms)")
+      ->check(slo_validator());
   app.add_option("--rules", shell.rules,
                  "Kernel-category rules of your own for the workbench (the schema of "
                  "assets/kernel_categories.json), tried before the built-in ones");

@@ -19,7 +19,7 @@ struct ScreenshotArgs {
   std::string view;
   std::string out;
   std::string size = "1280x800";
-  std::string range, select;
+  std::string range, select, slo;
   bool panel_only = false;
   std::string dump_state;  // test hook
 };
@@ -55,6 +55,7 @@ int run_screenshot(const ScreenshotArgs& a) {
   o.view = a.view;
   o.dump_state = a.dump_state;
   o.range = a.range;
+  o.slo = a.slo;
   o.select = a.select;
   o.panel_only = a.panel_only;
   o.width = std::stoi(m[1]);
@@ -84,6 +85,8 @@ void add_screenshot_command(CLI::App& app, CliContext& ctx) {
             return std::regex_match(v, kRange) ? std::string() : std::string("expected START:END in ns");
           },
           "START:END"));
+  sub->add_option("--slo", args->slo, "Latency targets drawn by the Latency panel, e.g. ttft=200,tpot=50")
+      ->check(slo_validator());
   sub->add_option("--select", args->select, "Select the first slice whose name contains NAME");
   sub->add_flag("--panel-only", args->panel_only,
                 "Write only the selected panel (the bottom tab), not the window");

@@ -6,7 +6,8 @@
 
 namespace CLI {
 class App;
-}
+class Validator;
+}  // namespace CLI
 
 namespace hp {
 
@@ -29,5 +30,7 @@ void add_details_command(CLI::App& app, CliContext& ctx);
 // Prints "hotpath: <path>: no such file or directory" for the first missing input; returns 1
 // then, 0 when all exist.
 int check_inputs_exist(const std::vector<std::string>& inputs);
+// CLI11 check of an --slo value (serving::parse_slo's message on a bad one).
+CLI::Validator slo_validator();
 
 }  // namespace hp

@@ -23,6 +23,7 @@ struct PanelServices {
   std::optional<FuseCatalog> fuses;
   std::string categorizer_error;  // why the built-in rules did not load (shown by Kernels and Triage)
   serving::MetricMap metric_map;  // exposed series -> canonical concepts (empty if the asset is missing)
+  std::string slo;                // "ttft=200,tpot=50" (--slo, edited in the Latency panel); checked
   const std::string* summary = nullptr;
   const ImportLog* import_log = nullptr;
   std::string categorize(std::string_view kernel) const;
@@ -39,6 +40,7 @@ class PanelHost {
   ViewState& state() { return services_.vs; }
   const PanelServices& services() const { return services_; }
   // Replaces the built-in categorizer (e.g. one with --rules); null keeps the current one.
+  void set_slo(const std::string& slo) { services_.slo = slo; }
   void use_categorizer(std::unique_ptr<KernelCategorizer> c);
   // "timeline: rects=N folded=M kernel_colours=K" and the serving tracks, for tests and bug reports.
   std::string frame_summary() const;

@@ -292,7 +292,7 @@ class Ranks : public Panel {
 // Latency distributions of the session's requests; recomputed when the selected range changes.
 class LatencyTab : public Panel {
  public:
-  LatencyTab(PanelServices&, const PanelEntry& e) : Panel(e.key, e.title) {}
+  LatencyTab(PanelServices& s, const PanelEntry& e) : Panel(e.key, e.title), s_(s) {}
   void on_session(const Snapshot& snap, bool) override {
     session_ = snap.session;
     model_.reset();
@@ -301,16 +301,29 @@ class LatencyTab : public Panel {
     if (!session_) return;
     if (!model_ || ctx.vs.range != range_) {
       range_ = ctx.vs.range;
-      model_ = range_ ? latency_model(latency_samples(*session_, range_->t0, range_->t1))
-                      : latency_model(latency_samples(*session_));
+      const Ns a = range_ ? range_->t0 : INT64_MIN, b = range_ ? range_->t1 : INT64_MAX;
+      serving::Slo slo;
+      try {
+        slo = serving::parse_slo(s_.slo);
+      } catch (const std::exception&) {  // checked on the command line and in the box
+      }
+      model_ = latency_model(latency_samples(*session_, a, b, slo),
+                             server_histograms(*session_, s_.metric_map, a, b), slo);
     }
-    draw_latency_panel(*model_, range_.has_value());
+    if (draw_latency_panel(*model_, range_.has_value(), state_, s_.slo)) model_.reset();
+  }
+  std::string dump_state() const override {
+    if (!model_) return {};
+    return "latency: charts " + std::to_string(model_->charts.size()) + " good " +
+           std::to_string(model_->good) + "\n";
   }
 
  private:
+  PanelServices& s_;
   std::shared_ptr<const Session> session_;
   std::optional<TimeWindow> range_;
   std::optional<LatencyModel> model_;
+  LatencyPanelState state_;
 };
 
 // Every request as a filterable, sortable table with the waterfall of the rows on screen.

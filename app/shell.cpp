@@ -277,6 +277,7 @@ int run_shell(const ShellOptions& opts) {
   {
     Workbench wb(settings, [] { glfwPostEmptyEvent(); });
     if (!opts.rules.empty()) wb.panels().use_categorizer(load_cli_categorizer(opts.rules));
+    wb.panels().set_slo(opts.slo);
     EventFlag ev;
     ev.wb = &wb;
     glfwSetWindowUserPointer(w, &ev);

@@ -16,6 +16,7 @@ struct ShellOptions {
   std::string select;         // select (and highlight) the first slice whose name contains this
   bool panel_only = false;    // screenshot: only the selected bottom panel, not the window
   std::string rules;          // --rules FILE: kernel-category rules tried before the built-in ones
+  std::string slo;            // --slo ttft=200,tpot=50: the Latency panel's targets and goodput
   // Test hooks (hidden CLI options).
   int quit_after_frames = 0;  // > 0: render continuously and quit after N frames and any load
   std::string simulate_drop;  // dropped onto the window after the first frame, once the inputs loaded

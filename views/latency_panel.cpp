@@ -3,6 +3,7 @@
 #include <imgui.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 
 namespace hp {
@@ -14,23 +15,57 @@ constexpr ImU32 kAxis = IM_COL32(150, 150, 150, 255);
 constexpr ImU32 kMark[] = {IM_COL32(120, 220, 120, 255), IM_COL32(240, 160, 60, 255),
                            IM_COL32(240, 80, 80, 255)};
 
+constexpr ImU32 kSlo = IM_COL32(255, 90, 200, 255);
+
+// Bars of a server histogram: one per bucket between its bounds, height = observations per ms.
+void draw_buckets(const LatencyChart& c, ImDrawList* dl, ImVec2 a, ImVec2 b) {
+  const float w = b.x - a.x, h = b.y - a.y;
+  double peak = 0, lo = 0, prev = 0;
+  for (const auto& k : c.buckets) {
+    if (std::isinf(k.le)) break;
+    if (k.le > lo) peak = std::max(peak, (k.count - prev) / (k.le - lo));
+    lo = k.le, prev = k.count;
+  }
+  lo = 0, prev = 0;
+  for (const auto& k : c.buckets) {
+    if (std::isinf(k.le) || lo >= c.x_max) break;
+    const double d = k.le > lo && peak > 0 ? (k.count - prev) / (k.le - lo) / peak : 0;
+    const float x0 = a.x + static_cast<float>(lo / c.x_max) * w;
+    const float x1 = a.x + static_cast<float>(std::min(k.le, c.x_max) / c.x_max) * w;
+    if (d > 0) dl->AddRectFilled(ImVec2(x0 + 1, b.y - h * static_cast<float>(d)), ImVec2(x1 - 1, b.y), kBar);
+    lo = k.le, prev = k.count;
+  }
+}
+
 void draw_chart(const LatencyChart& c, ImVec2 size) {
   ImDrawList* dl = ImGui::GetWindowDrawList();
   const ImVec2 p = ImGui::GetCursorScreenPos();
   const float line = ImGui::GetTextLineHeight();
-  ImGui::Text("%s  n=%zu  p50 %.2f  p90 %.2f  p99 %.2f  max %.2f ms", to_string(c.metric), c.dist.n,
-              c.dist.p50, c.dist.p90, c.dist.p99, c.dist.max);
-  const ImVec2 a(p.x + 4, p.y + line * 1.4f), b(p.x + size.x - 8, p.y + size.y - line * 1.4f);
+  const std::string title = std::string(to_string(c.metric)) +
+                            (c.server_histogram ? "  (server histogram)" : "") +
+                            "  n=" + std::to_string(c.dist.n);
+  char stats[128];
+  std::snprintf(stats, sizeof stats, "p50 %.2f  p90 %.2f  p99 %.2f  %s %.2f ms  %s", c.dist.p50, c.dist.p90,
+                c.dist.p99, c.server_histogram ? "top bound" : "max", c.dist.max, c.family.c_str());
+  dl->PushClipRect(p, ImVec2(p.x + size.x, p.y + size.y), true);
+  dl->AddText(p, IM_COL32(230, 230, 230, 255), title.c_str());
+  dl->AddText(ImVec2(p.x, p.y + line), kAxis, stats);
+  dl->PopClipRect();
+  const ImVec2 a(p.x + 4, p.y + line * 2.4f), b(p.x + size.x - 8, p.y + size.y - line * 1.4f);
   if (b.x - a.x < 20 || b.y - a.y < 20) return ImGui::Dummy(size);
   const float w = b.x - a.x, h = b.y - a.y;
   auto x_of = [&](double ms) { return a.x + static_cast<float>(ms / c.x_max) * w; };
-  uint64_t peak = 1;
-  for (uint64_t n : c.hist.count) peak = std::max(peak, n);
-  const float bw = w / static_cast<float>(c.hist.count.size());
-  for (size_t i = 0; i < c.hist.count.size(); ++i) {
-    const float bh = h * static_cast<float>(c.hist.count[i]) / static_cast<float>(peak);
-    const float x0 = a.x + bw * static_cast<float>(i);
-    if (bh > 0) dl->AddRectFilled(ImVec2(x0 + 1, b.y - bh), ImVec2(x0 + bw - 1, b.y), kBar);
+  const float bw = c.hist.count.empty() ? w : w / static_cast<float>(c.hist.count.size());
+  if (c.server_histogram) {
+    draw_buckets(c, dl, a, b);
+  } else {
+    uint64_t peak = 1;
+    for (uint64_t n : c.hist.count) peak = std::max(peak, n);
+    for (size_t i = 0; i < c.hist.count.size(); ++i) {
+      const float bh = h * static_cast<float>(c.hist.count[i]) / static_cast<float>(peak);
+      const float x0 = a.x + bw * static_cast<float>(i);
+      if (bh > 0) dl->AddRectFilled(ImVec2(x0 + 1, b.y - bh), ImVec2(x0 + bw - 1, b.y), kBar);
+    }
   }
   std::vector<ImVec2> pts;
   for (const auto& q : c.cdf) {
@@ -46,6 +81,14 @@ void draw_chart(const LatencyChart& c, ImVec2 size) {
     dl->AddLine(ImVec2(x, a.y), ImVec2(x, b.y), kMark[k], 1.0f);
     dl->AddText(ImVec2(x + 2, a.y + line * static_cast<float>(k)), kMark[k], names[k]);
   }
+  if (c.slo_ms) {
+    const float x = x_of(std::min(*c.slo_ms, c.x_max));
+    for (float y = a.y; y < b.y; y += 8)
+      dl->AddLine(ImVec2(x, y), ImVec2(x, std::min(y + 4, b.y)), kSlo, 2.0f);
+    const char* label = *c.slo_ms > c.x_max ? "SLO >" : "SLO";
+    const float tw = ImGui::CalcTextSize(label).x;
+    dl->AddText(ImVec2(x - tw - 2 < a.x ? x + 3 : x - tw - 2, b.y - line), kSlo, label);
+  }
   dl->AddLine(ImVec2(a.x, b.y), ImVec2(b.x, b.y), kAxis);
   for (const auto& t : c.ticks) {
     const float x = x_of(t.value);
@@ -53,16 +96,15 @@ void draw_chart(const LatencyChart& c, ImVec2 size) {
     const float tw = ImGui::CalcTextSize(t.label.c_str()).x;
     dl->AddText(ImVec2(std::clamp(x - tw / 2, a.x, b.x - tw), b.y + 3), kAxis, t.label.c_str());
   }
-  const uint64_t outside = c.hist.above;
-  if (outside) {
+  if (c.hist.above) {
     char buf[64];
-    std::snprintf(buf, sizeof buf, "%llu above", static_cast<unsigned long long>(outside));
+    std::snprintf(buf, sizeof buf, "%llu above", static_cast<unsigned long long>(c.hist.above));
     const float tw = ImGui::CalcTextSize(buf).x;
     dl->AddText(ImVec2(b.x - tw, a.y), kAxis, buf);
   }
   ImGui::SetCursorScreenPos(p);
   ImGui::InvisibleButton("##chart", size);
-  if (ImGui::IsItemHovered()) {
+  if (ImGui::IsItemHovered() && !c.hist.count.empty()) {
     const float mx = ImGui::GetIO().MousePos.x;
     const auto i =
         static_cast<size_t>(std::clamp((mx - a.x) / bw, 0.0f, static_cast<float>(c.hist.count.size() - 1)));
@@ -74,19 +116,41 @@ void draw_chart(const LatencyChart& c, ImVec2 size) {
 
 }  // namespace
 
-void draw_latency_panel(const LatencyModel& model, bool in_range) {
-  ImGui::Text("%zu requests%s, %zu failed · bars: histogram · yellow: CDF · lines: p50 / p90 / p99",
-              model.requests, in_range ? " in the selected range" : "", model.failed);
+bool draw_latency_panel(const LatencyModel& model, bool in_range, LatencyPanelState& st, std::string& slo) {
+  bool changed = false;
+  if (!st.slo[0] && !slo.empty()) std::snprintf(st.slo, sizeof st.slo, "%s", slo.c_str());
+  ImGui::SetNextItemWidth(260);
+  if (ImGui::InputTextWithHint("##slo", "SLO, e.g. ttft=200,tpot=50", st.slo, sizeof st.slo)) {
+    try {
+      serving::parse_slo(st.slo);
+      st.slo_error.clear();
+      slo = st.slo;
+      changed = true;
+    } catch (const std::exception& e) {
+      st.slo_error = e.what();
+    }
+  }
+  ImGui::SameLine();
+  if (!st.slo_error.empty())
+    ImGui::TextColored(ImVec4(1, 0.45f, 0.35f, 1), "%s", st.slo_error.c_str());
+  else if (!model.slo.empty())
+    ImGui::Text("goodput %.2f req/s: %zu of %zu ok requests meet %s", model.goodput_req_s, model.good,
+                model.requests - model.failed, serving::format_slo(model.slo).c_str());
+  else
+    ImGui::TextDisabled("no SLO: type targets in ms to draw them and get the goodput");
+  ImGui::Text(
+      "%zu requests%s, %zu failed · bars: histogram · yellow: CDF · lines: p50 / p90 / p99 · pink: SLO",
+      model.requests, in_range ? " in the selected range" : "", model.failed);
   if (!model.note.empty()) {
     ImGui::TextDisabled("%s", model.note.c_str());
-    return;
+    return changed;
   }
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const int n = static_cast<int>(model.charts.size());
   const int cols = std::min(n, avail.x > 1200 ? 4 : avail.x > 700 ? 3 : 2);
   const int rows = (n + cols - 1) / cols;
-  const ImVec2 cell(avail.x / static_cast<float>(cols), std::max(120.0f, avail.y / static_cast<float>(rows)));
-  if (!ImGui::BeginTable("##latency", cols, ImGuiTableFlags_ScrollY)) return;
+  const ImVec2 cell(avail.x / static_cast<float>(cols), std::max(140.0f, avail.y / static_cast<float>(rows)));
+  if (!ImGui::BeginTable("##latency", cols, ImGuiTableFlags_ScrollY)) return changed;
   for (int i = 0; i < n; ++i) {
     ImGui::TableNextColumn();
     ImGui::PushID(i);
@@ -94,6 +158,7 @@ void draw_latency_panel(const LatencyModel& model, bool in_range) {
     ImGui::PopID();
   }
   ImGui::EndTable();
+  return changed;
 }
 
 }  // namespace hp

@@ -18,10 +18,15 @@ const char* to_string(LatencyMetric m);  // "TTFT", ..., "Decode (server)"
 struct LatencySamples {
   std::array<std::vector<double>, kLatencyMetrics> ms;  // per metric, milliseconds
   size_t requests = 0, failed = 0;                      // measured requests that started in the window
+  // Goodput under the SLO given (serve-report's rules): ok requests meeting every target, per second of
+  // the measured window (first send .. last end; server times for requests rebuilt from a log).
+  size_t good = 0;
+  double duration_s = 0, goodput_req_s = 0;
   const std::vector<double>& of(LatencyMetric m) const { return ms[static_cast<size_t>(m)]; }
 };
 
 // Requests whose start (RequestTable::start_of) is in [begin, end).
-LatencySamples latency_samples(const Session& s, Ns begin = INT64_MIN, Ns end = INT64_MAX);
+LatencySamples latency_samples(const Session& s, Ns begin = INT64_MIN, Ns end = INT64_MAX,
+                               const serving::Slo& slo = {});
 
 }  // namespace hp

@@ -9,7 +9,7 @@ TEST_CASE("latency model: charts for metrics with samples, axis past p99, outlie
   s.requests = 101;
   for (int i = 1; i <= 100; ++i) s.ms[static_cast<size_t>(LatencyMetric::Ttft)].push_back(i);
   s.ms[static_cast<size_t>(LatencyMetric::Ttft)].push_back(10000);  // one outlier
-  LatencyModel m = latency_model(s, 10);
+  LatencyModel m = latency_model(s, {}, {}, 10);
   REQUIRE(m.charts.size() == 1);
   const LatencyChart& c = m.charts[0];
   CHECK(c.metric == LatencyMetric::Ttft);

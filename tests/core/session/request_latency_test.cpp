@@ -56,14 +56,20 @@ void same(const Dist& a, const Dist& b) {
 
 TEST_CASE("request latency: the session's samples give serve-report's percentiles", "[session][latency]") {
   const auto rows = requests();
-  LatencyStats report = latency_stats(rows);
+  const Slo slo = parse_slo("ttft=60,tpot=5");
+  LatencyStats report = latency_stats(rows, slo);
   ServingData d;
   d.requests = rows;
   SessionBuilder b;
   b.add_serving(std::move(d), SourceKind::Capture, "run");
   auto s = b.finish();
-  LatencySamples ls = latency_samples(*s);
+  LatencySamples ls = latency_samples(*s, INT64_MIN, INT64_MAX, slo);
   CHECK(ls.requests == report.total);
+  REQUIRE(report.good > 10);
+  CHECK(report.good < report.ok);  // the SLO splits the requests
+  CHECK(ls.good == report.good);
+  CHECK(ls.duration_s == Approx(report.duration_s).epsilon(1e-12));
+  CHECK(ls.goodput_req_s == Approx(report.goodput_req_s).epsilon(1e-12));
   CHECK(ls.failed == report.failed);
   REQUIRE(report.ttft_ms.n > 100);
   REQUIRE(report.queue_ms.n > 50);
