@@ -19,6 +19,7 @@
 #include "views/latency_panel.h"
 #include "views/load_panel.h"
 #include "views/phases_panel.h"
+#include "views/range_chip.h"
 #include "views/ranks_panel.h"
 #include "views/requests_panel.h"
 #include "views/search_bar.h"
@@ -299,6 +300,7 @@ class LatencyTab : public Panel {
   }
   void draw(PanelContext& ctx) override {
     if (!session_) return;
+    draw_range_chip(ctx.vs);
     if (!model_ || ctx.vs.range != range_) {
       range_ = ctx.vs.range;
       const Ns a = range_ ? range_->t0 : INT64_MIN, b = range_ ? range_->t1 : INT64_MAX;
@@ -333,6 +335,7 @@ class RequestsTab : public Panel {
   void on_session(const Snapshot& snap, bool) override { set_session(model_, snap.session); }
   void draw(PanelContext& ctx) override {
     if (!model_.session) return;
+    draw_range_chip(ctx.vs);
     std::optional<std::pair<Ns, Ns>> range;
     if (ctx.vs.range) range = std::make_pair(ctx.vs.range->t0, ctx.vs.range->t1);
     set_filter(model_, model_.filter_text, range);
@@ -359,6 +362,7 @@ class PhasesTab : public Panel {
   }
   void draw(PanelContext& ctx) override {
     if (!snap_.session) return;
+    draw_range_chip(ctx.vs);
     if (!model_ || ctx.vs.range != range_) {
       range_ = ctx.vs.range;
       const StageAssignment* st = snap_.derived ? &snap_.derived->stages : nullptr;
@@ -390,6 +394,7 @@ class LoadTab : public Panel {
   }
   void draw(PanelContext& ctx) override {
     if (!session_) return;
+    draw_range_chip(ctx.vs);
     if (!model_ || ctx.vs.range != range_) {
       range_ = ctx.vs.range;
       model_ = range_ ? load_model(*session_, &s_.metric_map, range_->t0, range_->t1)

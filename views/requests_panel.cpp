@@ -143,6 +143,13 @@ void draw_requests_panel(RequestsModel& m, RequestsPanelState& st, ViewState& vs
   ImGui::BeginChild("##request_details", ImVec2(0, 0), true);
   for (const std::string& line : request_details(*m.session, vs.pick.row))
     ImGui::TextWrapped("%s", line.c_str());
+  const RequestTable& rq = m.session->requests;
+  const Ns a = rq.start_of(vs.pick.row), b = rq.end_of(vs.pick.row);
+  if (a != kNoTime && ImGui::SmallButton("Show on the timeline")) {
+    const Ns pad = std::max<Ns>((b - a) / 10, 1000);
+    vs.view.zoom_to({a - pad, b + pad});
+  }
+  ImGui::SameLine();
   if (ImGui::SmallButton("Clear selection (Esc)")) vs.pick = {};
   ImGui::EndChild();
 }
