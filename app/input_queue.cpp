@@ -4,11 +4,32 @@
 
 namespace hp {
 
+namespace {
+
+// A press that a text field acts on: not a printable key (GLFW 32..96) or a modifier (340..347), or
+// any key with Ctrl, Alt or Super held.
+bool edits(const KeyEvent& e) {
+  if (e.action == 0) return false;
+  if (e.mods & (0x2 | 0x4 | 0x8)) return true;
+  return !(e.key >= 32 && e.key <= 96) && !(e.key >= 340 && e.key <= 347);
+}
+
+}  // namespace
+
 size_t KeyEventQueue::drain(const std::function<void(const KeyEvent&)>& apply) {
   std::vector<int> touched;
   size_t n = 0;
+  bool edited = false;
   while (!q_.empty()) {
     const KeyEvent e = q_.front();
+    if (e.codepoint) {
+      if (edited) break;
+      apply(e);
+      q_.pop_front();
+      ++n;
+      continue;
+    }
+    edited = edited || edits(e);
     bool seen = false;
     for (int k : touched) seen = seen || k == e.key;
     if (seen) break;

@@ -11,13 +11,16 @@ namespace hp {
 
 struct KeyEvent {
   int key = 0, scancode = 0, action = 0, mods = 0;  // GLFW's values: action 0 release, 1 press, 2 repeat
+  unsigned codepoint = 0;                           // nonzero: a typed character, not a key
 };
 
 class KeyEventQueue {
  public:
   void push(const KeyEvent& e) { q_.push_back(e); }
-  // Applies queued events in order until one would change a key a second time this frame; the
-  // rest wait for the next frame. Returns how many were applied.
+  // Applies queued events in order until one would change a key a second time this frame, or a
+  // typed character follows an editing key (Backspace, arrows, Ctrl+...) pressed this frame: ImGui's
+  // text fields apply a frame's characters before its keys, so "Backspace x" would become "x Backspace".
+  // The rest wait for the next frame. Returns how many were applied.
   size_t drain(const std::function<void(const KeyEvent&)>& apply);
   bool empty() const { return q_.empty(); }
   size_t size() const { return q_.size(); }

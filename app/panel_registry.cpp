@@ -344,7 +344,11 @@ class RequestsTab : public Panel {
   std::string dump_state() const override {
     return "requests: rows " + std::to_string(model_.rows.size()) + " sort " + field_name(model_.sort) +
            (model_.descending ? " desc" : " asc") + " visible " + std::to_string(state_.first_visible) +
-           ".." + std::to_string(state_.last_visible) + "\n";
+           ".." + std::to_string(state_.last_visible) + " filter_at " +
+           std::to_string(static_cast<int>(state_.filter_x)) + " " +
+           std::to_string(static_cast<int>(state_.filter_y)) + " row0_y " +
+           std::to_string(static_cast<int>(state_.row0_y)) + " error " +
+           (model_.filter_error.empty() ? std::string("-") : model_.filter_error) + "\n";
   }
 
  private:

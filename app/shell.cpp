@@ -117,8 +117,12 @@ void refresh_fonts(const std::shared_ptr<const Run>& run) {
 
 void render_frame(GLFWwindow* w, Workbench& wb) {
   if (EventFlag* ev = flag_of(w))
-    ev->keys.drain(
-        [w](const KeyEvent& e) { ImGui_ImplGlfw_KeyCallback(w, e.key, e.scancode, e.action, e.mods); });
+    ev->keys.drain([w](const KeyEvent& e) {
+      if (e.codepoint)
+        ImGui_ImplGlfw_CharCallback(w, e.codepoint);
+      else
+        ImGui_ImplGlfw_KeyCallback(w, e.key, e.scancode, e.action, e.mods);
+    });
   ImGui_ImplOpenGL3_NewFrame();
   refresh_fonts(wb.run());
   ImGui_ImplGlfw_NewFrame();
@@ -296,6 +300,10 @@ int run_shell(const ShellOptions& opts) {
     glfwSetKeyCallback(w, [](GLFWwindow* w, int key, int scancode, int action, int mods) {
       mark(w);
       flag_of(w)->keys.push({key, scancode, action, mods});
+    });
+    glfwSetCharCallback(w, [](GLFWwindow* w, unsigned codepoint) {  // in order with the keys
+      mark(w);
+      flag_of(w)->keys.push({0, 0, 0, 0, codepoint});
     });
     ImGui_ImplOpenGL3_Init("#version 330");
     wb.set_renderer_info(gl_description());

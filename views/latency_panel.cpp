@@ -118,9 +118,12 @@ void draw_chart(const LatencyChart& c, ImVec2 size) {
 
 bool draw_latency_panel(const LatencyModel& model, bool in_range, LatencyPanelState& st, std::string& slo) {
   bool changed = false;
-  if (!st.slo[0] && !slo.empty()) std::snprintf(st.slo, sizeof st.slo, "%s", slo.c_str());
+  if (!st.synced) std::snprintf(st.slo, sizeof st.slo, "%s", slo.c_str());  // --slo, once
+  st.synced = true;
   ImGui::SetNextItemWidth(260);
-  if (ImGui::InputTextWithHint("##slo", "SLO, e.g. ttft=200,tpot=50", st.slo, sizeof st.slo)) {
+  ImGui::InputTextWithHint("##slo", "SLO, e.g. ttft=200,tpot=50", st.slo, sizeof st.slo);
+  if (slo == st.slo) st.slo_error.clear();
+  if (slo != st.slo && st.slo_rejected != st.slo) {  // compared each frame, as Requests' filter
     try {
       serving::parse_slo(st.slo);
       st.slo_error.clear();
@@ -128,6 +131,7 @@ bool draw_latency_panel(const LatencyModel& model, bool in_range, LatencyPanelSt
       changed = true;
     } catch (const std::exception& e) {
       st.slo_error = e.what();
+      st.slo_rejected = st.slo;
     }
   }
   ImGui::SameLine();

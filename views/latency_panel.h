@@ -10,7 +10,8 @@ namespace hp {
 
 struct LatencyPanelState {
   char slo[128] = {};
-  std::string slo_error;
+  bool synced = false;                  // the box took the session's SLO (--slo) once
+  std::string slo_error, slo_rejected;  // the last text that did not parse, and why
 };
 
 // Returns true when the user changed the SLO text to a valid one (written to `slo`).

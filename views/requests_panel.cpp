@@ -98,6 +98,7 @@ void draw_table(RequestsModel& m, RequestsPanelState& st, ViewState& vs, ImVec2 
       if (ImGui::Selectable(cell_text(m, RequestField::Id, r).c_str(), selected,
                             ImGuiSelectableFlags_SpanAllColumns))
         vs.pick = selected ? Pick{} : Pick{PickKind::Request, r, kNone};
+      if (i == 0) st.row0_y = (ImGui::GetItemRectMin().y + ImGui::GetItemRectMax().y) / 2;
       ImGui::PopID();
       for (size_t c = 1; c < std::size(kOrder); ++c) {
         ImGui::TableNextColumn();
@@ -120,9 +121,13 @@ void draw_requests_panel(RequestsModel& m, RequestsPanelState& st, ViewState& vs
     return;
   }
   ImGui::SetNextItemWidth(std::min(520.0f, ImGui::GetContentRegionAvail().x * 0.5f));
-  if (ImGui::InputTextWithHint("##filter", "filter, e.g. ttft > 200ms && out_tokens > 100", st.filter,
-                               sizeof st.filter))
-    set_filter(m, st.filter, m.range);
+  // The text is compared every frame (a no-op when unchanged): ImGui 1.86 sometimes reports an edit
+  // made while keys queue up (app/input_queue.h) one frame late or not at all.
+  ImGui::InputTextWithHint("##filter", "filter, e.g. ttft > 200ms && out_tokens > 100", st.filter,
+                           sizeof st.filter);
+  set_filter(m, st.filter, m.range);
+  st.filter_x = ImGui::GetItemRectMin().x + 10;
+  st.filter_y = (ImGui::GetItemRectMin().y + ImGui::GetItemRectMax().y) / 2;
   ImGui::SameLine();
   ImGui::Text("%zu of %zu requests%s", m.rows.size(), total, m.range ? " in the selected range" : "");
   if (!m.filter_error.empty()) {

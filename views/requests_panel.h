@@ -11,7 +11,8 @@ namespace hp {
 
 struct RequestsPanelState {
   char filter[256] = {};
-  size_t first_visible = 0, last_visible = 0;  // the table's rows on screen last frame, [first, last)
+  size_t first_visible = 0, last_visible = 0;    // the table's rows on screen last frame, [first, last)
+  float filter_x = 0, filter_y = 0, row0_y = 0;  // screen positions (state dump, interaction tests)
 };
 
 void draw_requests_panel(RequestsModel& model, RequestsPanelState& state, ViewState& vs);

@@ -37,6 +37,10 @@ std::string describe(const ViewState& vs, const Run* run) {
   else
     out += "selected: -\n";
   out += vs.range ? fmt::format("range: {} {}\n", vs.range->t0 - e.t0, vs.range->t1 - e.t0) : "range: -\n";
+  const char* kinds[] = {"-", "request", "iteration", "sample"};
+  out += vs.pick.kind == PickKind::None
+             ? std::string("pick: -\n")
+             : fmt::format("pick: {} {}\n", kinds[static_cast<int>(vs.pick.kind)], vs.pick.row);
   const char* owner = vs.highlight_owner == HighlightOwner::Search    ? "search"
                       : vs.highlight_owner == HighlightOwner::Kernels ? "kernels"
                                                                       : "-";

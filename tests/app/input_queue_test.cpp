@@ -3,6 +3,7 @@
 #include "app/input_queue.h"
 
 #include <catch2/catch.hpp>
+#include <string>
 #include <vector>
 
 using hp::KeyEvent;
@@ -29,6 +30,37 @@ TEST_CASE("three quick taps of one key become three presses on three frames", "[
   CHECK(presses == 3);
   REQUIRE(frames.size() == 6);
   for (const auto& f : frames) CHECK(f.size() == 1);  // one change of W per frame
+}
+
+TEST_CASE("typed characters keep their order with Backspace and other editing keys", "[input]") {
+  // "ab", Backspace, "c": the text field must see a, b, Backspace, then c, never c before Backspace.
+  hp::KeyEventQueue q;
+  auto type = [&](int key, unsigned ch) {
+    q.push({key, 0, 1, 0});
+    q.push({0, 0, 0, 0, ch});
+    q.push({key, 0, 0, 0});
+  };
+  type('A', 'a');
+  type('B', 'b');
+  q.push({259, 0, 1, 0});  // Backspace
+  q.push({259, 0, 0, 0});
+  type('C', 'c');
+  std::vector<std::string> frames;
+  while (!q.empty()) {
+    std::string f;
+    q.drain([&](const KeyEvent& e) {
+      if (e.codepoint) f += static_cast<char>(e.codepoint);
+      if (e.key == 259 && e.action == 1) f += '<';
+    });
+    frames.push_back(f);
+  }
+  // Per frame, characters never follow the Backspace press (ImGui applies chars first).
+  std::string all;
+  for (const auto& f : frames) {
+    CHECK((f.find('<') == std::string::npos || f.find('<') == f.size() - 1));
+    all += f;
+  }
+  CHECK(all == "ab<c");
 }
 
 TEST_CASE("different keys pressed together apply in one frame", "[input]") {

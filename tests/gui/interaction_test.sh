@@ -221,6 +221,41 @@ JSON
     grep -q "^recent: .*not_a_trace" "$state" && fail "the failed file went to Open Recent"
     [ "$(grep -c "^import-log:" "$state")" = "$before" ] || fail "the failure was added to the trace's Import log"
     ;;
+  requests)
+    # The Requests panel on the vLLM log alone (513 requests): type a filter, a bad one, clear it,
+    # click a row (picks the request).
+    start_app "$TEST_DATA/logs/vllm_v0.15.0_gptoss120b_tp4_profilemate_server.log.gz" requests
+    req() { field requests | awk -v k="$1" '{for (i = 1; i < NF; i++) if ($i == k) {print $(i + 1); exit}}'; }
+    # Typed keys reach ImGui one change per key per frame (app/input_queue.h): poll until they landed.
+    until_requests() {
+      for _ in $(seq 1 20); do
+        field requests | grep -q "$1" && return
+        settle 0.3
+        dump
+      done
+      fail "requests panel never showed '$1': $(field requests)"
+    }
+    [ "$(req rows)" = 513 ] || fail "requests: $(field requests)"
+    read -r fx fy < <(field requests | sed 's/.*filter_at \([0-9]*\) \([0-9]*\).*/\1 \2/')
+    "$X" mousemove "$fx" "$fy" click 1
+    "$X" type --delay 40 'id ~ 9f4b4540'
+    until_requests "rows 1 .*error -"
+    "$X" key End
+    "$X" key --delay 30 --repeat 20 BackSpace
+    until_requests "rows 513 .*error -"
+    "$X" type --delay 40 'in_tokens ='
+    until_requests "error offset 11: expected a number"
+    [ "$(req rows)" = 513 ] || fail "a bad filter changed the rows: $(field requests)"
+    cp "$work/shot_$n.png" "$work/requests_error.png"
+    "$X" key --delay 30 --repeat 12 BackSpace
+    "$X" type --delay 40 'out_tokens == 0'
+    until_requests "rows 513 .*error -"
+    "$X" mousemove 200 "$(req row0_y)" click 1
+    settle
+    dump
+    [ "$(field pick)" = "request 0" ] || fail "row click picked '$(field pick)'"
+    cp "$work/shot_$n.png" "$work/requests_pick.png"
+    ;;
   *) fail "unknown test $name" ;;
 esac
 echo "PASS: $name"
