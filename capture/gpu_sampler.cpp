@@ -59,7 +59,8 @@ void GpuSampler::start() {
 void GpuSampler::stop() {
   stop_ = true;
   if (thread_.joinable()) thread_.join();
-  if (writer_ && nvml_) writer_->set_meta("measurement.readings", std::to_string(readings_));
+  if (writer_ && nvml_ && !stopped_) writer_->set_meta("measurement.readings", std::to_string(readings_));
+  stopped_ = true;
 }
 
 void GpuSampler::sample_once() {

@@ -26,7 +26,7 @@ class GpuSampler {
   const std::string& note() const { return note_; }
   unsigned gpus() const { return gpus_; }
   void start();
-  void stop();
+  void stop();         // joins the thread; the first call stores measurement.readings
   void sample_once();  // one reading of every GPU, stored
   uint64_t readings() const { return readings_; }
 
@@ -38,6 +38,7 @@ class GpuSampler {
   unsigned gpus_ = 0;
   std::string note_;
   std::atomic<bool> stop_{false};
+  bool stopped_ = false;  // stop() wrote the final meta: the writer may be gone after it
   std::atomic<uint64_t> readings_{0};
   std::thread thread_;
 };
