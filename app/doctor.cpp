@@ -117,8 +117,7 @@ DoctorCheck check_devices(const GpuProbe& p) {
 
 // NVML (loaded at run time) and each GPU's clock policy: timings are comparable only at known clocks.
 DoctorCheck check_clock_policy() {
-  DoctorCheck c{"NVML / clock policy", false, "", "GPU tracks (clocks, power, temperature) and lock-clocks",
-                false};
+  DoctorCheck c{"NVML clocks", false, "", "GPU tracks (clocks, power, temperature) and lock-clocks", false};
   std::string err;
   auto nvml = capture::Nvml::open(&err);
   if (!nvml) {
