@@ -2,6 +2,7 @@
 // by category, top ops, idle gaps, launch stats, stream overlap, overlap opportunities, ranks).
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <fstream>
 #include <iostream>
 
@@ -33,6 +34,18 @@ serving::MeasurementContext inputs_measurement(const std::vector<std::string>& i
     }
   }
   return {};
+}
+
+// "  " + the line, wrapped at word boundaries so that no line exceeds 100 columns.
+std::string wrap_100(std::string rest) {
+  std::string out;
+  while (!rest.empty()) {
+    size_t cut = rest.size() <= 98 ? rest.size() : rest.rfind(' ', 98);
+    if (cut == std::string::npos || cut == 0) cut = std::min<size_t>(rest.size(), 98);
+    out += "  " + rest.substr(0, cut) + "\n";
+    rest = rest.substr(std::min(rest.size(), cut + 1));
+  }
+  return out;
 }
 
 }  // namespace
@@ -80,7 +93,7 @@ void add_report_command(CLI::App& app, CliContext& ctx) {
     }
     std::string head;
     for (const auto& line : mc.empty() ? std::vector<std::string>{} : serving::measurement_context_lines(mc))
-      head += (opts->format == "md" ? "" : "  ") + line + (opts->format == "md" ? "\n\n" : "\n");
+      head += opts->format == "md" ? line + "\n\n" : wrap_100(line);
     if (!head.empty())
       std::cout << (opts->format == "md" ? "## Measurement context\n\n" : "MEASUREMENT CONTEXT\n") << head
                 << '\n';

@@ -443,9 +443,9 @@ int run_serve_profile(const ServeOpts& o) {
       for (const auto& s : series) w.add_samples(s.key, s.samples, false, "prometheus"), ++n_series;
     }
     // The fleet's GPUs as dcgm-exporter exports them, onto the same per-GPU tracks as NVML's.
-    for (const char* sel :
-         {"{__name__=~\"DCGM_FI_DEV_(SM_CLOCK|MEM_CLOCK|POWER_USAGE|GPU_TEMP|GPU_UTIL|FB_USED)\"}",
-          "{__name__=~\"DCGM_FI_PROF_.*\"}"}) {
+    for (const char* sel : {"{__name__=~\"DCGM_FI_DEV_(SM_CLOCK|MEM_CLOCK|POWER_USAGE|GPU_TEMP|GPU_UTIL|MEM_"
+                            "COPY_UTIL|FB_USED|CLOCK_THROTTLE_REASONS|CLOCKS_EVENT_REASONS)\"}",
+                            "{__name__=~\"DCGM_FI_PROF_.*\"}"}) {
       if (!err.empty()) break;
       std::vector<serving::MetricSeries> series;
       capture::RangeQuery q{o.prometheus, sel, start_ns - 1'000'000'000, end_ns,
