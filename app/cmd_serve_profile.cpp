@@ -16,12 +16,15 @@
 
 #include "app/commands.h"
 #include "capture/dashboard.h"
+#include "capture/dcgm_scraper.h"
+#include "capture/gpu_sampler.h"
 #include "capture/log_tailer.h"
 #include "capture/metrics_scraper.h"
 #include "capture/profiler_control.h"
 #include "capture/prometheus_api.h"
 #include "capture/replay_client.h"
 #include "core/import/registry.h"
+#include "core/serving/rollouts.h"
 #include "core/serving/traffic.h"
 #include "core/store/run_file.h"
 #include "core/store/serving_store.h"
@@ -39,14 +42,14 @@ struct ServeOpts {
   std::string endpoint = "http://localhost:8000";
   std::string traffic, traffic_format = "auto", engine = "auto", model, output,
                        api_key_env = "OPENAI_API_KEY";
-  std::string server_log, prometheus, profile_dir;
+  std::string server_log, prometheus, profile_dir, dcgm;
   int concurrency = 0;
   double rate = 0, burstiness = 1, time_scale = 0, duration = 0, scrape_hz = 2;
   int64_t num_requests = -1, warmup = 0, max_tokens = 256;
   uint64_t seed = 0;
   bool chat = false, whole_conversations = false, torch_profile = false, no_scrape = false, quiet = false,
-       nsys = false;
-  int server_pid = 0;
+       nsys = false, no_gpu = false;
+  int server_pid = 0, rollouts = 0;
   double request_timeout = 600, read_timeout = 60;
   int probe_input_tokens = 2048, probe_output_tokens = 256, probe_warmup = 10, probe_capture = 5;
 };
@@ -200,6 +203,18 @@ int run_serve_profile(const ServeOpts& o) {
     return 1;
   }
 
+  // RL rollouts: each prompt N times in a row, so request index i belongs to group i / N.
+  int64_t warmup = o.warmup, num_requests = o.num_requests;
+  if (o.rollouts > 1) {
+    traffic.requests = serving::repeat_each(traffic.requests, static_cast<size_t>(o.rollouts));
+    warmup = (warmup + o.rollouts - 1) / o.rollouts * o.rollouts;
+    if (num_requests > 0) num_requests *= o.rollouts;
+    std::cerr << fmt::format(
+        "hotpath: --rollouts {0}: each prompt sent as {0} requests in a row (group = request index / {0}); "
+        "the API's n is not used, so that every completion is timed as its own stream\n",
+        o.rollouts);
+  }
+
   capture::ReplayOptions ro;
   std::string path;
   split_endpoint(o.endpoint, &ro.base_url, &path);
@@ -220,8 +235,8 @@ int run_serve_profile(const ServeOpts& o) {
   serving::ArrivalOptions& a = ro.arrival;
   a.concurrency = o.concurrency;
   a.duration_s = o.duration;
-  a.num_requests = o.num_requests;
-  a.warmup = o.warmup;
+  a.num_requests = num_requests;
+  a.warmup = warmup;
   a.seed = o.seed;
   bool has_times = std::any_of(traffic.requests.begin(), traffic.requests.end(),
                                [](const auto& r) { return r.arrival_offset_ns >= 0; });
@@ -281,8 +296,16 @@ int run_serve_profile(const ServeOpts& o) {
   w.set_meta("rate", fmt::format("{}", o.rate));
   w.set_meta("burstiness", fmt::format("{}", a.burstiness));
   w.set_meta("duration_s", fmt::format("{}", o.duration));
-  w.set_meta("num_requests", std::to_string(o.num_requests));
-  w.set_meta("warmup", std::to_string(o.warmup));
+  w.set_meta("num_requests", std::to_string(num_requests));
+  w.set_meta("warmup", std::to_string(warmup));
+  if (o.rollouts > 1) {
+    w.set_meta("rollouts.n", std::to_string(o.rollouts));
+    w.set_meta("rollouts.mode", "requests");
+    w.set_meta("rollouts.note",
+               fmt::format("{} requests share each prompt (the API's n is not used); group = "
+                           "request index / {}",
+                           o.rollouts, o.rollouts));
+  }
   w.set_meta("seed", std::to_string(o.seed));
   w.set_meta("clock", "CLOCK_REALTIME epoch ns; intervals from CLOCK_MONOTONIC with one offset");
   w.set_meta("hotpath_version", HOTPATH_VERSION);
@@ -293,6 +316,17 @@ int run_serve_profile(const ServeOpts& o) {
   if (!o.no_scrape) {
     scraper = std::make_unique<capture::MetricsScraper>(ro.base_url + "/metrics", o.scrape_hz, &w);
     scraper->start();
+  }
+  std::unique_ptr<capture::GpuSampler> gpus;  // NVML at 10 Hz; without a driver a one-line note
+  if (!o.no_gpu) {
+    gpus = std::make_unique<capture::GpuSampler>(&w);
+    if (!gpus->available()) std::cerr << "hotpath: " << gpus->note() << '\n';
+    gpus->start();
+  }
+  std::unique_ptr<capture::DcgmScraper> dcgm;  // dcgm-exporter's /metrics, per-GPU tracks too
+  if (!o.dcgm.empty()) {
+    dcgm = std::make_unique<capture::DcgmScraper>(o.dcgm, std::min(o.scrape_hz, 1.0), &w);
+    dcgm->start();
   }
   std::unique_ptr<capture::LogTailer> tailer;
   if (!o.server_log.empty()) {
@@ -371,6 +405,16 @@ int run_serve_profile(const ServeOpts& o) {
   running = false;
   committer.join();
   int64_t end_ns = capture::epoch_now_ns();
+  if (gpus) gpus->stop();
+  if (dcgm) {
+    dcgm->stop();
+    w.set_meta("measurement.dcgm_scrapes", std::to_string(dcgm->scrapes()));
+    if (dcgm->failures()) {
+      w.set_meta("measurement.dcgm_error", dcgm->last_error());
+      std::cerr << "hotpath: --dcgm: " << dcgm->failures() << " failed scrapes: " << dcgm->last_error()
+                << '\n';
+    }
+  }
   if (scraper) {
     scraper->stop();
     w.set_meta("scrape.count", std::to_string(scraper->stats().scrapes));
@@ -388,7 +432,7 @@ int run_serve_profile(const ServeOpts& o) {
     w.set_meta("server_log.engine_source", tailer->engine_source());
   }
   if (!o.prometheus.empty()) {
-    uint64_t n_series = 0;
+    uint64_t n_series = 0, n_dcgm = 0;
     std::string err;
     for (const auto& name : capture::canonical_series_names(engine)) {
       std::vector<serving::MetricSeries> series;
@@ -398,8 +442,21 @@ int run_serve_profile(const ServeOpts& o) {
       // Marked as a fleet read, so that reports and exports tell it from the endpoint's own scrape.
       for (const auto& s : series) w.add_samples(s.key, s.samples, false, "prometheus"), ++n_series;
     }
+    // The fleet's GPUs as dcgm-exporter exports them, onto the same per-GPU tracks as NVML's.
+    for (const char* sel : {"{__name__=~\"DCGM_FI_DEV_(SM_CLOCK|MEM_CLOCK|POWER_USAGE|GPU_TEMP|GPU_UTIL|MEM_"
+                            "COPY_UTIL|FB_USED|CLOCK_THROTTLE_REASONS|CLOCKS_EVENT_REASONS)\"}",
+                            "{__name__=~\"DCGM_FI_PROF_.*\"}"}) {
+      if (!err.empty()) break;
+      std::vector<serving::MetricSeries> series;
+      capture::RangeQuery q{o.prometheus, sel, start_ns - 1'000'000'000, end_ns,
+                            std::max(1.0, 1.0 / o.scrape_hz)};
+      if (!capture::query_range(q, &series, &err)) break;
+      for (const auto& s : capture::dcgm_tracks(series))
+        w.add_samples(s.key, s.samples, false, "dcgm"), ++n_dcgm;
+    }
     w.set_meta("prometheus.url", o.prometheus);
     w.set_meta("prometheus.series", std::to_string(n_series));
+    w.set_meta("prometheus.dcgm_series", std::to_string(n_dcgm));
     if (!err.empty()) {
       w.set_meta("prometheus.error", err);
       std::cerr << "hotpath: --prometheus: " << err << '\n';
@@ -493,6 +550,10 @@ void add_serve_profile_command(CLI::App& app, CliContext& ctx) {
   sub->add_option("--duration", o->duration, "Stop sending after S seconds");
   sub->add_option("--num-requests,--num-prompts", o->num_requests, "Requests to send (cycles the traffic)");
   sub->add_option("--warmup,--num-warmups", o->warmup, "Warm-up requests, excluded from reports");
+  sub->add_option(
+         "--rollouts", o->rollouts,
+         "RL rollouts: send each prompt N times in a row as one group (--num-requests counts prompts)")
+      ->check(CLI::Range(0, 4096));
   sub->add_option("--seed", o->seed, "Arrival seed")->capture_default_str();
   sub->add_option("--max-tokens", o->max_tokens, "max_tokens when the traffic gives none")
       ->capture_default_str();
@@ -503,6 +564,8 @@ void add_serve_profile_command(CLI::App& app, CliContext& ctx) {
                   "Prometheus server URL: read the fleet's series (query_range)");
   sub->add_option("--scrape-hz", o->scrape_hz, "/metrics scrape rate (0.1-10 Hz)")->capture_default_str();
   sub->add_flag("--no-scrape", o->no_scrape, "Do not scrape /metrics");
+  sub->add_flag("--no-gpu", o->no_gpu, "Do not sample the GPUs through NVML");
+  sub->add_option("--dcgm", o->dcgm, "dcgm-exporter /metrics URL: per-GPU tracks of a remote or fleet node");
   sub->add_flag("--torch-profile", o->torch_profile, "Capture prefill and decode torch-profiler traces");
   sub->add_option("--profile-dir", o->profile_dir, "The server's torch-profiler output directory");
   sub->add_option("--probe-input-tokens", o->probe_input_tokens,

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -14,6 +15,7 @@
 #include "app/fonts.h"
 #include "app/settings.h"
 #include "capture/gpu_probe.h"
+#include "capture/nvml.h"
 #include "core/import/registry.h"
 
 namespace hp {
@@ -113,6 +115,29 @@ DoctorCheck check_devices(const GpuProbe& p) {
   return c;
 }
 
+// NVML (loaded at run time) and each GPU's clock policy: timings are comparable only at known clocks.
+DoctorCheck check_clock_policy() {
+  DoctorCheck c{"NVML clocks", false, "", "GPU tracks (clocks, power, temperature) and lock-clocks", false};
+  std::string err;
+  auto nvml = capture::Nvml::open(&err);
+  if (!nvml) {
+    c.detail = err;
+    return c;
+  }
+  c.ok = true;
+  c.detail = "driver " + nvml->driver_version();
+  for (unsigned i = 0; i < nvml->device_count(); ++i) {
+    serving::GpuReading r;
+    nvml->read(i, &r);
+    const bool locked = std::isfinite(r.throttle_reasons) &&
+                        (static_cast<uint64_t>(r.throttle_reasons) & serving::kThrottleAppClocks);
+    c.detail += fmt::format("; GPU {}: {}, clocks {}, SM {:.0f} of max {} MHz, persistence {}", i,
+                            nvml->clock_policy(i), locked ? "locked" : "not locked", r.sm_clock_mhz,
+                            nvml->max_sm_clock(i), nvml->persistence(i));
+  }
+  return c;
+}
+
 DoctorCheck check_xvfb() {
   DoctorCheck c{"xvfb-run", false, "not on PATH (package xvfb)", "headless screenshots and the GUI tests",
                 false};
@@ -154,8 +179,9 @@ DoctorCheck check_config_dir() {
 
 std::vector<DoctorCheck> run_doctor_checks() {
   const GpuProbe gpu = probe_gpu();
-  return {check_core(),      check_display(),    check_font(), check_cuda_toolkit(), check_cupti(gpu),
-          check_driver(gpu), check_devices(gpu), check_xvfb(), check_config_dir()};
+  return {check_core(),     check_display(),   check_font(),       check_cuda_toolkit(),
+          check_cupti(gpu), check_driver(gpu), check_devices(gpu), check_clock_policy(),
+          check_xvfb(),     check_config_dir()};
 }
 
 std::string format_doctor_table(const std::vector<DoctorCheck>& checks) {

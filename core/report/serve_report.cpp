@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <limits>
 
 #include <fmt/format.h>
@@ -9,6 +10,7 @@
 
 #include "core/report/phase_split_json.h"
 #include "core/serving/concept_series.h"
+#include "core/serving/gpu_telemetry.h"
 #include "core/serving/metric_math.h"
 #include "core/session/engine_iterations.h"
 
@@ -37,6 +39,7 @@ std::map<std::string, Group> group_series(const ServingData& data, const MetricM
   std::map<std::string, Group> groups;
   for (const auto& s : data.metrics) {
     const std::string& n = s.key.name;
+    if (is_gpu_series(n)) continue;  // per-GPU telemetry: the measurement context, not summed here
     std::string name = n, kind, unit, family;
     double scale = 1;
     const MetricMapping* m = map ? map->lookup(n, engine) : nullptr;
@@ -179,15 +182,47 @@ std::vector<std::string> sources_notes(const ServeReport& r) {
   if (n("prometheus")) s += fmt::format(", {} from Prometheus (fleet query_range)", n("prometheus"));
   if (n("log")) s += fmt::format(", {} from the server log", n("log"));
   out.push_back(s + ".");
+  if (n("nvml") || n("dcgm"))
+    out.push_back(fmt::format("GPU series: {} from NVML, {} from dcgm-exporter (see Measurement context).",
+                              n("nvml"), n("dcgm")));
   if (!r.prometheus_url.empty()) out.push_back("Prometheus server: " + r.prometheus_url);
   if (n("metrics") && n("prometheus"))
     out.push_back("Where a concept has both, the direct scrape is shown; the run file keeps both.");
   return out;
 }
 
+// Per group: time to its last completion, first-to-last spread, output lengths; then the straggler time.
+Table rollouts_table(const RolloutStats& x, const std::string& note) {
+  Table t{fmt::format("Rollouts ({} per prompt)", x.n),
+          {"group", "requests", "ok", "to last ms", "spread ms", "out min", "out p50", "out max"},
+          {},
+          {}};
+  constexpr size_t kRows = 20;
+  for (size_t i = 0; i < x.groups.size() && i < kRows; ++i) {
+    const auto& g = x.groups[i];
+    t.rows.push_back({std::to_string(g.group) + (g.partial ? " (partial)" : ""), std::to_string(g.requests),
+                      std::to_string(g.ok), fmt_ms(g.to_last_ms), fmt_ms(g.spread_ms), fmt_num(g.output_min),
+                      fmt_num(g.output_tokens.p50), fmt_num(g.output_tokens.max)});
+  }
+  if (x.groups.size() > kRows)
+    t.notes.push_back(fmt::format("{} more groups in --format json.", x.groups.size() - kRows));
+  t.notes.push_back(fmt::format(
+      "Complete groups: time to last completion p50 {} ms, max {} ms; spread p50 {} ms, "
+      "max {} ms.",
+      fmt_ms(x.to_last_ms.p50), fmt_ms(x.to_last_ms.max), fmt_ms(x.spread_ms.p50), fmt_ms(x.spread_ms.max)));
+  t.notes.push_back(
+      fmt::format("Stragglers: {:.2f} s of the {:.2f} s run ({}) with at most {} request(s) running "
+                  "(from the {}).",
+                  x.straggler_s, x.run_s, pct(x.straggler_share), fmt_num(x.few_threshold),
+                  x.straggler_source.empty() ? "requests" : x.straggler_source));
+  if (!note.empty()) t.notes.push_back("Sent as: " + note + ".");
+  return t;
+}
+
 std::vector<Table> report_tables(const ServeReport& r) {
   std::vector<Table> t;
   const auto& L = r.latency;
+  t.push_back({"Measurement context", {"", ""}, {}, measurement_context_lines(r.measurement)});
   {
     Table s{"Summary", {"", ""}, {}, {}};
     s.rows.push_back(
@@ -283,6 +318,7 @@ std::vector<Table> report_tables(const ServeReport& r) {
                          g.preview.empty() ? fmt::format("(prompt #{})", g.first_prompt) : g.preview});
     t.push_back(std::move(ps));
   }
+  if (r.rollouts) t.push_back(rollouts_table(*r.rollouts, r.rollouts_note));
   if (!r.metrics.empty()) {
     Table m{"Metrics", {"name", "kind", "avg/rate", "peak/p99", "samples", "source"}, {}, {}};
     for (const auto& x : r.metrics) {
@@ -385,13 +421,47 @@ ServeReport build_serve_report(const ServingData& data, const MetricMap* map, co
     for (const auto& row : engine_iterations(data.log_series).rows) append_iteration(it, row, 0, strings);
     r.phases = phase_split(it, nullptr, nullptr);
   }
-  for (const auto& s : data.metrics)
-    ++r.series_by_source[s.source == "prometheus" ? "prometheus" : "metrics"];
+  for (const auto& s : data.metrics) ++r.series_by_source[s.source.empty() ? "metrics" : s.source];
+  r.measurement = measurement_context(data);
+  if (auto it = data.meta.find("rollouts.n"); it != data.meta.end()) {
+    const int n = std::atoi(it->second.c_str());
+    if (n > 0) r.rollouts = rollout_stats(data.requests, n, r.load.batch.series);
+    if (auto note = data.meta.find("rollouts.note"); note != data.meta.end()) r.rollouts_note = note->second;
+  }
   if (!data.log_series.empty()) r.series_by_source["log"] = data.log_series.size();
   if (auto it = data.meta.find("prometheus.url"); it != data.meta.end()) r.prometheus_url = it->second;
   if (auto it = data.meta.find("requests.from_log"); it != data.meta.end()) r.requests_from_log = it->second;
   return r;
 }
+
+namespace {
+nlohmann::json rollouts_json(const RolloutStats& x, const std::string& note) {
+  using nlohmann::json;
+  auto dist = [](const Dist& d) { return dist_json(d); };
+  json groups = json::array();
+  for (const auto& g : x.groups)
+    groups.push_back({{"group", g.group},
+                      {"requests", g.requests},
+                      {"ok", g.ok},
+                      {"partial", g.partial},
+                      {"to_last_ms", num(g.to_last_ms)},
+                      {"spread_ms", num(g.spread_ms)},
+                      {"output_tokens", dist(g.output_tokens)},
+                      {"output_tokens_min", num(g.output_min)},
+                      {"request_ids", g.request_ids}});
+  return {{"n", x.n},
+          {"note", note.empty() ? json(nullptr) : json(note)},
+          {"groups", groups},
+          {"to_last_ms", dist(x.to_last_ms)},
+          {"spread_ms", dist(x.spread_ms)},
+          {"run_s", x.run_s},
+          {"straggler",
+           {{"seconds", x.straggler_s},
+            {"share", x.straggler_share},
+            {"few_threshold", x.few_threshold},
+            {"source", x.straggler_source}}}};
+}
+}  // namespace
 
 nlohmann::json serve_report_json(const ServeReport& r) {
   using nlohmann::json;
@@ -432,6 +502,8 @@ nlohmann::json serve_report_json(const ServeReport& r) {
   j["metrics"] = metrics;
   j["series_sources"] = r.series_by_source;
   j["prometheus_url"] = r.prometheus_url.empty() ? json(nullptr) : json(r.prometheus_url);
+  j["measurement"] = measurement_context_json(r.measurement);
+  j["rollouts"] = r.rollouts ? rollouts_json(*r.rollouts, r.rollouts_note) : json(nullptr);
   j["counters"] = counters;
   j["histograms"] = hist;
   j["load"] = {{"batch", gauge_json(r.load.batch)},

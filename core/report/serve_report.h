@@ -14,6 +14,12 @@
 //     shared_fraction, top[]}}, workload_class{label, phase, long_context, arrivals, ...},
 //   correlation{method, matched, by_id, by_time, clock_offset_ms, uncertainty_ms},
 //   phases{...} (core/report/phase_split_json.h: engine iterations by kind, prefill/decode cost fits),
+//   measurement{source, driver, persistence, clock_policy, clocks_locked, note, gpus[{gpu, host, uuid, name,
+//     sm_clock_mhz, mem_clock_mhz, temp_c, power_w, util_pct each {min, avg, max, samples},
+//     throttle{samples, locked, power_capped, thermal_slowdown}}]},
+//   rollouts{n, note, groups[{group, requests, ok, partial, to_last_ms, spread_ms,
+//     output_tokens{n, mean, p50, p90, p99, max}, request_ids}], to_last_ms, spread_ms, run_s,
+//     straggler{seconds, share, few_threshold, source}} (null unless the run used --rollouts),
 //   server_phases{received, queued, scheduled, first_token, finished (requests with that server time),
 //     note (why queue/prefill/decode are empty, null when they are not)}.
 // Missing values are null.
@@ -24,10 +30,12 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/serving/gpu_context.h"
 #include "core/serving/latency_stats.h"
 #include "core/serving/load_stats.h"
 #include "core/serving/metric_map.h"
 #include "core/serving/prefix_sharing.h"
+#include "core/serving/rollouts.h"
 #include "core/serving/workload_class.h"
 #include "core/session/phase_split.h"
 #include "core/store/serving_store.h"
@@ -70,6 +78,9 @@ struct ServeReport {
   PhaseSplit phases;              // engine iterations of the server log (the Prefill/decode panel's function)
   std::string prometheus_url;     // meta prometheus.url of a fleet-mode run
   std::string requests_from_log;  // meta requests.from_log: the requests were rebuilt from a server log
+  serving::MeasurementContext measurement;        // driver, clock policy, per-GPU clocks over the run
+  std::optional<serving::RolloutStats> rollouts;  // serve-profile --rollouts N runs (meta rollouts.n)
+  std::string rollouts_note;                      // how the groups were sent (meta rollouts.note)
 };
 
 ServeReport build_serve_report(const ServingData& data, const serving::MetricMap* map,

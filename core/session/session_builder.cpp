@@ -130,6 +130,13 @@ SeriesKind series_kind_of(std::string_view name) {
 }
 
 std::string series_unit_of(std::string_view name) {
+  if (name.rfind("gpu.", 0) == 0) {  // per-GPU telemetry (core/serving/gpu_telemetry.h): unit in the suffix
+    if (name.rfind("gpu.prof.", 0) == 0) return "fraction";
+    for (auto [suffix, unit] :
+         {std::pair{"_mhz", "MHz"}, {"_w", "W"}, {"_c", "C"}, {"_pct", "%"}, {"_mib", "MiB"}})
+      if (ends_with(name, suffix)) return unit;
+    return "";
+  }
   if (ends_with(name, "_ms")) return "ms";
   if (contains(name, "_seconds")) return "s";
   if (contains(name, "_bytes")) return "bytes";

@@ -105,7 +105,7 @@ TEST_CASE("doctor prints the table and exits 0 without GPU or display", "[cli]")
   auto r = run("doctor", kNoDisplay + " XDG_CONFIG_HOME=/tmp/hotpath_doctor_test");
   CHECK(r.code == 0);
   for (const char* row : {"check ", "core ", "display ", "font ", "CUDA toolkit ", "CUPTI ", "GPU driver ",
-                          "GPU devices ", "xvfb-run ", "config directory "})
+                          "GPU devices ", "NVML clocks ", "xvfb-run ", "config directory "})
     CHECK(contains(r.out, row));
   CHECK(contains(r.out, "display           MISSING  no display: DISPLAY is not set"));
   CHECK(contains(r.out, "/tmp/hotpath_doctor_test/hotpath (writable)"));

@@ -1,5 +1,7 @@
 #include "app/doctor.h"
 
+#include <stdlib.h>
+
 #include <catch2/catch.hpp>
 
 TEST_CASE("doctor exit code depends only on core checks", "[doctor]") {
@@ -27,11 +29,28 @@ TEST_CASE("doctor checks cover every area", "[doctor]") {
   std::vector<std::string> names;
   for (const auto& c : checks) names.push_back(c.name);
   CHECK(names == std::vector<std::string>{"core", "display", "font", "CUDA toolkit", "CUPTI", "GPU driver",
-                                          "GPU devices", "xvfb-run", "config directory"});
+                                          "GPU devices", "NVML clocks", "xvfb-run", "config directory"});
   CHECK(checks[0].ok);
 #ifdef HOTPATH_HAVE_CUPTI
   CHECK(checks[4].ok);
 #else
   CHECK_FALSE(checks[4].ok);
 #endif
+}
+
+TEST_CASE("doctor reports NVML's clock policy per GPU, or why NVML is missing", "[doctor]") {
+  setenv("HOTPATH_NVML_LIBRARY", HOTPATH_NVML_STUB, 1);
+  auto checks = hp::run_doctor_checks();
+  unsetenv("HOTPATH_NVML_LIBRARY");
+  REQUIRE(checks.size() == 10);
+  CHECK(checks[7].ok);
+  CHECK(checks[7].detail ==
+        "driver 550.54.15; GPU 0: auto boost on (default), clocks not locked, SM 1980 of max 1980 MHz, "
+        "persistence on; GPU 1: auto boost on (default), clocks not locked, SM 1410 of max 1410 MHz, "
+        "persistence on");
+  setenv("HOTPATH_NVML_LIBRARY", "/nonexistent/libnvidia-ml.so.1", 1);
+  checks = hp::run_doctor_checks();
+  unsetenv("HOTPATH_NVML_LIBRARY");
+  CHECK_FALSE(checks[7].ok);
+  CHECK(checks[7].detail.rfind("NVML not available: /nonexistent/libnvidia-ml.so.1: ", 0) == 0);
 }
