@@ -155,6 +155,37 @@ ExpertBalance expert_balance(const experts::ExpertLoad& load, uint32_t ranks,
   return out;
 }
 
+std::vector<double> pass_balancedness(const experts::ExpertLoad& load, uint32_t ranks,
+                                      const std::vector<Placement>& placement) {
+  const Placement identity = contiguous(load.experts);
+  std::vector<double> out;
+  out.reserve(load.pass_counts.size());
+  std::vector<double> w(load.experts);
+  for (const auto& pass : load.pass_counts) {
+    double sum = 0;
+    size_t busy = 0;
+    for (size_t l = 0; l < load.layers(); ++l) {
+      double total = 0;
+      for (size_t e = 0; e < load.experts; ++e)
+        total += w[e] = static_cast<double>(pass[l * load.experts + e]);
+      if (total <= 0) continue;
+      const Placement& p = placement.empty()       ? identity
+                           : placement.size() == 1 ? placement[0]
+                                                   : placement.at(l);
+      sum += balancedness(rank_loads(w, p, ranks));
+      ++busy;
+    }
+    out.push_back(busy ? sum / static_cast<double>(busy) : 1);
+  }
+  return out;
+}
+
+uint32_t default_ranks(uint32_t experts) {
+  for (uint32_t r = 8; r > 1; --r)
+    if (experts % r == 0) return r;
+  return 1;
+}
+
 Placement eplb_placement(const std::vector<double>& w, const EplbOptions& o) {
   const size_t experts = w.size();
   size_t groups = o.groups, nodes = o.nodes;

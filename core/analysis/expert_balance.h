@@ -43,6 +43,15 @@ std::vector<double> layer_shares(const experts::ExpertLoad& load, size_t layer);
 ExpertBalance expert_balance(const experts::ExpertLoad& load, uint32_t ranks,
                              const std::vector<Placement>& placement = {});
 
+// Balancedness of each forward pass (load.pass_counts): mean over layers with load of the layer's
+// rank mean/max, as SGLang logs it.
+std::vector<double> pass_balancedness(const experts::ExpertLoad& load, uint32_t ranks,
+                                      const std::vector<Placement>& placement = {});
+
+// A rank count for `experts` when the user gives none: 8 when it divides E, else the largest
+// divisor of E below 8 (1 for E = 0).
+uint32_t default_ranks(uint32_t experts);
+
 // Rank loads of one layer's `weights` under `placement` with `ranks` ranks.
 std::vector<double> rank_loads(const std::vector<double>& weights, const Placement& placement,
                                uint32_t ranks);
