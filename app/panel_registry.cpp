@@ -323,7 +323,7 @@ class ExpertsTab : public Panel {
   void draw(PanelContext&) override {
     if (!session_) return;
     if (!model_) model_ = experts_model(session_->experts, opts_);
-    if (draw_experts_panel(*model_, opts_)) model_.reset();
+    if (draw_experts_panel(*model_, opts_)) model_ = experts_model(session_->experts, opts_, &*model_);
   }
   std::string dump_state() const override {
     if (!model_) return {};

@@ -8,7 +8,8 @@
 
 namespace hp {
 
-ExpertsModel experts_model(const std::vector<experts::ExpertLoad>& loads, const ExpertsOptions& o) {
+ExpertsModel experts_model(const std::vector<experts::ExpertLoad>& loads, const ExpertsOptions& o,
+                           const ExpertsModel* previous) {
   ExpertsModel m;
   for (const auto& l : loads) m.inputs.push_back(l.source);
   if (loads.empty()) {
@@ -17,7 +18,8 @@ ExpertsModel experts_model(const std::vector<experts::ExpertLoad>& loads, const 
         "expert statistics or a log with EPLB / Expert Balancedness lines";
     return m;
   }
-  const experts::ExpertLoad& l = loads[std::min(o.input, loads.size() - 1)];
+  m.input = std::min(o.input, loads.size() - 1);
+  const experts::ExpertLoad& l = loads[m.input];
   m.layers = l.layers();
   m.experts = l.experts;
   m.layer_ids = l.layer_ids;
@@ -43,7 +45,9 @@ ExpertsModel experts_model(const std::vector<experts::ExpertLoad>& loads, const 
     if (!l.pass_counts.empty()) {
       m.time_label = "forward pass";
       m.time_x.assign(l.pass_ids.begin(), l.pass_ids.end());
-      m.time_balancedness = pass_balancedness(l, m.ranks, placement);
+      const bool same = previous && previous->input == m.input && previous->ranks == m.ranks &&
+                        previous->time_label == m.time_label && previous->inputs == m.inputs;
+      m.time_balancedness = same ? previous->time_balancedness : pass_balancedness(l, m.ranks, placement);
     }
   } catch (const std::invalid_argument& e) {
     m.note = e.what();

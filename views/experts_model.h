@@ -25,6 +25,7 @@ struct ExpertsOptions {
 
 struct ExpertsModel {
   std::vector<std::string> inputs;  // source names, for the input picker
+  size_t input = 0;                 // the one shown
   std::string title;                // "olmoe...pkl (counter-pkl): 3 layers x 64 experts, 8 ranks"
   std::string note;                 // why something is missing (empty when all is shown)
   size_t layers = 0, experts = 0;
@@ -42,6 +43,10 @@ struct ExpertsModel {
   std::string time_label;                         // "forward pass", "log line", ...
 };
 
-ExpertsModel experts_model(const std::vector<experts::ExpertLoad>& loads, const ExpertsOptions& o);
+// `previous` (the model this one replaces) lends its per-pass balancedness when the input and the
+// ranks are the same: that is the costly part (passes x layers x experts) and sorting, picking a
+// layer or changing the what-if slots do not change it.
+ExpertsModel experts_model(const std::vector<experts::ExpertLoad>& loads, const ExpertsOptions& o,
+                           const ExpertsModel* previous = nullptr);
 
 }  // namespace hp

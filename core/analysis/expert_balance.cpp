@@ -157,22 +157,38 @@ ExpertBalance expert_balance(const experts::ExpertLoad& load, uint32_t ranks,
 
 std::vector<double> pass_balancedness(const experts::ExpertLoad& load, uint32_t ranks,
                                       const std::vector<Placement>& placement) {
+  // Per layer, once: each slot's rank and expert, and each expert's replica count (validated by
+  // rank_loads). The pass loop then only adds.
   const Placement identity = contiguous(load.experts);
+  const size_t layers = load.layers(), experts = load.experts;
+  std::vector<std::vector<std::pair<uint32_t, uint32_t>>> slots(layers);  // (rank, expert)
+  std::vector<std::vector<double>> share(layers);                         // 1 / replicas per expert
+  for (size_t l = 0; l < layers; ++l) {
+    const Placement& p = placement.empty()       ? identity
+                         : placement.size() == 1 ? placement[0]
+                                                 : placement.at(l);
+    rank_loads(std::vector<double>(experts, 0), p, ranks);  // throws on a bad placement
+    share[l].assign(experts, 0);
+    for (int32_t e : p) share[l][static_cast<size_t>(e)] += 1;
+    for (double& x : share[l]) x = x > 0 ? 1 / x : 0;
+    const size_t per = p.size() / ranks;
+    for (size_t s = 0; s < p.size(); ++s)
+      slots[l].emplace_back(static_cast<uint32_t>(s / per), static_cast<uint32_t>(p[s]));
+  }
   std::vector<double> out;
   out.reserve(load.pass_counts.size());
-  std::vector<double> w(load.experts);
+  std::vector<double> rank(ranks);
   for (const auto& pass : load.pass_counts) {
     double sum = 0;
     size_t busy = 0;
-    for (size_t l = 0; l < load.layers(); ++l) {
-      double total = 0;
-      for (size_t e = 0; e < load.experts; ++e)
-        total += w[e] = static_cast<double>(pass[l * load.experts + e]);
-      if (total <= 0) continue;
-      const Placement& p = placement.empty()       ? identity
-                           : placement.size() == 1 ? placement[0]
-                                                   : placement.at(l);
-      sum += balancedness(rank_loads(w, p, ranks));
+    for (size_t l = 0; l < layers; ++l) {
+      const int64_t* row = pass.data() + l * experts;
+      std::fill(rank.begin(), rank.end(), 0.0);
+      for (const auto& [r, e] : slots[l]) rank[r] += static_cast<double>(row[e]) * share[l][e];
+      double total = 0, mx = 0;
+      for (double x : rank) total += x, mx = std::max(mx, x);
+      if (mx <= 0) continue;
+      sum += total / static_cast<double>(ranks) / mx;
       ++busy;
     }
     out.push_back(busy ? sum / static_cast<double>(busy) : 1);

@@ -33,6 +33,7 @@ int64_t line_time(std::string_view line) {
       std::sscanf(std::string(line.substr(1, 19)).c_str(), "%4d-%2d-%2d %2d:%2d:%2d", &y, &mo, &d, &h, &mi,
                   &s) != 6)
     return BalancePoint{}.ts_ns;
+  if (y < 1970 || y > 2200) return BalancePoint{}.ts_ns;
   std::tm tm{};
   tm.tm_year = y - 1900, tm.tm_mon = mo - 1, tm.tm_mday = d, tm.tm_hour = h, tm.tm_min = mi, tm.tm_sec = s;
   return static_cast<int64_t>(timegm(&tm)) * 1000000000;
@@ -71,7 +72,8 @@ ExpertLoad read_balance_log(std::string_view text, const std::string& file) {
       out.format = "sglang-balancedness-log";
       bal = field(line, "current_pass_balancedness=", bad);
       auto id = field(line, "forward_pass_id=", bad);
-      b.step = id ? static_cast<int64_t>(*id) : index;
+      if (id && !(*id >= 0 && *id < 9e15)) bad = true;
+      b.step = id && !bad ? static_cast<int64_t>(*id) : index;
     }
     if (bad || !bal)
       throw ImportError(

@@ -65,7 +65,9 @@ ExpertLoad read_counter_pkl(std::string_view bytes, const std::string& file, uin
   for (size_t l = 0; l < root->items.size(); ++l) {
     const PValue& layer = *root->items[l];
     for (size_t i = 0; i + 1 < layer.items.size(); i += 2)
-      out.counts[l * out.experts + static_cast<size_t>(layer.items[i]->num)] += layer.items[i + 1]->num;
+      if (!add_count(out.counts[l * out.experts + static_cast<size_t>(layer.items[i]->num)],
+                     layer.items[i + 1]->num))
+        throw ImportError(file, layer.items[i + 1]->offset, "count is above 2^46 (or the layer's sum is)");
   }
   std::vector<int64_t> named = layers_from_name(file);
   if (named.size() == out.layers()) out.layer_ids = named;

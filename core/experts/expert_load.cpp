@@ -47,10 +47,14 @@ void add_into(ExpertLoad& a, const ExpertLoad& b_in) {
     grow(a, layers, experts);
     grow(b, layers, experts);
   }
-  for (size_t i = 0; i < a.counts.size(); ++i) a.counts[i] += b.counts[i];
+  for (size_t i = 0; i < a.counts.size(); ++i)
+    if (!add_count(a.counts[i], b.counts[i]))
+      throw std::invalid_argument(fmt::format("{} + {}: a summed count passes 2^46", a.source, b.source));
   if (a.pass_ids == b.pass_ids) {
     for (size_t p = 0; p < a.pass_counts.size(); ++p)
-      for (size_t i = 0; i < a.pass_counts[p].size(); ++i) a.pass_counts[p][i] += b.pass_counts[p][i];
+      for (size_t i = 0; i < a.pass_counts[p].size(); ++i)
+        if (!add_count(a.pass_counts[p][i], b.pass_counts[p][i]))
+          throw std::invalid_argument(fmt::format("{} + {}: a summed count passes 2^46", a.source, b.source));
   } else if (!a.pass_ids.empty() || !b.pass_ids.empty()) {
     a.warnings.push_back(
         fmt::format("{} and {} cover different passes; per-pass rows dropped", a.source, b.source));

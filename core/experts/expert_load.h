@@ -19,6 +19,15 @@ struct BalancePoint {
   double max_tokens = std::numeric_limits<double>::quiet_NaN();
 };
 
+// Every cell of a count matrix stays in [0, kMaxCount], so that sums over a layer fit in int64.
+constexpr int64_t kMaxCount = int64_t{1} << 46;
+// a += b for counts; false (a unchanged) when b is negative or the sum would pass kMaxCount.
+inline bool add_count(int64_t& a, int64_t b) {
+  if (b < 0 || b > kMaxCount || a > kMaxCount - b) return false;
+  a += b;
+  return true;
+}
+
 struct ExpertLoad {
   std::string source;              // file name(s)
   std::string format;              // "counter-pkl", "sglang-pt-stat", "sglang-pt-per-pass", "sglang-csv", ...

@@ -13,6 +13,7 @@ namespace hp::experts {
 namespace {
 
 constexpr int64_t kMaxExperts = 1 << 16, kMaxLayers = 1 << 12;
+constexpr const char* kBadCount = "a count is negative or above 2^46 (summed over passes or ranks)";
 
 std::string base_name(const std::string& file) {
   return std::filesystem::path(file).filename().string();
@@ -45,7 +46,8 @@ ExpertLoad stat_mode(const TorchArchive& a, const PValue& t, ExpertLoad out) {
       ++empty;
       continue;
     }
-    for (size_t i = 0; i < cell; ++i) out.counts[i] += row[i];
+    for (size_t i = 0; i < cell; ++i)
+      if (!add_count(out.counts[i], row[i])) throw ImportError(a.pickle_name(), t.offset, kBadCount);
     out.pass_ids.push_back(static_cast<int64_t>(p));
     out.pass_counts.push_back(std::move(row));
   }
@@ -104,9 +106,12 @@ ExpertLoad per_pass_mode(const TorchArchive& a, const PValue& records, const PVa
     std::vector<int64_t> logical(layers * out.experts, 0);
     for (size_t l = 0; l < layers; ++l)
       for (size_t s = 0; s < slots; ++s)
-        logical[l * out.experts + (fold.empty() ? s : static_cast<size_t>(fold[l * slots + s]))] +=
-            phys[l * slots + s];
-    for (size_t i = 0; i < logical.size(); ++i) out.counts[i] += logical[i];
+        if (!add_count(
+                logical[l * out.experts + (fold.empty() ? s : static_cast<size_t>(fold[l * slots + s]))],
+                phys[l * slots + s]))
+          throw ImportError(a.pickle_name(), t.offset, kBadCount);
+    for (size_t i = 0; i < logical.size(); ++i)
+      if (!add_count(out.counts[i], logical[i])) throw ImportError(a.pickle_name(), t.offset, kBadCount);
     const PValue* id = dict_get(*r, "forward_pass_id");
     out.pass_ids.push_back(id && id->kind == PKind::Int ? id->num
                                                         : static_cast<int64_t>(out.pass_ids.size()));
@@ -178,7 +183,9 @@ ExpertLoad read_sglang_csv(std::string_view text, const std::string& file) {
   for (int64_t l = 0; l < layers; ++l) out.layer_ids.push_back(l);
   out.experts = static_cast<uint32_t>(experts);
   out.counts.assign(static_cast<size_t>(layers * experts), 0);
-  for (const Row& r : rows) out.counts[static_cast<size_t>(r.layer * experts + r.expert)] += r.count;
+  for (const Row& r : rows)
+    if (!add_count(out.counts[static_cast<size_t>(r.layer * experts + r.expert)], r.count))
+      throw ImportError(file, 0, kBadCount);
   return out;
 }
 

@@ -80,7 +80,9 @@ ExpertLoad read_trtllm_safetensors(std::string_view b, const std::string& file, 
     std::vector<int64_t> pass(out.counts.size(), 0);
     for (const auto& [layer, v] : layers)
       for (size_t e = 0; e < v.size(); ++e) pass[row[layer] * out.experts + e] = v[e];
-    for (size_t i = 0; i < pass.size(); ++i) out.counts[i] += pass[i];
+    for (size_t i = 0; i < pass.size(); ++i)
+      if (!add_count(out.counts[i], pass[i]))
+        throw ImportError(file, 8, fmt::format("iteration {}: a count is negative or above 2^46", iter));
     out.pass_ids.push_back(iter);
     out.pass_counts.push_back(std::move(pass));
   }
