@@ -61,6 +61,10 @@ ExpertLoad read_counter_pkl(std::string_view bytes, const std::string& file, uin
     out.layer_ids.push_back(static_cast<int64_t>(out.layer_ids.size()));
   }
   out.experts = std::max<uint32_t>(experts, static_cast<uint32_t>(max_id + 1));
+  if (out.layers() * out.experts > kMaxCells)
+    throw ImportError(
+        file, root->offset,
+        fmt::format("{} layers x {} experts is more than {} cells", out.layers(), out.experts, kMaxCells));
   out.counts.assign(out.layers() * out.experts, 0);
   for (size_t l = 0; l < root->items.size(); ++l) {
     const PValue& layer = *root->items[l];

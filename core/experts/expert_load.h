@@ -28,6 +28,10 @@ inline bool add_count(int64_t& a, int64_t b) {
   return true;
 }
 
+// At most this many cells in one count matrix (layers x experts; 61 x 256 is a DeepSeek model),
+// and in all per-pass matrices together, so that a small hostile file cannot ask for gigabytes.
+constexpr size_t kMaxCells = size_t{1} << 24, kMaxPassCells = size_t{1} << 27;
+
 struct ExpertLoad {
   std::string source;              // file name(s)
   std::string format;              // "counter-pkl", "sglang-pt-stat", "sglang-pt-per-pass", "sglang-csv", ...

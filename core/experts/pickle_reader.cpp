@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstring>
 #include <unordered_map>
 
@@ -86,6 +87,10 @@ class Reader {
   // A container takes a child: the child is closed (never mutated again), which rules out cycles.
   void adopt(PValue& parent, MRef child) {
     if (child.get() == &parent) fail(op_at_, "pickle puts a container inside itself");
+    constexpr uint32_t kMaxDepth = 256;
+    if (child->depth + 1 > kMaxDepth)
+      fail(op_at_, fmt::format("pickle nests deeper than {} levels", kMaxDepth));
+    parent.depth = std::max(parent.depth, child->depth + 1);
     closed_.emplace(child.get(), child);  // kept alive: its address stays its own
     parent.items.push_back(std::move(child));
   }

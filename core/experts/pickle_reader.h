@@ -40,6 +40,7 @@ struct PValue {
   std::vector<PRef> items;
   std::vector<int64_t> shape, stride;  // Tensor
   uint64_t offset = 0;                 // byte where the value was made (for error messages)
+  uint32_t depth = 0;                  // nesting below this value (capped, so freeing never runs deep)
 };
 
 // Reads one pickle from `bytes`; `file` names it in errors. Throws ImportError.

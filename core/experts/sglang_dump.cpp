@@ -95,6 +95,10 @@ ExpertLoad per_pass_mode(const TorchArchive& a, const PValue& records, const PVa
           throw ImportError(a.pickle_name(), t.offset, "global_physical_count is too large");
         out.experts = static_cast<uint32_t>(slots);
       }
+      if (layers * out.experts > kMaxCells || layers * out.experts * records.items.size() > kMaxPassCells)
+        throw ImportError(a.pickle_name(), t.offset,
+                          fmt::format("{} records x {} layers x {} experts is too large",
+                                      records.items.size(), layers, out.experts));
       for (size_t l = 0; l < layers; ++l) out.layer_ids.push_back(static_cast<int64_t>(l));
       out.counts.assign(layers * out.experts, 0);
     }
@@ -182,6 +186,9 @@ ExpertLoad read_sglang_csv(std::string_view text, const std::string& file) {
   for (const Row& r : rows) layers = std::max(layers, r.layer + 1), experts = std::max(experts, r.expert + 1);
   for (int64_t l = 0; l < layers; ++l) out.layer_ids.push_back(l);
   out.experts = static_cast<uint32_t>(experts);
+  if (static_cast<size_t>(layers * experts) > kMaxCells)
+    throw ImportError(
+        file, 0, fmt::format("{} layers x {} experts is more than {} cells", layers, experts, kMaxCells));
   out.counts.assign(static_cast<size_t>(layers * experts), 0);
   for (const Row& r : rows)
     if (!add_count(out.counts[static_cast<size_t>(r.layer * experts + r.expert)], r.count))

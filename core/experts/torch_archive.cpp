@@ -66,8 +66,8 @@ std::vector<int64_t> TorchArchive::ints(const PValue& t) const {
         t.stride[d] > (int64_t{1} << 40))
       throw ImportError(pickle_name_, t.offset, "tensor has a negative or huge size or stride");
     n *= static_cast<uint64_t>(t.shape[d]);
-    if (n > (uint64_t{1} << 32))
-      throw ImportError(pickle_name_, t.offset, "tensor has more than 2^32 elements");
+    if (n > (uint64_t{1} << 26))
+      throw ImportError(pickle_name_, t.offset, "tensor has more than 2^26 elements");
     if (t.shape[d]) last += static_cast<uint64_t>(t.shape[d] - 1) * static_cast<uint64_t>(t.stride[d]);
   }
   if (n && static_cast<uint64_t>(t.num) + last >= have)

@@ -75,6 +75,10 @@ ExpertLoad read_trtllm_safetensors(std::string_view b, const std::string& file, 
   for (const auto& [iter, layers] : by_iter)
     for (const auto& [layer, v] : layers) row.emplace(layer, 0);
   for (auto& [layer, r] : row) r = out.layer_ids.size(), out.layer_ids.push_back(layer);
+  if (out.layers() * out.experts > kMaxCells || out.layers() * out.experts * by_iter.size() > kMaxPassCells)
+    throw ImportError(file, 8,
+                      fmt::format("{} iterations x {} layers x {} experts is too large", by_iter.size(),
+                                  out.layers(), out.experts));
   out.counts.assign(out.layers() * out.experts, 0);
   for (const auto& [iter, layers] : by_iter) {
     std::vector<int64_t> pass(out.counts.size(), 0);

@@ -69,6 +69,10 @@ TEST_CASE("pickle: truncated and malformed streams", "[experts][pickle]") {
   CHECK(error_of(s({0x80, 4, 'R', '.'})).second.find("underflow") != std::string::npos);
   CHECK(error_of(s({0x80, 9, '.'})).second.find("protocol 9") != std::string::npos);
   CHECK(error_of(s({0x80, 4, 'K', 1, 'K', 2, 'R', '.'})).second.find("not a global") != std::string::npos);
+  // Deep nesting (which would recurse when freed) is refused: 300 lists, each appended into the one below.
+  std::string deep = s({0x80, 4});
+  deep += std::string(300, ']') + std::string(299, 'a') + ".";
+  CHECK(error_of(deep).second.find("nests deeper than 256") != std::string::npos);
   // A list appended into itself: refused, not a reference cycle.
   CHECK(error_of(s({0x80, 4, ']', 0x94, 'h', 0, 'a', '.'})).second.find("inside itself") !=
         std::string::npos);

@@ -66,4 +66,7 @@ TEST_CASE("sglang csv: per-rank files, missing pairs are zero", "[experts][sglan
   CHECK_THROWS_WITH(read_sglang_csv("layer_id,expert_id,count\n1,x,3\n", "b.csv"),
                     Catch::Contains("b.csv: byte 27: expected three integers"));
   CHECK_THROWS_WITH(read_sglang_csv("layer,expert\n", "h.csv"), Catch::Contains("expected the header"));
+  // One tiny line must not allocate 4000 x 65000 cells.
+  CHECK_THROWS_WITH(read_sglang_csv("layer_id,expert_id,count\n4000,65000,1\n", "big.csv"),
+                    Catch::Contains("4001 layers x 65001 experts is more than 16777216 cells"));
 }
