@@ -13,6 +13,7 @@
 #include "core/session/request_latency.h"
 #include "core/util/time_format.h"
 #include "views/details_panel.h"
+#include "views/experts_panel.h"
 #include "views/flame_panel.h"
 #include "views/import_log_panel.h"
 #include "views/kernels_panel.h"
@@ -422,6 +423,32 @@ class LoadTab : public Panel {
   LoadPanelState state_;
 };
 
+// MoE expert balance of the session's expert-load inputs; rebuilt when the user changes an option.
+class ExpertsTab : public Panel {
+ public:
+  ExpertsTab(PanelServices&, const PanelEntry& e) : Panel(e.key, e.title) {}
+  void on_session(const Snapshot& snap, bool same_document) override {
+    session_ = snap.session;
+    if (!same_document) opts_ = {};
+    model_.reset();
+  }
+  void draw(PanelContext&) override {
+    if (!session_) return;
+    if (!model_) model_ = experts_model(session_->experts, opts_);
+    if (draw_experts_panel(*model_, opts_)) model_ = experts_model(session_->experts, opts_, &*model_);
+  }
+  std::string dump_state() const override {
+    if (!model_) return {};
+    return "experts: " + std::to_string(model_->layers) + "x" + std::to_string(model_->experts) +
+           " ranks=" + std::to_string(model_->ranks) + "\n";
+  }
+
+ private:
+  std::shared_ptr<const Session> session_;
+  ExpertsOptions opts_;
+  std::optional<ExpertsModel> model_;
+};
+
 class ImportLogTab : public Panel {
  public:
   ImportLogTab(PanelServices& s, const PanelEntry& e) : Panel(e.key, e.title), s_(s) {}
@@ -469,6 +496,7 @@ const std::vector<PanelEntry>& panel_registry() {
       {"latency", "Latency", make<LatencyTab>},
       {"phases", "Prefill/decode", make<PhasesTab>},
       {"load", "Load", make<LoadTab>},
+      {"experts", "Experts", make<ExpertsTab>},
       {"import-log", "Import log", make<ImportLogTab>},
   };
   return kPanels;

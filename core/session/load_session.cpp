@@ -5,6 +5,8 @@
 #include <chrono>
 #include <fstream>
 
+#include "core/experts/balance_log.h"
+#include "core/experts/load_experts.h"
 #include "core/import/registry.h"
 #include "core/serving/log_run.h"
 #include "core/serving/prometheus_text.h"
@@ -99,6 +101,10 @@ std::shared_ptr<const Session> load_session(const std::vector<std::filesystem::p
   for (const auto& p : inputs) {
     std::error_code ec;
     if (!std::filesystem::exists(p, ec)) throw ImportError(p.string(), 0, "no such file or directory");
+    if (std::filesystem::is_directory(p, ec) && experts::is_expert_input(p, {})) {
+      b.add_experts(experts::load_expert_input(p), p.filename().string());
+      continue;
+    }
     if (std::filesystem::is_directory(p, ec)) {
       traces.push_back(p);
       continue;
@@ -128,12 +134,18 @@ std::shared_ptr<const Session> load_session(const std::vector<std::filesystem::p
       continue;
     }
     const std::string head = head_of(p, 1 << 16);
+    // Expert-load files (pickles, .pt/CSV dumps, safetensors); logs with balance lines stay logs below.
+    if (experts::is_expert_input(p, head) && !experts::has_balance_lines(head)) {
+      b.add_experts(experts::load_expert_input(p), name);
+      continue;
+    }
     const std::string text =
         detect_compression(head) == Compression::None ? head : decompress_head(head, 1 << 16);
     // A server log: an engine's lines in its head, or a *.log name (whose parse error then says why).
     const std::string fname = p.filename().string();
     if (!serving::detect_log_engine(text).empty() || fname.find(".log") != std::string::npos) {
       logs.emplace_back(serving::log_run_from_file(p).data, name);
+      if (experts::has_balance_lines(text)) b.add_experts(experts::load_expert_input(p), name + " (balance)");
       continue;
     }
     if (looks_like_prom(p, text)) {

@@ -16,6 +16,8 @@ const char* to_string(SourceKind k) {
       return "prometheus";
     case SourceKind::Predecessor:
       return "serve_profile.db";
+    case SourceKind::Experts:
+      return "expert load";
   }
   return "?";
 }

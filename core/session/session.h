@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/experts/expert_load.h"
 #include "core/model/run.h"
 #include "core/serving/request_record.h"
 
@@ -18,7 +19,7 @@ namespace hp {
 
 constexpr Ns kNoTime = INT64_MIN;  // "unknown" in every time column of the serving tables
 
-enum class SourceKind : uint8_t { Trace, Capture, Log, Prometheus, Predecessor };
+enum class SourceKind : uint8_t { Trace, Capture, Log, Prometheus, Predecessor, Experts };
 const char* to_string(SourceKind k);
 
 // One input as placed on the session clock.
@@ -110,6 +111,9 @@ struct Session {
   ServerEventTable events;
   std::map<std::string, std::string> meta;  // run metadata of the serving sources (redacted)
   std::vector<std::string> warnings;        // e.g. sources that do not overlap in time
+  // MoE expert load (layers x experts counts, passes, balancedness lines), one per expert input; no
+  // time axis of their own except balancedness lines.
+  std::vector<experts::ExpertLoad> experts;
 
   std::string_view str(StrId id) const { return strings.view(id); }
   bool has_serving() const { return requests.size() || series.size() || iterations.size(); }

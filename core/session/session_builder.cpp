@@ -162,6 +162,10 @@ void SessionBuilder::add_serving(ServingData data, SourceKind kind, std::string 
   pending_.push_back({std::move(data), kind, std::move(name), resolution_ns});
 }
 
+void SessionBuilder::add_experts(experts::ExpertLoad load, std::string name) {
+  experts_.emplace_back(std::move(load), std::move(name));
+}
+
 std::shared_ptr<const Session> SessionBuilder::finish() {
   auto s = std::make_shared<Session>();
   s->run = run_ ? run_ : std::make_shared<const Run>();
@@ -287,6 +291,17 @@ std::shared_ptr<const Session> SessionBuilder::finish() {
     }
     ev = std::move(sorted);
   }
+
+  for (auto& [load, name] : experts_) {
+    SessionSource src;
+    src.name = name;
+    src.kind = SourceKind::Experts;
+    src.absolute = false;
+    src.alignment = "no time axis: expert counts";
+    s->sources.push_back(std::move(src));
+    s->experts.push_back(std::move(load));
+  }
+  experts_.clear();
 
   // Sources that hold data but overlap no other source in time.
   for (size_t i = 0; i < s->sources.size() && s->sources.size() > 1; ++i) {

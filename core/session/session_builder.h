@@ -24,6 +24,8 @@ class SessionBuilder {
   // A serving source; resolution_ns > 0 says its times are that coarse (whole-second logs).
   // (By value: move a large capture in rather than copying it.)
   void add_serving(ServingData data, SourceKind kind, std::string name, Ns resolution_ns = 0);
+  // An expert-load input (counts without a time axis): listed as a source, kept in Session::experts.
+  void add_experts(experts::ExpertLoad load, std::string name);
   // The user's shift of a serving source (by name), e.g. from meta "clock.shift_ns.<name>".
   void set_shift(const std::string& source_name, Ns shift_ns) { shifts_[source_name] = shift_ns; }
   std::shared_ptr<const Session> finish();
@@ -39,6 +41,7 @@ class SessionBuilder {
   std::string run_name_;
   std::vector<Pending> pending_;
   std::map<std::string, Ns> shifts_;
+  std::vector<std::pair<experts::ExpertLoad, std::string>> experts_;
 };
 
 // Kind and unit of a series from its name (Prometheus suffixes, vLLM/SGLang names, log concepts).

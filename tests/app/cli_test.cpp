@@ -72,7 +72,9 @@ TEST_CASE("screenshot: unknown view exits 2 with the list of views", "[cli]") {
   auto r = run("screenshot " + kTrace + " --view nope --out /tmp/x.png", kNoDisplay);
   CHECK(r.code == 2);
   CHECK(contains(r.out, "unknown view 'nope'"));
-  CHECK(contains(r.out, "timeline, summary, flame, kernels, triage, ranks, requests, latency, phases, load, import-log"));
+  CHECK(contains(r.out,
+                 "timeline, summary, flame, kernels, triage, ranks, requests, latency, phases, load, "
+                 "experts, import-log"));
   auto s = run("screenshot " + kTrace + " --view summary --out /tmp/x.png --size big", kNoDisplay);
   CHECK(s.code == 2);
   CHECK(contains(s.out, "WIDTHxHEIGHT"));

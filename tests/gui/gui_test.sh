@@ -74,11 +74,19 @@ case "$name" in
     ;;
   every_view)
     # The bundled vLLM sample opens, and every panel renders to a non-blank PNG of the asked size.
-    for view in timeline summary flame kernels triage ranks requests latency phases load import-log; do
+    for view in timeline summary flame kernels triage ranks requests latency phases load experts import-log; do
       xvfb "$HOTPATH_BIN" screenshot "$SAMPLE" --view "$view" --out "$work/$view.png" --size 1280x800 \
         > "$work/$view.txt" 2>&1 || { cat "$work/$view.txt"; fail "$view: exit $?"; }
       "$PNG_CHECK" "$work/$view.png" 1280 800 || fail "$view: bad PNG"
     done
+    ;;
+  experts_view)
+    # The OLMoE routing counts open as an expert source; the Experts panel shows 3 layers x 64 experts.
+    xvfb "$HOTPATH_BIN" screenshot "$TEST_DATA/experts/olmoe-1b-7b-0824_arxiv_expert_counts_L0-7-15.pkl" \
+      --view experts --out "$work/e.png" --size 1400x900 --dump-state "$work/state.txt" > "$work/out.txt" 2>&1 ||
+      { cat "$work/out.txt"; fail "exit $?"; }
+    "$PNG_CHECK" "$work/e.png" 1400 900 || fail "bad PNG"
+    grep -q "^experts: 3x64 ranks=8$" "$work/state.txt" || { cat "$work/state.txt"; fail "experts state"; }
     ;;
   timeline_colours)
     # Zoomed into 2 ms of the sample, the GPU lane shows kernels of several categories (by colour).

@@ -1,0 +1,52 @@
+#pragma once
+// The Experts panel's model over the session's expert-load inputs: a layers x experts heatmap of
+// each expert's share of its layer's routed tokens (expected share 1/E marked on the legend;
+// columns by expert id or each row sorted by load), the per-layer imbalance table, rank loads of the
+// selected layer under the placement and after the EPLB rebalance what-if, and balancedness over
+// time (passes or log lines). Pure; drawn by experts_panel.h.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/analysis/expert_balance.h"
+#include "core/experts/expert_load.h"
+#include "views/plot/heatmap.h"
+
+namespace hp {
+
+struct ExpertsOptions {
+  size_t input = 0;        // which expert input
+  uint32_t ranks = 0;      // 0: default_ranks(E)
+  uint32_t redundant = 0;  // what-if slots
+  bool sort_by_load = false;
+  size_t layer = 0;  // selected row
+};
+
+struct ExpertsModel {
+  std::vector<std::string> inputs;  // source names, for the input picker
+  size_t input = 0;                 // the one shown
+  std::string title;                // "olmoe...pkl (counter-pkl): 3 layers x 64 experts, 8 ranks"
+  std::string note;                 // why something is missing (empty when all is shown)
+  size_t layers = 0, experts = 0;
+  uint32_t ranks = 0;
+  std::vector<int64_t> layer_ids;
+  std::vector<double> share;           // layers x experts in display order
+  std::vector<uint32_t> expert_at;     // layers x experts: the expert shown in each cell
+  std::vector<plot::Rgba> colors;      // layers x experts
+  double share_max = 0, expected = 0;  // colour scale top; 1/E
+  plot::Legend legend;
+  ExpertBalance balance;
+  std::optional<Rebalance> rebalance;             // null when E + redundant does not split over the ranks
+  size_t layer = 0;                               // selected row, clamped
+  std::vector<double> time_x, time_balancedness;  // pass ids or log steps
+  std::string time_label;                         // "forward pass", "log line", ...
+};
+
+// `previous` (the model this one replaces) lends its per-pass balancedness when the input and the
+// ranks are the same: that is the costly part (passes x layers x experts) and sorting, picking a
+// layer or changing the what-if slots do not change it.
+ExpertsModel experts_model(const std::vector<experts::ExpertLoad>& loads, const ExpertsOptions& o,
+                           const ExpertsModel* previous = nullptr);
+
+}  // namespace hp
