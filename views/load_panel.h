@@ -1,6 +1,6 @@
 #pragma once
 // The Load panel: one chart per load concept with one line per replica, preemption (orange) and
-// failed-request (red) markers along the top. Lines are reduced to min/max per pixel column once per
+// failed-request (red) markers along the top. Lines are reduced to min/max per 2-pixel column once per
 // width (LoadPanelState caches them), so 10M samples draw as a few thousand segments.
 #include <vector>
 
