@@ -291,44 +291,6 @@ class Ranks : public Panel {
   std::optional<RankSkew> skew_;
 };
 
-// Latency distributions of the session's requests; recomputed when the selected range changes.
-class LatencyTab : public Panel {
- public:
-  LatencyTab(PanelServices& s, const PanelEntry& e) : Panel(e.key, e.title), s_(s) {}
-  void on_session(const Snapshot& snap, bool) override {
-    session_ = snap.session;
-    model_.reset();
-  }
-  void draw(PanelContext& ctx) override {
-    if (!session_) return;
-    draw_range_chip(ctx.vs);
-    if (!model_ || ctx.vs.range != range_) {
-      range_ = ctx.vs.range;
-      const Ns a = range_ ? range_->t0 : INT64_MIN, b = range_ ? range_->t1 : INT64_MAX;
-      serving::Slo slo;
-      try {
-        slo = serving::parse_slo(s_.slo);
-      } catch (const std::exception&) {  // checked on the command line and in the box
-      }
-      model_ = latency_model(latency_samples(*session_, a, b, slo),
-                             server_histograms(*session_, s_.metric_map, a, b), slo);
-    }
-    if (draw_latency_panel(*model_, range_.has_value(), state_, s_.slo)) model_.reset();
-  }
-  std::string dump_state() const override {
-    if (!model_) return {};
-    return "latency: charts " + std::to_string(model_->charts.size()) + " good " +
-           std::to_string(model_->good) + "\n";
-  }
-
- private:
-  PanelServices& s_;
-  std::shared_ptr<const Session> session_;
-  std::optional<TimeWindow> range_;
-  std::optional<LatencyModel> model_;
-  LatencyPanelState state_;
-};
-
 // Every request as a filterable, sortable table with the waterfall of the rows on screen.
 class RequestsTab : public Panel {
  public:
@@ -357,10 +319,12 @@ class RequestsTab : public Panel {
   RequestsPanelState state_;
 };
 
-// Prefill/decode split and cost curves; recomputed when the selected range changes.
-class PhasesTab : public Panel {
+// A panel whose model is computed from the session over the ruler's range (all of it when none), again
+// when the range changes or the panel asks (invalidate()); the range chip sits above it.
+template <class Model>
+class RangeTab : public Panel {
  public:
-  PhasesTab(PanelServices&, const PanelEntry& e) : Panel(e.key, e.title) {}
+  explicit RangeTab(const PanelEntry& e) : Panel(e.key, e.title) {}
   void on_session(const Snapshot& snap, bool) override {
     snap_ = snap;
     model_.reset();
@@ -370,56 +334,85 @@ class PhasesTab : public Panel {
     draw_range_chip(ctx.vs);
     if (!model_ || ctx.vs.range != range_) {
       range_ = ctx.vs.range;
-      const StageAssignment* st = snap_.derived ? &snap_.derived->stages : nullptr;
-      model_ = range_ ? phases_model(*snap_.session, st, range_->t0, range_->t1)
-                      : phases_model(*snap_.session, st);
+      model_ = compute(*snap_.session, range_ ? range_->t0 : INT64_MIN, range_ ? range_->t1 : INT64_MAX);
+      on_model();
     }
-    draw_phases_panel(*model_, range_.has_value());
+    draw_model(*model_, range_.has_value());
   }
+
+ protected:
+  virtual Model compute(const Session& s, Ns begin, Ns end) = 0;
+  virtual void draw_model(const Model& m, bool in_range) = 0;
+  virtual void on_model() {}
+  void invalidate() { model_.reset(); }
+  const std::optional<Model>& model() const { return model_; }
+  Snapshot snap_;
+
+ private:
+  std::optional<TimeWindow> range_;
+  std::optional<Model> model_;
+};
+
+// Latency distributions of the session's requests, with the SLO of --slo or the panel's box.
+class LatencyTab : public RangeTab<LatencyModel> {
+ public:
+  LatencyTab(PanelServices& s, const PanelEntry& e) : RangeTab(e), s_(s) {}
   std::string dump_state() const override {
-    if (!model_) return {};
-    const PhaseSplit& p = model_->split;
+    if (!model()) return {};
+    return "latency: charts " + std::to_string(model()->charts.size()) + " good " +
+           std::to_string(model()->good) + "\n";
+  }
+
+ private:
+  LatencyModel compute(const Session& s, Ns a, Ns b) override {
+    serving::Slo slo;
+    try {
+      slo = serving::parse_slo(s_.slo);
+    } catch (const std::exception&) {  // checked on the command line and in the box
+    }
+    return latency_model(latency_samples(s, a, b, slo), server_histograms(s, s_.metric_map, a, b), slo);
+  }
+  void draw_model(const LatencyModel& m, bool in_range) override {
+    if (draw_latency_panel(m, in_range, state_, s_.slo)) invalidate();
+  }
+  PanelServices& s_;
+  LatencyPanelState state_;
+};
+
+// Prefill/decode split and cost curves.
+class PhasesTab : public RangeTab<PhasesModel> {
+ public:
+  PhasesTab(PanelServices&, const PanelEntry& e) : RangeTab(e) {}
+  std::string dump_state() const override {
+    if (!model()) return {};
+    const PhaseSplit& p = model()->split;
     return "phases: iterations " + std::to_string(p.iterations) + " prefill_fit_n " +
            std::to_string(p.prefill.fit.n) + " decode_fit_n " + std::to_string(p.decode.fit.n) + "\n";
   }
 
  private:
-  Snapshot snap_;
-  std::optional<TimeWindow> range_;
-  std::optional<PhasesModel> model_;
+  PhasesModel compute(const Session& s, Ns a, Ns b) override {
+    return phases_model(s, snap_.derived ? &snap_.derived->stages : nullptr, a, b);
+  }
+  void draw_model(const PhasesModel& m, bool in_range) override { draw_phases_panel(m, in_range); }
 };
 
-// Server load over time; recomputed when the selected range changes.
-class LoadTab : public Panel {
+// Server load over time.
+class LoadTab : public RangeTab<LoadModel> {
  public:
-  LoadTab(PanelServices& s, const PanelEntry& e) : Panel(e.key, e.title), s_(s) {}
-  void on_session(const Snapshot& snap, bool) override {
-    session_ = snap.session;
-    model_.reset();
-  }
-  void draw(PanelContext& ctx) override {
-    if (!session_) return;
-    draw_range_chip(ctx.vs);
-    if (!model_ || ctx.vs.range != range_) {
-      range_ = ctx.vs.range;
-      model_ = range_ ? load_model(*session_, &s_.metric_map, range_->t0, range_->t1)
-                      : load_model(*session_, &s_.metric_map);
-      state_ = {};
-    }
-    draw_load_panel(*model_, state_, range_.has_value());
-  }
+  LoadTab(PanelServices& s, const PanelEntry& e) : RangeTab(e), s_(s) {}
   std::string dump_state() const override {
-    if (!model_) return {};
-    std::string out = "load: charts " + std::to_string(model_->charts.size());
-    for (const auto& c : model_->charts) out += " " + c.concept_name + "=" + std::to_string(c.lines.size());
+    if (!model()) return {};
+    std::string out = "load: charts " + std::to_string(model()->charts.size());
+    for (const auto& c : model()->charts) out += " " + c.concept_name + "=" + std::to_string(c.lines.size());
     return out + "\n";
   }
 
  private:
+  LoadModel compute(const Session& s, Ns a, Ns b) override { return load_model(s, &s_.metric_map, a, b); }
+  void on_model() override { state_ = {}; }
+  void draw_model(const LoadModel& m, bool in_range) override { draw_load_panel(m, state_, in_range); }
   PanelServices& s_;
-  std::shared_ptr<const Session> session_;
-  std::optional<TimeWindow> range_;
-  std::optional<LoadModel> model_;
   LoadPanelState state_;
 };
 

@@ -9,12 +9,12 @@ using namespace hp;
 
 namespace {
 
-IterationTable synthetic(StringPool& strings) {
-  // Prefill of 100..500 tokens taking 10 + 0.05 ms per token; decode of batch 1/2/4/8/16 taking
-  // 5 + 1 ms per sequence; one mixed iteration of 20 ms. Laid end to end from t = 0.
-  IterationTable t;
+// Appends iterations laid end to end from t = 0.
+struct Appender {
+  IterationTable& t;
+  StringPool& strings;
   Ns at = 0;
-  auto add = [&](IterationKind k, uint32_t ctx_tok, uint32_t gen_reqs, double ms) {
+  void operator()(IterationKind k, uint32_t ctx_tok, uint32_t gen_reqs, double ms) {
     IterationRow r;
     r.start = at;
     r.dur = static_cast<Ns>(ms * 1e6);
@@ -24,7 +24,14 @@ IterationTable synthetic(StringPool& strings) {
     r.gen_reqs = r.gen_tokens = gen_reqs;
     at += r.dur;
     append_iteration(t, r, 0, strings);
-  };
+  }
+};
+
+IterationTable synthetic(StringPool& strings) {
+  // Prefill of 100..500 tokens taking 10 + 0.05 ms per token; decode of batch 1/2/4/8/16 taking
+  // 5 + 1 ms per sequence; one mixed iteration of 20 ms. Laid end to end from t = 0.
+  IterationTable t;
+  Appender add{t, strings};
   for (uint32_t tok : {100u, 200u, 300u, 400u, 500u}) add(IterationKind::Prefill, tok, 0, 10 + 0.05 * tok);
   for (uint32_t b : {1u, 2u, 4u, 8u, 16u}) add(IterationKind::Decode, 0, b, 5 + 1.0 * b);
   add(IterationKind::Mixed, 50, 3, 20);
@@ -76,17 +83,7 @@ TEST_CASE("phase split: prefill cost from mixed steps less the decode cost (chun
           "[phase_split]") {
   StringPool strings;
   IterationTable t;
-  Ns at = 0;
-  auto add = [&](IterationKind k, uint32_t ctx_tok, uint32_t gen, double ms) {
-    IterationRow r;
-    r.start = at;
-    r.dur = static_cast<Ns>(ms * 1e6);
-    r.kind = k;
-    r.ctx_tokens = ctx_tok;
-    r.gen_reqs = r.gen_tokens = gen;
-    at += r.dur;
-    append_iteration(t, r, 0, strings);
-  };
+  Appender add{t, strings};
   for (uint32_t b : {1u, 2u, 4u, 8u, 16u}) add(IterationKind::Decode, 0, b, 5 + 1.0 * b);
   // Mixed: 8 + 0.02 ms per prefill token + 1 ms per decode sequence.
   for (uint32_t tok : {256u, 512u, 1024u, 2048u, 4096u})
