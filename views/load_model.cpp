@@ -164,4 +164,14 @@ std::vector<plot::Column> line_columns(const LoadLine& line, Ns t0, Ns t1, int c
   return cols;
 }
 
+std::vector<uint32_t> mark_columns(const std::vector<Ns>& ts, Ns t0, Ns t1, int columns) {
+  std::vector<uint32_t> out(static_cast<size_t>(std::max(0, columns)), 0);
+  if (out.empty() || t1 <= t0) return out;
+  const double per = static_cast<double>(out.size()) / static_cast<double>(t1 - t0);
+  for (Ns t : ts)
+    if (t >= t0 && t < t1)
+      ++out[std::min(out.size() - 1, static_cast<size_t>(static_cast<double>(t - t0) * per))];
+  return out;
+}
+
 }  // namespace hp

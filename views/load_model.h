@@ -45,4 +45,8 @@ LoadModel load_model(const Session& s, const serving::MetricMap* map, Ns begin =
 // entering it, so a step draws as a vertical edge.
 std::vector<plot::Column> line_columns(const LoadLine& line, Ns t0, Ns t1, int columns);
 
+// How many of the sorted times `ts` fall in each of `columns` equal columns over [t0, t1): markers drawn
+// once per column, however many events (a counter that rises on every scrape marks every sample).
+std::vector<uint32_t> mark_columns(const std::vector<Ns>& ts, Ns t0, Ns t1, int columns);
+
 }  // namespace hp

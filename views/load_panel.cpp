@@ -16,8 +16,8 @@ constexpr ImU32 kLines[] = {IM_COL32(90, 160, 220, 255),  IM_COL32(120, 200, 120
 constexpr ImU32 kPreempt = IM_COL32(255, 160, 40, 255);
 constexpr ImU32 kFailure = IM_COL32(240, 70, 70, 255);
 
-void draw_chart(const LoadModel& m, size_t ci, const std::vector<std::vector<plot::Column>>& cols,
-                ImVec2 size) {
+void draw_chart(const LoadModel& m, size_t ci, const LoadPanelState& st, ImVec2 size) {
+  const std::vector<std::vector<plot::Column>>& cols = st.cols[ci];
   const LoadChart& c = m.charts[ci];
   std::string title = c.title + "  ·  " + c.source;
   if (c.lines.size() > 1) title += fmt::format("  ·  {} replicas", c.lines.size());
@@ -51,14 +51,15 @@ void draw_chart(const LoadModel& m, size_t ci, const std::vector<std::vector<plo
     flush();
   }
   dl->Flags = flags;
-  auto marks = [&](const std::vector<Ns>& ts, ImU32 col, float len) {
-    for (Ns t : ts) {
-      const float x = a.px(static_cast<double>(t - m.t0), 0).x;
+  auto marks = [&](const std::vector<uint32_t>& per_column, ImU32 col, float len) {
+    for (size_t k = 0; k < per_column.size(); ++k) {
+      if (!per_column[k]) continue;
+      const float x = a.a.x + w * (static_cast<float>(k) + 0.5f) / static_cast<float>(per_column.size());
       dl->AddLine(ImVec2(x, a.a.y), ImVec2(x, a.a.y + len), col, 1.5f);
     }
   };
-  marks(m.preemptions, kPreempt, 8);
-  marks(m.failures, kFailure, 5);
+  marks(st.preempt_cols, kPreempt, 8);
+  marks(st.failure_cols, kFailure, 5);
   dl->PopClipRect();
   if (a.hovered) {
     const double t = a.x_at(ImGui::GetIO().MousePos.x);
@@ -93,11 +94,13 @@ void draw_load_panel(const LoadModel& m, LoadPanelState& st, bool in_range) {
       auto& per_line = st.cols.emplace_back();
       for (const auto& line : c.lines) per_line.push_back(line_columns(line, m.t0, m.t1, columns));
     }
+    st.preempt_cols = mark_columns(m.preemptions, m.t0, m.t1, columns);
+    st.failure_cols = mark_columns(m.failures, m.t0, m.t1, columns);
   }
   for (size_t i = 0; i < m.charts.size(); ++i) {
     if (i % static_cast<size_t>(per_row)) ImGui::SameLine(0, 8);
     ImGui::PushID(static_cast<int>(i));
-    draw_chart(m, i, st.cols[i], cell);
+    draw_chart(m, i, st, cell);
     ImGui::PopID();
   }
 }

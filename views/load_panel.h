@@ -12,6 +12,7 @@ struct LoadPanelState {
   const LoadModel* model = nullptr;  // what the cache was built for
   int columns = 0;
   std::vector<std::vector<std::vector<plot::Column>>> cols;  // [chart][line][column]
+  std::vector<uint32_t> preempt_cols, failure_cols;          // markers per column
 };
 
 void draw_load_panel(const LoadModel& model, LoadPanelState& state, bool in_range);

@@ -55,3 +55,9 @@ TEST_CASE("load model: step-held pixel columns", "[load_model]") {
   auto late = line_columns(line, -20, 0, 2);  // before the first sample: nothing held
   CHECK((late[0].empty && late[1].empty));
 }
+
+TEST_CASE("load model: markers counted per column", "[load_model]") {
+  // Over [0, 100) in 4 columns of 25: 3 events in the first, 1 in the last; out of range ignored.
+  CHECK(mark_columns({0, 5, 24, 99, 100, -1}, 0, 100, 4) == std::vector<uint32_t>{3, 0, 0, 1});
+  CHECK(mark_columns({1, 2}, 0, 0, 4) == std::vector<uint32_t>{0, 0, 0, 0});
+}
