@@ -4,8 +4,6 @@
 #include <algorithm>
 #include <cmath>
 
-#include "core/serving/request_record.h"
-
 namespace hp {
 
 namespace {
@@ -60,28 +58,14 @@ void sort_rows(RequestsModel& m, RequestField field, bool descending) {
     });
     return;
   }
-  auto text = [&](uint32_t r) -> std::string_view {
-    if (field == RequestField::Id) return s.str(s.requests.id[r]);
-    if (field == RequestField::Replica) return s.str(s.requests.replica[r]);
-    return serving::to_string(s.requests.status[r]);
-  };
+  auto text = [&](uint32_t r) { return request_text(s, field, r); };
   std::stable_sort(m.rows.begin(), m.rows.end(), [&](uint32_t a, uint32_t b) {
     return descending ? text(a) > text(b) : text(a) < text(b);
   });
 }
 
 std::string cell_text(const RequestsModel& m, RequestField field, uint32_t row) {
-  const Session& s = *m.session;
-  switch (field) {
-    case RequestField::Id:
-      return std::string(s.str(s.requests.id[row]));
-    case RequestField::Replica:
-      return std::string(s.str(s.requests.replica[row]));
-    case RequestField::Status:
-      return serving::to_string(s.requests.status[row]);
-    default:
-      break;
-  }
+  if (!is_numeric(field)) return std::string(request_text(*m.session, field, row));
   const double v = m.metrics.value(field, row);
   if (std::isnan(v)) return "-";
   if (!is_time(field)) return fmt::format("{}", static_cast<uint64_t>(v));

@@ -158,17 +158,6 @@ class Parser {
   size_t pos_ = 0;
 };
 
-std::string_view text_of(const Session& s, RequestField f, size_t row) {
-  switch (f) {
-    case RequestField::Id:
-      return s.str(s.requests.id[row]);
-    case RequestField::Replica:
-      return s.str(s.requests.replica[row]);
-    default:
-      return serving::to_string(s.requests.status[row]);
-  }
-}
-
 bool eval(const FilterNode& n, const Session& s, const RequestMetrics& m, size_t row) {
   switch (n.op) {
     case FilterOp::And:
@@ -181,7 +170,7 @@ bool eval(const FilterNode& n, const Session& s, const RequestMetrics& m, size_t
       break;
   }
   if (!is_numeric(n.field)) {
-    const std::string_view t = text_of(s, n.field, row);
+    const std::string_view t = request_text(s, n.field, row);
     if (n.op == FilterOp::Contains) return t.find(n.text) != std::string_view::npos;
     return (t == n.text) == (n.op == FilterOp::Eq);
   }

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <limits>
 
+#include "core/serving/request_record.h"
+
 namespace hp {
 namespace {
 
@@ -52,6 +54,17 @@ std::optional<RequestField> field_from_name(std::string_view name) {
   if (name == "input_tokens" || name == "prompt_tokens") return RequestField::InTokens;
   if (name == "output_tokens") return RequestField::OutTokens;
   return std::nullopt;
+}
+
+std::string_view request_text(const Session& s, RequestField f, size_t row) {
+  switch (f) {
+    case RequestField::Id:
+      return s.str(s.requests.id[row]);
+    case RequestField::Replica:
+      return s.str(s.requests.replica[row]);
+    default:
+      return serving::to_string(s.requests.status[row]);
+  }
 }
 
 RequestMetrics request_metrics(const Session& s) {

@@ -52,4 +52,7 @@ struct RequestMetrics {
 
 RequestMetrics request_metrics(const Session& s);
 
+// A text field of a row: id, status ("ok", "http_error", ...) or replica.
+std::string_view request_text(const Session& s, RequestField f, size_t row);
+
 }  // namespace hp
