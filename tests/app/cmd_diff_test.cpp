@@ -59,7 +59,7 @@ TEST_CASE("diff: --stage compares one engine stage", "[cli][diff]") {
   CHECK(mixed["count_b"] == 423);
 }
 
-TEST_CASE("diff --rules: user rules first; a broken file names the byte", "[cli][diff]") {
+TEST_CASE("diff --rules: user rules first, a broken file names the byte", "[cli][diff]") {
   auto rules =
       std::filesystem::temp_directory_path() / ("hotpath_diff_rules_" + std::to_string(getpid()) + ".json");
   std::ofstream(rules) << R"({"rules": [{"category": "team-attention", "regex": "^reduce_segments"}]})";

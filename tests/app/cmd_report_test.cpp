@@ -76,7 +76,7 @@ TEST_CASE("report: errors", "[cli][report]") {
   CHECK(none.code == 2);
 }
 
-TEST_CASE("report --rules: user rules first; a broken file names the byte", "[cli][report]") {
+TEST_CASE("report --rules: user rules first, a broken file names the byte", "[cli][report]") {
   auto rules =
       std::filesystem::temp_directory_path() / ("hotpath_report_rules_" + std::to_string(getpid()) + ".json");
   std::ofstream(rules) << R"({"rules": [{"category": "team-gemm", "regex": "^ampere_sgemm"}]})";

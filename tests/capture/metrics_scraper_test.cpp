@@ -15,7 +15,7 @@
 namespace fs = std::filesystem;
 using namespace hp;
 
-TEST_CASE("scraper: samples keep their labels; malformed lines are counted, not fatal", "[capture][scrape]") {
+TEST_CASE("scraper: samples keep their labels, malformed lines are counted, not fatal", "[capture][scrape]") {
   testing::TestServerOptions so;
   so.malformed_metrics = true;
   so.max_lifetime_s = 30;

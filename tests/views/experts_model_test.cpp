@@ -35,7 +35,7 @@ TEST_CASE("experts model: OLMoE heatmap cells, 1/E mark, table and what-if", "[v
         "ranks (contiguous)");
 }
 
-TEST_CASE("experts model: sorted rows keep the expert ids; options and odd ranks", "[views][experts]") {
+TEST_CASE("experts model: sorted rows keep the expert ids, options and odd ranks", "[views][experts]") {
   auto loads = fixture("olmoe-1b-7b-0824_arxiv_expert_counts_L0-7-15.pkl");
   ExpertsOptions o;
   o.sort_by_load = true;

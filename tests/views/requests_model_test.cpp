@@ -65,7 +65,7 @@ TEST_CASE("requests model: filter, range and sort with unknown values last", "[r
   CHECK(cell_text(m, RequestField::Status, 3) == "http_error");
 }
 
-TEST_CASE("requests model: waterfall bars split queue, prefill, decode; ITL ticks when wide",
+TEST_CASE("requests model: waterfall bars split queue, prefill, decode, ITL ticks when wide",
           "[requests_model]") {
   auto s = session();
   // Rows 0 and 1: from 0 to 25 ms (row 0) and 10 to 35 ms (row 1): the chart spans 35 ms.

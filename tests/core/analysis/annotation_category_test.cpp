@@ -134,7 +134,7 @@ TEST_CASE("annotation categories: CPU ranges around the launch, GPU windows, inn
   CHECK(plain.rows.size() == 4);
 }
 
-TEST_CASE("annotation categories: nothing forced without a matching annotation; NVTX ranges count",
+TEST_CASE("annotation categories: nothing forced without a matching annotation, NVTX ranges count",
           "[analysis][annotation_category]") {
   auto plain = test::make_gpu_run({launched(1000, "gemm_a", 20)}, {{0, 1000, "ProfilerStep#1"}});
   AnnotationCategories a = annotation_categories(*plain, test::builtin_categorizer(), slice_parents(*plain));

@@ -185,7 +185,7 @@ TEST_CASE("fuse catalog: sequences from real kernel names hit and miss", "[analy
       by_id(catalog().detect(qk_only.names, qk_only.categories, sglang)).count("sglang-inplace-qk-rmsnorm"));
 }
 
-TEST_CASE("fuse catalog: evidence is capped; empty input", "[analysis][fuse_catalog]") {
+TEST_CASE("fuse catalog: evidence is capped, empty input", "[analysis][fuse_catalog]") {
   std::vector<std::string> many(
       200, "std::enable_if<true, void>::type vllm::fused_add_rms_norm_kernel<c10::BFloat16, 8>");
   Stream s(many);

@@ -117,7 +117,7 @@ TEST_CASE("kernel categories: real kernel names from every fixture", "[analysis]
   CHECK(other * 100 < total * 2);
 }
 
-TEST_CASE("kernel categories: user rules go first; annotations override", "[analysis][kernel_category]") {
+TEST_CASE("kernel categories: user rules go first, annotations override", "[analysis][kernel_category]") {
   auto c = builtin();
   auto user = write_temp("hotpath_user_rules.json", R"({"rules": [
     {"category": "my-gemm", "regex": "^nvjet_tst_64x", "note": "team split"},

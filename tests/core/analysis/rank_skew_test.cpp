@@ -68,7 +68,7 @@ TEST_CASE("rank skew: a trace directory of two real ranks") {
   CHECK(sk.straggler == -1);
 }
 
-TEST_CASE("rank skew: kernel busy is the Kernels panel's busy; GPU busy adds memcpy and memset (issue 22)",
+TEST_CASE("rank skew: kernel busy is the Kernels panel's busy, GPU busy adds memcpy and memset (issue 22)",
           "[analysis][rank_skew]") {
   auto run = test::load_trace({HOTPATH_ASSETS_DIR "/samples/vllm_b200_tp8_eager_rank0.pt.trace.json.gz"});
   CategoryCache cache(*run, test::builtin_categorizer());

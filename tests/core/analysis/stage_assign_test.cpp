@@ -73,7 +73,7 @@ TEST_CASE("stage assign: CPU step, GPU window, graph order, source, unassigned",
   CHECK(b.kernels_unassigned() == 0);
 }
 
-TEST_CASE("stage assign: nested markers make one step; ProfilerStep yields to engine markers",
+TEST_CASE("stage assign: nested markers make one step, ProfilerStep yields to engine markers",
           "[analysis][stage_assign]") {
   Run run = test::make_run({
       {0, 0, 1000, "ProfilerStep#3", 0, 0, SliceKind::UserAnnotation},

@@ -99,7 +99,7 @@ TEST_CASE("an empty string pid is named, not shown as its hash", "[import][chrom
   CHECK(run->log.count(hp::Severity::Warning) == 0);
 }
 
-TEST_CASE("async events become async tracks; an unknown phase is a counted warning",
+TEST_CASE("async events become async tracks, an unknown phase is a counted warning",
           "[import][chrome_json]") {
   // The shape of clang -ftime-trace's async pairs, a nested pair, a legacy S/T/F pair and ph "XXX".
   auto run = import_text(R"({"traceEvents":[{"ph":"X","name":"main","pid":1,"tid":1,"ts":0,"dur":100},)"

@@ -74,7 +74,7 @@ TEST_CASE("ts/dur: exact decimal microseconds to int64 ns", "[import][chrome_jso
   CHECK(run->slices.dur[0] == 1);
 }
 
-TEST_CASE("top-level keys before or after traceEvents; metadata kept", "[import][chrome_json]") {
+TEST_CASE("top-level keys before or after traceEvents, metadata kept", "[import][chrome_json]") {
   auto after = import_text(
       R"({"schemaVersion":1,"traceEvents":[)" + kTwo +
       R"(],"displayTimeUnit":"ns","baseTimeNanoseconds":1727743122000000000,"traceName":"x","distributedInfo":{"rank":3,"world_size":8}})");
@@ -155,7 +155,7 @@ TEST_CASE("gzip size hint: the trailer when plausible, never gigabytes from a ba
   CHECK(hp::gunzip_size_hint("short") == 40);
 }
 
-TEST_CASE("gzip and zstd are detected by content; corrupt data names the offset", "[import][input]") {
+TEST_CASE("gzip and zstd are detected by content, corrupt data names the offset", "[import][input]") {
   std::string json = "[" + kTwo + "]";
   // zstd
   std::string z(ZSTD_compressBound(json.size()), '\0');

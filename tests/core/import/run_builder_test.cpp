@@ -54,7 +54,7 @@ TEST_CASE("partially overlapping slices go to overflow lanes, never dropped", "[
   CHECK(run->log.count("slice.overlap") == 2);
 }
 
-TEST_CASE("depth: equal starts nest by duration; touching slices are siblings", "[import][builder]") {
+TEST_CASE("depth: equal starts nest by duration, touching slices are siblings", "[import][builder]") {
   auto run = import_text(R"([
     {"ph":"X","name":"leaf","pid":1,"tid":1,"ts":0,"dur":1},
     {"ph":"X","name":"mid","pid":1,"tid":1,"ts":0,"dur":5},
@@ -82,7 +82,7 @@ TEST_CASE("depth saturates at 255 and is logged", "[import][builder]") {
   CHECK(run->log.count("slice.depth_saturated") == 1);
 }
 
-TEST_CASE("B/E pairs: LIFO per thread; unmatched E and unclosed B are kept and counted",
+TEST_CASE("B/E pairs: LIFO per thread, unmatched E and unclosed B are kept and counted",
           "[import][builder]") {
   auto run = import_text(R"([
     {"ph":"B","name":"a","pid":1,"tid":1,"ts":0,"args":{"k":1}},
@@ -107,7 +107,7 @@ TEST_CASE("B/E pairs: LIFO per thread; unmatched E and unclosed B are kept and c
   CHECK(run->log.count("slice.unclosed_begin") == 1);
 }
 
-TEST_CASE("flows bind to slices; GPU ops join their launch by correlation", "[import][builder]") {
+TEST_CASE("flows bind to slices, GPU ops join their launch by correlation", "[import][builder]") {
   auto run = import_text(R"({"traceEvents":[
     {"ph":"X","cat":"cpu_op","name":"op","pid":100,"tid":1,"ts":0,"dur":100},
     {"ph":"X","cat":"cuda_runtime","name":"cudaLaunchKernel","pid":100,"tid":1,"ts":10,"dur":10,"args":{"correlation":7}},
@@ -145,7 +145,7 @@ TEST_CASE("flows bind to slices; GPU ops join their launch by correlation", "[im
   CHECK(run->tracks[1].kind == hp::TrackKind::CpuThread);
 }
 
-TEST_CASE("M events name and order tracks; counters and instants", "[import][builder]") {
+TEST_CASE("M events name and order tracks, counters and instants", "[import][builder]") {
   auto run = import_text(R"({"traceEvents":[
     {"ph":"X","name":"g","cat":"kernel","pid":0,"tid":7,"ts":1,"dur":1},
     {"ph":"X","name":"c","cat":"cpu_op","pid":500,"tid":2,"ts":1,"dur":1},

@@ -20,7 +20,7 @@ TEST_CASE("rank and stage from trace file names", "[import][trace_dir]") {
   CHECK_FALSE(hp::is_trace_file_name("notes.txt"));
 }
 
-TEST_CASE("a trace directory loads every rank into one Run; merged files are skipped",
+TEST_CASE("a trace directory loads every rank into one Run, merged files are skipped",
           "[import][trace_dir]") {
   namespace fs = std::filesystem;
   fs::path dir = fs::temp_directory_path() / "hotpath_trace_dir_test";

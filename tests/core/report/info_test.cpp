@@ -37,7 +37,7 @@ TEST_CASE("info summary of a real trace", "[report][info]") {
   CHECK_THAT(text, Catch::Contains("62.609 ms"));
 }
 
-TEST_CASE("info: entries without a byte offset say so; an empty category is named", "[report][info]") {
+TEST_CASE("info: entries without a byte offset say so, an empty category is named", "[report][info]") {
   // Two files of one rank (an offset-less warning), and an event with "cat": "".
   std::string one = R"({"traceEvents":[{"ph":"X","cat":"","name":"a","pid":1,"tid":1,"ts":1,"dur":2},)"
                     R"({"ph":"X","cat":"","name":"b","pid":1,"tid":1,"ts":4,"dur":1}]})";

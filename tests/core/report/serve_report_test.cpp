@@ -74,7 +74,7 @@ TEST_CASE("serve-report JSON: keys present and values right", "[report][serve_re
   CHECK(j["correlation"]["clock_offset_ms"].get<double>() == Approx(2000));
 }
 
-TEST_CASE("serve-report text fits 100 columns; markdown has tables", "[report][serve_report]") {
+TEST_CASE("serve-report text fits 100 columns, markdown has tables", "[report][serve_report]") {
   ServeReportOptions opt;
   opt.slo = serving::parse_slo("e2e=1s");
   ServeReport r = build_serve_report(test::sample_run(), &metric_map(), opt);

@@ -60,7 +60,7 @@ TEST_CASE("load stats from scraped vLLM series", "[serving][load]") {
   CHECK(st.prefix.hit_rate == Approx(0.3));
 }
 
-TEST_CASE("load stats from log series; counter resets", "[serving][load]") {
+TEST_CASE("load stats from log series, counter resets", "[serving][load]") {
   hp::ServingData d;
   d.log_series.push_back(series("requests_running", {}, {{0, 1}, {10, 3}}));
   d.log_series.push_back(series("kv_cache_usage", {}, {{0, 0.92}, {5, 0.5}, {10, 0.5}}));

@@ -60,7 +60,7 @@ TEST_CASE("log run: profilemate vLLM 0.15 log (stats + iteration details)", "[se
   CHECK(st.prefix.hit_rate == Approx(0.0213636364));
 }
 
-TEST_CASE("log run: DGX Spark vLLM 0.25 bench log; no credentials in meta", "[serving][log_run]") {
+TEST_CASE("log run: DGX Spark vLLM 0.25 bench log, no credentials in meta", "[serving][log_run]") {
   const std::string path = std::string(HOTPATH_TEST_DATA) + "/logs/vllm_dgxspark_qwen38-int4_bench.log";
   LogRun run = log_run_from_file(path, {2025, 0, ""});
   CHECK(run.engine == "vllm");
@@ -77,7 +77,7 @@ TEST_CASE("log run: DGX Spark vLLM 0.25 bench log; no credentials in meta", "[se
   for (const auto& [k, v] : run.data.meta) CHECK(v.find("HF_TOKEN") == std::string::npos);
 }
 
-TEST_CASE("log run: SGLang and TensorRT-LLM lines; unknown text", "[serving][log_run]") {
+TEST_CASE("log run: SGLang and TensorRT-LLM lines, unknown text", "[serving][log_run]") {
   LogRun sg = log_run_from_text(
       "[2025-01-02 03:04:05 TP0] Prefill batch. #new-seq: 1, #new-token: 300, #cached-token: 100, token "
       "usage: "

@@ -56,7 +56,7 @@ TEST_CASE("metric map: lookups, suffixes, engine variants and scale", "[serving]
   CHECK(err == "metric map: expected an object with a \"concepts\" array");
 }
 
-TEST_CASE("metric map: every fixture sample maps; engines are detected", "[serving][metric_map]") {
+TEST_CASE("metric map: every fixture sample maps, engines are detected", "[serving][metric_map]") {
   const auto& m = map();
   struct Case {
     std::string file, engine;

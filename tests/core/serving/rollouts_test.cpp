@@ -59,7 +59,7 @@ TEST_CASE("rollouts: groups by index / n, time to last completion, spread, lengt
   CHECK(s.straggler_s == Approx(0.3));
 }
 
-TEST_CASE("rollouts: failed requests have no completion; repeat_each keeps groups together", "[rollouts]") {
+TEST_CASE("rollouts: failed requests have no completion, repeat_each keeps groups together", "[rollouts]") {
   std::vector<RequestRecord> reqs = {req(0, 0, 100, 3), req(1, 0, 50, 0)};
   reqs[1].status = RequestStatus::HttpError;
   RolloutStats s = rollout_stats(reqs, 2, {});

@@ -36,7 +36,7 @@ TEST_CASE("sse: events split at every byte boundary give the same events", "[sse
   CHECK(feed_all(bytewise, bytes).size() == 4);
 }
 
-TEST_CASE("sse: a lone CR ends a line; a stream cut mid-event is pending", "[sse]") {
+TEST_CASE("sse: a lone CR ends a line, a stream cut mid-event is pending", "[sse]") {
   SseParser p;
   auto ev = feed_all(p, {"data: one\r\rdata: two"});
   REQUIRE(ev.size() == 1);

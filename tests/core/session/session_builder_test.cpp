@@ -75,7 +75,7 @@ TEST_CASE("session: a trace without an absolute base sits at the recorded profil
   CHECK(s->requests.sent[0] == 500 - 7'000);
 }
 
-TEST_CASE("session: serving data alone starts at its first whole second; shifts move a source") {
+TEST_CASE("session: serving data alone starts at its first whole second, shifts move a source") {
   ServingData a, b;
   a.requests.push_back(request(kBase + 2'400'000'000, kBase + 2'500'000'000, kBase + 3'000'000'000));
   b.metrics.push_back({{"x_total", {}}, {{kBase + 2'400'000'000, 5}, {kBase + 3'400'000'000, 7}}});
@@ -138,7 +138,7 @@ TEST_CASE("session: a vLLM 0.15 log alone opens with its 7,241 iterations and 12
   CHECK(s->events.size() == 513 + 513);  // Received + Added request lines
 }
 
-TEST_CASE("session: a shift saved in a run file reopens shifted; a load's own shift wins") {
+TEST_CASE("session: a shift saved in a run file reopens shifted, a load's own shift wins") {
   auto dir = std::filesystem::temp_directory_path() / ("hotpath_session_shift_" + std::to_string(getpid()));
   std::filesystem::create_directories(dir);
   const auto file = dir / "capture.hotpath";

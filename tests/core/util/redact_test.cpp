@@ -57,7 +57,7 @@ TEST_CASE("a trace with credentials: the token appears nowhere in the Run", "[im
   CHECK(run->str(run->tracks[0].process_name) == "python");
 }
 
-TEST_CASE("package pins are not credentials; real tokens beside them still are", "[import][redact]") {
+TEST_CASE("package pins are not credentials, real tokens beside them still are", "[import][redact]") {
   std::vector<std::string> what;
   // TraceLens metadata keeps the pip list; SecretStorage is a keyring backend, not a secret.
   std::string out = hp::redact_json(R"({"pip":["SecretStorage==3.3.1","keyring>=23.5","torch==2.4.0"],)"

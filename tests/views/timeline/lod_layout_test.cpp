@@ -64,7 +64,7 @@ TEST_CASE("folded counts account for every visible slice exactly once (brute for
   }
 }
 
-TEST_CASE("wide slices are drawn individually; narrow neighbours fold") {
+TEST_CASE("wide slices are drawn individually, narrow neighbours fold") {
   // 1000 ns window at 100 px: 10 ns per px, so min 3 px = 30 ns.
   Run run = test::make_run({{0, 0, 200, "wide"},
                             {0, 300, 5, "a"},

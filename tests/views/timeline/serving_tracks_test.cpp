@@ -41,7 +41,7 @@ size_t count_items(const TrackFrame& f) {
 
 }  // namespace
 
-TEST_CASE("requests track: a wide bar splits into queue, prefill and decode; a click picks it") {
+TEST_CASE("requests track: a wide bar splits into queue, prefill and decode, a click picks it") {
   ServingData d;
   auto r = req(100, 400, 1000);
   r.scheduled_ns = kT0;  // arrival at 0: 100 ns of client-side queue
