@@ -12,6 +12,8 @@
 #include "support/cli_run.h"
 #include "support/raw_kernel_sums.h"
 
+#include <nlohmann/json.hpp>
+
 namespace {
 
 struct Result {
@@ -129,7 +131,7 @@ std::string write_rules(const std::string& name, const std::string& text) {
 
 }  // namespace
 
-TEST_CASE("hotpath triage --rules: user kernel and annotation rules; a broken file names the byte",
+TEST_CASE("hotpath triage --rules: user kernel and annotation rules, a broken file names the byte",
           "[cli][triage]") {
   // hta_mi250_minitoy_rocm62: the SGD update kernel is launched inside "Optimizer.step#SGD.step".
   std::string trace = kData + "hta_mi250_minitoy_rocm62.json.gz";

@@ -1,6 +1,6 @@
 #pragma once
 // Kernel GPU time and launch count per name, summed straight from a trace file's JSON (gunzipped by the
-// gzip tool, parsed by nlohmann::json): an independent check on the importer and the analyses.
+// gzip tool, parsed by simdjson's DOM): an independent check on the importer and the analyses.
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -8,7 +8,7 @@
 #include <stdexcept>
 #include <string>
 
-#include <nlohmann/json.hpp>
+#include <simdjson.h>
 
 namespace hp::test {
 
@@ -30,18 +30,21 @@ inline std::string read_trace_text(const std::filesystem::path& path) {
   return out;
 }
 
-// cat "kernel" (or legacy "Kernel"), ph "X"; dur µs -> ns rounded per event.
+// cat "kernel" (or legacy "Kernel"), ph "X"; dur µs -> ns rounded per event. Parsed with simdjson's DOM
+// (the optimised library, not our importer's code): a header-only parser built at -O0 under the
+// sanitizers took minutes over the fixtures.
 inline std::map<std::string, RawKernelSum> raw_kernel_sums(const std::filesystem::path& path) {
-  auto doc = nlohmann::json::parse(read_trace_text(path));
-  const auto& events = doc.is_array() ? doc : doc.at("traceEvents");
+  simdjson::dom::parser parser;
+  const simdjson::padded_string text(read_trace_text(path));
+  const simdjson::dom::element doc = parser.parse(text);
+  const simdjson::dom::array events = doc.is_array() ? doc.get_array() : doc["traceEvents"].get_array();
   std::map<std::string, RawKernelSum> out;
-  for (const auto& e : events) {
-    auto cat = e.find("cat");
-    if (cat == e.end() || !cat->is_string()) continue;
-    const auto& c = cat->get_ref<const std::string&>();
-    if ((c != "kernel" && c != "Kernel") || e.value("ph", "") != "X") continue;
-    RawKernelSum& s = out[e.at("name").get<std::string>()];
-    s.time_ns += std::llround(e.at("dur").get<double>() * 1000.0);
+  for (simdjson::dom::element e : events) {
+    std::string_view cat, ph, name;
+    if (e["cat"].get(cat) || (cat != "kernel" && cat != "Kernel")) continue;
+    if (e["ph"].get(ph) || ph != "X") continue;
+    RawKernelSum& s = out[std::string(e["name"].get_string().value())];
+    s.time_ns += std::llround(e["dur"].get_double().value() * 1000.0);
     ++s.launches;
   }
   return out;
