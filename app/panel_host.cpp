@@ -44,6 +44,12 @@ bool PanelHost::wants_frames() const {
   return false;
 }
 
+bool PanelHost::busy() const {
+  for (const auto& p : panels_)
+    if (p->busy()) return true;
+  return false;
+}
+
 std::string PanelHost::state_lines() const {
   const Run* run = snap_ ? snap_.session->run.get() : nullptr;
   std::string out = describe(services_.vs, run);

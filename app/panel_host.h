@@ -1,6 +1,7 @@
 #pragma once
 // The workbench's panels: one instance of each registry entry (app/panel_registry.h), the state
 // they share (PanelServices) and the snapshot they show. The workbench draws them by key.
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -24,6 +25,7 @@ struct PanelServices {
   std::string categorizer_error;  // why the built-in rules did not load (shown by Kernels and Triage)
   serving::MetricMap metric_map;  // exposed series -> canonical concepts (empty if the asset is missing)
   std::string slo;                // "ttft=200,tpot=50" (--slo, edited in the Latency panel); checked
+  std::function<void()> wake;     // called from a panel's worker thread when its model is ready
   const std::string* summary = nullptr;
   const ImportLog* import_log = nullptr;
   std::string categorize(std::string_view kernel) const;
@@ -37,6 +39,8 @@ class PanelHost {
   Panel* find(std::string_view key) const;
   const std::vector<std::unique_ptr<Panel>>& panels() const { return panels_; }
   bool wants_frames() const;
+  bool busy() const;  // some panel computes its model in the background
+  void set_wake(std::function<void()> wake) { services_.wake = std::move(wake); }
   ViewState& state() { return services_.vs; }
   const PanelServices& services() const { return services_; }
   // Replaces the built-in categorizer (e.g. one with --rules); null keeps the current one.

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <optional>
 
+#include "app/background_model.h"
 #include "app/panel_host.h"
 #include "core/analysis/gpu_activity.h"
 #include "core/analysis/rank_skew.h"
@@ -320,43 +321,61 @@ class RequestsTab : public Panel {
 };
 
 // A panel whose model is computed from the session over the ruler's range (all of it when none), again
-// when the range changes or the panel asks (invalidate()); the range chip sits above it.
+// when the range or the session changes or the panel asks (invalidate()); the range chip sits above it.
+// The model is computed on a worker thread (app/background_model.h): the last one stays on screen
+// meanwhile, and a live snapshot of the same document keeps it until the new one is ready.
 template <class Model>
 class RangeTab : public Panel {
  public:
-  explicit RangeTab(const PanelEntry& e) : Panel(e.key, e.title) {}
-  void on_session(const Snapshot& snap, bool) override {
+  RangeTab(PanelServices& s, const PanelEntry& e) : Panel(e.key, e.title), s_(s) {}
+  void on_session(const Snapshot& snap, bool same_document) override {
     snap_ = snap;
-    model_.reset();
+    if (!same_document) bg_.model().reset();
+    stale_ = true;
   }
   void draw(PanelContext& ctx) override {
     if (!snap_.session) return;
+    drawn_frame_ = ImGui::GetFrameCount();
     draw_range_chip(ctx.vs);
-    if (!model_ || ctx.vs.range != range_) {
+    if (stale_ || ctx.vs.range != range_) {
       range_ = ctx.vs.range;
-      model_ = compute(*snap_.session, range_ ? range_->t0 : INT64_MIN, range_ ? range_->t1 : INT64_MAX);
-      on_model();
+      stale_ = false;
+      bg_.start(job(snap_.session, range_ ? range_->t0 : INT64_MIN, range_ ? range_->t1 : INT64_MAX),
+                s_.wake);
     }
-    draw_model(*model_, range_.has_value());
+    if (bg_.poll()) on_model();
+    if (!bg_.error().empty()) warn(bg_.error());
+    if (!bg_.model()) {
+      ImGui::TextDisabled("Computing...");
+      return;
+    }
+    draw_model(*bg_.model(), range_.has_value());
   }
+  // A finished model wants the frame that takes it, if the panel is on screen.
+  bool wants_frames() const override { return bg_.ready() && drawn_frame_ >= ImGui::GetFrameCount() - 1; }
+  bool busy() const override { return bg_.busy(); }
 
  protected:
-  virtual Model compute(const Session& s, Ns begin, Ns end) = 0;
+  // What computes the model; it runs on a worker thread, so it captures what it reads by value.
+  virtual std::function<Model()> job(std::shared_ptr<const Session> s, Ns begin, Ns end) = 0;
   virtual void draw_model(const Model& m, bool in_range) = 0;
   virtual void on_model() {}
-  void invalidate() { model_.reset(); }
-  const std::optional<Model>& model() const { return model_; }
+  void invalidate() { stale_ = true; }
+  const std::optional<Model>& model() const { return bg_.model(); }
+  PanelServices& s_;
   Snapshot snap_;
 
  private:
   std::optional<TimeWindow> range_;
-  std::optional<Model> model_;
+  bool stale_ = true;
+  int drawn_frame_ = -1;
+  BackgroundModel<Model> bg_;
 };
 
 // Latency distributions of the session's requests, with the SLO of --slo or the panel's box.
 class LatencyTab : public RangeTab<LatencyModel> {
  public:
-  LatencyTab(PanelServices& s, const PanelEntry& e) : RangeTab(e), s_(s) {}
+  using RangeTab::RangeTab;
   std::string dump_state() const override {
     if (!model()) return {};
     return "latency: charts " + std::to_string(model()->charts.size()) + " good " +
@@ -364,25 +383,27 @@ class LatencyTab : public RangeTab<LatencyModel> {
   }
 
  private:
-  LatencyModel compute(const Session& s, Ns a, Ns b) override {
+  std::function<LatencyModel()> job(std::shared_ptr<const Session> s, Ns a, Ns b) override {
     serving::Slo slo;
     try {
       slo = serving::parse_slo(s_.slo);
     } catch (const std::exception&) {  // checked on the command line and in the box
     }
-    return latency_model(latency_samples(s, a, b, slo), server_histograms(s, s_.metric_map, a, b), slo);
+    const serving::MetricMap* map = &s_.metric_map;  // fixed for the host's lifetime
+    return [s, a, b, slo, map] {
+      return latency_model(latency_samples(*s, a, b, slo), server_histograms(*s, *map, a, b), slo);
+    };
   }
   void draw_model(const LatencyModel& m, bool in_range) override {
     if (draw_latency_panel(m, in_range, state_, s_.slo)) invalidate();
   }
-  PanelServices& s_;
   LatencyPanelState state_;
 };
 
 // Prefill/decode split and cost curves.
 class PhasesTab : public RangeTab<PhasesModel> {
  public:
-  PhasesTab(PanelServices&, const PanelEntry& e) : RangeTab(e) {}
+  using RangeTab::RangeTab;
   std::string dump_state() const override {
     if (!model()) return {};
     const PhaseSplit& p = model()->split;
@@ -391,8 +412,10 @@ class PhasesTab : public RangeTab<PhasesModel> {
   }
 
  private:
-  PhasesModel compute(const Session& s, Ns a, Ns b) override {
-    return phases_model(s, snap_.derived ? &snap_.derived->stages : nullptr, a, b);
+  std::function<PhasesModel()> job(std::shared_ptr<const Session> s, Ns a, Ns b) override {
+    return [s, derived = snap_.derived, a, b] {
+      return phases_model(*s, derived ? &derived->stages : nullptr, a, b);
+    };
   }
   void draw_model(const PhasesModel& m, bool in_range) override { draw_phases_panel(m, in_range); }
 };
@@ -400,7 +423,7 @@ class PhasesTab : public RangeTab<PhasesModel> {
 // Server load over time.
 class LoadTab : public RangeTab<LoadModel> {
  public:
-  LoadTab(PanelServices& s, const PanelEntry& e) : RangeTab(e), s_(s) {}
+  using RangeTab::RangeTab;
   std::string dump_state() const override {
     if (!model()) return {};
     std::string out = "load: charts " + std::to_string(model()->charts.size());
@@ -409,10 +432,12 @@ class LoadTab : public RangeTab<LoadModel> {
   }
 
  private:
-  LoadModel compute(const Session& s, Ns a, Ns b) override { return load_model(s, &s_.metric_map, a, b); }
+  std::function<LoadModel()> job(std::shared_ptr<const Session> s, Ns a, Ns b) override {
+    const serving::MetricMap* map = &s_.metric_map;
+    return [s, map, a, b] { return load_model(*s, map, a, b); };
+  }
   void on_model() override { state_ = {}; }
   void draw_model(const LoadModel& m, bool in_range) override { draw_load_panel(m, state_, in_range); }
-  PanelServices& s_;
   LoadPanelState state_;
 };
 

@@ -7,12 +7,14 @@
 #include <imgui.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <csignal>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <thread>
 
 #include "app/cli_load.h"
 #include "app/display.h"
@@ -174,13 +176,17 @@ int screenshot(GLFWwindow* w, Workbench& wb, const ShellOptions& opts) {
   if (wb.run()) apply_view_options(*wb.run(), wb.panels().state(), opts.range, opts.select);
   std::string why;
   bool ok = false;
-  for (int frame = 0; frame < 4; ++frame) {
+  // Four frames settle the layout; a panel that computes its model in the background is waited for.
+  for (int frame = 0;; ++frame) {
     glfwPollEvents();
     render_frame(w, wb);
-    if (frame == 3)
+    const bool last = frame >= 3 && !wb.panels().busy();
+    if (last)
       ok = capture(w, opts.screenshot_out, &why,
                    opts.panel_only ? std::optional(wb.panel_area()) : std::nullopt);
     glfwSwapBuffers(w);
+    if (last) break;
+    if (frame >= 3) std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
   dump(wb, opts.dump_state);
   if (!ok) {

@@ -47,7 +47,8 @@ void apply_workbench_style() {
 }
 
 Workbench::Workbench(Settings settings, std::function<void()> wake)
-    : settings_(std::move(settings)), loader_(std::move(wake)), summary_(summary_text(nullptr)) {
+    : settings_(std::move(settings)), loader_(wake), summary_(summary_text(nullptr)) {
+  host_.set_wake(std::move(wake));
   browser_.extensions = supported_extensions();
   if (find_panel_entry(settings_.active_panel)) select_next_ = settings_.active_panel;
 }

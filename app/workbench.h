@@ -20,7 +20,7 @@ namespace hp {
 
 class Workbench {
  public:
-  // `wake` is called from the loader thread when a load finishes.
+  // `wake` is called from a worker thread when a load or a panel's model finishes.
   explicit Workbench(Settings settings, std::function<void()> wake = {});
 
   void open(std::vector<std::filesystem::path> inputs);      // on the worker thread

@@ -42,7 +42,7 @@ TEST_CASE("a failed load shows in the status bar and the Import log", "[workbenc
         std::string::npos);
 }
 
-TEST_CASE("a drop loads asynchronously; only files that opened become recent", "[workbench][imgui]") {
+TEST_CASE("a drop loads asynchronously, only files that opened become recent", "[workbench][imgui]") {
   hp::test::ImGuiHarness h(1280, 800);
   hp::Workbench wb(hp::Settings{});
   auto ui = [&] { wb.draw(); };
@@ -177,4 +177,42 @@ TEST_CASE("closing a tab and dragging the splitter update the settings", "[workb
   wb.settings().panels["flame"] = false;
   h.frames(2, ui);
   CHECK_FALSE(wb.settings().panel_open("flame"));
+}
+
+TEST_CASE("the serving panels compute in the background and keep their model while recomputing",
+          "[workbench][imgui]") {
+  hp::test::ImGuiHarness h(1280, 800);
+  hp::Settings s;
+  s.active_panel = "phases";
+  hp::Workbench wb(s);
+  auto ui = [&] { wb.draw(); };
+  wb.open_now({HOTPATH_TEST_DATA "/logs/vllm_v0.15.0_gptoss120b_tp4_profilemate_server.log.gz"});
+  auto settle = [&] {
+    h.frames(2, ui);
+    for (int i = 0; i < 2000 && wb.panels().busy(); ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+      h.frame(ui);
+    }
+    CHECK_FALSE(wb.panels().busy());
+    h.frame(ui);
+    std::ostringstream dump;
+    wb.dump_state(dump);
+    return dump.str();
+  };
+  // The log's 7,241 engine iterations (PROVENANCE.md), all of them with no range.
+  CHECK(settle().find("phases: iterations 7241 ") != std::string::npos);
+  // A range: the old model stays on screen until the new one is ready.
+  hp::ViewState& vs = wb.panels().state();
+  const hp::TimeWindow all = vs.view.extent();
+  vs.range = hp::TimeWindow{all.t0, all.t0 + (all.t1 - all.t0) / 2};
+  h.frame(ui);
+  std::ostringstream during;
+  wb.dump_state(during);
+  CHECK(during.str().find("phases: iterations") != std::string::npos);
+  const std::string half = settle();
+  const size_t at = half.find("phases: iterations ");
+  REQUIRE(at != std::string::npos);
+  const int n = std::stoi(half.substr(at + 19));
+  CHECK(n > 0);
+  CHECK(n < 7241);
 }
