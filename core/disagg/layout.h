@@ -15,6 +15,12 @@ struct Layout {
 enum class Bottleneck { Prefill, Decode, Link, KvCapacity, Engine };
 const char* to_string(Bottleneck b);  // "prefill", "decode", "link", "kv_capacity", "engine"
 
+// Service-level objectives for goodput; 0 = none. ITL is judged per request (its mean gap, TPOT).
+struct Slo {
+  double ttft_ms = 0, itl_ms = 0;
+  bool any() const { return ttft_ms > 0 || itl_ms > 0; }
+};
+
 struct Percentiles {
   double p50 = 0, p90 = 0, p99 = 0, mean = 0;
 };

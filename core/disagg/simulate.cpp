@@ -341,7 +341,7 @@ struct Sim {
 
 }  // namespace
 
-SimResult simulate(const WhatIfSpec& spec, Layout layout, size_t requests, double rate_rps) {
+SimResult simulate(const WhatIfSpec& spec, Layout layout, size_t requests, double rate_rps, const Slo& slo) {
   WhatIfSpec s = spec;
   if (rate_rps > 0) s.arrival.rate_rps = rate_rps;
   const size_t n = requests ? requests : s.requests;
@@ -371,8 +371,11 @@ SimResult simulate(const WhatIfSpec& spec, Layout layout, size_t requests, doubl
   out.requests = n;
   std::vector<double> ttft(n), e2e(n), xfer, wait(n);
   double end = 0, tokens = 0;
+  size_t met = 0;
   for (size_t r = 0; r < n; ++r) {
     const double a = sim.req[r].arrival_ms;
+    const double tpot = sim.req[r].output > 1 ? (sim.done[r] - sim.first[r]) / (sim.req[r].output - 1) : 0;
+    met += (slo.ttft_ms <= 0 || sim.first[r] - a <= slo.ttft_ms) && (slo.itl_ms <= 0 || tpot <= slo.itl_ms);
     ttft[r] = sim.first[r] - a;
     e2e[r] = sim.done[r] - a;
     wait[r] = sim.pstart[r] - a;
@@ -380,10 +383,20 @@ SimResult simulate(const WhatIfSpec& spec, Layout layout, size_t requests, doubl
     end = std::max(end, sim.done[r]);
     tokens += sim.req[r].output;
   }
-  const double span = std::max(1e-9, end - (n ? sim.req[0].arrival_ms : 0));
+  const double t0 = n ? sim.req[0].arrival_ms : 0, t1 = n ? sim.req[n - 1].arrival_ms : 0;
+  const double span = std::max(1e-9, end - t0);
   out.makespan_s = span / 1000;
+  // Completions while requests arrive, per second of that window (the arrival rate below saturation,
+  // without the drain after the last arrival), or all of them over the makespan when that is more (above
+  // saturation, where shared links finish little inside the window).
+  size_t in_window = 0;
+  for (size_t r = 0; r < n; ++r) in_window += sim.done[r] <= t1;
   out.throughput_rps = static_cast<double>(n) / out.makespan_s;
+  if (n >= 2 && t1 > t0)
+    out.throughput_rps = std::max(out.throughput_rps, static_cast<double>(in_window) / ((t1 - t0) / 1000));
   out.output_tok_s = tokens / out.makespan_s;
+  out.slo_met = n ? static_cast<double>(met) / static_cast<double>(n) : 1;
+  out.goodput_rps = out.throughput_rps * out.slo_met;
   out.ttft_ms = summarize(std::move(ttft));
   out.e2e_ms = summarize(std::move(e2e));
   out.kv_transfer_ms = summarize(std::move(xfer));

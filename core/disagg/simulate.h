@@ -30,10 +30,13 @@ struct SimResult {
   Percentiles prefill_wait_ms;                              // arrival to prefill start
   double util_prefill = 0, util_decode = 0, util_link = 0;  // busy fractions of the makespan
   double mean_decode_batch = 0;                             // time-weighted, per busy decode instance
+  double slo_met = 1;           // share of requests within the SLO (1 without one)
+  double goodput_rps = 0;       // throughput x slo_met
   double kv_blocked_share = 0;  // of decode admissions that had to wait for KV capacity
 };
 
 // `requests` overrides spec.requests when non-zero; `rate_rps` overrides the arrival rate when > 0.
-SimResult simulate(const WhatIfSpec& spec, Layout layout, size_t requests = 0, double rate_rps = 0);
+SimResult simulate(const WhatIfSpec& spec, Layout layout, size_t requests = 0, double rate_rps = 0,
+                   const Slo& slo = {});
 
 }  // namespace hp::disagg
