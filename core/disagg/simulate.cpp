@@ -1,6 +1,7 @@
 #include "core/disagg/simulate.h"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <deque>
 #include <queue>
@@ -31,18 +32,23 @@ Percentiles summarize(std::vector<double> v) {
   return p;
 }
 
-// Inter-token gaps: one weighted entry per decode step, in log bins of 1.2% (1 us .. 1000 s).
+// Inter-token gaps: one weighted entry per decode step, binned by the double's exponent and top 7
+// mantissa bits (< 0.8% wide, no log per step; 1 us .. beyond 1000 s).
 struct GapHistogram {
-  static constexpr double kLo = 1e-3;
-  static constexpr int kPerDecade = 200, kBins = 9 * kPerDecade;
-  std::vector<double> w = std::vector<double>(kBins + 1, 0.0);
+  static constexpr int kShift = 45;
+  static uint64_t bits(double v) { return std::bit_cast<uint64_t>(v); }
+  const uint64_t lo = bits(1e-3) >> kShift, hi = bits(1e7) >> kShift;
+  std::vector<double> w = std::vector<double>(hi - lo + 1, 0.0);
   double total = 0, sum = 0;
   void add(double ms, double weight) {
     if (weight <= 0) return;
-    int b = ms <= kLo ? 0 : std::min(kBins, 1 + static_cast<int>(std::log10(ms / kLo) * kPerDecade));
-    w[static_cast<size_t>(b)] += weight;
+    const uint64_t k = ms <= 1e-3 ? lo : std::min(hi, bits(ms) >> kShift);
+    w[k - lo] += weight;
     total += weight;
     sum += ms * weight;
+  }
+  double value(size_t b) const {  // the bin's middle
+    return std::bit_cast<double>(((lo + b) << kShift) | (uint64_t{1} << (kShift - 1)));
   }
   Percentiles summary() const {
     Percentiles p;
@@ -50,12 +56,11 @@ struct GapHistogram {
     p.mean = sum / total;
     auto at = [&](double q) {
       double acc = 0;
-      for (int b = 0; b <= kBins; ++b) {
-        acc += w[static_cast<size_t>(b)];
-        if (acc >= q * total)
-          return b == 0 ? kLo : kLo * std::pow(10.0, (b - 0.5) / kPerDecade);  // the bin's geometric middle
+      for (size_t b = 0; b < w.size(); ++b) {
+        acc += w[b];
+        if (acc >= q * total) return value(b);
       }
-      return kLo * std::pow(10.0, 9.0);
+      return value(w.size() - 1);
     };
     p.p50 = at(0.5);
     p.p90 = at(0.9);
