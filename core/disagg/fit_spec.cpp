@@ -81,8 +81,16 @@ FitResult fit_spec(const Session& s, const FitOptions& opt) {
     double ctx = 0, gen = 0;
     for (size_t i = 0; i < s.iterations.size(); ++i)
       ctx += s.iterations.ctx_tokens[i], gen += s.iterations.gen_tokens[i];
-    if (starts.empty() || ctx <= 0)
+    if (ctx <= 0)
       throw std::runtime_error("no requests with token counts, nor engine iterations to take lengths from");
+    if (starts.empty()) {
+      // No request table (an SGLang log): one arrival per new sequence of the prefill batches.
+      for (size_t i = 0; i < s.iterations.size(); ++i)
+        for (uint32_t k = 0; k < s.iterations.ctx_reqs[i]; ++k) starts.push_back(s.iterations.start[i]);
+      if (starts.empty())
+        throw std::runtime_error("engine iterations without prefill sequences: no arrivals");
+      f.warnings.push_back("no requests in the run: arrivals are the prefill batches' new sequences");
+    }
     const double n = static_cast<double>(starts.size());
     w.prompt_tokens = {{}, ctx / n, 0};
     w.output_tokens = {{}, gen / n + 1, 0};

@@ -112,3 +112,22 @@ TEST_CASE("advise: monolithic unless a split wins; the layout for disagg-config"
     CHECK(ev.advice.decode_gpus == 4);
   }
 }
+
+// tests/data/logs/sglang_laguna-s-2.1-int4_dgxspark_prefill-decode.log: 57 Prefill batch lines with 100 new
+// sequences and 86,867 new tokens (summed with a regex over the file); no request table, no durations.
+TEST_CASE("fit_spec on the SGLang log: arrivals from the prefill batches, default costs said so",
+          "[disagg][fit_spec]") {
+  LoadProgress progress;
+  auto s = load_session(
+      {std::string(HOTPATH_TEST_DATA) + "/logs/sglang_laguna-s-2.1-int4_dgxspark_prefill-decode.log"},
+      progress);
+  REQUIRE(s->requests.size() == 0);
+  FitResult f = fit_spec(*s);
+  CHECK(f.spec.prompt_tokens.mean == Approx(868.67));
+  CHECK(f.spec.sources.at("prompt_tokens").find("100 requests") != std::string::npos);
+  CHECK(f.spec.sources.at("prefill_ms") == "default (no fit)");
+  CHECK(f.spec.sources.at("decode_ms") == "default (no fit)");
+  CHECK(std::count_if(f.warnings.begin(), f.warnings.end(),
+                      [](const std::string& w) { return w.starts_with("no requests in the run"); }) == 1);
+  CHECK_FALSE(self_check(f.spec, *s).valid);
+}
