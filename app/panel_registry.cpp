@@ -30,6 +30,7 @@
 #include "views/timeline/series_track.h"
 #include "views/timeline/timeline_panel.h"
 #include "views/triage_panel.h"
+#include "views/whatif_panel.h"
 
 namespace hp {
 namespace {
@@ -467,6 +468,37 @@ class ExpertsTab : public Panel {
   std::optional<ExpertsModel> model_;
 };
 
+// The disaggregation what-if: analytic curves on every slider move, the chosen point simulated on a
+// worker thread (the panel asks for frames until it is done).
+class WhatIfTab : public Panel {
+ public:
+  WhatIfTab(PanelServices&, const PanelEntry& e) : Panel(e.key, e.title) {}
+  void on_session(const Snapshot& snap, bool same_document) override {
+    if (same_document && session_ == snap.session) return;
+    session_ = snap.session;
+    model_.reset();
+  }
+  void draw(PanelContext&) override {
+    if (!session_) return;
+    if (!model_) {
+      model_ = whatif_model(*session_);
+      state_.started = false;
+    }
+    draw_whatif_panel(*model_, state_);
+  }
+  bool wants_frames() const override { return state_.busy(); }
+  std::string dump_state() const override {
+    if (!model_) return {};
+    return "whatif: splits " + std::to_string(model_->by_split.size()) + " simulated " +
+           (state_.sim ? "yes" : "no") + "\n";
+  }
+
+ private:
+  std::shared_ptr<const Session> session_;
+  std::optional<WhatIfModel> model_;
+  WhatIfPanelState state_;
+};
+
 class ImportLogTab : public Panel {
  public:
   ImportLogTab(PanelServices& s, const PanelEntry& e) : Panel(e.key, e.title), s_(s) {}
@@ -515,6 +547,7 @@ const std::vector<PanelEntry>& panel_registry() {
       {"phases", "Prefill/decode", make<PhasesTab>},
       {"load", "Load", make<LoadTab>},
       {"experts", "Experts", make<ExpertsTab>},
+      {"whatif", "What-if", make<WhatIfTab>},
       {"import-log", "Import log", make<ImportLogTab>},
   };
   return kPanels;

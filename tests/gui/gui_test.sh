@@ -60,7 +60,7 @@ case "$name" in
     # The serving panels on a vLLM log alone: its 513 requests, 7241 iterations with both cost fits,
     # six load charts; no latency charts (the log has no finish lines) and a note saying why.
     log="$TEST_DATA/logs/vllm_v0.15.0_gptoss120b_tp4_profilemate_server.log.gz"
-    for view in requests latency phases load; do
+    for view in requests latency phases load whatif; do
       xvfb "$HOTPATH_BIN" screenshot "$log" --view "$view" --out "$work/$view.png" --size 1500x1000 \
         --dump-state "$work/$view.txt" > "$work/$view.out" 2>&1 || { cat "$work/$view.out"; fail "$view: exit $?"; }
       "$PNG_CHECK" "$work/$view.png" 1500 1000 || fail "$view: bad PNG"
@@ -71,10 +71,11 @@ case "$name" in
     grep -q "^load: charts 6 requests_running=1 requests_waiting=1 kv_cache_usage=1 preemptions=1" "$work/load.txt" ||
       fail "load: $(grep ^load: "$work/load.txt")"
     grep -q "^latency: charts 0 good 0$" "$work/latency.txt" || fail "latency: $(grep ^latency: "$work/latency.txt")"
+    grep -q "^whatif: splits 8 " "$work/whatif.txt" || fail "whatif: $(grep ^whatif: "$work/whatif.txt")"
     ;;
   every_view)
     # The bundled vLLM sample opens, and every panel renders to a non-blank PNG of the asked size.
-    for view in timeline summary flame kernels triage ranks requests latency phases load experts import-log; do
+    for view in timeline summary flame kernels triage ranks requests latency phases load experts whatif import-log; do
       xvfb "$HOTPATH_BIN" screenshot "$SAMPLE" --view "$view" --out "$work/$view.png" --size 1280x800 \
         > "$work/$view.txt" 2>&1 || { cat "$work/$view.txt"; fail "$view: exit $?"; }
       "$PNG_CHECK" "$work/$view.png" 1280 800 || fail "$view: bad PNG"
