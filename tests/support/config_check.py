@@ -11,10 +11,12 @@
 Needs Debian's python3-yaml and python3-jsonschema.
 """
 import gzip
+import hashlib
 import json
-import sys
-
+import os
 import shlex
+import sys
+import tempfile
 
 import jsonschema
 import yaml
@@ -29,12 +31,23 @@ def load(path):
 
 def schema_for(schema_path, doc):
     if schema_path.endswith(".crd.yaml.gz"):
+        version = str(doc.get("apiVersion", "")).split("/")[-1]
+        # Reading the 1.6 MB CRD takes seconds: keep each version's schema as JSON in the temp dir.
+        key = hashlib.sha1(f"{os.path.abspath(schema_path)}:{os.path.getmtime(schema_path)}".encode()).hexdigest()
+        cache = os.path.join(tempfile.gettempdir(), f"hotpath_crd_{key[:16]}_{version}.json")
+        if os.path.exists(cache):
+            with open(cache, "rb") as f:
+                return json.load(f)
         with gzip.open(schema_path, "rb") as f:
             crd = yaml.load(f, Loader=Loader)
-        version = str(doc.get("apiVersion", "")).split("/")[-1]
         for v in crd["spec"]["versions"]:
             if v["name"] == version:
-                return v["schema"]["openAPIV3Schema"]
+                schema = v["schema"]["openAPIV3Schema"]
+                tmp = f"{cache}.{os.getpid()}"
+                with open(tmp, "w") as f:
+                    json.dump(schema, f)
+                os.replace(tmp, cache)
+                return schema
         sys.exit(f"{schema_path}: no version {version!r} in the CRD")
     with open(schema_path, "rb") as f:
         return json.load(f)

@@ -25,14 +25,6 @@ DeployPlan plan(const char* pd, int tp, const char* name = "hotpath-pd") {
   return p;
 }
 
-const std::string& file(const ConfigFiles& files, const std::string& name) {
-  for (const auto& f : files)
-    if (f.first == name) return f.second;
-  FAIL("no file " << name);
-  static const std::string none;
-  return none;
-}
-
 // Key paths we emit (allow-lists): a path outside these is a typo or a key the target ignores.
 const std::set<std::string> kDgdV1beta1 = {
     "apiVersion",
@@ -121,7 +113,8 @@ TEST_CASE("disagg-config: Dynamo layouts validate against the CRD and our allow-
                 std::stoi(ctr["resources"]["limits"]["nvidia.com/gpu"].get<std::string>());
         if (c["type"] == "prefill") prefill += c["replicas"].get<int>();
         if (c["type"] == "decode") decode += c["replicas"].get<int>();
-        CHECK(flag_value(ctr["args"], "--disaggregation-mode") == (c["type"] == "worker" ? "" : c["type"]));
+        std::string mode = c["type"] == "worker" ? std::string() : c["type"].get<std::string>();
+        CHECK(flag_value(ctr["args"], "--disaggregation-mode") == mode);
         CHECK(flag_value(ctr["args"], "--tensor-parallel-size") == (tp > 1 ? std::to_string(tp) : ""));
       }
       CHECK(gpus == p.gpus());
