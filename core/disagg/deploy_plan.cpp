@@ -250,9 +250,11 @@ std::string shell_command(const std::vector<std::pair<std::string, std::string>>
   for (const auto& a : argv) words.push_back(shell_quote(a));
   std::string out, line;
   for (size_t i = 0; i < words.size(); ++i) {
-    // Keep a flag with its value: break only before a word starting with "--" or before argv.
+    // Keep a flag with its value: break before a word starting with "--" or before argv, or anywhere
+    // once the line would pass 110 columns (long host / port lists).
     bool breakable = i > 0 && (words[i].rfind("--", 0) == 0 || i == env.size());
-    if (breakable && line.size() + words[i].size() > 96) {
+    size_t width = line.size() + 1 + words[i].size();
+    if (i > 0 && ((breakable && width > 96) || width > 110)) {
       out += line + " \\\n";
       line = "    ";
     } else if (i > 0) {
