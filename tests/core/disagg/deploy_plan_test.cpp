@@ -53,6 +53,10 @@ TEST_CASE("disagg-config: plan checks, ports and GPUs", "[disagg-config]") {
   p.name = "Bad_Name";
   CHECK_THROWS_WITH(check_plan(p), Catch::Contains("DNS-1123"));
   p.name = "ok";
+  p.host = "h; rm -rf ~";
+  CHECK_THROWS_WITH(check_plan(p), Catch::Contains("expected a host name or IP address"));
+  p.host = "10.0.0.7";
+  CHECK_NOTHROW(check_plan(p));
   p.tp = 0;
   CHECK_THROWS_WITH(check_plan(p), Catch::Contains("--tp 0"));
 }
@@ -104,6 +108,11 @@ TEST_CASE("disagg-config: basis lines from the advisor's JSON", "[disagg-config]
   CHECK(h.find("// model Qwen/Qwen3-0.6B; P:D = 1:3 instances x TP1 = 1 prefill + 3 decode GPUs\n") !=
         std::string::npos);
   CHECK(h.find("// line one\n") != std::string::npos);
+  p.basis = {"reason\nrm -rf ~", "tab\there"};
+  h = header_comment(p, "what", "# ");
+  CHECK(h.find("# reason rm -rf ~\n# tab here\n") != std::string::npos);
+  for (size_t at = h.find('\n'); at + 1 < h.size(); at = h.find('\n', at + 1))
+    CHECK(h.compare(at + 1, 2, "# ") == 0);
   CHECK_THROWS_WITH(basis_from_advice(nlohmann::json::array(), p),
                     Catch::Contains("hotpath disagg --format json"));
 }
