@@ -10,6 +10,7 @@ PKGS=(
   libcpp-httplib-dev libevent-dev catch2
   xvfb xauth xdotool fonts-dejavu-core clang-format-14 clang
   prometheus
+  python3-yaml python3-jsonschema
 )
 missing=()
 for p in "${PKGS[@]}"; do
