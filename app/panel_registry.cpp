@@ -17,6 +17,7 @@
 #include "views/flame_panel.h"
 #include "views/import_log_panel.h"
 #include "views/kernels_panel.h"
+#include "views/kv_panel.h"
 #include "views/latency_panel.h"
 #include "views/load_panel.h"
 #include "views/phases_panel.h"
@@ -416,6 +417,22 @@ class LoadTab : public RangeTab<LoadModel> {
   LoadPanelState state_;
 };
 
+// KV cache: usage heatmap, prefix hit rate, residency and the verdict over the ruler's range.
+class KvTab : public RangeTab<KvModel> {
+ public:
+  KvTab(PanelServices& s, const PanelEntry& e) : RangeTab(e), s_(s) {}
+  std::string dump_state() const override {
+    if (!model()) return {};
+    return "kv: rows " + std::to_string(model()->rows.size()) + " regime " +
+           kv::to_string(model()->verdict.regime) + "\n";
+  }
+
+ private:
+  KvModel compute(const Session& s, Ns a, Ns b) override { return kv_model(s, &s_.metric_map, a, b); }
+  void draw_model(const KvModel& m, bool in_range) override { draw_kv_panel(m, in_range); }
+  PanelServices& s_;
+};
+
 // MoE expert balance of the session's expert-load inputs; rebuilt when the user changes an option.
 class ExpertsTab : public Panel {
  public:
@@ -490,6 +507,7 @@ const std::vector<PanelEntry>& panel_registry() {
       {"phases", "Prefill/decode", make<PhasesTab>},
       {"load", "Load", make<LoadTab>},
       {"experts", "Experts", make<ExpertsTab>},
+      {"kv", "KV", make<KvTab>},
       {"import-log", "Import log", make<ImportLogTab>},
   };
   return kPanels;

@@ -99,8 +99,7 @@ std::vector<Found> find(const Session& s, const serving::MetricMap* map, const s
 void drop_deprecated(std::vector<Found>& f) {
   const bool has_new =
       std::any_of(f.begin(), f.end(), [](const Found& x) { return x.exposed == "vllm:kv_cache_usage_perc"; });
-  if (has_new)
-    std::erase_if(f, [](const Found& x) { return x.exposed == "vllm:gpu_cache_usage_perc"; });
+  if (has_new) std::erase_if(f, [](const Found& x) { return x.exposed == "vllm:gpu_cache_usage_perc"; });
 }
 
 UsageLine line_of(const Session& s, const Found& f, Ns begin, Ns end, const char* pool) {
@@ -146,7 +145,8 @@ void residency(const Session& s, Ns begin, Ns end, KvSeries& out) {
       ms.key.name = bucket;
       for (const auto& [k, v] : split_labels(s.str(info.labels)))
         if (k == "le") ms.key.labels.push_back({"le", v});
-      for (uint32_t k = info.begin; k < info.end; ++k) ms.samples.push_back({s.series.ts[k], s.series.value[k]});
+      for (uint32_t k = info.begin; k < info.end; ++k)
+        ms.samples.push_back({s.series.ts[k], s.series.value[k]});
       series.push_back(std::move(ms));
     }
     if (series.empty()) continue;
@@ -243,7 +243,9 @@ void summed(const Session& s, const serving::MetricMap* map, std::string_view co
 
 }  // namespace
 
-double PrefixBin::rate() const { return queries > 0 ? hits / queries : kNaN; }
+double PrefixBin::rate() const {
+  return queries > 0 ? hits / queries : kNaN;
+}
 
 KvSeries kv_series(const Session& s, const serving::MetricMap* map, Ns begin, Ns end) {
   KvSeries out;

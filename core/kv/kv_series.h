@@ -25,9 +25,9 @@
 namespace hp::kv {
 
 struct UsageLine {
-  std::string replica;  // the series' labels (`engine="0"`, `tp="0"`), "" for the only one
-  std::string pool;     // "" (the only or full pool) or "swa"
-  std::vector<Ns> ts;   // session time, sorted
+  std::string replica;        // the series' labels (`engine="0"`, `tp="0"`), "" for the only one
+  std::string pool;           // "" (the only or full pool) or "swa"
+  std::vector<Ns> ts;         // session time, sorted
   std::vector<double> usage;  // fraction 0..1 (a rolling hit rate for KvSeries::prefix_gauge)
 };
 
@@ -37,11 +37,11 @@ struct CounterStep {
 };
 
 struct Residency {
-  std::string name;             // "lifetime", "idle before evict", "reuse gap"
-  std::string family;           // "vllm:kv_block_lifetime_seconds"
-  std::vector<double> le;       // bucket upper bounds (s), the last +Inf
-  std::vector<double> count;    // observations per bucket in the window (not cumulative)
-  double total = 0;             // Σ count
+  std::string name;                  // "lifetime", "idle before evict", "reuse gap"
+  std::string family;                // "vllm:kv_block_lifetime_seconds"
+  std::vector<double> le;            // bucket upper bounds (s), the last +Inf
+  std::vector<double> count;         // observations per bucket in the window (not cumulative)
+  double total = 0;                  // Σ count
   double p50 = 0, p90 = 0, p99 = 0;  // seconds, linear inside the bucket
   bool p50_over = false, p90_over = false, p99_over = false;  // in the +Inf bucket: "> top bound"
 };
@@ -53,18 +53,18 @@ struct Capacity {
 };
 
 struct KvSeries {
-  Ns t0 = 0, t1 = 1;   // the window (session time)
-  std::string engine;  // Session meta "engine"
-  std::string usage_source;  // "metrics", "prometheus", "log" or "" when there is no usage series
-  std::vector<UsageLine> usage;  // the full/only pool first, then "swa"; replicas in label order
-  std::vector<Ns> preemption_ts;          // counter rises, sorted
-  std::vector<double> preemption_count;   // parallel: by how much
-  double preemptions = -1;                // total in the window; -1 when no preemption series
-  std::string prefix_method = "none";     // "counters", "cached/prompt counters", "engine rolling rate"
-  std::vector<CounterStep> prefix_steps;  // every replica, sorted by ts
+  Ns t0 = 0, t1 = 1;                     // the window (session time)
+  std::string engine;                    // Session meta "engine"
+  std::string usage_source;              // "metrics", "prometheus", "log" or "" when there is no usage series
+  std::vector<UsageLine> usage;          // the full/only pool first, then "swa"; replicas in label order
+  std::vector<Ns> preemption_ts;         // counter rises, sorted
+  std::vector<double> preemption_count;  // parallel: by how much
+  double preemptions = -1;               // total in the window; -1 when no preemption series
+  std::string prefix_method = "none";    // "counters", "cached/prompt counters", "engine rolling rate"
+  std::vector<CounterStep> prefix_steps;       // every replica, sorted by ts
   double prefix_hits = 0, prefix_queries = 0;  // Σ over the window
-  std::vector<UsageLine> prefix_gauge;    // "engine rolling rate": the engine's own hit rate per replica
-  std::vector<Residency> residency;       // only histograms with observations in the window
+  std::vector<UsageLine> prefix_gauge;         // "engine rolling rate": the engine's own hit rate per replica
+  std::vector<Residency> residency;            // only histograms with observations in the window
   Capacity capacity;
   std::vector<Ns> queue_ts;  // waiting requests summed over replicas (step function), for the verdict
   std::vector<double> queue;
@@ -73,8 +73,7 @@ struct KvSeries {
   std::vector<std::string> warnings;  // e.g. histogram buckets that go backwards
 };
 
-KvSeries kv_series(const Session& s, const serving::MetricMap* map, Ns begin = INT64_MIN,
-                   Ns end = INT64_MAX);
+KvSeries kv_series(const Session& s, const serving::MetricMap* map, Ns begin = INT64_MIN, Ns end = INT64_MAX);
 
 // Usage heatmap cells: rows = s.usage lines, `bins` equal columns over [t0, t1); a cell is the mean of
 // the samples in it, NaN (missing) when it has none. Row-major.

@@ -14,7 +14,9 @@ double value_at(const std::vector<Ns>& ts, const std::vector<double>& v, Ns t) {
   return it == ts.begin() ? 0 : v[static_cast<size_t>(it - ts.begin()) - 1];
 }
 
-std::string pct(double f) { return fmt::format("{:.1f} %", 100 * f); }
+std::string pct(double f) {
+  return fmt::format("{:.1f} %", 100 * f);
+}
 
 }  // namespace
 
@@ -78,12 +80,14 @@ KvVerdict kv_verdict(const KvSeries& s) {
     if (rest.queries > 0) v.hit_rate_rest = rest.rate();
   }
 
-  v.evidence.push_back(fmt::format("KV usage peak {} (hottest replica), time-weighted mean {}, {:.0f} s above 90 %",
-                                   pct(v.usage_peak), pct(v.usage_mean), v.seconds_above_90));
+  v.evidence.push_back(
+      fmt::format("KV usage peak {} (hottest replica), time-weighted mean {}, {:.0f} s above 90 %",
+                  pct(v.usage_peak), pct(v.usage_mean), v.seconds_above_90));
   v.evidence.push_back(v.preemptions < 0 ? std::string("preemptions: no series")
                                          : fmt::format("preemptions: {:.0f}", v.preemptions));
-  v.evidence.push_back(fmt::format("queue: peak {:.0f} waiting, > 0 for {:.0f} s of {:.0f} s; running peak {:.0f}",
-                                   v.queue_peak, v.queue_seconds, v.span_s, v.running_peak));
+  v.evidence.push_back(
+      fmt::format("queue: peak {:.0f} waiting, > 0 for {:.0f} s of {:.0f} s; running peak {:.0f}",
+                  v.queue_peak, v.queue_seconds, v.span_s, v.running_peak));
   if (v.hit_rate >= 0)
     v.evidence.push_back(fmt::format("prefix hit rate {} ({:.0f} of {:.0f} tokens)", pct(v.hit_rate),
                                      s.prefix_hits, s.prefix_queries));
@@ -100,11 +104,13 @@ KvVerdict kv_verdict(const KvSeries& s) {
         "Memory-bound: the KV cache reached {} with {:.0f} preemptions and up to {:.0f} requests waiting; "
         "more KV memory (or fewer concurrent sequences) would help.",
         pct(v.usage_peak), std::max(v.preemptions, 0.0), v.queue_peak);
-  } else if (full && ((v.idle_p50_s >= 0 && v.idle_p50_s < 1) ||
-                      (v.hit_rate_full >= 0 && v.hit_rate_rest > 0 && v.hit_rate_full < 0.5 * v.hit_rate_rest))) {
+  } else if (full &&
+             ((v.idle_p50_s >= 0 && v.idle_p50_s < 1) ||
+              (v.hit_rate_full >= 0 && v.hit_rate_rest > 0 && v.hit_rate_full < 0.5 * v.hit_rate_rest))) {
     v.regime = KvRegime::Thrashing;
     v.headline = fmt::format(
-        "Cache thrashing: at {} usage reusable prefixes are evicted (hit rate {} when full vs {} otherwise{}).",
+        "Cache thrashing: at {} usage reusable prefixes are evicted (hit rate {} when full vs {} "
+        "otherwise{}).",
         pct(v.usage_peak), pct(std::max(v.hit_rate_full, 0.0)), pct(std::max(v.hit_rate_rest, 0.0)),
         v.idle_p50_s >= 0 ? fmt::format(", blocks idle {:.3g} s before eviction", v.idle_p50_s) : "");
   } else if (v.queue_peak > 0 && v.usage_peak_while_queued < 0.5) {

@@ -28,9 +28,9 @@ struct KvVerdict {
   double queue_peak = 0, queue_seconds = 0;  // waiting requests > 0 for that long
   double running_peak = 0;
   double usage_peak_while_queued = 0;
-  double hit_rate = -1;               // Σhits/Σqueries over the window; -1 when unknown
+  double hit_rate = -1;                           // Σhits/Σqueries over the window; -1 when unknown
   double hit_rate_full = -1, hit_rate_rest = -1;  // in bins with usage >= 0.9 / the others
-  double idle_p50_s = -1;             // idle-before-evict median, -1 without the histogram
+  double idle_p50_s = -1;                         // idle-before-evict median, -1 without the histogram
 };
 
 KvVerdict kv_verdict(const KvSeries& s);

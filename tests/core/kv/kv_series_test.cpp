@@ -53,7 +53,7 @@ struct Builder {
 };
 
 // The documented residency buckets, as cumulative counts.
-const double kLe[] = {0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2,
+const double kLe[] = {0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5,  1,    2,
                       5,     10,    20,    30,   60,   120,  300, 600, 1200, 1800, INFINITY};
 
 void add_histogram(Builder& b, const std::string& family, const std::string& engine,
