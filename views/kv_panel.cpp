@@ -175,17 +175,32 @@ void residency(const KvModel& m, ImVec2 size) {
                                           q(r.p50, r.p50_over), q(r.p90, r.p90_over), q(r.p99, r.p99_over));
     double peak = 1;
     for (double c : r.count) peak = std::max(peak, c);
-    const plot::ChartArea a =
-        plot::begin_chart(title, ImVec2(size.x, h - 4), 0, static_cast<double>(r.count.size()),
-                          plot::Unit::None, 0, peak, plot::Unit::Count);
+    // A frame of our own: the x axis is the bucket, labelled with its upper bound.
     ImDrawList* dl = ImGui::GetWindowDrawList();
+    const ImVec2 p = ImGui::GetCursorScreenPos();
+    const float line = ImGui::GetTextLineHeight();
+    dl->AddText(p, kAxis, title.c_str());
+    const ImVec2 a0(p.x + 4, p.y + line * 1.3f), a1(p.x + size.x - 4, p.y + h - line * 1.4f);
+    dl->AddRect(a0, a1, kAxis);
+    const float slot = (a1.x - a0.x) / static_cast<float>(std::max<size_t>(r.count.size(), 1));
     for (size_t i = 0; i < r.count.size(); ++i) {
-      const ImVec2 lo = a.px(static_cast<double>(i) + 0.1, 0),
-                   hi = a.px(static_cast<double>(i) + 0.9, r.count[i]);
-      dl->AddRectFilled(ImVec2(lo.x, hi.y), ImVec2(hi.x, lo.y), kRate);
+      const float x = a0.x + slot * static_cast<float>(i);
+      const float top = a1.y - (a1.y - a0.y - 2) * static_cast<float>(r.count[i] / peak);
+      if (r.count[i] > 0)
+        dl->AddRectFilled(ImVec2(x + slot * 0.1f, top), ImVec2(x + slot * 0.9f, a1.y), kRate);
+      if (i % 3 == 0 || i + 1 == r.count.size()) {
+        const std::string b = std::isinf(r.le[i]) ? std::string("+Inf") : fmt::format("{:g}", r.le[i]);
+        dl->AddText(ImVec2(x + slot * 0.5f - ImGui::CalcTextSize(b.c_str()).x / 2, a1.y + 2), kAxis,
+                    b.c_str());
+      }
     }
-    if (a.hovered) {
-      const auto i = static_cast<size_t>(std::max(0.0, a.x_at(ImGui::GetIO().MousePos.x)));
+    dl->AddText(ImVec2(a1.x - ImGui::CalcTextSize("s (bucket upper bound)").x, a0.y + 2), kAxis,
+                "s (bucket upper bound)");
+    ImGui::SetCursorScreenPos(p);
+    ImGui::InvisibleButton(r.name.c_str(), ImVec2(size.x, h - 4));
+    if (ImGui::IsItemHovered()) {
+      const float mx = ImGui::GetIO().MousePos.x;
+      const auto i = static_cast<size_t>(std::max(0.0f, (mx - a0.x) / slot));
       if (i < r.count.size())
         ImGui::SetTooltip("<= %s: %.0f blocks",
                           std::isinf(r.le[i]) ? "+Inf" : fmt::format("{:g} s", r.le[i]).c_str(), r.count[i]);

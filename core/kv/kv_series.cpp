@@ -257,6 +257,10 @@ KvSeries kv_series(const Session& s, const serving::MetricMap* map, Ns begin, Ns
   auto usage = find(s, map, out.engine, {"kv_cache_usage"});
   drop_deprecated(usage);
   if (!usage.empty()) out.usage_source = origin_name(s.series.info[usage[0].series].origin);
+  if (out.engine.empty() && !usage.empty()) {  // a metrics dump: the exposed name's prefix ("vllm:...")
+    const std::string& n = usage[0].exposed;
+    if (const size_t colon = n.find(':'); colon != std::string::npos) out.engine = n.substr(0, colon);
+  }
   for (const auto& f : usage) out.usage.push_back(line_of(s, f, begin, end, ""));
   for (const auto& f : find(s, map, out.engine, {"kv_cache_usage_swa"}, {"sglang:swa_token_usage"}))
     out.usage.push_back(line_of(s, f, begin, end, "swa"));

@@ -233,3 +233,27 @@ TEST_CASE("kv series: buckets that go backwards are clamped with a warning", "[k
   CHECK(kv.warnings[0].find("vllm:kv_block_lifetime_seconds") != std::string::npos);
   CHECK(kv_verdict(kv).regime == KvRegime::NoData);
 }
+
+TEST_CASE("kv series: real /metrics dumps, vLLM v0.7 (old usage name, cache config) and SGLang v0.3",
+          "[kv]") {
+  // A vLLM dump is a Prometheus scrape, not a vLLM log, though its text says "vllm" everywhere.
+  auto v =
+      open(std::string(HOTPATH_TEST_DATA) + "/metrics/vllm_v0.7-era_qwen2.5-coder-1.5b_aibrix_docs.prom");
+  KvSeries kv = kv_series(*v, &metric_map());
+  CHECK(kv.usage_source == "metrics");
+  REQUIRE(kv.usage.size() == 1);  // vllm:gpu_cache_usage_perc{model_name=...} 0.0
+  CHECK(kv.usage[0].replica == "");
+  CHECK(kv.usage[0].usage == std::vector<double>{0.0});
+  CHECK(kv.capacity.num_gpu_blocks == 81767);
+  CHECK(kv.capacity.block_size == 16);
+  CHECK(kv.capacity.tokens == 1308272);
+  CHECK(kv.capacity.source == "vllm:cache_config_info");
+  CHECK(kv.preemptions == 0);         // one scrape of vllm:num_preemptions_total: nothing rose
+  CHECK(kv.prefix_method == "none");  // gpu_prefix_cache_hit_rate -1: prefix caching off
+
+  auto s = open(std::string(HOTPATH_TEST_DATA) + "/metrics/sglang_v0.3-era_gemma-2-9b-it_docs_5bc2508b.prom");
+  KvSeries sk = kv_series(*s, &metric_map());
+  REQUIRE(sk.usage.size() == 1);  // sglang:token_usage{name="google/gemma-2-9b-it"} 0.01
+  CHECK(sk.usage[0].usage == std::vector<double>{0.01});
+  CHECK(sk.capacity.tokens == 161721);  // sglang:max_total_num_tokens
+}
