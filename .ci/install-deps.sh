@@ -8,6 +8,7 @@ PKGS=(
   libsimdjson-dev libsqlite3-dev libzstd-dev zlib1g-dev
   libcurl4-openssl-dev libcli11-dev libfmt-dev nlohmann-json3-dev libre2-dev libyaml-cpp-dev
   libcpp-httplib-dev libevent-dev catch2
+  cppzmq-dev libzmq3-dev libmsgpack-cxx-dev
   xvfb xauth xdotool fonts-dejavu-core clang-format-14 clang
   prometheus
   python3-yaml python3-jsonschema

@@ -18,6 +18,7 @@
 #include "views/flame_panel.h"
 #include "views/import_log_panel.h"
 #include "views/kernels_panel.h"
+#include "views/kv_panel.h"
 #include "views/latency_panel.h"
 #include "views/load_panel.h"
 #include "views/phases_panel.h"
@@ -442,6 +443,24 @@ class LoadTab : public RangeTab<LoadModel> {
   LoadPanelState state_;
 };
 
+// KV cache: usage heatmap, prefix hit rate, residency and the verdict over the ruler's range.
+class KvTab : public RangeTab<KvModel> {
+ public:
+  using RangeTab::RangeTab;
+  std::string dump_state() const override {
+    if (!model()) return {};
+    return "kv: rows " + std::to_string(model()->rows.size()) + " regime " +
+           kv::to_string(model()->verdict.regime) + "\n";
+  }
+
+ private:
+  std::function<KvModel()> job(std::shared_ptr<const Session> s, Ns a, Ns b) override {
+    const serving::MetricMap* map = &s_.metric_map;
+    return [s, map, a, b] { return kv_model(*s, map, a, b); };
+  }
+  void draw_model(const KvModel& m, bool in_range) override { draw_kv_panel(m, in_range); }
+};
+
 // MoE expert balance of the session's expert-load inputs; rebuilt when the user changes an option.
 class ExpertsTab : public Panel {
  public:
@@ -487,6 +506,7 @@ class WhatIfTab : public Panel {
     draw_whatif_panel(*model_, state_);
   }
   bool wants_frames() const override { return state_.busy(); }
+  bool busy() const override { return state_.busy(); }  // a screenshot shows the simulated point
   std::string dump_state() const override {
     if (!model_) return {};
     return "whatif: splits " + std::to_string(model_->by_split.size()) + " simulated " +
@@ -547,6 +567,7 @@ const std::vector<PanelEntry>& panel_registry() {
       {"phases", "Prefill/decode", make<PhasesTab>},
       {"load", "Load", make<LoadTab>},
       {"experts", "Experts", make<ExpertsTab>},
+      {"kv", "KV", make<KvTab>},
       {"whatif", "What-if", make<WhatIfTab>},
       {"import-log", "Import log", make<ImportLogTab>},
   };

@@ -119,6 +119,7 @@ LogConverter::Piece LogConverter::feed(std::string_view text) {
       if (b.running_req >= 0) sink.add("requests_running", l, b.ts_ns, static_cast<double>(b.running_req));
       if (b.queue_req >= 0) sink.add("requests_waiting", l, b.ts_ns, static_cast<double>(b.queue_req));
       if (b.token_usage >= 0) sink.add("kv_cache_usage", l, b.ts_ns, b.token_usage);
+      if (b.swa_token_usage >= 0) sink.add("kv_cache_usage_swa", l, b.ts_ns, b.swa_token_usage);
       if (b.gen_throughput >= 0) sink.add("gen_throughput", l, b.ts_ns, b.gen_throughput);
       if (b.accept_len >= 0) sink.add("spec_accept_length", l, b.ts_ns, b.accept_len);
       // Engine iterations (session/engine_iterations.h): a prefill line is one prefill batch; a decode
@@ -142,6 +143,7 @@ LogConverter::Piece LogConverter::feed(std::string_view text) {
     }
     out.records = static_cast<uint32_t>(log.batches.size());
     batches_ += log.batches.size();
+    if (log.max_total_num_tokens >= 0 && kv_cache_tokens_ < 0) kv_cache_tokens_ = log.max_total_num_tokens;
   } else {
     TrtllmLog log = parse_trtllm_log(text);
     out.lines = log.lines;
@@ -189,6 +191,7 @@ void LogConverter::finish(std::map<std::string, std::string>& m, std::vector<std
     m["engine"] = v0_ ? "vllm-v0" : "vllm";
   } else if (engine_ == "sglang") {
     m["engine"] = "sglang";
+    if (kv_cache_tokens_ >= 0) m["kv_cache_tokens"] = std::to_string(kv_cache_tokens_);
     m["log.batches"] = std::to_string(batches_);
     if (malformed_) warnings.push_back(fmt::format("{} malformed SGLang batch lines skipped", malformed_));
   } else {

@@ -4,11 +4,13 @@
 // become log series named by their canonical concept, in the concept's unit (see metric_map.json), so the
 // same analyses read them as scraped metrics:
 //   requests_running, requests_waiting, requests_swapped, kv_cache_usage and cpu_kv_cache_usage (fraction),
-//   prefix_cache_hit_rate (fraction, the engine's rolling rate), prompt_throughput, gen_throughput (tok/s),
-//   preemptions (cumulative: vLLM V1 prints the count per interval, summed here), spec_accept_length,
-//   prefix_cache_hits / prefix_cache_queries (SGLang: cumulative cached / cached+new prefill tokens),
-//   iteration.ctx_reqs, iteration.ctx_tokens, iteration.gen_reqs, iteration.gen_tokens, iteration.elapsed_ms
-//   (vLLM and TensorRT-LLM per iteration; SGLang per prefill / decode batch line, without a duration).
+//   kv_cache_usage_swa (SGLang hybrid models' sliding-window pool, fraction; kv_cache_usage is the full
+//   pool), prefix_cache_hit_rate (fraction, the engine's rolling rate), prompt_throughput, gen_throughput
+//   (tok/s), preemptions (cumulative: vLLM V1 prints the count per interval, summed here),
+//   spec_accept_length, prefix_cache_hits / prefix_cache_queries (SGLang: cumulative cached / cached+new
+//   prefill tokens), iteration.ctx_reqs, iteration.ctx_tokens, iteration.gen_reqs, iteration.gen_tokens,
+//   iteration.elapsed_ms (vLLM and TensorRT-LLM per iteration; SGLang per prefill / decode batch line,
+//   without a duration).
 // Label `engine` (vLLM DP engine index) or `dp`/`tp` (SGLang ranks) when the line has one.
 // vLLM logs carry no year and whole-second times: the caller gives the year. A vLLM log's per-request
 // lines also become requests with server times only (log_requests.h; meta "requests.from_log").

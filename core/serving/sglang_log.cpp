@@ -44,6 +44,8 @@ void apply_field(SglangBatch& b, std::string_view key, std::string_view val) {
     b.num_token = i;
   else if (key == "token usage" || key == "full token usage")
     b.token_usage = v;
+  else if (key == "swa token usage")
+    b.swa_token_usage = v;
   else if (key == "#running-req")
     b.running_req = i;
   else if (key == "#queue-req")
@@ -84,7 +86,11 @@ SglangLog parse_sglang_log(std::string_view text, int64_t utc_offset_s) {
     }
     ++out.prefixed;
     std::string kind, iter, rest;
-    if (!RE2::PartialMatch(msg, batch, &kind, &iter, &rest)) return;
+    if (!RE2::PartialMatch(msg, batch, &kind, &iter, &rest)) {
+      if (const size_t at = msg.find("max_total_num_tokens="); at != std::string::npos)
+        out.max_total_num_tokens = to_i64(msg.substr(at + 21, msg.find(',', at) - at - 21));
+      return;
+    }
     SglangBatch b;
     b.line = line;
     b.prefill = kind == "Prefill";

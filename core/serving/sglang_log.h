@@ -20,16 +20,18 @@ struct SglangBatch {
   int64_t new_seq = -1, new_token = -1, cached_token = -1, num_token = -1;
   int64_t running_req = -1, queue_req = -1, prealloc_req = -1, inflight_req = -1, transfer_req = -1,
           retracted_req = -1;
-  double token_usage = -1, gen_throughput = -1, input_throughput = -1, accept_len = -1, accept_rate = -1;
+  double token_usage = -1, swa_token_usage = -1, gen_throughput = -1, input_throughput = -1, accept_len = -1,
+         accept_rate = -1;
   int cuda_graph = -1;  // 1/0 for True/False
 };
 
 struct SglangLog {
   std::vector<SglangBatch> batches;
   uint32_t lines = 0;
-  uint32_t prefixed = 0;    // lines with the [date time ranks] prefix
-  uint32_t unprefixed = 0;  // others (uvicorn, tracebacks, tqdm)
-  uint32_t malformed = 0;   // "Prefill batch"/"Decode batch" lines missing #running-req
+  uint32_t prefixed = 0;              // lines with the [date time ranks] prefix
+  uint32_t unprefixed = 0;            // others (uvicorn, tracebacks, tqdm)
+  uint32_t malformed = 0;             // "Prefill batch"/"Decode batch" lines missing #running-req
+  int64_t max_total_num_tokens = -1;  // "max_total_num_tokens=N" (the KV pool in tokens), -1 when absent
 };
 
 SglangLog parse_sglang_log(std::string_view text, int64_t utc_offset_s = 0);

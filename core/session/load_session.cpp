@@ -141,15 +141,16 @@ std::shared_ptr<const Session> load_session(const std::vector<std::filesystem::p
     }
     const std::string text =
         detect_compression(head) == Compression::None ? head : decompress_head(head, 1 << 16);
+    // A Prometheus dump first: its metric names ("vllm:...") would pass for a vLLM log's text.
+    if (looks_like_prom(p, text)) {
+      b.add_serving(prom_dump(p), SourceKind::Prometheus, name);
+      continue;
+    }
     // A server log: an engine's lines in its head, or a *.log name (whose parse error then says why).
     const std::string fname = p.filename().string();
     if (!serving::detect_log_engine(text).empty() || fname.find(".log") != std::string::npos) {
       logs.emplace_back(serving::log_run_from_file(p).data, name);
       if (experts::has_balance_lines(text)) b.add_experts(experts::load_expert_input(p), name + " (balance)");
-      continue;
-    }
-    if (looks_like_prom(p, text)) {
-      b.add_serving(prom_dump(p), SourceKind::Prometheus, name);
       continue;
     }
     if (is_sqlite(head)) {

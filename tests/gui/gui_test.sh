@@ -75,7 +75,7 @@ case "$name" in
     ;;
   every_view)
     # The bundled vLLM sample opens, and every panel renders to a non-blank PNG of the asked size.
-    for view in timeline summary flame kernels triage ranks requests latency phases load experts whatif import-log; do
+    for view in timeline summary flame kernels triage ranks requests latency phases load experts kv whatif import-log; do
       xvfb "$HOTPATH_BIN" screenshot "$SAMPLE" --view "$view" --out "$work/$view.png" --size 1280x800 \
         > "$work/$view.txt" 2>&1 || { cat "$work/$view.txt"; fail "$view: exit $?"; }
       "$PNG_CHECK" "$work/$view.png" 1280 800 || fail "$view: bad PNG"
@@ -88,6 +88,14 @@ case "$name" in
       { cat "$work/out.txt"; fail "exit $?"; }
     "$PNG_CHECK" "$work/e.png" 1400 900 || fail "bad PNG"
     grep -q "^experts: 3x64 ranks=8$" "$work/state.txt" || { cat "$work/state.txt"; fail "experts state"; }
+    ;;
+  kv_view)
+    # The shared SGLang log: two KV pools (full, sliding window) of one replica, and the verdict.
+    xvfb "$HOTPATH_BIN" screenshot "$TEST_DATA/logs/sglang_laguna-s-2.1-int4_dgxspark_prefill-decode.log" \
+      --view kv --out "$work/kv.png" --size 1400x900 --dump-state "$work/state.txt" > "$work/out.txt" 2>&1 ||
+      { cat "$work/out.txt"; fail "exit $?"; }
+    "$PNG_CHECK" "$work/kv.png" 1400 900 || fail "bad PNG"
+    grep -q "^kv: rows 2 regime not the bottleneck$" "$work/state.txt" || { cat "$work/state.txt"; fail "kv state"; }
     ;;
   timeline_colours)
     # Zoomed into 2 ms of the sample, the GPU lane shows kernels of several categories (by colour).
