@@ -19,7 +19,8 @@ class KeyEventQueue {
   void push(const KeyEvent& e) { q_.push_back(e); }
   // Applies queued events in order until one would change a key a second time this frame, or a
   // typed character follows an editing key (Backspace, arrows, Ctrl+...) pressed this frame: ImGui's
-  // text fields apply a frame's characters before its keys, so "Backspace x" would become "x Backspace".
+  // text fields apply a frame's characters before its keys, so "Backspace x" would become "x Backspace";
+  // or a modifier (Shift, Ctrl, Alt, Super) would change after another key changed this frame.
   // The rest wait for the next frame. Returns how many were applied.
   size_t drain(const std::function<void(const KeyEvent&)>& apply);
   bool empty() const { return q_.empty(); }

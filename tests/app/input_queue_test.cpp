@@ -78,3 +78,24 @@ TEST_CASE("the loop renders while an animation runs and sleeps when idle", "[inp
   CHECK(hp::loop_wait_seconds({0, false, false, false}) == 1.0);
   CHECK(hp::loop_wait_seconds({0, false, true, false}) == Approx(0.1));
 }
+
+TEST_CASE("Ctrl released before O (xdotool's ctrl+o) still reaches ImGui as Ctrl+O", "[input]") {
+  constexpr int kCtrl = 341, kO = 'O';
+  hp::KeyEventQueue q;
+  q.push({kCtrl, 0, 1, 0});
+  q.push({kO, 0, 1, 2});
+  q.push({kCtrl, 0, 0, 2});
+  q.push({kO, 0, 0, 0});
+  bool ctrl = false, o = false, ctrl_o = false;
+  int frames = 0;
+  while (!q.empty() && frames < 10) {
+    ++frames;
+    q.drain([&](const KeyEvent& e) {
+      if (e.key == kCtrl) ctrl = e.action != 0;
+      if (e.key == kO) o = e.action != 0;
+    });
+    ctrl_o = ctrl_o || (ctrl && o);  // what ImGui samples at the frame's start
+  }
+  CHECK(ctrl_o);
+  CHECK(frames == 2);
+}
