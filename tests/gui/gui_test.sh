@@ -6,7 +6,10 @@ work="$WORK_DIR/$name"
 rm -rf "$work" && mkdir -p "$work"
 export XDG_CONFIG_HOME="$work/config"
 # -f: keep the X authority file in our work dir (xvfb-run's own temp dir cleanup is racy).
-xvfb() { "$XVFB_RUN" -a -f "$work/Xauthority" -s "-screen 0 1600x1000x24" "$@"; }
+# Each test searches for a free display from its own number: two `xvfb-run -a` started at once from
+# the same number can both take one display, and one test's input then reaches the other's window.
+display_base=$((100 + $(printf '%s' "gui_$name" | cksum | cut -d' ' -f1) % 800))
+xvfb() { "$XVFB_RUN" -a -n "$display_base" -f "$work/Xauthority" -s "-screen 0 1600x1000x24" "$@"; }
 fail() { echo "FAIL: $*"; exit 1; }
 trace="$TEST_DATA/shell/hta_trace_compare_base.json.gz"
 
