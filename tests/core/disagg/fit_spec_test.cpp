@@ -77,7 +77,7 @@ TEST_CASE("fit_spec: a session without requests is an error", "[disagg][fit_spec
   CHECK_THROWS_WITH(fit_spec(empty), Catch::Contains("no requests with token counts"));
 }
 
-TEST_CASE("advise: monolithic unless a split wins; the layout for disagg-config", "[disagg][advise]") {
+TEST_CASE("advise: monolithic unless a split wins, the layout for disagg-config", "[disagg][advise]") {
   WhatIfSpec s;
   s.gpus = 4;
   s.prompt_tokens = {{}, 4000, 0.3};
