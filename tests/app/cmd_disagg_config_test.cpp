@@ -90,3 +90,38 @@ TEST_CASE("disagg-config: errors", "[cli][disagg-config]") {
   CHECK(r.code == 1);
   CHECK(contains(r.out, "not a DynamoGraphDeployment apiVersion"));
 }
+
+TEST_CASE("disagg-config RUN: the advisor's layout and basis, as if given with --pd and --basis",
+          "[cli][disagg-config]") {
+  const std::string log = HOTPATH_TEST_DATA "/logs/vllm_v0.15.0_gptoss120b_tp4_profilemate_server.log.gz";
+  const std::string args = " --gpus 8 --tp 4 --requests 400";
+  auto adv = run_hotpath("disagg " + log + args + " --format json", false);
+  REQUIRE(adv.code == 0);
+  fs::path basis = scratch("advice_run.json");
+  std::ofstream(basis) << adv.out;
+  const auto rec = nlohmann::json::parse(adv.out)["recommendation"];
+  const int p = rec["prefill_gpus"].get<int>() / 4, d = rec["decode_gpus"].get<int>() / 4;
+  const std::string pd = rec["monolithic"].get<bool>() ? "mono:" + std::to_string(d)
+                                                       : std::to_string(p) + ":" + std::to_string(d);
+  fs::path a = scratch("from_run"), b = scratch("from_pd");
+  fs::remove_all(a);
+  fs::remove_all(b);
+  auto ra = run_hotpath("disagg-config " + log + args + " --target all --out " + a.string(), false);
+  INFO(ra.out);
+  REQUIRE(ra.code == 0);
+  auto rb = run_hotpath(
+      "disagg-config --target all --pd " + pd + " --tp 4 --basis " + basis.string() + " --out " + b.string(),
+      false);
+  REQUIRE(rb.code == 0);
+  size_t files = 0;
+  for (const auto& e : fs::directory_iterator(b)) {
+    INFO(e.path().filename().string());
+    CHECK(slurp(a / e.path().filename()) == slurp(e.path()));
+    CHECK(contains(slurp(e.path()), "# advisor recommends: "));
+    ++files;
+  }
+  CHECK(files >= 5);
+  auto none = run_hotpath("disagg-config --target vllm --out " + a.string(), true);
+  CHECK(none.code == 2);
+  CHECK(contains(none.out, "give --pd P:D, or a run or spec"));
+}

@@ -1,0 +1,34 @@
+#pragma once
+// The disaggregation advisor as `hotpath disagg` and `hotpath disagg-config RUN|SPEC` both run it: a
+// run (or server log) fitted into a what-if spec and self-checked, or a spec file taken as written;
+// then monolithic and every P:D split evaluated (core/disagg/advise.h).
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "core/disagg/advise.h"
+
+namespace hp {
+
+struct DisaggArgs {
+  std::string input;         // run file, server log, or a what-if spec (.json)
+  std::string model_config;  // config.json for KV bytes per token ("" = the HF cache, if found)
+  std::string slo;           // "ttft=500,itl=50"
+  std::string emit_spec;     // write the spec here ("" = no)
+  int gpus = 0, tp = 0;      // 0 = as fitted / as written
+  double rate = 0, bandwidth = 0;
+  size_t requests = 0;
+};
+
+struct DisaggResult {
+  disagg::Evaluation ev;
+  disagg::SelfCheck check;  // valid only for a run
+  std::vector<std::string> warnings;
+};
+
+// Throws std::runtime_error saying what was wrong; a run that fails to load throws too.
+DisaggResult run_disagg(const DisaggArgs& a);
+// The JSON of `hotpath disagg --format json` (what disagg-config's --basis reads).
+nlohmann::json disagg_json(const DisaggResult& r);
+
+}  // namespace hp
