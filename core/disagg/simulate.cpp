@@ -218,13 +218,8 @@ struct Sim {
     e.batch_ms += e.step_ms * e.batch;
     push(t + e.step_ms, kStepDone, i);
   }
-  void decode_done(uint32_t i, double t) {
-    Engine& e = eng[i];
-    ++e.step;
-    gaps.add(e.step_ms, static_cast<double>(e.batch) - static_cast<double>(e.fresh.size()));
-    for (uint32_t r : e.fresh) first[r] = t;
-    e.fresh.clear();
-    e.sum_ctx += e.batch;
+  // Requests whose last token came with this step leave the batch and free their KV.
+  void retire_finished(Engine& e, double t) {
     while (!e.finish.empty() && e.finish.top().first <= e.step) {
       uint32_t r = e.finish.top().second;
       e.finish.pop();
@@ -233,6 +228,15 @@ struct Sim {
       e.sum_ctx -= need(r);
       e.kv_used -= need(r);
     }
+  }
+  void decode_done(uint32_t i, double t) {
+    Engine& e = eng[i];
+    ++e.step;
+    gaps.add(e.step_ms, static_cast<double>(e.batch) - static_cast<double>(e.fresh.size()));
+    for (uint32_t r : e.fresh) first[r] = t;
+    e.fresh.clear();
+    e.sum_ctx += e.batch;
+    retire_finished(e, t);
     decode_start(i, t);
   }
 
@@ -279,14 +283,7 @@ struct Sim {
     ++e.step;
     gaps.add(e.step_ms, e.batch);
     e.sum_ctx += e.batch;
-    while (!e.finish.empty() && e.finish.top().first <= e.step) {
-      uint32_t r = e.finish.top().second;
-      e.finish.pop();
-      done[r] = t;
-      --e.batch;
-      e.sum_ctx -= need(r);
-      e.kv_used -= need(r);
-    }
+    retire_finished(e, t);
     for (auto [r, take] : e.chunks) {
       rem[r] -= take;
       if (rem[r]) continue;
