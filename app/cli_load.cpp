@@ -60,4 +60,12 @@ std::unique_ptr<KernelCategorizer> load_cli_categorizer(const std::string& user_
   return c;
 }
 
+serving::MetricMap load_cli_metric_map() {
+  std::string err;
+  serving::MetricMap map = serving::MetricMap::load((assets_dir() / "metric_map.json").string(), &err);
+  if (err.empty()) return map;
+  std::cerr << "hotpath: warning: " << err << "; only canonical metric names are read\n";
+  return {};
+}
+
 }  // namespace hp

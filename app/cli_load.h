@@ -8,6 +8,7 @@
 
 #include "core/analysis/kernel_category.h"
 #include "core/model/run.h"
+#include "core/serving/metric_map.h"
 #include "core/session/session.h"
 
 namespace hp {
@@ -20,5 +21,9 @@ std::shared_ptr<const Session> load_session_for_cli(const std::vector<std::strin
 // The built-in kernel categories (core/util/assets.h) with the rules of `user_rules` (a --rules
 // file; "" = none) tried first, or null after printing why not ("hotpath: <file>: byte N: <what>").
 std::unique_ptr<KernelCategorizer> load_cli_categorizer(const std::string& user_rules = "");
+
+// assets/metric_map.json (core/util/assets.h); empty after a warning on stderr when it cannot be read,
+// so that only canonical metric names are read.
+serving::MetricMap load_cli_metric_map();
 
 }  // namespace hp

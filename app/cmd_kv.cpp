@@ -9,7 +9,6 @@
 #include "app/commands.h"
 #include "core/kv/kv_report.h"
 #include "core/serving/metric_map.h"
-#include "core/util/assets.h"
 
 namespace hp {
 
@@ -31,10 +30,8 @@ void add_kv_command(CLI::App& app, CliContext& ctx) {
       ctx.exit_code = 1;
       return;
     }
-    std::string err;
-    auto map = serving::MetricMap::load((assets_dir() / "metric_map.json").string(), &err);
-    if (!err.empty()) std::cerr << "hotpath: warning: " << err << "; only canonical metric names are read\n";
-    const kv::KvSeries s = kv::kv_series(*session, err.empty() ? &map : nullptr);
+    const serving::MetricMap map = load_cli_metric_map();
+    const kv::KvSeries s = kv::kv_series(*session, &map);
     const nlohmann::json report = kv::kv_report_json(s, kv::kv_verdict(s));
     if (opts->format == "json")
       std::cout << report.dump(2) << '\n';

@@ -11,6 +11,7 @@
 #include <iostream>
 #include <memory>
 
+#include "app/cli_load.h"
 #include "app/commands.h"
 #include "core/import/registry.h"
 #include "core/report/serve_report.h"
@@ -25,30 +26,6 @@
 namespace hp {
 
 namespace {
-
-// assets/metric_map.json next to the executable, in its share dir, or in the
-// source tree.
-serving::MetricMap load_metric_map() {
-  std::vector<std::filesystem::path> dirs;
-  if (const char* env = std::getenv("HOTPATH_ASSETS_DIR")) dirs.emplace_back(env);
-  std::error_code ec;
-  auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
-  if (!ec) {
-    dirs.push_back(exe.parent_path() / "assets");
-    dirs.push_back(exe.parent_path().parent_path() / "share" / "hotpath" / "assets");
-  }
-  dirs.emplace_back(std::filesystem::path(HOTPATH_SOURCE_DIR) / "assets");
-  for (const auto& d : dirs) {
-    if (!std::filesystem::exists(d / "metric_map.json", ec)) continue;
-    std::string err;
-    auto map = serving::MetricMap::load((d / "metric_map.json").string(), &err);
-    if (err.empty()) return map;
-    std::cerr << "hotpath: " << err << '\n';
-  }
-  std::cerr << "hotpath: warning: assets/metric_map.json not found; only "
-               "canonical metric names are read\n";
-  return {};
-}
 
 // A run file, or a server log read directly (its requests rebuilt from the log's request lines).
 ServingData load_serving_input(const std::string& path) {
@@ -114,7 +91,7 @@ void add_serve_report_command(CLI::App& app, CliContext& ctx) {
       });
       if (!joined && !data.requests.empty() && !data.server_events.empty())
         serving::correlate(data.requests, serving::events_from_store(data.server_events));
-      serving::MetricMap map = load_metric_map();
+      serving::MetricMap map = load_cli_metric_map();
       ServeReport report = build_serve_report(data, &map, ro);
       if (opts->format == "json")
         std::cout << serve_report_json(report).dump(2) << '\n';
