@@ -42,6 +42,7 @@ class PanelHost {
   bool busy() const;  // some panel computes its model in the background
   void set_wake(std::function<void()> wake) { services_.wake = std::move(wake); }
   ViewState& state() { return services_.vs; }
+  const ViewState& state() const { return services_.vs; }
   const PanelServices& services() const { return services_; }
   // Replaces the built-in categorizer (e.g. one with --rules); null keeps the current one.
   void set_slo(const std::string& slo) { services_.slo = slo; }

@@ -20,6 +20,7 @@
 #include "app/display.h"
 #include "app/fonts.h"
 #include "app/input_queue.h"
+#include "app/live_publisher.h"
 #include "app/png_capture.h"
 #include "app/settings.h"
 #include "app/view_options.h"
@@ -203,13 +204,19 @@ int screenshot(GLFWwindow* w, Workbench& wb, const ShellOptions& opts) {
 int interactive(GLFWwindow* w, Workbench& wb, EventFlag& ev, const ShellOptions& opts) {
   if (!opts.inputs.empty()) wb.open(opts.inputs);
   wb.select_panel(opts.view);
+  const auto started = std::chrono::steady_clock::now();
+  auto elapsed_s = [&] {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  };
   const bool test_mode = opts.quit_after_frames > 0;
   int frames_left = 3, frame_no = 0, dumps = 0;
   bool dropped = false;
   std::optional<std::string> pending_shot;
   if (!opts.dump_state.empty()) std::signal(SIGUSR1, on_sigusr1);
   while (!glfwWindowShouldClose(w) && !wb.quit_requested()) {
-    const double wait = loop_wait_seconds({frames_left, wb.wants_frames(), wb.loading(), !ev.keys.empty()});
+    double wait = loop_wait_seconds({frames_left, wb.wants_frames(), wb.loading(), !ev.keys.empty()});
+    if (opts.exit_after_s > 0) wait = std::min(wait, std::max(0.0, opts.exit_after_s - elapsed_s()));
+    if (wb.live()) wait = std::min(wait, 0.5);  // the capture bar's ages tick without events
     if (test_mode || wait == 0 || g_dump_requested)
       glfwPollEvents();
     else
@@ -248,6 +255,15 @@ int interactive(GLFWwindow* w, Workbench& wb, EventFlag& ev, const ShellOptions&
       wb.on_drop({opts.simulate_drop});
     }
     if (test_mode && frame_no >= opts.quit_after_frames && !wb.loading()) break;
+    if (opts.exit_after_s > 0 && elapsed_s() >= opts.exit_after_s && !wb.panels().busy()) {
+      if (!opts.exit_screenshot.empty()) {
+        render_frame(w, wb);
+        std::string why;
+        if (!capture(w, opts.exit_screenshot, &why)) std::cerr << "hotpath: " << why << '\n';
+        glfwSwapBuffers(w);
+      }
+      break;
+    }
   }
   dump(wb, opts.dump_state);
   return 0;
@@ -286,6 +302,10 @@ int run_shell(const ShellOptions& opts) {
   int rc = 0;
   {
     Workbench wb(settings, [] { glfwPostEmptyEvent(); });
+    if (opts.live_publisher) {
+      opts.live_publisher->set_wake([] { glfwPostEmptyEvent(); });
+      wb.attach_live(opts.live_publisher, opts.live_session);
+    }
     if (!opts.rules.empty()) wb.panels().use_categorizer(load_cli_categorizer(opts.rules));
     wb.panels().set_slo(opts.slo);
     EventFlag ev;

@@ -89,6 +89,7 @@ void Workbench::on_drop(const std::vector<std::string>& paths) {
 }
 
 bool Workbench::poll() {
+  if (poll_live()) return true;
   auto done = loader_.take();
   if (!done) return false;
   apply(std::move(*done));
@@ -186,6 +187,9 @@ void Workbench::dump_state(std::ostream& out) const {
   out << "open-error: " << (open_error_.empty() ? "-" : open_error_) << '\n';
   for (const auto& r : settings_.recent) out << "recent: " << r << '\n';
   out << "shortcuts-dialog: " << (shortcuts_open_ ? 1 : 0) << '\n';
+  if (live_pub_)
+    out << "live: snapshots=" << live_snapshots_ << " follow=" << (host_.state().follow_live ? 1 : 0)
+        << " requests=" << (snap_ ? snap_.session->requests.size() : 0) << '\n';
   out << host_.state_lines();
 }
 
@@ -222,7 +226,12 @@ void Workbench::draw() {
   if (io.KeyCtrl && ImGui::IsKeyPressed('O', false)) browser_.open_at(open_dialog_dir());
   if (io.KeyCtrl && ImGui::IsKeyPressed('Q', false)) quit_ = true;
   draw_menu_bar();
-  draw_workspace(ImGui::GetFrameHeight());
+  const float top = ImGui::GetFrameHeight();
+  const TimeWindow before = host_.state().view.target();
+  draw_workspace(top + draw_live_bar(top));
+  // Follow stops when the user moves the view (a snapshot moves it in poll(), not while drawing).
+  if (host_.state().follow_live && !(host_.state().view.target() == before))
+    host_.state().follow_live = false;
   draw_modals();
   if (host_.state().clock_shift_request) apply_clock_shift();
 }

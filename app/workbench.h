@@ -18,6 +18,11 @@
 
 namespace hp {
 
+class LivePublisher;
+namespace capture {
+class ServeSession;
+}
+
 class Workbench {
  public:
   // `wake` is called from a worker thread when a load or a panel's model finishes.
@@ -64,9 +69,17 @@ class Workbench {
   std::string open_dialog_dir() const;
   void zoom_to_fit();  // View > Zoom to fit (and the 0 key on the timeline)
 
+  // A live capture (`attach`): its snapshots replace the document as they come (the view, selection
+  // and search stay; with Follow on the view's right edge stays at now), and a capture bar under
+  // the menus shows its state and drives it. `session` may be null (tests: no bar commands).
+  void attach_live(LivePublisher* publisher, capture::ServeSession* session);
+  bool live() const { return live_pub_ != nullptr; }
+
  private:
   void apply(LoadOutcome outcome);
-  void apply_clock_shift();  // a shift asked for on the timeline: save it, reopen the same inputs
+  bool poll_live();
+  float draw_live_bar(float top);  // app/workbench_live.cpp; returns its height
+  void apply_clock_shift();        // a shift asked for on the timeline: save it, reopen the same inputs
   void rebuild_log();
   void draw_menu_bar();
   void draw_workspace(float top);
@@ -107,6 +120,11 @@ class Workbench {
   std::string open_menu_;  // the menu bar's open menu this frame ("" none), for the state dump
   float menu_x_[3] = {0, 0, 0};
   bool shortcuts_open_ = false;  // File, View, Help titles' centres (state dump)
+  LivePublisher* live_pub_ = nullptr;
+  capture::ServeSession* live_session_ = nullptr;
+  uint64_t live_snapshots_ = 0;  // applied so far
+  std::string live_message_;     // the capture bar's last answer (an error of "Arm profiler")
+  double live_profile_s_ = 5;
 };
 
 // Opaque windows, popups and dialogs (the default style's 0.94 alpha let the timeline show through).

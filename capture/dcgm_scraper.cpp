@@ -5,11 +5,11 @@
 
 #include "capture/metrics_scraper.h"
 #include "core/serving/dcgm_map.h"
-#include "core/store/serving_store.h"
+#include "core/serving/serving_sink.h"
 
 namespace hp::capture {
 
-DcgmScraper::DcgmScraper(std::string url, double hz, ServingWriter* writer)
+DcgmScraper::DcgmScraper(std::string url, double hz, ServingSink* writer)
     : url_(std::move(url)), hz_(std::clamp(hz, 0.1, 10.0)), writer_(writer) {}
 
 DcgmScraper::~DcgmScraper() {

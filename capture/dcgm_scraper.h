@@ -11,14 +11,14 @@
 #include "core/serving/metric_sample.h"
 
 namespace hp {
-class ServingWriter;
+class ServingSink;
 }
 
 namespace hp::capture {
 
 class DcgmScraper {
  public:
-  DcgmScraper(std::string url, double hz, ServingWriter* writer);
+  DcgmScraper(std::string url, double hz, ServingSink* writer);
   ~DcgmScraper();  // stops
   void start();
   void stop();
@@ -30,7 +30,7 @@ class DcgmScraper {
   void loop();
   std::string url_;
   double hz_;
-  ServingWriter* writer_;
+  ServingSink* writer_;
   std::atomic<bool> stop_{false};
   std::atomic<uint64_t> scrapes_{0}, failures_{0};
   std::thread thread_;

@@ -6,11 +6,11 @@
 #include <fmt/format.h>
 
 #include "capture/nvml.h"
-#include "core/store/serving_store.h"
+#include "core/serving/serving_sink.h"
 
 namespace hp::capture {
 
-GpuSampler::GpuSampler(ServingWriter* writer, double hz) : writer_(writer), hz_(std::clamp(hz, 0.1, 100.0)) {
+GpuSampler::GpuSampler(ServingSink* writer, double hz) : writer_(writer), hz_(std::clamp(hz, 0.1, 100.0)) {
   std::string err;
   nvml_ = Nvml::open(&err);
   if (!nvml_) {

@@ -10,7 +10,7 @@
 #include <thread>
 
 namespace hp {
-class ServingWriter;
+class ServingSink;
 }
 
 namespace hp::capture {
@@ -19,7 +19,7 @@ class Nvml;
 
 class GpuSampler {
  public:
-  GpuSampler(ServingWriter* writer, double hz = 10);
+  GpuSampler(ServingSink* writer, double hz = 10);
   ~GpuSampler();  // stops
   bool available() const { return nvml_ != nullptr; }
   // "NVML not available: ...; no GPU tracks" when unavailable, else "" .
@@ -32,7 +32,7 @@ class GpuSampler {
 
  private:
   void loop();
-  ServingWriter* writer_;
+  ServingSink* writer_;
   double hz_;
   std::unique_ptr<Nvml> nvml_;
   unsigned gpus_ = 0;

@@ -1,13 +1,15 @@
 #include "capture/log_tailer.h"
 
+#include <sys/stat.h>
 #include <time.h>
 
 #include <chrono>
 #include <fstream>
 #include <stdexcept>
 
+#include "capture/replay_client.h"
 #include "core/serving/log_run.h"
-#include "core/store/serving_store.h"
+#include "core/serving/serving_sink.h"
 
 namespace hp::capture {
 
@@ -16,7 +18,7 @@ constexpr size_t kHeadBytes = 1 << 20;       // start-up lines read for "auto"
 constexpr size_t kMaxUndecided = 16u << 20;  // lines kept while "auto" waits for a telling line
 }  // namespace
 
-LogTailer::LogTailer(std::filesystem::path path, ServingWriter* writer, LogTailerOptions opt)
+LogTailer::LogTailer(std::filesystem::path path, ServingSink* writer, LogTailerOptions opt)
     : path_(std::move(path)), writer_(writer), opt_(std::move(opt)) {
   if (opt_.engine != "auto" && opt_.engine != "vllm" && opt_.engine != "sglang" && opt_.engine != "trtllm")
     throw std::invalid_argument("--server-log: unknown engine '" + opt_.engine +
@@ -41,6 +43,8 @@ void LogTailer::start() {
   std::error_code ec;
   auto size = std::filesystem::file_size(path_, ec);
   offset_ = ec ? 0 : size;
+  struct stat st {};
+  if (::stat(path_.c_str(), &st) == 0) inode_ = st.st_ino;
   if (opt_.year <= 0) {
     time_t now = time(nullptr);
     tm t;
@@ -75,10 +79,15 @@ void LogTailer::stop() {
 }
 
 void LogTailer::poll() {
-  std::error_code ec;
-  auto size = std::filesystem::file_size(path_, ec);
-  if (ec) return;
-  if (size < offset_) offset_ = 0, partial_.clear();  // rotated or truncated
+  struct stat st {};
+  if (::stat(path_.c_str(), &st) != 0) return;  // rotated away: the new file comes back later
+  const auto size = static_cast<uint64_t>(st.st_size);
+  // Truncated, or rotated (a new file under the same name): read the new one from its start.
+  if (size < offset_ || (inode_ && st.st_ino != inode_)) {
+    offset_ = 0, partial_.clear();
+    stats_.restarts++;
+  }
+  inode_ = st.st_ino;
   if (size == offset_) return;
   std::ifstream in(path_, std::ios::binary);
   in.seekg(static_cast<std::streamoff>(offset_));
@@ -132,6 +141,7 @@ void LogTailer::process(std::string_view text, bool last) {
   if (text.empty()) return;
   serving::LogConverter::Piece piece = conv_->feed(text);
   stats_.lines += piece.lines;
+  if (piece.lines) stats_.last_line_ns = epoch_now_ns();
   stats_.unparsed += piece.malformed;
   stats_.records += piece.records;
   stats_.request_events += piece.events.size();

@@ -4,7 +4,7 @@
 // them with the same LogConverter as `hotpath import LOG` (core/serving/log_run.h), for vLLM, SGLang
 // or TensorRT-LLM logs:
 //   - stats, batch and iteration lines become log series under their canonical concept names
-//     (requests_running, kv_cache_usage, iteration.ctx_tokens, ...; ServingWriter::add_samples with
+//     (requests_running, kv_cache_usage, iteration.ctx_tokens, ...; ServingSink::add_samples with
 //     from_log = true), so the reports read them as they read an imported log;
 //   - vLLM Received / Added / Finished / Aborted request lines become server events (table
 //     server_events), with the client id (our X-Request-Id) recovered from vLLM's request id.
@@ -21,7 +21,7 @@
 #include <thread>
 
 namespace hp {
-class ServingWriter;
+class ServingSink;
 namespace serving {
 class LogConverter;
 }
@@ -34,6 +34,8 @@ struct TailStats {
   std::atomic<uint64_t> records{0};         // stats lines, iterations, batches that became samples
   std::atomic<uint64_t> request_events{0};  // vLLM request lines stored as server events
   std::atomic<uint64_t> unparsed{0};        // lines that looked like a record but did not parse
+  std::atomic<int64_t> last_line_ns{0};     // epoch ns when a line was last read; 0 never
+  std::atomic<uint64_t> restarts{0};        // the file was truncated or replaced: read from its start
 };
 
 struct LogTailerOptions {
@@ -45,7 +47,7 @@ struct LogTailerOptions {
 class LogTailer {
  public:
   // Throws std::invalid_argument for an unknown engine.
-  LogTailer(std::filesystem::path path, ServingWriter* writer, LogTailerOptions opt = {});
+  LogTailer(std::filesystem::path path, ServingSink* writer, LogTailerOptions opt = {});
   ~LogTailer();  // stops
   void start();
   void stop();  // reads what is left, then stops
@@ -60,9 +62,10 @@ class LogTailer {
   void process(std::string_view text, bool last);
   bool choose(std::string_view text, bool last);
   std::filesystem::path path_;
-  ServingWriter* writer_;
+  ServingSink* writer_;
   LogTailerOptions opt_;
   uint64_t offset_ = 0;
+  uint64_t inode_ = 0;  // of the file being read; another one under the name means it was rotated
   std::string partial_;
   std::string undecided_;  // complete lines read while "auto" has not chosen a parser
   std::string head_engine_;

@@ -6,7 +6,7 @@
 
 #include "capture/replay_client.h"
 #include "core/serving/metric_map.h"
-#include "core/store/serving_store.h"
+#include "core/serving/serving_sink.h"
 
 namespace hp::capture {
 
@@ -31,7 +31,7 @@ std::string detect_engine_at(const std::string& metrics_url) {
   return serving::detect_engine(s);
 }
 
-MetricsScraper::MetricsScraper(std::string url, double hz, ServingWriter* writer)
+MetricsScraper::MetricsScraper(std::string url, double hz, ServingSink* writer)
     : url_(std::move(url)), hz_(std::clamp(hz, 0.1, 10.0)), writer_(writer) {}
 
 MetricsScraper::~MetricsScraper() {
@@ -61,15 +61,19 @@ void MetricsScraper::loop() {
     serving::Scrape s;
     int64_t ts = 0;
     std::string err;
-    if (scrape_once(url_, &s, &ts, &err, std::max(1.0, 2.0 / hz_))) {
+    const bool ok = scrape_once(url_, &s, &ts, &err, std::max(1.0, 2.0 / hz_));
+    if (ok) {
       stats_.scrapes++;
       stats_.bad_lines += s.bad_lines.size();
+      stats_.last_ok_ns = ts;
       store(s, ts);
     } else {
       stats_.failures++;
+      ts = epoch_now_ns();
       std::lock_guard lock(mu_);
       last_error_ = err;
     }
+    if (writer_) writer_->add_samples({"hotpath:scrape_up", {}}, {{ts, ok ? 1.0 : 0.0}});
     next += period;
     auto now = Clock::now();
     if (next < now) next = now;  // fell behind (slow server): no burst to catch up

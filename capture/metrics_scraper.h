@@ -1,6 +1,6 @@
 #pragma once
 // Scrapes a Prometheus text endpoint (/metrics) at 1-10 Hz on its own thread and stores every
-// sample with its labels (ServingWriter::add_samples). A sample's time is the middle of the HTTP
+// sample with its labels (ServingSink::add_samples). A sample's time is the middle of the HTTP
 // exchange in epoch ns, unless the exposition carries its own timestamp. Also keeps the latest
 // running / waiting / KV-usage values for the live dashboard.
 #include <atomic>
@@ -12,13 +12,14 @@
 #include "core/serving/prometheus_text.h"
 
 namespace hp {
-class ServingWriter;
+class ServingSink;
 }
 
 namespace hp::capture {
 
 struct ScrapeStats {
   std::atomic<uint64_t> scrapes{0}, failures{0}, bad_lines{0}, samples{0};
+  std::atomic<int64_t> last_ok_ns{0};  // epoch ns of the last good answer; 0 never
   // Latest gauges summed over engines/ranks (vLLM, SGLang, TRT-LLM, llama.cpp spellings); NaN when absent.
   std::atomic<double> running{0.0 / 0.0}, waiting{0.0 / 0.0}, kv_usage{0.0 / 0.0};
 };
@@ -30,9 +31,11 @@ bool scrape_once(const std::string& url, serving::Scrape* out, int64_t* ts_ns, s
 // Engine named by the exposition ("vllm", "sglang", ...; "" when unknown), from one scrape.
 std::string detect_engine_at(const std::string& metrics_url);
 
+// Every attempt also records `hotpath:scrape_up` (1 answered, 0 failed), as Prometheus records `up`:
+// an endpoint that went down and came back shows as a gap on the timeline and in the run file.
 class MetricsScraper {
  public:
-  MetricsScraper(std::string metrics_url, double hz, ServingWriter* writer);
+  MetricsScraper(std::string metrics_url, double hz, ServingSink* writer);
   ~MetricsScraper();  // stops
   void start();
   void stop();
@@ -44,7 +47,7 @@ class MetricsScraper {
   void store(const serving::Scrape& s, int64_t ts_ns);
   std::string url_;
   double hz_;
-  ServingWriter* writer_;
+  ServingSink* writer_;
   ScrapeStats stats_;
   std::atomic<bool> stop_{false};
   std::thread thread_;

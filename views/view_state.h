@@ -31,6 +31,7 @@ struct ViewState {
   uint32_t reveal = kNone;      // a slice the timeline must scroll to (track and depth)
   float scroll_y = 0;
   bool request_redraw = false;
+  bool follow_live = false;  // live capture: each snapshot keeps the view's right edge at now
   // Set by the timeline when the user shifts a source on the clock (name, total shift in ns); the
   // workbench reopens the document with it and saves it in the run file.
   std::optional<std::pair<std::string, Ns>> clock_shift_request;

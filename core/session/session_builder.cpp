@@ -178,6 +178,12 @@ std::shared_ptr<const Session> SessionBuilder::finish() {
     auto [lo, hi] = serving_extent(p.data);
     if (hi > 0) serving_lo = std::min(serving_lo, lo);
     for (const auto& [k, v] : p.data.meta) s->meta.emplace(k, v);
+    // A capture writes finished_ns when it ends; a file without it was killed or is still written.
+    const auto& m = p.data.meta;
+    if (m.count("started_ns") && !m.count("finished_ns") && !m.count("capture.live"))
+      s->warnings.push_back(fmt::format(
+          "{}: the capture did not end cleanly (killed, or still being written): it holds what was committed",
+          p.name));
   }
   const bool has_serving_times = serving_lo != INT64_MAX;
 

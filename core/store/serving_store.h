@@ -13,24 +13,23 @@
 #include <vector>
 
 #include "core/serving/serving_data.h"
+#include "core/serving/serving_sink.h"
 
 namespace hp {
 
-class ServingWriter {
+class ServingWriter : public ServingSink {
  public:
   // Creates the file (or adds the serving tables to an existing run file) in WAL mode.
   explicit ServingWriter(const std::filesystem::path& path);
-  ~ServingWriter();  // commits what is pending
+  ~ServingWriter() override;  // commits what is pending
   ServingWriter(const ServingWriter&) = delete;
   ServingWriter& operator=(const ServingWriter&) = delete;
 
-  void set_meta(const std::string& key, const std::string& value);  // value is redacted first
-  void add_request(const serving::RequestRecord& r);                // a finished request
-  // source: "" for the run's own /metrics scrape or server log, "prometheus" for a fleet read
-  // (MetricSeries::source); series of different sources never merge.
+  void set_meta(const std::string& key, const std::string& value) override;  // value is redacted first
+  void add_request(const serving::RequestRecord& r) override;
   void add_samples(const serving::SeriesKey& key, const std::vector<serving::Sample>& samples,
-                   bool from_log = false, const std::string& source = {});
-  void add_server_event(const serving::ServerEvent& e);
+                   bool from_log = false, const std::string& source = {}) override;
+  void add_server_event(const serving::ServerEvent& e) override;
   void commit();  // makes everything added so far durable
   // Commits and stores the requests a second time, column by column (request_columns.h), so the run
   // opens fast. Call once when the capture or import ends; rows added later make readers fall back

@@ -15,6 +15,7 @@
 
 #include "core/import/registry.h"
 #include "core/serving/log_run.h"
+#include "core/session/live_serving.h"
 #include "core/store/serving_store.h"
 #include "core/util/input_file.h"
 #include "tests/support/cli_run.h"
@@ -302,4 +303,32 @@ TEST_CASE("log tailer: serve-profile --engine sglang reads the server log with t
   CHECK(bad.code == 2);
   CHECK_THAT(bad.out, Catch::Contains("--engine"));
   fs::remove_all(dir);
+}
+
+TEST_CASE("log tailer: a rotated and a truncated log are read again from their start",
+          "[capture][log_tailer]") {
+  const fs::path dir = test::fresh_temp_dir("log_tailer", "rotate");
+  const fs::path log = dir / "server.log";
+  { std::ofstream(log) << "start-up line\n"; }
+  LiveServing sink;
+  capture::LogTailerOptions lo;
+  lo.engine = "vllm";
+  capture::LogTailer t(log, &sink, lo);
+  t.start();
+  auto wait_lines = [&](uint64_t n) {
+    for (int i = 0; i < 300 && t.stats().lines < n; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    return t.stats().lines.load();
+  };
+  { std::ofstream(log, std::ios::app) << "a\nb\nc\n"; }
+  CHECK(wait_lines(3) == 3);  // from the end at start: the start-up line is not read
+  fs::rename(log, dir / "server.log.1");
+  { std::ofstream(log) << "d\ne\n"; }  // a new file under the name
+  CHECK(wait_lines(5) == 5);
+  CHECK(t.stats().restarts == 1);
+  { std::ofstream(log, std::ios::trunc) << "f\n"; }  // truncated in place
+  CHECK(wait_lines(6) == 6);
+  t.stop();
+  CHECK(t.stats().restarts == 2);
+  CHECK(t.stats().lines == 6);
 }

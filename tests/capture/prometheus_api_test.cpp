@@ -177,11 +177,12 @@ TEST_CASE("prometheus api: fleet mode reads what a real Prometheus scraped from 
     fs::path run = dir / "fleet.hotpath";
     auto r = test::run_hotpath("serve-profile --endpoint " + server.base_url() + " --traffic " +
                                (dir / "traffic.jsonl").string() + " --num-requests 4 --prometheus " + base +
-                               " -q --output " + run.string());
+                               " --prometheus-selector 'job=\"vllm\"' -q --output " + run.string());
     INFO(r.out);
     CHECK(r.code == 0);
     ServingData d = read_serving(run);
     CHECK(d.meta.at("prometheus.url") == base);
+    CHECK(d.meta.at("prometheus.selector") == "job=\"vllm\"");
     size_t fleet = 0, direct = 0;
     bool fleet_running = false;
     for (const auto& s : d.metrics) {

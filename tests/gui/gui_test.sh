@@ -13,6 +13,20 @@ xvfb() { "$XVFB_RUN" -a -n "$display_base" -f "$work/Xauthority" -s "-screen 0 1
 fail() { echo "FAIL: $*"; exit 1; }
 trace="$TEST_DATA/shell/hta_trace_compare_base.json.gz"
 
+# The test server as a process (attach tests): start_server ARGS... sets $port and $server_pid.
+start_server() {
+  [ -n "${TEST_SERVER:-}" ] || { echo "SKIP: no test server"; exit 0; }
+  "$TEST_SERVER" --lifetime-s 90 "$@" > "$work/server.txt" 2>&1 &
+  server_pid=$!
+  for _ in $(seq 100); do grep -q '^PORT ' "$work/server.txt" 2> /dev/null && break; sleep 0.1; done
+  port=$(sed -n 's/^PORT //p' "$work/server.txt")
+  [ -n "$port" ] || fail "the test server did not start"
+  trap 'kill $server_pid 2> /dev/null' EXIT
+}
+traffic() {  # N requests of M tokens
+  for i in $(seq "$1"); do echo "{\"prompt\": \"live $i [tokens:$2]\", \"max_tokens\": $2}"; done > "$work/traffic.jsonl"
+}
+
 case "$name" in
   shell_starts)
     # The window opens, renders, exits 0 and saves its settings.
@@ -47,6 +61,38 @@ case "$name" in
       fail "no 'unsupported file type' entry in the Import log"
     grep -q "^status: .*error: .*not_a_trace.txt: unsupported file type" "$work/state.txt" ||
       fail "status bar does not show the error"
+    ;;
+  attach)
+    # attach against the test server: after a few seconds the window shows live requests, metrics and
+    # engine iterations from the server log, and the run file holds what was captured.
+    start_server --ttft-ms 40 --itl-ms 20 --server-log "$work/server.log"
+    traffic 400 20
+    xvfb "$HOTPATH_BIN" attach "http://127.0.0.1:$port" --traffic "$work/traffic.jsonl" --concurrency 4 \
+      --server-log "$work/server.log" --no-gpu --scrape-hz 4 --output "$work/live.hotpath" --exit-after 5 \
+      --screenshot "$work/attach.png" --dump-state "$work/state.txt" > "$work/out.txt" 2>&1 ||
+      { cat "$work/out.txt"; fail "exit $?"; }
+    cat "$work/out.txt" "$work/state.txt"
+    "$PNG_CHECK" "$work/attach.png" 1600 1000 || fail "bad PNG"
+    grep -Eq "\[Requests \([1-9][0-9]*\)\]=[1-9]" "$work/state.txt" || fail "no live requests drawn"
+    grep -Eq "\[vllm:num_requests_running[^]]*\]=[1-9]" "$work/state.txt" || fail "no scraped series drawn"
+    grep -q "^live: snapshots=[1-9]" "$work/state.txt" || fail "no snapshots applied"
+    grep -q "snapshots published" "$work/out.txt" || fail "no publish figures"
+    "$HOTPATH_BIN" serve-report "$work/live.hotpath" > "$work/report.txt" 2>&1 || { cat "$work/report.txt"; fail "serve-report"; }
+    ;;
+  attach_kill)
+    # kill -9 during attach: the partial run file opens, with a warning that the capture did not end cleanly.
+    start_server --ttft-ms 40 --itl-ms 20
+    traffic 2000 20
+    xvfb "$HOTPATH_BIN" attach "http://127.0.0.1:$port" --traffic "$work/traffic.jsonl" --concurrency 4 \
+      --no-gpu --output "$work/live.hotpath" > "$work/out.txt" 2>&1 &
+    attach_pid=$!
+    sleep 4
+    pkill -9 -f "attach http://127.0.0.1:$port" || fail "attach was not running"
+    wait $attach_pid 2> /dev/null
+    xvfb "$HOTPATH_BIN" screenshot "$work/live.hotpath" --view import-log --out "$work/kill.png" --size 1280x800 \
+      --dump-state "$work/state.txt" > "$work/out2.txt" 2>&1 || { cat "$work/out2.txt"; fail "the partial file did not open"; }
+    grep -q "did not end cleanly" "$work/state.txt" || { cat "$work/state.txt"; fail "no warning for the partial file"; }
+    grep -Eq "^status: .*[1-9][0-9]* requests" "$work/state.txt" || { cat "$work/state.txt"; fail "no requests kept"; }
     ;;
   serving_log)
     # A vLLM server log alone opens as a session: engine iterations and stats series on the timeline.

@@ -537,7 +537,7 @@ struct TestServer::Impl {
       }
       return reply(req, 200, metrics_text(), "text/plain; version=0.0.4");
     }
-    if (post && (path == "/start_profile" || path == "/stop_profile")) {
+    if (post && opt.profiler && (path == "/start_profile" || path == "/stop_profile")) {
       bool starting = path == "/start_profile";
       {
         std::lock_guard lock(mu);
@@ -590,6 +590,7 @@ int listen_socket(int* port) {
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = htons(static_cast<uint16_t>(*port));  // 0: the kernel picks one
   socklen_t len = sizeof addr;
   if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || listen(fd, SOMAXCONN) != 0 ||
       getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
@@ -612,6 +613,7 @@ int TestServer::start() {
   event_config_set_flag(cfg, EVENT_BASE_FLAG_NO_CACHE_TIME);
   m.base = event_base_new_with_config(cfg);
   event_config_free(cfg);
+  port_ = m.opt.port;
   int fd = listen_socket(&port_);
   if (!m.base || fd < 0) {
     if (fd >= 0) close(fd);

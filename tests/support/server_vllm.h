@@ -37,9 +37,11 @@ struct TestServerOptions {
   double max_lifetime_s = 120;
   int64_t kv_capacity_tokens = 100000;
   std::string model = "test-model";
-  std::string api_key;                  // when set, requests must send "Authorization: Bearer <key>"
-  bool malformed_metrics = false;       // /metrics carries a few unparseable lines
-  std::filesystem::path profile_dir;    // /stop_profile writes the trace here
+  std::string api_key;                // when set, requests must send "Authorization: Bearer <key>"
+  bool malformed_metrics = false;     // /metrics carries a few unparseable lines
+  bool profiler = true;               // false: /start_profile and /stop_profile answer 404 (no profiler dir)
+  int port = 0;                       // 0: an ephemeral port; else this one (a server back after a stop)
+  std::filesystem::path profile_dir;  // /stop_profile writes the trace here
   std::filesystem::path trace_fixture;  // the trace file copied on /stop_profile
   std::filesystem::path completed_log;  // one line per completed stream: "<epoch_ns> <request id> <status>"
   std::filesystem::path server_log;     // vLLM-format log lines (Received/Finished request, stats)

@@ -75,9 +75,16 @@ void TimelinePanel::set_session(const Snapshot& snap, ViewState& vs, const Categ
   build_tracks();
   auto [lo, hi] = snap.session->span();
   const TimeWindow keep = vs.view.target();
+  const bool was_whole = keep == vs.view.extent();
   vs.view.reset({lo, std::max(hi, lo + 1)});
   if (same_document) {
-    vs.view.zoom_to(keep, false);
+    const Ns now = std::max(hi, lo + 1);
+    // Follow: a view of everything keeps showing everything; a zoomed one keeps its width, ending
+    // at the newest data.
+    if (vs.follow_live && !was_whole)
+      vs.view.zoom_to({std::max(lo, now - keep.span()), now}, false);
+    else if (!vs.follow_live)
+      vs.view.zoom_to(keep, false);
     return;
   }
   vs.selected = kNone;

@@ -1,0 +1,69 @@
+// The live torch-profiler arm of a ServeSession (attach's capture bar): /start_profile now,
+// /stop_profile after N seconds, then the new traces imported on this worker and handed on.
+#include <fmt/format.h>
+
+#include <chrono>
+#include <thread>
+
+#include "capture/profiler_control.h"
+#include "capture/serve_finish.h"
+#include "capture/serve_session.h"
+
+namespace hp::capture {
+
+bool ServeSession::arm_profiler(double seconds, std::string* error) {
+  std::lock_guard lock(mu_);
+  if (o_.profile_dir.empty()) {
+    *error = "no --profile-dir: the server's torch-profiler output directory is needed to find its traces";
+    return false;
+  }
+  if (!profiler_state_.empty() && profiler_state_.rfind("error", 0) != 0 && profiler_state_ != "done") {
+    *error = "the profiler is busy: " + profiler_state_;
+    return false;
+  }
+  if (profiler_.joinable()) profiler_.join();
+  profiler_state_ = fmt::format("armed for {:g} s", seconds);
+  profiler_ = std::thread([this, seconds] {
+    ProfilerOptions po;
+    po.base_url = ro_.base_url;
+    po.engine = engine_;
+    po.profile_dir = o_.profile_dir;
+    po.api_key = ro_.api_key;
+    auto set_state = [&](std::string s) {
+      std::lock_guard l(mu_);
+      profiler_state_ = std::move(s);
+    };
+    auto before = list_traces(o_.profile_dir);
+    std::string err;
+    const int64_t started = epoch_now_ns();
+    if (!start_profile(po, &err)) return set_state("error: " + err);
+    sink().set_meta("profile.started_ns", std::to_string(started));
+    for (int i = 0; i < static_cast<int>(seconds * 10) && running_; ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    if (!stop_profile(po, &err)) return set_state("error: " + err);
+    set_state("waiting for traces");
+    auto traces = wait_for_traces(o_.profile_dir, before, po.settle_s, std::min(po.timeout_s, 120.0), &err);
+    if (traces.empty()) return set_state("error: " + err);
+    set_state("importing");
+    std::map<std::filesystem::path, std::string> all;
+    {
+      std::lock_guard l(mu_);
+      for (const auto& t : traces) traces_[t] = "";
+      all = traces_;
+    }
+    try {
+      auto run = import_traces(all);
+      {
+        std::lock_guard l(mu_);
+        traces_imported_ = all.size();
+      }
+      if (on_traces_) on_traces_(std::move(run));
+      set_state("done");
+    } catch (const std::exception& e) {
+      set_state(std::string("error: ") + e.what());
+    }
+  });
+  return true;
+}
+
+}  // namespace hp::capture

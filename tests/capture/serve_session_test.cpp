@@ -1,0 +1,151 @@
+// The serving capture under faults (issue 18): an endpoint that goes down and comes back, failed
+// and broken streams, a /metrics page with unparseable lines, a missing profiler endpoint. Each is
+// recorded in the run file, and the capture goes on.
+#include "capture/serve_session.h"
+
+#include <catch2/catch.hpp>
+#include <fstream>
+#include <thread>
+
+#include "core/store/serving_store.h"
+#include "support/server_vllm.h"
+#include "support/temp_dir.h"
+
+namespace fs = std::filesystem;
+using namespace hp;
+using namespace std::chrono_literals;
+
+namespace {
+
+capture::ServeOpts watch_opts(const std::string& url, const fs::path& dir) {
+  capture::ServeOpts o;
+  o.endpoint = url;
+  o.watch = true;
+  o.engine = "vllm";
+  o.output = (dir / "run.hotpath").string();
+  o.scrape_hz = 10;
+  o.quiet = true;
+  o.no_gpu = true;
+  return o;
+}
+
+const serving::MetricSeries* find_series(const ServingData& d, const std::string& name) {
+  for (const auto& s : d.metrics)
+    if (s.key.name == name) return &s;
+  return nullptr;
+}
+
+}  // namespace
+
+TEST_CASE("serve session: an endpoint that goes down and comes back is a gap in scrape_up",
+          "[capture][faults]") {
+  const fs::path dir = test::fresh_temp_dir("serve_session", "down");
+  testing::TestServerOptions so;
+  so.max_lifetime_s = 60;
+  auto first = std::make_unique<testing::TestServer>(so);
+  const int port = first->start();
+  REQUIRE(port > 0);
+  capture::ServeSession s(watch_opts(first->base_url(), dir));
+  std::string err;
+  REQUIRE(s.prepare(&err) == 0);
+  s.start();
+  REQUIRE(s.run_traffic());  // --watch: no traffic, returns at once
+  std::this_thread::sleep_for(600ms);
+  first.reset();  // down
+  std::this_thread::sleep_for(700ms);
+  CHECK(s.status().scrape_failures > 0);
+  so.port = port;
+  testing::TestServer second(so);  // back, on the same port
+  REQUIRE(second.start() == port);
+  std::this_thread::sleep_for(700ms);
+  REQUIRE(s.finish() == 0);
+
+  ServingData d = read_serving(dir / "run.hotpath");
+  CHECK(std::stoi(d.meta.at("scrape.failures")) > 0);
+  CHECK_FALSE(d.meta.at("scrape.last_error").empty());
+  const auto* up = find_series(d, "hotpath:scrape_up");
+  REQUIRE(up);
+  // 1 ... 1, 0 ... 0, 1 ... 1: up, the gap, up again, in time order.
+  int phase = 0;
+  for (const auto& x : up->samples) {
+    if (phase == 0 && x.value == 0) phase = 1;
+    if (phase == 1 && x.value == 1) phase = 2;
+    if (phase == 2) CHECK(x.value == 1);
+  }
+  CHECK(phase == 2);
+  CHECK(up->samples.front().value == 1);
+  CHECK(d.meta.at("capture.ended") == "cleanly");
+}
+
+TEST_CASE("serve session: failed and broken streams are kept with their reasons", "[capture][faults]") {
+  const fs::path dir = test::fresh_temp_dir("serve_session", "streams");
+  testing::TestServerOptions so;
+  so.ttft_ms = 20;
+  so.itl_ms = 5;
+  so.max_lifetime_s = 60;
+  so.malformed_metrics = true;
+  testing::TestServer server(so);
+  REQUIRE(server.start() > 0);
+  {
+    std::ofstream out(dir / "traffic.jsonl");
+    for (const char* p :
+         {"ok a", "[fault:500] b", "[fault:429] c", "[fault:disconnect] d", "[fault:malformed] e", "ok f"})
+      out << "{\"prompt\": \"" << p << "\", \"max_tokens\": 8}\n";
+  }
+  capture::ServeOpts o = watch_opts(server.base_url(), dir);
+  o.watch = false;
+  o.traffic = (dir / "traffic.jsonl").string();
+  o.concurrency = 6;
+  o.num_requests = 6;
+  capture::ServeSession s(o);
+  std::string err;
+  REQUIRE(s.prepare(&err) == 0);
+  s.start();
+  CHECK(s.run_traffic());
+  std::this_thread::sleep_for(300ms);  // a few scrapes of the malformed page
+  CHECK(s.finish() == 0);
+  ServingData d = read_serving(dir / "run.hotpath");
+  REQUIRE(d.requests.size() == 6);
+  std::map<std::string, const serving::RequestRecord*> by_prompt_tag;
+  int ok = 0;
+  for (const auto& r : d.requests) ok += r.status == serving::RequestStatus::Ok;
+  CHECK(ok == 2);
+  CHECK(d.meta.at("requests_failed") == "4");
+  for (const auto& r : d.requests)
+    if (r.status != serving::RequestStatus::Ok) CHECK_FALSE(r.error.empty());
+  // The /metrics page's unparseable lines are counted, and the scrapes still count as up.
+  CHECK(std::stoi(d.meta.at("scrape.bad_lines")) > 0);
+  CHECK(d.meta.at("scrape.failures") == "0");
+  const auto* up = find_series(d, "hotpath:scrape_up");
+  REQUIRE(up);
+  for (const auto& x : up->samples) CHECK(x.value == 1);
+}
+
+TEST_CASE("serve session: a missing profiler endpoint is an error in the status, the capture goes on",
+          "[capture][faults]") {
+  const fs::path dir = test::fresh_temp_dir("serve_session", "profiler");
+  testing::TestServerOptions so;
+  so.max_lifetime_s = 60;
+  so.profiler = false;  // vLLM started without a profiler directory
+  testing::TestServer server(so);
+  REQUIRE(server.start() > 0);
+  capture::ServeOpts o = watch_opts(server.base_url(), dir);
+  capture::ServeSession none(o);
+  std::string err;
+  CHECK_FALSE(none.arm_profiler(1, &err));  // no --profile-dir: said at once
+  CHECK_THAT(err, Catch::Contains("--profile-dir"));
+
+  o.profile_dir = (dir / "prof").string();
+  capture::ServeSession s(o);
+  REQUIRE(s.prepare(&err) == 0);
+  s.start();
+  REQUIRE(s.arm_profiler(1, &err));
+  std::string state;
+  for (int i = 0; i < 200 && state.rfind("error", 0) != 0; ++i) {
+    std::this_thread::sleep_for(10ms);
+    state = s.status().profiler;
+  }
+  CHECK_THAT(state, Catch::StartsWith("error: POST /start_profile: HTTP 404"));
+  CHECK(s.status().scrapes > 0);  // still capturing
+  CHECK(s.finish() == 0);
+}
