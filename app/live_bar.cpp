@@ -37,6 +37,12 @@ std::vector<LiveBarItem> live_bar_items(const capture::ServeStatus& s, int64_t n
                                static_cast<double>(now_ns - s.log_last_line_ns) / 1e9,
                                s.log_unparsed ? fmt::format(", {} unparsed", s.log_unparsed) : std::string()),
                    s.log_unparsed ? LiveLevel::Warn : LiveLevel::Ok});
+  if (s.kv_events)
+    out.push_back({fmt::format("KV events: {} blocks{}", s.kv_block_events,
+                               s.kv_missed > s.kv_refilled
+                                   ? fmt::format(", {} messages lost", s.kv_missed - s.kv_refilled)
+                                   : std::string()),
+                   s.kv_missed > s.kv_refilled ? LiveLevel::Warn : LiveLevel::Ok});
   if (!s.profiler.empty())
     out.push_back(
         {"profiler: " + s.profiler, s.profiler.rfind("error", 0) == 0 ? LiveLevel::Bad : LiveLevel::Ok});

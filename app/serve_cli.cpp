@@ -40,6 +40,12 @@ void add_serve_flags(CLI::App* sub, capture::ServeOpts& o, bool traffic_required
   sub->add_option("--prometheus", o.prometheus,
                   "Prometheus server URL: read the fleet's series (query_range)");
   sub->add_option(
+      "--kv-events", o.kv_events,
+      "vLLM KV-event publisher (--kv-events-config endpoint, tcp://HOST:PORT): every block stored and "
+      "removed");
+  sub->add_option("--kv-events-replay", o.kv_events_replay,
+                  "Its replay socket (tcp://HOST:PORT): gaps in the sequence numbers are refilled from it");
+  sub->add_option(
       "--prometheus-selector", o.prometheus_selector,
       "PromQL label matchers that pick the fleet's replicas, e.g. 'job=\"vllm\",namespace=\"prod\"'");
   sub->add_option("--scrape-hz", o.scrape_hz, "/metrics scrape rate (0.1-10 Hz)")->capture_default_str();

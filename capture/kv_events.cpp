@@ -72,6 +72,13 @@ KvEventSubscriber::Snapshot KvEventSubscriber::snapshot() const {
   return {stats_, tracker_.events(), tracker_.alive(), tracker_.lifetimes_s(), tracker_.clears()};
 }
 
+std::vector<kv::KvBlockEvent> KvEventSubscriber::events_since(size_t from) const {
+  std::lock_guard lock(mu_);
+  const auto& all = tracker_.events();
+  if (from >= all.size()) return {};
+  return {all.begin() + static_cast<std::ptrdiff_t>(from), all.end()};
+}
+
 KvEventSubscriber::Stats KvEventSubscriber::stats() const {
   std::lock_guard lock(mu_);
   return stats_;

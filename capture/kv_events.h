@@ -54,6 +54,8 @@ class KvEventSubscriber {
   void stop();
   Snapshot snapshot() const;  // copies every event kept
   Stats stats() const;        // the counters alone (cheap, for polling)
+  // The events kept after the first `from` (a capture's pump: only what is new since its last call).
+  std::vector<kv::KvBlockEvent> events_since(size_t from) const;
 
  private:
   struct Zmq;

@@ -11,8 +11,10 @@ struct ServeOpts {
   std::string traffic, traffic_format = "auto", engine = "auto", model, output,
                        api_key_env = "OPENAI_API_KEY";
   std::string server_log, prometheus, profile_dir, dcgm;
-  std::string
-      prometheus_selector;  // extra PromQL matchers for --prometheus, e.g. job="vllm",namespace="prod"
+  // Extra PromQL matchers for --prometheus, e.g. job="vllm",namespace="prod".
+  std::string prometheus_selector;
+  // vLLM's KV-event publisher (tcp://HOST:PORT) and its replay socket.
+  std::string kv_events, kv_events_replay;
   int concurrency = 0;
   double rate = 0, burstiness = 1, time_scale = 0, duration = 0, scrape_hz = 2;
   int64_t num_requests = -1, warmup = 0, max_tokens = 256;

@@ -9,6 +9,7 @@
 #include "capture/dashboard.h"
 #include "capture/dcgm_scraper.h"
 #include "capture/gpu_sampler.h"
+#include "capture/kv_events.h"
 #include "capture/log_tailer.h"
 #include "capture/metrics_scraper.h"
 #include "capture/profile_probes.h"
@@ -135,6 +136,18 @@ void ServeSession::start() {
     tailer_->start();
     w->set_meta("server_log", o_.server_log);
   }
+  if (!o_.kv_events.empty()) {
+    kv_ = std::make_unique<KvEventSubscriber>(
+        KvEventSubscriber::Options{o_.kv_events, o_.kv_events_replay, "", 1000});
+    try {
+      kv_->start();
+      w->set_meta("kv_events.endpoint", o_.kv_events);
+    } catch (const std::exception& e) {  // a bad address: said, recorded, and the capture goes on
+      std::cerr << "hotpath: --kv-events " << o_.kv_events << ": " << e.what() << '\n';
+      w->set_meta("kv_events.error", e.what());
+      kv_.reset();
+    }
+  }
   start_ns_ = epoch_now_ns();
   w->set_meta("started_ns", std::to_string(start_ns_));
   running_ = true;
@@ -188,6 +201,7 @@ void ServeSession::commit_loop() {  // durability: at most ~0.5 s of data is los
   const bool show = !o_.quiet && !o_.watch;
   while (running_) {
     for (int i = 0; i < 5 && running_; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    pump_kv_events();
     try {
       writer_->commit();
     } catch (const std::exception& e) {
@@ -196,6 +210,14 @@ void ServeSession::commit_loop() {  // durability: at most ~0.5 s of data is los
     if (show) dash.update(snapshot());
   }
   if (show) dash.finish(snapshot());
+}
+
+void ServeSession::pump_kv_events() {
+  if (!kv_) return;
+  auto fresh = kv_->events_since(kv_pumped_);
+  if (fresh.empty()) return;
+  kv_pumped_ += fresh.size();
+  sink().add_kv_events(fresh);
 }
 
 bool ServeSession::run_traffic() {
@@ -280,6 +302,14 @@ ServeStatus ServeSession::status() const {
     s.kv_usage = st.kv_usage;
     if (st.failures) s.scrape_error = scraper_->last_error();
   }
+  if (kv_) {
+    const KvEventSubscriber::Stats ks = kv_->stats();
+    s.kv_events = true;
+    s.kv_messages = ks.messages;
+    s.kv_block_events = ks.block_events;
+    s.kv_missed = ks.missed;
+    s.kv_refilled = ks.refilled;
+  }
   if (tailer_) {
     s.log_lines = tailer_->stats().lines;
     s.log_unparsed = tailer_->stats().unparsed;
@@ -296,6 +326,18 @@ int ServeSession::finish() {
   end_ns_ = epoch_now_ns();
   ServingSink& w = sink();
   if (gpus_) gpus_->stop();
+  if (kv_) {
+    kv_->stop();
+    pump_kv_events();
+    const KvEventSubscriber::Stats ks = kv_->stats();
+    w.set_meta("kv_events.messages", std::to_string(ks.messages));
+    w.set_meta("kv_events.block_events", std::to_string(ks.block_events));
+    w.set_meta("kv_events.gaps", std::to_string(ks.gaps));
+    w.set_meta("kv_events.missed", std::to_string(ks.missed));
+    w.set_meta("kv_events.refilled", std::to_string(ks.refilled));
+    w.set_meta("kv_events.bad", std::to_string(ks.bad));
+    if (!ks.last_error.empty()) w.set_meta("kv_events.last_error", ks.last_error);
+  }
   if (dcgm_) {
     dcgm_->stop();
     w.set_meta("measurement.dcgm_scrapes", std::to_string(dcgm_->scrapes()));

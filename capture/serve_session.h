@@ -31,6 +31,7 @@ class MetricsScraper;
 class GpuSampler;
 class DcgmScraper;
 class LogTailer;
+class KvEventSubscriber;
 
 // What the capture toolbar and the dashboard show; a copy, safe to read from any thread.
 struct ServeStatus {
@@ -44,6 +45,8 @@ struct ServeStatus {
   double running = 0.0 / 0.0, waiting = 0.0 / 0.0, kv_usage = 0.0 / 0.0;
   std::string profiler;  // "" idle, else what the profiler is doing ("armed for 5 s", "importing", an error)
   uint64_t traces_imported = 0;
+  bool kv_events = false;  // --kv-events subscribed
+  uint64_t kv_messages = 0, kv_block_events = 0, kv_missed = 0, kv_refilled = 0;
 };
 
 class ServeSession {
@@ -81,7 +84,9 @@ class ServeSession {
  private:
   ServingSink& sink();
   void commit_loop();
-  void poll_fleet(int64_t to_ns);  // --prometheus: what the fleet recorded since the last poll
+  void poll_fleet(int64_t to_ns);
+  void pump_kv_events();  // --kv-events: what arrived since the last pump, into the sink  // --prometheus:
+                          // what the fleet recorded since the last poll
 
   ServeOpts o_;
   serving::Traffic traffic_;
@@ -93,6 +98,8 @@ class ServeSession {
   std::unique_ptr<GpuSampler> gpus_;
   std::unique_ptr<DcgmScraper> dcgm_;
   std::unique_ptr<LogTailer> tailer_;
+  std::unique_ptr<KvEventSubscriber> kv_;
+  size_t kv_pumped_ = 0;  // events handed to the sink (the committer pumps, then finish())
   int64_t start_ns_ = 0, end_ns_ = 0;
   std::atomic<bool> running_{false}, traffic_running_{false};
   std::thread committer_, profiler_, fleet_;

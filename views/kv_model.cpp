@@ -58,7 +58,25 @@ KvModel kv_model(const Session& s, const serving::MetricMap* map, Ns begin, Ns e
   } else if (!m.series.prefix_gauge.empty()) {
     m.prefix_title = "Prefix hit rate: the engine's own rolling rate (no counters in this run)";
   }
-  if (m.series.usage.empty())
+  if (!s.kv_events.empty()) {
+    auto lo = std::lower_bound(s.kv_events.begin(), s.kv_events.end(), begin,
+                               [](const kv::KvBlockEvent& e, Ns t) { return e.ts < t; });
+    auto hi = std::upper_bound(lo, s.kv_events.end(), end,
+                               [](Ns t, const kv::KvBlockEvent& e) { return t < e.ts; });
+    if (lo != hi) {
+      const std::vector<kv::KvBlockEvent> in(lo, hi);
+      if (m.series.usage.empty()) m.t0 = in.front().ts, m.t1 = std::max(in.back().ts, in.front().ts + 1);
+      m.blocks = kv::kv_block_view(in, m.t0, m.t1, m.bins > 0 ? m.bins : max_bins);
+      size_t stored = 0, removed = 0;
+      for (const auto& e : in)
+        (e.kind == kv::KvEventKind::Stored ? stored : removed) += e.kind != kv::KvEventKind::Cleared;
+      m.blocks_title = fmt::format(
+          "KV events: {} stored, {} removed, {} clears; lifetime p50 {:.3g} s, p90 {:.3g} s, p99 {:.3g} s",
+          stored, removed, m.blocks.clears.size(), m.blocks.lifetime_p50, m.blocks.lifetime_p90,
+          m.blocks.lifetime_p99);
+    }
+  }
+  if (m.series.usage.empty() && m.blocks_title.empty())
     m.note =
         "No KV usage series: open a serve-profile run (it scrapes /metrics) or a server log with KV usage.";
   return m;

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "core/kv/kv_events.h"
 #include "core/kv/kv_series.h"
 #include "core/kv/kv_verdict.h"
 #include "views/plot/heatmap.h"
@@ -28,6 +29,9 @@ struct KvModel {
   std::vector<double> queries;      // per bin
   std::string prefix_title;
   std::string note;  // why something is missing
+  // vLLM KV events (--kv-events): blocks alive, stored/removed per second and lifetimes per bin.
+  kv::KvBlockView blocks;
+  std::string blocks_title;  // "" without events
 };
 
 // bins 0: one bin per typical sampling interval (the median gap between a line's samples), at most

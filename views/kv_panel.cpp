@@ -208,6 +208,41 @@ void residency(const KvModel& m, ImVec2 size) {
   }
 }
 
+// KV events: blocks alive per bin (line) over stored and removed per second (bars, own scale).
+void block_chart(const KvModel& m, ImVec2 size) {
+  const kv::KvBlockView& v = m.blocks;
+  double peak = 1;
+  for (int64_t a : v.alive) peak = std::max(peak, static_cast<double>(a));
+  const double span = static_cast<double>(v.t1 - v.t0);
+  const plot::ChartArea a =
+      plot::begin_chart(m.blocks_title + "  ·  line: blocks alive  ·  bars: stored/s", size, 0, span,
+                        plot::Unit::Nanoseconds, 0, peak, plot::Unit::Count);
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  dl->PushClipRect(a.a, a.b, true);
+  const size_t n = v.alive.size();
+  const double w = span / static_cast<double>(std::max<size_t>(n, 1));
+  double rate_peak = 1e-9;
+  for (double r : v.stored_per_s) rate_peak = std::max(rate_peak, r);
+  for (size_t c = 0; c < v.stored_per_s.size(); ++c) {
+    const ImVec2 lo = a.px(w * static_cast<double>(c), 0),
+                 hi = a.px(w * static_cast<double>(c + 1), peak * v.stored_per_s[c] / rate_peak);
+    if (v.stored_per_s[c] > 0)
+      dl->AddRectFilled(ImVec2(lo.x, hi.y), ImVec2(std::max(lo.x + 1, hi.x - 1), lo.y), kRate & 0x60FFFFFF);
+  }
+  std::vector<ImVec2> pts;
+  for (size_t c = 0; c < n; ++c) {
+    const ImVec2 q = a.px(w * static_cast<double>(c + 1), static_cast<double>(v.alive[c]));
+    if (!pts.empty()) pts.emplace_back(a.px(w * static_cast<double>(c), 0).x, pts.back().y);
+    pts.push_back(q);
+  }
+  if (pts.size() > 1) dl->AddPolyline(pts.data(), static_cast<int>(pts.size()), kRate, 0, 1.5f);
+  for (Ns t : v.clears) {
+    const float x = a.px(static_cast<double>(t - v.t0), 0).x;
+    dl->AddLine(ImVec2(x, a.a.y), ImVec2(x, a.b.y), IM_COL32(255, 150, 60, 255));
+  }
+  dl->PopClipRect();
+}
+
 }  // namespace
 
 void draw_kv_panel(const KvModel& m, bool in_range) {
@@ -222,7 +257,9 @@ void draw_kv_panel(const KvModel& m, bool in_range) {
   const float line = ImGui::GetTextLineHeight();
   const float heat_h =
       std::max(line * 8, std::min(avail.y * 0.5f, line * (6.5f + 2.2f * static_cast<float>(m.rows.size()))));
-  heatmap(m, ImVec2(avail.x, heat_h));
+  if (!m.rows.empty()) heatmap(m, ImVec2(avail.x, heat_h));
+  if (!m.blocks_title.empty())
+    block_chart(m, ImVec2(avail.x, std::max(line * 7, ImGui::GetContentRegionAvail().y * 0.4f)));
   const float rest = ImGui::GetContentRegionAvail().y;
   prefix_chart(m, ImVec2(avail.x * 0.55f, rest - 4));
   ImGui::SameLine();

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "core/kv/kv_events.h"
 #include "core/serving/metric_sample.h"
 #include "core/serving/request_columns.h"
 
@@ -32,8 +33,10 @@ struct ServingData {
   std::vector<serving::MetricSeries> metrics;       // scraped or fleet series (canonical or raw names)
   std::vector<serving::MetricSeries> log_series;    // from server logs (iterations, stats lines)
   std::vector<serving::ServerEvent> server_events;  // per-request server log events, by time
+  std::vector<kv::KvBlockEvent> kv_events;  // vLLM KV events (--kv-events), epoch ns, in arrival order
   bool empty() const {
-    return requests.empty() && !request_columns.size() && metrics.empty() && log_series.empty();
+    return requests.empty() && !request_columns.size() && metrics.empty() && log_series.empty() &&
+           kv_events.empty();
   }
 };
 

@@ -19,6 +19,8 @@ class ServingSink {
   virtual void add_samples(const serving::SeriesKey& key, const std::vector<serving::Sample>& samples,
                            bool from_log = false, const std::string& source = {}) = 0;
   virtual void add_server_event(const serving::ServerEvent& e) = 0;
+  virtual void add_kv_events(
+      const std::vector<kv::KvBlockEvent>& events) = 0;  // vLLM KV events, as they came
 };
 
 }  // namespace hp

@@ -50,6 +50,13 @@ void LiveServing::add_server_event(const serving::ServerEvent& e) {
   version_.fetch_add(1, std::memory_order_release);
 }
 
+void LiveServing::add_kv_events(const std::vector<kv::KvBlockEvent>& events) {
+  if (durable_) durable_->add_kv_events(events);
+  std::lock_guard lock(mu_);
+  data_.kv_events.insert(data_.kv_events.end(), events.begin(), events.end());
+  version_.fetch_add(1, std::memory_order_release);
+}
+
 size_t LiveServing::requests() const {
   std::lock_guard lock(mu_);
   return data_.requests.size();

@@ -25,6 +25,7 @@ class LiveServing : public ServingSink {
   void add_samples(const serving::SeriesKey& key, const std::vector<serving::Sample>& samples,
                    bool from_log = false, const std::string& source = {}) override;
   void add_server_event(const serving::ServerEvent& e) override;
+  void add_kv_events(const std::vector<kv::KvBlockEvent>& events) override;
 
   // Changes with every call above: a publisher builds a new snapshot only when it moved.
   uint64_t version() const { return version_.load(std::memory_order_acquire); }

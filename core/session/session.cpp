@@ -100,6 +100,7 @@ std::pair<Ns, Ns> Session::span() const {
   for (size_t i = 0; i < iterations.size(); ++i)
     add(iterations.start[i], iterations.start[i] + iterations.dur[i] + 1);
   if (!events.ts.empty()) add(events.ts.front(), events.ts.back() + 1);
+  if (!kv_events.empty()) add(kv_events.front().ts, kv_events.back().ts + 1);
   return any ? std::pair{lo, hi} : std::pair{Ns{0}, Ns{0}};
 }
 

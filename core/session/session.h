@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "core/experts/expert_load.h"
+#include "core/kv/kv_events.h"
 #include "core/model/run.h"
 #include "core/serving/request_record.h"
 
@@ -109,6 +110,7 @@ struct Session {
   SeriesTable series;
   IterationTable iterations;
   ServerEventTable events;
+  std::vector<kv::KvBlockEvent> kv_events;  // vLLM KV events on the session axis, sorted by time
   std::map<std::string, std::string> meta;  // run metadata of the serving sources (redacted)
   std::vector<std::string> warnings;        // e.g. sources that do not overlap in time
   // MoE expert load (layers x experts counts, passes, balancedness lines), one per expert input; no
@@ -116,7 +118,9 @@ struct Session {
   std::vector<experts::ExpertLoad> experts;
 
   std::string_view str(StrId id) const { return strings.view(id); }
-  bool has_serving() const { return requests.size() || series.size() || iterations.size(); }
+  bool has_serving() const {
+    return requests.size() || series.size() || iterations.size() || kv_events.size();
+  }
   // Span over the trace and every serving table: [begin, end); {0, 0} when empty.
   std::pair<Ns, Ns> span() const;
 };

@@ -49,6 +49,7 @@ std::pair<Ns, Ns> serving_extent(const ServingData& d) {
         add(s.samples.back().ts_ns);
       }
   for (const auto& e : d.server_events) add(e.ts_ns);
+  for (const auto& e : d.kv_events) add(e.ts);
   return lo <= hi ? std::pair{lo, hi} : std::pair{Ns{0}, Ns{0}};
 }
 
@@ -271,8 +272,15 @@ std::shared_ptr<const Session> SessionBuilder::finish() {
       ev.request_id.push_back(s->strings.intern(e.request_id));
       ev.value.push_back(e.value);
     }
+    for (kv::KvBlockEvent e : p.data.kv_events) {
+      e.ts += off;
+      s->kv_events.push_back(e);
+    }
     s->sources.push_back(std::move(src));
   }
+  // KV events by time (stable: a batch's events keep their order).
+  std::stable_sort(s->kv_events.begin(), s->kv_events.end(),
+                   [](const kv::KvBlockEvent& a, const kv::KvBlockEvent& b) { return a.ts < b.ts; });
 
   // Iterations sorted by (source, replica, start); events by time.
   std::vector<size_t> order(iter_rows.size());

@@ -38,6 +38,8 @@ CREATE TABLE IF NOT EXISTS metric_series(id INTEGER PRIMARY KEY, name TEXT NOT N
   from_log INTEGER NOT NULL, source TEXT NOT NULL DEFAULT '', UNIQUE(name, labels_json, from_log, source));
 CREATE TABLE IF NOT EXISTS metric_samples(series_id INTEGER NOT NULL, ts_ns INTEGER NOT NULL, value REAL);
 CREATE TABLE IF NOT EXISTS server_events(ts_ns INTEGER, kind TEXT, request_id TEXT, raw_id TEXT, value INTEGER);
+CREATE TABLE IF NOT EXISTS kv_block_events(ts_ns INTEGER NOT NULL, hash INTEGER NOT NULL, kind INTEGER NOT NULL,
+  dp_rank INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS requests_columns(name TEXT PRIMARY KEY, rows INTEGER NOT NULL, codec TEXT NOT NULL,
   raw_bytes INTEGER NOT NULL, data BLOB NOT NULL);
 )sql";
@@ -147,7 +149,7 @@ struct ServingWriter::Impl {
   std::mutex mu;
   std::string file;
   std::unique_ptr<SqliteDb> db;
-  std::optional<SqliteStmt> meta, req, series, sample, event;
+  std::optional<SqliteStmt> meta, req, series, sample, event, kv_event;
   std::map<std::tuple<serving::SeriesKey, bool, std::string>, int64_t> series_ids;
   int64_t next_series = 1;
   int64_t next_request = 0;
@@ -218,6 +220,7 @@ ServingWriter::ServingWriter(const std::filesystem::path& path) : impl_(std::mak
       db.prepare("INSERT INTO metric_series(id, name, labels_json, from_log, source) VALUES(?,?,?,?,?)"));
   m.sample.emplace(db.prepare("INSERT INTO metric_samples VALUES(?,?,?)"));
   m.event.emplace(db.prepare("INSERT INTO server_events VALUES(?,?,?,?,?)"));
+  m.kv_event.emplace(db.prepare("INSERT INTO kv_block_events VALUES(?,?,?,?)"));
 }
 
 ServingWriter::~ServingWriter() {
@@ -316,6 +319,20 @@ void ServingWriter::add_server_event(const serving::ServerEvent& e) {
   st.bind(5, e.value);
   st.step();
   st.reset();
+}
+
+void ServingWriter::add_kv_events(const std::vector<kv::KvBlockEvent>& events) {
+  std::lock_guard lock(impl_->mu);
+  impl_->begin();
+  SqliteStmt& st = *impl_->kv_event;
+  for (const auto& e : events) {
+    st.bind(1, e.ts);
+    st.bind(2, static_cast<int64_t>(e.hash));  // the hash's 64 bits, read back as uint64
+    st.bind(3, int64_t{static_cast<uint8_t>(e.kind)});
+    st.bind(4, int64_t{e.dp_rank});
+    st.step();
+    st.reset();
+  }
 }
 
 void ServingWriter::commit() {
@@ -466,6 +483,15 @@ void read_hotpath_tables(SqliteDb& db, const std::string& file, ServingData& out
       out.server_events.push_back({st.int64(0), std::string(st.text(1)), std::string(st.text(2)),
                                    std::string(st.text(3)), st.int64(4)});
   }
+  if (db.has_table("kv_block_events")) {
+    auto st = db.prepare("SELECT ts_ns, hash, kind, dp_rank FROM kv_block_events ORDER BY rowid");
+    while (st.step()) {
+      const int64_t kind = st.int64(2);
+      if (kind < 0 || kind > 2) bad(file, fmt::format("kv_block_events: kind {} is not 0, 1 or 2", kind));
+      out.kv_events.push_back({st.int64(0), static_cast<uint64_t>(st.int64(1)),
+                               static_cast<kv::KvEventKind>(kind), static_cast<int16_t>(st.int64(3))});
+    }
+  }
 }
 
 // The predecessor (alityb/hotpath) serve_profile.db: request_traces in steady_clock microseconds
@@ -600,8 +626,8 @@ void copy_serving_tables(const std::filesystem::path& from, const std::filesyste
   attach.bind(1, from.string());
   attach.step();
   db.exec("BEGIN");
-  for (const char* t :
-       {"serving_meta", "requests", "metric_series", "metric_samples", "server_events", "requests_columns"}) {
+  for (const char* t : {"serving_meta", "requests", "metric_series", "metric_samples", "server_events",
+                        "requests_columns", "kv_block_events"}) {
     db.exec(fmt::format("DELETE FROM main.{}", t));
     if (db.query_int(fmt::format("SELECT count(*) FROM src.sqlite_master WHERE name = '{}'", t)).value_or(0))
       db.exec(fmt::format("INSERT INTO main.{0} SELECT * FROM src.{0}", t));

@@ -30,6 +30,7 @@ class ServingWriter : public ServingSink {
   void add_samples(const serving::SeriesKey& key, const std::vector<serving::Sample>& samples,
                    bool from_log = false, const std::string& source = {}) override;
   void add_server_event(const serving::ServerEvent& e) override;
+  void add_kv_events(const std::vector<kv::KvBlockEvent>& events) override;
   void commit();  // makes everything added so far durable
   // Commits and stores the requests a second time, column by column (request_columns.h), so the run
   // opens fast. Call once when the capture or import ends; rows added later make readers fall back

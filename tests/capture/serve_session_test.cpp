@@ -7,7 +7,9 @@
 #include <fstream>
 #include <thread>
 
+#include "core/session/load_session.h"
 #include "core/store/serving_store.h"
+#include "support/kv_publisher.h"
 #include "support/server_vllm.h"
 #include "support/temp_dir.h"
 
@@ -148,4 +150,51 @@ TEST_CASE("serve session: a missing profiler endpoint is an error in the status,
   CHECK_THAT(state, Catch::StartsWith("error: POST /start_profile: HTTP 404"));
   CHECK(s.status().scrapes > 0);  // still capturing
   CHECK(s.finish() == 0);
+}
+
+TEST_CASE("serve session --kv-events: block events into the run file and the KV panel's block view",
+          "[capture][kv_events]") {
+  const fs::path dir = test::fresh_temp_dir("serve_session", "kv");
+  testing::TestServerOptions so;
+  so.max_lifetime_s = 60;
+  testing::TestServer server(so);
+  REQUIRE(server.start() > 0);
+  test::KvPublisher pub;
+  capture::ServeOpts o = watch_opts(server.base_url(), dir);
+  o.kv_events = pub.endpoint();
+  o.kv_events_replay = pub.replay_endpoint();
+  capture::ServeSession s(o);
+  std::string err;
+  REQUIRE(s.prepare(&err) == 0);
+  s.start();
+  // PUB/SUB joins asynchronously: empty batches until one arrives.
+  for (int i = 0; i < 300 && s.status().kv_messages == 0; ++i) {
+    pub.publish(test::pack_kv_batch(0, {}, false));
+    std::this_thread::sleep_for(10ms);
+  }
+  REQUIRE(s.status().kv_messages > 0);
+  const double now = static_cast<double>(capture::epoch_now_ns()) / 1e9;
+  pub.publish(test::pack_kv_batch(now, {{"BlockStored", {1, 2, 3}, {}}}, false));
+  pub.publish(test::pack_kv_batch(now + 0.5, {{"BlockRemoved", {1}, {}}}, true), /*drop=*/true);  // a gap
+  pub.publish(
+      test::pack_kv_batch(now + 1.0, {{"BlockRemoved", {2}, {}}, {"AllBlocksCleared", {}, {}}}, true));
+  for (int i = 0; i < 300 && s.status().kv_block_events < 6; ++i) std::this_thread::sleep_for(10ms);
+  CHECK(s.status().kv_refilled == 1);
+  REQUIRE(s.finish() == 0);
+
+  ServingData d = read_serving(dir / "run.hotpath");
+  REQUIRE(d.kv_events.size() == 6);
+  CHECK(d.kv_events[0].kind == kv::KvEventKind::Stored);
+  CHECK(d.kv_events[3].kind == kv::KvEventKind::Removed);
+  CHECK(d.kv_events[3].hash == 1);  // refilled from the replay socket, in sequence order
+  CHECK(d.kv_events[5].kind == kv::KvEventKind::Cleared);
+  CHECK(d.meta.at("kv_events.gaps") == "1");
+  CHECK(d.meta.at("kv_events.refilled") == "1");
+  CHECK(d.meta.at("kv_events.block_events") == "6");
+
+  // The opened run holds them on the session axis.
+  LoadProgress lp;
+  auto session = load_session({dir / "run.hotpath"}, lp);
+  REQUIRE(session->kv_events.size() == 6);
+  CHECK(std::llabs(session->kv_events[5].ts - session->kv_events[0].ts - 1'000'000'000) < 1000);
 }

@@ -59,3 +59,26 @@ TEST_CASE("kv model: the vLLM log's engine and its rolling hit rate", "[kv_model
   CHECK(m.verdict.regime == kv::KvRegime::LimitElsewhere);
   for (uint32_t p : m.preempted) CHECK(p == 0);
 }
+
+TEST_CASE("kv model: KV events give the block view, with lifetimes from Stored to Removed", "[kv_model]") {
+  auto s = std::make_shared<Session>();
+  s->run = std::make_shared<const Run>();
+  using kv::KvEventKind;
+  const Ns sec = 1'000'000'000;
+  // Blocks 1, 2, 3 stored at 0 s; 1 removed at 2 s, 2 at 6 s; everything cleared at 8 s; 4 stored at 9 s.
+  s->kv_events = {{0, 1, KvEventKind::Stored, -1},        {0, 2, KvEventKind::Stored, -1},
+                  {0, 3, KvEventKind::Stored, -1},        {2 * sec, 1, KvEventKind::Removed, -1},
+                  {6 * sec, 2, KvEventKind::Removed, -1}, {8 * sec, 0, KvEventKind::Cleared, -1},
+                  {9 * sec, 4, KvEventKind::Stored, -1}};
+  KvModel m = kv_model(*s, nullptr, INT64_MIN, INT64_MAX, 10);
+  CHECK(m.note.empty());  // no usage series, but events: the panel has something to show
+  CHECK(m.blocks_title == "KV events: 4 stored, 2 removed, 1 clears; lifetime p50 2 s, p90 4 s, p99 4 s");
+  CHECK(m.blocks.lifetimes_s == std::vector<double>{2, 4});
+  REQUIRE(m.blocks.alive.size() == 10);
+  CHECK(m.blocks.alive.front() == 3);
+  CHECK(m.blocks.alive.back() == 1);
+  CHECK(m.blocks.clears == std::vector<Ns>{8 * sec});
+  // Over a range: only the events in it.
+  KvModel r = kv_model(*s, nullptr, 5 * sec, 10 * sec, 5);
+  CHECK_THAT(r.blocks_title, Catch::StartsWith("KV events: 1 stored, 1 removed, 1 clears"));
+}
