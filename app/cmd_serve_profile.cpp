@@ -23,8 +23,8 @@
 #include "capture/profiler_control.h"
 #include "capture/prometheus_api.h"
 #include "capture/replay_client.h"
+#include "capture/rollout_n.h"
 #include "core/import/registry.h"
-#include "core/serving/rollouts.h"
 #include "core/serving/traffic.h"
 #include "core/store/run_file.h"
 #include "core/store/serving_store.h"
@@ -203,17 +203,7 @@ int run_serve_profile(const ServeOpts& o) {
     return 1;
   }
 
-  // RL rollouts: each prompt N times in a row, so request index i belongs to group i / N.
   int64_t warmup = o.warmup, num_requests = o.num_requests;
-  if (o.rollouts > 1) {
-    traffic.requests = serving::repeat_each(traffic.requests, static_cast<size_t>(o.rollouts));
-    warmup = (warmup + o.rollouts - 1) / o.rollouts * o.rollouts;
-    if (num_requests > 0) num_requests *= o.rollouts;
-    std::cerr << fmt::format(
-        "hotpath: --rollouts {0}: each prompt sent as {0} requests in a row (group = request index / {0}); "
-        "the API's n is not used, so that every completion is timed as its own stream\n",
-        o.rollouts);
-  }
 
   capture::ReplayOptions ro;
   std::string path;
@@ -258,6 +248,9 @@ int run_serve_profile(const ServeOpts& o) {
       return 1;
     }
   }
+  // RL rollouts: the API's n when the server honours it, else N requests in a row (capture/rollout_n).
+  const capture::RolloutPlan rollouts = capture::plan_rollouts(o.rollouts, ro, traffic, std::cerr);
+  warmup = a.warmup, num_requests = a.num_requests;
   std::string engine = o.engine, detected;  // detected: what /metrics said, "" when it said nothing
   if (engine == "auto") {
     engine = capture::detect_engine_at(ro.base_url + "/metrics");
@@ -298,14 +291,7 @@ int run_serve_profile(const ServeOpts& o) {
   w.set_meta("duration_s", fmt::format("{}", o.duration));
   w.set_meta("num_requests", std::to_string(num_requests));
   w.set_meta("warmup", std::to_string(warmup));
-  if (o.rollouts > 1) {
-    w.set_meta("rollouts.n", std::to_string(o.rollouts));
-    w.set_meta("rollouts.mode", "requests");
-    w.set_meta("rollouts.note",
-               fmt::format("{} requests share each prompt (the API's n is not used); group = "
-                           "request index / {}",
-                           o.rollouts, o.rollouts));
-  }
+  for (const auto& [k, v] : rollouts.meta) w.set_meta(k, v);
   w.set_meta("seed", std::to_string(o.seed));
   w.set_meta("clock", "CLOCK_REALTIME epoch ns; intervals from CLOCK_MONOTONIC with one offset");
   w.set_meta("hotpath_version", HOTPATH_VERSION);
@@ -550,9 +536,9 @@ void add_serve_profile_command(CLI::App& app, CliContext& ctx) {
   sub->add_option("--duration", o->duration, "Stop sending after S seconds");
   sub->add_option("--num-requests,--num-prompts", o->num_requests, "Requests to send (cycles the traffic)");
   sub->add_option("--warmup,--num-warmups", o->warmup, "Warm-up requests, excluded from reports");
-  sub->add_option(
-         "--rollouts", o->rollouts,
-         "RL rollouts: send each prompt N times in a row as one group (--num-requests counts prompts)")
+  sub->add_option("--rollouts", o->rollouts,
+                  "RL rollouts: sample each prompt N times as one group, through the API's n or N requests "
+                  "(--num-requests counts prompts)")
       ->check(CLI::Range(0, 4096));
   sub->add_option("--seed", o->seed, "Arrival seed")->capture_default_str();
   sub->add_option("--max-tokens", o->max_tokens, "max_tokens when the traffic gives none")

@@ -1,6 +1,7 @@
 #include "core/serving/rollouts.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <map>
 
@@ -24,6 +25,22 @@ std::vector<Sample> in_flight(const std::vector<const RequestRecord*>& reqs) {
 }
 
 }  // namespace
+
+uint64_t rollout_position(const RequestRecord& r) {
+  std::string_view id = r.request_id;
+  uint64_t choice = 0;
+  if (size_t h = id.rfind('#'); h != std::string_view::npos) {
+    const auto [p, ec] = std::from_chars(id.data() + h + 1, id.data() + id.size(), choice);
+    if (ec != std::errc() || p != id.data() + id.size()) return r.index;
+    id = id.substr(0, h);
+  }
+  size_t d = id.size();
+  while (d > 0 && id[d - 1] >= '0' && id[d - 1] <= '9') --d;
+  uint64_t number = 0;
+  if (d == id.size() || id.size() - d > 18) return r.index;
+  std::from_chars(id.data() + d, id.data() + id.size(), number);
+  return number + choice;
+}
 
 std::vector<TrafficRequest> repeat_each(const std::vector<TrafficRequest>& requests, size_t n) {
   std::vector<TrafficRequest> out;
@@ -54,7 +71,7 @@ RolloutStats rollout_stats(const std::vector<RequestRecord>& requests, int n,
   std::vector<const RequestRecord*> measured;
   for (const auto& r : requests) {
     if (r.warmup || !r.purpose.empty()) continue;
-    by_group[r.index / static_cast<uint64_t>(n)].push_back(&r);
+    by_group[rollout_position(r) / static_cast<uint64_t>(n)].push_back(&r);
     measured.push_back(&r);
   }
   std::vector<double> to_last, spread;
