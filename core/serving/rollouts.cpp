@@ -83,7 +83,11 @@ RolloutStats rollout_stats(const std::vector<RequestRecord>& requests, int n,
     g.partial = reqs.size() < static_cast<size_t>(n);
     int64_t first_sent = INT64_MAX, first_done = INT64_MAX, last_done = INT64_MIN;
     std::vector<double> lengths;
-    for (const auto* r : reqs) {
+    std::vector<const RequestRecord*> ordered = reqs;
+    std::stable_sort(ordered.begin(), ordered.end(), [](const RequestRecord* a, const RequestRecord* b) {
+      return rollout_position(*a) < rollout_position(*b);
+    });
+    for (const auto* r : ordered) {
       g.request_ids.push_back(r->request_id);
       if (r->sent_ns)
         first_sent = std::min(first_sent, r->sent_ns), run_from = std::min(run_from, r->sent_ns);
@@ -95,6 +99,9 @@ RolloutStats rollout_stats(const std::vector<RequestRecord>& requests, int n,
       lengths.push_back(r->output_tokens);
     }
     g.output_tokens = distribution(lengths);
+    g.lengths = lengths;
+    if (first_sent != INT64_MAX) g.first_sent_ns = first_sent;
+    if (g.ok) g.first_done_ns = first_done, g.last_done_ns = last_done;
     if (!lengths.empty()) g.output_min = *std::min_element(lengths.begin(), lengths.end());
     g.to_last_ms = g.ok && first_sent != INT64_MAX ? static_cast<double>(last_done - first_sent) / 1e6 : NAN;
     g.spread_ms = g.ok ? static_cast<double>(last_done - first_done) / 1e6 : NAN;
@@ -105,8 +112,10 @@ RolloutStats rollout_stats(const std::vector<RequestRecord>& requests, int n,
   s.spread_ms = distribution(spread);
   if (run_from >= run_to) return s;
   s.run_s = static_cast<double>(run_to - run_from) / 1e9;
+  s.run_from_ns = run_from, s.run_to_ns = run_to;
   const bool use_series = running.size() >= 2;
-  const std::vector<Sample> steps = use_series ? running : in_flight(measured);
+  s.steps = use_series ? running : in_flight(measured);
+  const std::vector<Sample>& steps = s.steps;
   s.straggler_source = use_series ? "requests_running series" : "client in-flight requests";
   double peak = 0;
   for (const auto& p : steps)

@@ -26,7 +26,9 @@ struct RolloutGroup {
   double to_last_ms = 0, spread_ms = 0;  // NaN when no request of the group succeeded
   Dist output_tokens;                    // over the group's successful requests
   double output_min = NAN;
+  std::vector<double> lengths;  // output tokens of the successful requests, in scheduling order
   std::vector<std::string> request_ids;
+  int64_t first_sent_ns = 0, first_done_ns = 0, last_done_ns = 0;  // 0: none
 };
 
 struct RolloutStats {
@@ -38,6 +40,8 @@ struct RolloutStats {
   double straggler_s = 0;            // time with few running, within the run
   double straggler_share = 0;        // straggler_s / run_s
   std::string straggler_source;      // "requests_running series" or "client in-flight requests"
+  int64_t run_from_ns = 0, run_to_ns = 0;
+  std::vector<Sample> steps;  // the running-requests step function the straggler time was read from
 };
 
 // The client's scheduling position of a request: its X-Request-Id "<prefix><number>", plus c for a

@@ -153,6 +153,7 @@ struct TestServer::Impl {
             generated = 0;
     bool chat = false, usage = false, slotted = false;
     std::vector<int64_t> choice_out;  // output length of each choice (one unless the API's n > 1)
+    int64_t live_choices = 0;         // choices still generating: each counts as a running request
     std::string rid, server_id, fault, model, head, buf;
   };
   enum class End { Done, Abort };  // [DONE] and a clean end of the response / the connection closes
@@ -343,9 +344,10 @@ struct TestServer::Impl {
 
   // The stream takes a running slot; its schedule starts at `start_ns` (monotonic).
   void start(Stream& st, int64_t start_ns) {
+    st.live_choices = static_cast<int64_t>(st.choice_out.size());
     {
       std::lock_guard lock(mu);
-      ++running;
+      running += st.live_choices;  // as vLLM V1 runs the n choices as n requests
     }
     st.slotted = true;
     kv_tokens += st.n_prompt;
@@ -374,13 +376,14 @@ struct TestServer::Impl {
     else
       evhttp_send_reply_end(st.req);  // also frees a request whose client has gone
     event_free(st.timer);
-    bool slotted = st.slotted;
+    const bool slotted = st.slotted;
+    const int64_t choices = st.live_choices;
     kv_tokens -= slotted ? st.n_prompt + st.generated : 0;
     live.erase(&st);
     Stream* next = nullptr;
     {
       std::lock_guard lock(mu);
-      if (slotted) --running;
+      if (slotted) running -= choices;
       if (slotted && !queue.empty()) {
         next = queue.front();
         queue.pop_front();
@@ -440,6 +443,10 @@ struct TestServer::Impl {
           .append(i + 1 == st.choice_out[k] ? "\"length\"" : "null");
       st.buf.append("}]}\n\n");
       send(st);
+      if (i + 1 == st.choice_out[k] && st.choice_out.size() > 1 && st.live_choices > 1) {
+        std::lock_guard lock(mu);
+        --running, --st.live_choices;  // this choice is done; the stream's last one ends with it
+      }
       ++st.generated;
       ++kv_tokens;
       ++generation_tokens_total;
