@@ -25,6 +25,7 @@
 #include "views/range_chip.h"
 #include "views/ranks_panel.h"
 #include "views/requests_panel.h"
+#include "views/rollouts_panel.h"
 #include "views/search_bar.h"
 #include "views/summary_panel.h"
 #include "views/timeline/requests_track.h"
@@ -487,6 +488,31 @@ class ExpertsTab : public Panel {
   std::optional<ExpertsModel> model_;
 };
 
+// RL rollout groups (serve-profile --rollouts N): per-group completion bars, lengths, stragglers.
+class RolloutsTab : public Panel {
+ public:
+  RolloutsTab(PanelServices& s, const PanelEntry& e) : Panel(e.key, e.title), s_(s) {}
+  void on_session(const Snapshot& snap, bool) override {
+    session_ = snap.session;
+    model_.reset();
+  }
+  void draw(PanelContext&) override {
+    if (!session_) return;
+    if (!model_) model_ = rollouts_model(*session_, &s_.metric_map);
+    draw_rollouts_panel(*model_);
+  }
+  std::string dump_state() const override {
+    if (!model_) return {};
+    return "rollouts: n " + std::to_string(model_->n) + " groups " + std::to_string(model_->bars.size()) +
+           "\n";
+  }
+
+ private:
+  PanelServices& s_;
+  std::shared_ptr<const Session> session_;
+  std::optional<RolloutsModel> model_;
+};
+
 // The disaggregation what-if: analytic curves on every slider move, the chosen point simulated on a
 // worker thread (the panel asks for frames until it is done).
 class WhatIfTab : public Panel {
@@ -568,6 +594,7 @@ const std::vector<PanelEntry>& panel_registry() {
       {"load", "Load", make<LoadTab>},
       {"experts", "Experts", make<ExpertsTab>},
       {"kv", "KV", make<KvTab>},
+      {"rollouts", "Rollouts", make<RolloutsTab>},
       {"whatif", "What-if", make<WhatIfTab>},
       {"import-log", "Import log", make<ImportLogTab>},
   };

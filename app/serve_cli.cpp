@@ -27,9 +27,9 @@ void add_serve_flags(CLI::App* sub, capture::ServeOpts& o, bool traffic_required
   sub->add_option("--duration", o.duration, "Stop sending after S seconds");
   sub->add_option("--num-requests,--num-prompts", o.num_requests, "Requests to send (cycles the traffic)");
   sub->add_option("--warmup,--num-warmups", o.warmup, "Warm-up requests, excluded from reports");
-  sub->add_option(
-         "--rollouts", o.rollouts,
-         "RL rollouts: send each prompt N times in a row as one group (--num-requests counts prompts)")
+  sub->add_option("--rollouts", o.rollouts,
+                  "RL rollouts: sample each prompt N times as one group, through the API's n or N requests "
+                  "(--num-requests counts prompts)")
       ->check(CLI::Range(0, 4096));
   sub->add_option("--seed", o.seed, "Arrival seed")->capture_default_str();
   sub->add_option("--max-tokens", o.max_tokens, "max_tokens when the traffic gives none")

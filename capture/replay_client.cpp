@@ -122,6 +122,13 @@ struct Transfer {
   int64_t last_byte_ns = 0;
   uint32_t estimated_prompt_tokens = 0;
   std::string error_body;
+  // One completion of a request with n > 1 (choices[].index).
+  struct Choice {
+    int64_t first_chunk_ns = 0, first_token_ns = 0, end_ns = 0;
+    std::vector<int64_t> token_chunk_ns;
+    bool finish_seen = false;
+  };
+  std::vector<Choice> choices;  // empty for n = 1
   int64_t (*clock)(const void*) = nullptr;
   const void* clock_ctx = nullptr;
   const int64_t* wake_ns = nullptr;  // when the socket being handled was seen ready (the event loop's)
@@ -147,6 +154,22 @@ struct Transfer {
     if (!c.error.empty()) {
       stream_error = true;
       rec.error = "error event in stream: " + c.error.substr(0, 200);
+    }
+    if (!choices.empty() && c.has_choices) {
+      if (c.choice_index < 0 || c.choice_index >= static_cast<int64_t>(choices.size())) {
+        malformed = true;
+        rec.error = fmt::format("choice index {} outside 0..{} (asked n = {})", c.choice_index,
+                                choices.size() - 1, choices.size());
+        return;
+      }
+      Choice& ch = choices[static_cast<size_t>(c.choice_index)];
+      if (!ch.first_chunk_ns) ch.first_chunk_ns = now;
+      if (c.content_bytes > 0) {
+        if (!ch.first_token_ns) ch.first_token_ns = now;
+        ch.token_chunk_ns.push_back(now);
+        ch.end_ns = now;
+      }
+      if (!c.finish_reason.empty()) ch.finish_seen = true, ch.end_ns = now;
     }
     if (c.content_bytes > 0) {
       if (!rec.first_token_ns) rec.first_token_ns = now;
@@ -363,6 +386,7 @@ struct ReplayClient::Impl {
       j["prompt"] = serving::prompt_text(tr, opt.block_tokens);
     }
     j["max_tokens"] = max_tokens;
+    if (opt.rollouts_n > 1) j["n"] = opt.rollouts_n;
     j["stream"] = true;
     j["stream_options"] = {{"include_usage", true}};
     return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
@@ -375,8 +399,10 @@ struct ReplayClient::Impl {
     t->clock_ctx = this;
     t->wake_ns = &wake_ns;
     int64_t max_tokens = tr.max_tokens > 0 ? tr.max_tokens : opt.default_max_tokens;
-    t->rec.index = index;
-    t->rec.request_id = fmt::format("{}{:06d}", prefix, index);
+    const uint64_t n = opt.rollouts_n > 1 ? static_cast<uint64_t>(opt.rollouts_n) : 1;
+    t->rec.index = index * n;
+    t->rec.request_id = fmt::format("{}{:06d}", prefix, index * n);
+    if (n > 1) t->choices.resize(n);
     t->rec.endpoint = opt.endpoint;
     t->rec.warmup = s.warmup;
     t->rec.max_tokens = static_cast<uint32_t>(std::max<int64_t>(0, max_tokens));
@@ -477,9 +503,41 @@ struct ReplayClient::Impl {
     cleanup(*t);
     ++finished;
     self.progress_.in_flight--;
+    if (t->choices.empty()) return report(r);
+    for (size_t k = 0; k < t->choices.size(); ++k) report(choice_record(*t, k));
+  }
+
+  void report(const RequestRecord& r) {
     (r.status == RequestStatus::Ok ? self.progress_.ok : self.progress_.failed)++;
     if (!r.warmup) self.progress_.output_tokens += r.output_tokens;
     (*on_done)(r);
+  }
+
+  // Choice k of a request with n > 1 as a record of its own: the request's send and status, the
+  // choice's chunks. A choice whose finish_reason arrived before a disconnect or timeout is complete.
+  static RequestRecord choice_record(const Transfer& t, size_t k) {
+    const Transfer::Choice& c = t.choices[k];
+    RequestRecord r = t.rec;
+    r.index = t.rec.index + k;
+    r.request_id = fmt::format("{}#{}", t.rec.request_id, k);
+    r.first_chunk_ns = c.first_chunk_ns;
+    r.first_token_ns = c.first_token_ns;
+    r.token_chunk_ns = c.token_chunk_ns;
+    r.output_tokens = static_cast<uint32_t>(c.token_chunk_ns.size());
+    r.tokens_from_usage = false;
+    if (c.end_ns) r.end_ns = c.end_ns;
+    const bool cut = r.status == RequestStatus::Disconnect || r.status == RequestStatus::Timeout ||
+                     r.status == RequestStatus::Cancelled;
+    if (cut && c.finish_seen) {
+      r.status = RequestStatus::Ok;
+      r.error.clear();
+    } else if (r.status == RequestStatus::Ok && !c.first_chunk_ns) {
+      r.status = RequestStatus::Malformed;
+      r.error =
+          fmt::format("choice {} of n = {} never streamed (the server ignored n?)", k, t.choices.size());
+      r.end_ns = t.rec.end_ns;
+    }
+    return r;
   }
 
   void drain_messages() {
@@ -544,7 +602,8 @@ uint64_t ReplayClient::run(const std::function<void(const RequestRecord&)>& on_d
   std::vector<serving::ScheduledRequest> sched = serving::make_schedule(offsets, arr);
   size_t warmups = 0;
   while (warmups < sched.size() && sched[warmups].warmup) ++warmups;
-  progress_.total = endless ? 0 : sched.size() - warmups;
+  progress_.total =
+      endless ? 0 : (sched.size() - warmups) * static_cast<uint64_t>(std::max(1, opt_.rollouts_n));
   progress_.warmup_done = warmups == 0;
 
   Impl impl(*this);

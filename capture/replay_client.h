@@ -37,6 +37,12 @@ struct ReplayOptions {
   double drain_timeout_s = 30;       // after --duration: in-flight requests get this long, then Cancelled
   std::string request_id_prefix;     // default "hp-<8 hex>-"
   std::map<std::string, std::string> extra_headers;
+  // RL rollouts through the API's `n` (> 1): every request asks for n choices and ends as n records,
+  // one per choices[].index, each with its own first token, chunks, end and output length (counted
+  // chunks: the usage chunk totals every choice). Request k is sent with X-Request-Id <prefix><k * n>
+  // and its choice c gets index k * n + c and request_id "<X-Request-Id>#c", so group = index / n as
+  // with n separate requests (serving::rollout_position reads it back from the id).
+  int rollouts_n = 0;
 };
 
 struct ReplayProgress {

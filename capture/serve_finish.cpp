@@ -43,14 +43,6 @@ void write_start_meta(ServingSink& w, const ServeOpts& o, const ReplayOptions& r
     w.set_meta("num_requests", std::to_string(num_requests));
     w.set_meta("warmup", std::to_string(warmup));
   }
-  if (o.rollouts > 1 && !o.watch) {
-    w.set_meta("rollouts.n", std::to_string(o.rollouts));
-    w.set_meta("rollouts.mode", "requests");
-    w.set_meta("rollouts.note",
-               fmt::format("{} requests share each prompt (the API's n is not used); group = "
-                           "request index / {}",
-                           o.rollouts, o.rollouts));
-  }
   w.set_meta("seed", std::to_string(o.seed));
   w.set_meta("clock", "CLOCK_REALTIME epoch ns; intervals from CLOCK_MONOTONIC with one offset");
   w.set_meta("hotpath_version", HOTPATH_VERSION);

@@ -14,9 +14,9 @@
 #include "capture/metrics_scraper.h"
 #include "capture/profile_probes.h"
 #include "capture/profiler_control.h"
+#include "capture/rollout_n.h"
 #include "capture/serve_finish.h"
 #include "capture/serve_traffic.h"
-#include "core/serving/rollouts.h"
 #include "core/store/serving_store.h"
 #include "core/util/percentile.h"
 
@@ -71,17 +71,7 @@ int ServeSession::prepare(std::string* error) {
       return 1;
     }
   }
-  // RL rollouts: each prompt N times in a row, so request index i belongs to group i / N.
   int64_t warmup = o_.warmup, num_requests = o_.num_requests;
-  if (o_.rollouts > 1 && !o_.watch) {
-    traffic_.requests = serving::repeat_each(traffic_.requests, static_cast<size_t>(o_.rollouts));
-    warmup = (warmup + o_.rollouts - 1) / o_.rollouts * o_.rollouts;
-    if (num_requests > 0) num_requests *= o_.rollouts;
-    std::cerr << fmt::format(
-        "hotpath: --rollouts {0}: each prompt sent as {0} requests in a row (group = request index / {0}); "
-        "the API's n is not used, so that every completion is timed as its own stream\n",
-        o_.rollouts);
-  }
   if (!replay_options(o_, traffic_, warmup, num_requests, &ro_, error)) return 2;
   if (ro_.model.empty() && !o_.watch) {
     std::string err;
@@ -90,6 +80,12 @@ int ServeSession::prepare(std::string* error) {
       *error = ro_.base_url + ": " + err + " (pass --model)";
       return 1;
     }
+  }
+  // RL rollouts: the API's n when the server honours it, else N requests in a row (capture/rollout_n.h).
+  RolloutPlan rollouts;
+  if (!o_.watch) {
+    rollouts = plan_rollouts(o_.rollouts, ro_, traffic_, std::cerr);
+    warmup = ro_.arrival.warmup, num_requests = ro_.arrival.num_requests;
   }
   engine_ = o_.engine;
   if (engine_ == "auto") {
@@ -108,6 +104,7 @@ int ServeSession::prepare(std::string* error) {
   remove_run_file(out_);
   writer_ = std::make_unique<ServingWriter>(out_);
   write_start_meta(*writer_, o_, ro_, traffic_, engine_, warmup, num_requests);
+  for (const auto& [k, v] : rollouts.meta) writer_->set_meta(k, v);
   writer_->commit();
   return 0;
 }

@@ -427,6 +427,7 @@ ServeReport build_serve_report(const ServingData& data, const MetricMap* map, co
     const int n = std::atoi(it->second.c_str());
     if (n > 0) r.rollouts = rollout_stats(data.requests, n, r.load.batch.series);
     if (auto note = data.meta.find("rollouts.note"); note != data.meta.end()) r.rollouts_note = note->second;
+    if (auto mode = data.meta.find("rollouts.mode"); mode != data.meta.end()) r.rollouts_mode = mode->second;
   }
   if (!data.log_series.empty()) r.series_by_source["log"] = data.log_series.size();
   if (auto it = data.meta.find("prometheus.url"); it != data.meta.end()) r.prometheus_url = it->second;
@@ -435,7 +436,7 @@ ServeReport build_serve_report(const ServingData& data, const MetricMap* map, co
 }
 
 namespace {
-nlohmann::json rollouts_json(const RolloutStats& x, const std::string& note) {
+nlohmann::json rollouts_json(const RolloutStats& x, const std::string& note, const std::string& mode) {
   using nlohmann::json;
   auto dist = [](const Dist& d) { return dist_json(d); };
   json groups = json::array();
@@ -450,6 +451,7 @@ nlohmann::json rollouts_json(const RolloutStats& x, const std::string& note) {
                       {"output_tokens_min", num(g.output_min)},
                       {"request_ids", g.request_ids}});
   return {{"n", x.n},
+          {"mode", mode.empty() ? json(nullptr) : json(mode)},
           {"note", note.empty() ? json(nullptr) : json(note)},
           {"groups", groups},
           {"to_last_ms", dist(x.to_last_ms)},
@@ -503,7 +505,7 @@ nlohmann::json serve_report_json(const ServeReport& r) {
   j["series_sources"] = r.series_by_source;
   j["prometheus_url"] = r.prometheus_url.empty() ? json(nullptr) : json(r.prometheus_url);
   j["measurement"] = measurement_context_json(r.measurement);
-  j["rollouts"] = r.rollouts ? rollouts_json(*r.rollouts, r.rollouts_note) : json(nullptr);
+  j["rollouts"] = r.rollouts ? rollouts_json(*r.rollouts, r.rollouts_note, r.rollouts_mode) : json(nullptr);
   j["counters"] = counters;
   j["histograms"] = hist;
   j["load"] = {{"batch", gauge_json(r.load.batch)},

@@ -17,7 +17,7 @@
 //   measurement{source, driver, persistence, clock_policy, clocks_locked, note, gpus[{gpu, host, uuid, name,
 //     sm_clock_mhz, mem_clock_mhz, temp_c, power_w, util_pct each {min, avg, max, samples},
 //     throttle{samples, locked, power_capped, thermal_slowdown}}]},
-//   rollouts{n, note, groups[{group, requests, ok, partial, to_last_ms, spread_ms,
+//   rollouts{n, mode, note, groups[{group, requests, ok, partial, to_last_ms, spread_ms,
 //     output_tokens{n, mean, p50, p90, p99, max}, request_ids}], to_last_ms, spread_ms, run_s,
 //     straggler{seconds, share, few_threshold, source}} (null unless the run used --rollouts),
 //   server_phases{received, queued, scheduled, first_token, finished (requests with that server time),
@@ -81,6 +81,7 @@ struct ServeReport {
   serving::MeasurementContext measurement;        // driver, clock policy, per-GPU clocks over the run
   std::optional<serving::RolloutStats> rollouts;  // serve-profile --rollouts N runs (meta rollouts.n)
   std::string rollouts_note;                      // how the groups were sent (meta rollouts.note)
+  std::string rollouts_mode;                      // "n" (the API's n) | "requests" (meta rollouts.mode)
 };
 
 ServeReport build_serve_report(const ServingData& data, const serving::MetricMap* map,

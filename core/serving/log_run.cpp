@@ -121,6 +121,8 @@ LogConverter::Piece LogConverter::feed(std::string_view text) {
       if (b.token_usage >= 0) sink.add("kv_cache_usage", l, b.ts_ns, b.token_usage);
       if (b.swa_token_usage >= 0) sink.add("kv_cache_usage_swa", l, b.ts_ns, b.swa_token_usage);
       if (b.gen_throughput >= 0) sink.add("gen_throughput", l, b.ts_ns, b.gen_throughput);
+      if (b.retracted_req >= 0)
+        sink.add("requests_retracted", l, b.ts_ns, static_cast<double>(b.retracted_req));
       if (b.accept_len >= 0) sink.add("spec_accept_length", l, b.ts_ns, b.accept_len);
       // Engine iterations (session/engine_iterations.h): a prefill line is one prefill batch; a decode
       // line stands for the decode steps since the last one (decode_log_interval), running-req each.
@@ -141,7 +143,26 @@ LogConverter::Piece LogConverter::feed(std::string_view text) {
         sink.add("batch_cached_tokens", l, b.ts_ns, static_cast<double>(b.cached_token));
       }
     }
-    out.records = static_cast<uint32_t>(log.batches.size());
+    // Preemptions: the running total of the retraction lines per rank, from the first line of the rank (a
+    // log without retraction lines had none: 0, not "unknown").
+    std::vector<std::pair<int64_t, std::pair<Labels, int64_t>>> pre;  // (ts, (labels, retracted))
+    auto labels_of = [](int dp, int tp) {
+      Labels l;
+      if (dp >= 0) l.push_back({"dp", std::to_string(dp)});
+      if (tp >= 0) l.push_back({"tp", std::to_string(tp)});
+      return l;
+    };
+    for (const auto& b : log.batches) pre.push_back({b.ts_ns, {labels_of(b.dp_rank, b.tp_rank), 0}});
+    for (const auto& r : log.retractions)
+      pre.push_back({r.ts_ns, {labels_of(r.dp_rank, r.tp_rank), std::max<int64_t>(r.requests, 0)}});
+    std::stable_sort(pre.begin(), pre.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+    for (const auto& [ts, lr] : pre) {
+      double& total = preempt_[lr.first];
+      total += static_cast<double>(lr.second);
+      sink.add_total("preemptions", lr.first, ts, total);
+    }
+    retractions_ += log.retractions.size();
+    out.records = static_cast<uint32_t>(log.batches.size() + log.retractions.size());
     batches_ += log.batches.size();
     if (log.max_total_num_tokens >= 0 && kv_cache_tokens_ < 0) kv_cache_tokens_ = log.max_total_num_tokens;
   } else {
@@ -193,6 +214,7 @@ void LogConverter::finish(std::map<std::string, std::string>& m, std::vector<std
     m["engine"] = "sglang";
     if (kv_cache_tokens_ >= 0) m["kv_cache_tokens"] = std::to_string(kv_cache_tokens_);
     m["log.batches"] = std::to_string(batches_);
+    m["log.retractions"] = std::to_string(retractions_);
     if (malformed_) warnings.push_back(fmt::format("{} malformed SGLang batch lines skipped", malformed_));
   } else {
     m["engine"] = "trtllm";

@@ -63,7 +63,8 @@ class LogConverter {
  private:
   std::string engine_;
   LogRunOptions opt_;
-  std::map<Labels, double> preempt_;                   // vLLM V1: cumulative per engine label set
+  std::map<Labels, double> preempt_;  // vLLM V1 / SGLang retractions: cumulative per engine label set
+  uint64_t retractions_ = 0;          // SGLang retraction lines
   std::map<Labels, std::pair<double, double>> cache_;  // SGLang: cumulative (cached, cached + new)
   std::set<SeriesKey> totals_started_;                 // running totals that have their leading 0
   uint64_t lines_ = 0, malformed_ = 0, stats_ = 0, iterations_ = 0, batches_ = 0, untimed_ = 0;

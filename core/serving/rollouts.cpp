@@ -1,6 +1,7 @@
 #include "core/serving/rollouts.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cmath>
 #include <map>
 
@@ -24,6 +25,22 @@ std::vector<Sample> in_flight(const std::vector<const RequestRecord*>& reqs) {
 }
 
 }  // namespace
+
+uint64_t rollout_position(const RequestRecord& r) {
+  std::string_view id = r.request_id;
+  uint64_t choice = 0;
+  if (size_t h = id.rfind('#'); h != std::string_view::npos) {
+    const auto [p, ec] = std::from_chars(id.data() + h + 1, id.data() + id.size(), choice);
+    if (ec != std::errc() || p != id.data() + id.size()) return r.index;
+    id = id.substr(0, h);
+  }
+  size_t d = id.size();
+  while (d > 0 && id[d - 1] >= '0' && id[d - 1] <= '9') --d;
+  uint64_t number = 0;
+  if (d == id.size() || id.size() - d > 18) return r.index;
+  std::from_chars(id.data() + d, id.data() + id.size(), number);
+  return number + choice;
+}
 
 std::vector<TrafficRequest> repeat_each(const std::vector<TrafficRequest>& requests, size_t n) {
   std::vector<TrafficRequest> out;
@@ -54,7 +71,7 @@ RolloutStats rollout_stats(const std::vector<RequestRecord>& requests, int n,
   std::vector<const RequestRecord*> measured;
   for (const auto& r : requests) {
     if (r.warmup || !r.purpose.empty()) continue;
-    by_group[r.index / static_cast<uint64_t>(n)].push_back(&r);
+    by_group[rollout_position(r) / static_cast<uint64_t>(n)].push_back(&r);
     measured.push_back(&r);
   }
   std::vector<double> to_last, spread;
@@ -66,7 +83,11 @@ RolloutStats rollout_stats(const std::vector<RequestRecord>& requests, int n,
     g.partial = reqs.size() < static_cast<size_t>(n);
     int64_t first_sent = INT64_MAX, first_done = INT64_MAX, last_done = INT64_MIN;
     std::vector<double> lengths;
-    for (const auto* r : reqs) {
+    std::vector<const RequestRecord*> ordered = reqs;
+    std::stable_sort(ordered.begin(), ordered.end(), [](const RequestRecord* a, const RequestRecord* b) {
+      return rollout_position(*a) < rollout_position(*b);
+    });
+    for (const auto* r : ordered) {
       g.request_ids.push_back(r->request_id);
       if (r->sent_ns)
         first_sent = std::min(first_sent, r->sent_ns), run_from = std::min(run_from, r->sent_ns);
@@ -78,6 +99,9 @@ RolloutStats rollout_stats(const std::vector<RequestRecord>& requests, int n,
       lengths.push_back(r->output_tokens);
     }
     g.output_tokens = distribution(lengths);
+    g.lengths = lengths;
+    if (first_sent != INT64_MAX) g.first_sent_ns = first_sent;
+    if (g.ok) g.first_done_ns = first_done, g.last_done_ns = last_done;
     if (!lengths.empty()) g.output_min = *std::min_element(lengths.begin(), lengths.end());
     g.to_last_ms = g.ok && first_sent != INT64_MAX ? static_cast<double>(last_done - first_sent) / 1e6 : NAN;
     g.spread_ms = g.ok ? static_cast<double>(last_done - first_done) / 1e6 : NAN;
@@ -88,8 +112,10 @@ RolloutStats rollout_stats(const std::vector<RequestRecord>& requests, int n,
   s.spread_ms = distribution(spread);
   if (run_from >= run_to) return s;
   s.run_s = static_cast<double>(run_to - run_from) / 1e9;
+  s.run_from_ns = run_from, s.run_to_ns = run_to;
   const bool use_series = running.size() >= 2;
-  const std::vector<Sample> steps = use_series ? running : in_flight(measured);
+  s.steps = use_series ? running : in_flight(measured);
+  const std::vector<Sample>& steps = s.steps;
   s.straggler_source = use_series ? "requests_running series" : "client in-flight requests";
   double peak = 0;
   for (const auto& p : steps)

@@ -75,6 +75,7 @@ SglangLog parse_sglang_log(std::string_view text, int64_t utc_offset_s) {
       R"(^\[(\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)(?:[,.](\d+))?((?: [A-Z]{2}\d+)*)\] (.*)$)");
   static const RE2 batch(R"((Prefill|Decode) batch(?: \[(\d+)\])?[.,] (.*)$)");
   static const RE2 rank(R"(([A-Z]{2})(\d+))");
+  static const RE2 retract(R"((?:Retract requests|Testing retraction)\. #retracted_reqs: (\d+))");
   static const RE2 iso(R"((\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)(?:\.(\d+))?)");
   SglangLog out;
   for_each_log_segment(text, [&](uint32_t line, uint64_t, std::string_view seg) {
@@ -85,19 +86,31 @@ SglangLog parse_sglang_log(std::string_view text, int64_t utc_offset_s) {
       return;
     }
     ++out.prefixed;
+    const int64_t ts_ns = civil_to_epoch_ns(to_int(y), to_int(mo), to_int(d), to_int(h), to_int(mi),
+                                            to_int(s), fraction_to_ns(frac)) -
+                          utc_offset_s * 1000000000LL;
     std::string kind, iter, rest;
     if (!RE2::PartialMatch(msg, batch, &kind, &iter, &rest)) {
       if (const size_t at = msg.find("max_total_num_tokens="); at != std::string::npos)
         out.max_total_num_tokens = to_i64(msg.substr(at + 21, msg.find(',', at) - at - 21));
+      std::string n;
+      if (RE2::PartialMatch(msg, retract, &n)) {
+        SglangRetraction r{ts_ns, line, -1, -1, to_i64(n)};
+        re2::StringPiece rp(ranks);
+        std::string rk, rn;
+        while (RE2::FindAndConsume(&rp, rank, &rk, &rn)) {
+          if (rk == "DP") r.dp_rank = to_int(rn);
+          if (rk == "TP") r.tp_rank = to_int(rn);
+        }
+        out.retractions.push_back(r);
+      }
       return;
     }
     SglangBatch b;
     b.line = line;
     b.prefill = kind == "Prefill";
     b.iter = iter.empty() ? -1 : to_i64(iter);
-    b.ts_ns = civil_to_epoch_ns(to_int(y), to_int(mo), to_int(d), to_int(h), to_int(mi), to_int(s),
-                                fraction_to_ns(frac)) -
-              utc_offset_s * 1000000000LL;
+    b.ts_ns = ts_ns;
     re2::StringPiece rp(ranks);
     std::string rk, rn;
     while (RE2::FindAndConsume(&rp, rank, &rk, &rn)) {

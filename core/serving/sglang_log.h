@@ -2,7 +2,9 @@
 // SGLang scheduler log parser: `[YYYY-MM-DD HH:MM:SS[,ms][ DP0][ TP0]...] Prefill batch. ...` / `Decode
 // batch. ...`. Fields are read by name from the comma-separated `key: value` list, so old ('.') and new (',')
 // separators, hybrid-model variants and PD-only fields all parse. A trailing `timestamp: <ISO>` field refines
-// the time. Times are taken as UTC unless utc_offset_s gives the log clock's offset.
+// the time. Times are taken as UTC unless utc_offset_s gives the log clock's offset. Retraction lines are
+// kept too (SglangRetraction); the Decode line's `#retracted-req` (PD decode: requests waiting in the
+// retracted queue) is a level, not a count of retractions.
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -25,8 +27,18 @@ struct SglangBatch {
   int cuda_graph = -1;  // 1/0 for True/False
 };
 
+// `KV cache pool is full. Retract requests. #retracted_reqs: N, ...` (or `Testing retraction. ...`): the
+// scheduler took N running requests back to the queue to free KV cache, SGLang's preemption.
+struct SglangRetraction {
+  int64_t ts_ns = 0;
+  uint32_t line = 0;
+  int dp_rank = -1, tp_rank = -1;
+  int64_t requests = 0;
+};
+
 struct SglangLog {
   std::vector<SglangBatch> batches;
+  std::vector<SglangRetraction> retractions;
   uint32_t lines = 0;
   uint32_t prefixed = 0;              // lines with the [date time ranks] prefix
   uint32_t unprefixed = 0;            // others (uvicorn, tracebacks, tqdm)

@@ -108,9 +108,11 @@ OpenAiChunk parse_openai_chunk(std::string_view data) {
         if (!delta["content"].get(v)) c.content_bytes += str_len(v);
         if (!delta["reasoning_content"].get(v)) c.content_bytes += str_len(v);
       }
+      int64_t idx = 0;
+      if (!ch["index"].get_int64().get(idx)) c.choice_index = idx;
       std::string_view fr;
       if (c.finish_reason.empty() && !ch["finish_reason"].get_string().get(fr)) c.finish_reason = fr;
-      break;  // one choice (n = 1) is what we request
+      break;  // servers stream one choice per chunk, also with n > 1
     }
   }
   simdjson::dom::object usage;

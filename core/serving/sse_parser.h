@@ -48,6 +48,7 @@ struct OpenAiChunk {
   size_t content_bytes = 0;  // text / delta.content / delta.reasoning_content length
   bool has_usage = false;    // "usage" object with token counts
   int64_t prompt_tokens = -1, completion_tokens = -1;
+  int64_t choice_index = 0;   // choices[0].index: with n > 1 every chunk carries one choice
   std::string finish_reason;  // of choices[0], empty while streaming
   std::string error;          // "error" object's message (servers report mid-stream errors so)
 };

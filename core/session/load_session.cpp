@@ -10,6 +10,7 @@
 #include "core/import/registry.h"
 #include "core/serving/log_run.h"
 #include "core/serving/prometheus_text.h"
+#include "core/serving/trtllm_stats.h"
 #include "core/session/session_builder.h"
 #include "core/store/run_file.h"
 #include "core/store/serving_store.h"
@@ -65,6 +66,36 @@ ServingData prom_dump(const std::filesystem::path& p) {
   return d;
 }
 
+// TensorRT-LLM's /metrics JSON (iteration stats) saved to a file: a .json/.jsonl whose head has its fields.
+bool looks_like_trtllm_stats_file(const std::filesystem::path& p) {
+  const std::string ext = p.extension().string();
+  return (ext == ".json" || ext == ".jsonl") && serving::looks_like_trtllm_stats(head_of(p, 1 << 14));
+}
+
+ServingData trtllm_stats_dump(const std::filesystem::path& p) {
+  LoadProgress progress;
+  InputBuffer text = read_input_file(p, progress);
+  serving::TrtllmStats st;
+  try {
+    st = serving::parse_trtllm_iteration_stats(text.view());
+  } catch (const serving::TrtllmStatsError& e) {
+    throw ImportError(p.string(), e.offset, std::string("TensorRT-LLM iteration stats: ") + e.what());
+  }
+  if (st.series.empty())
+    throw ImportError(p.string(), 0,
+                      "TensorRT-LLM iteration stats: no usable item (" +
+                          (st.first_issue.empty() ? std::string("empty array") : st.first_issue) + ")");
+  ServingData d;
+  d.meta["engine"] = "trtllm";
+  d.meta["trtllm_stats.file"] = p.filename().string();
+  d.meta["trtllm_stats.items"] = std::to_string(st.items);
+  d.meta["trtllm_stats.skipped"] = std::to_string(st.skipped);
+  if (!st.first_issue.empty()) d.meta["trtllm_stats.first_issue"] = st.first_issue;
+  if (st.kv_cache_tokens >= 0) d.meta["kv_cache_tokens"] = std::to_string(st.kv_cache_tokens);
+  d.metrics = std::move(st.series);
+  return d;
+}
+
 SourceKind kind_of_run_file(const ServingData& d) {
   if (d.meta.count("log.file")) return SourceKind::Log;
   return SourceKind::Capture;
@@ -110,6 +141,10 @@ std::shared_ptr<const Session> load_session(const std::vector<std::filesystem::p
       continue;
     }
     const std::string name = p.filename().string();
+    if (looks_like_trtllm_stats_file(p)) {  // before the trace importers: a JSON array would pass for one
+      b.add_serving(trtllm_stats_dump(p), SourceKind::Prometheus, name);
+      continue;
+    }
     const Importer* imp = ImporterRegistry::instance().find(p);
     if (imp && imp->name == "hotpath-run") {
       std::shared_ptr<const Run> r = open_run(p, &progress);

@@ -74,7 +74,7 @@ TEST_CASE("screenshot: unknown view exits 2 with the list of views", "[cli]") {
   CHECK(contains(r.out, "unknown view 'nope'"));
   CHECK(contains(r.out,
                  "timeline, summary, flame, kernels, triage, ranks, requests, latency, phases, load, "
-                 "experts, kv, whatif, import-log"));
+                 "experts, kv, rollouts, whatif, import-log"));
   auto s = run("screenshot " + kTrace + " --view summary --out /tmp/x.png --size big", kNoDisplay);
   CHECK(s.code == 2);
   CHECK(contains(s.out, "WIDTHxHEIGHT"));

@@ -53,12 +53,17 @@ int main(int argc, char** argv) {
       opt.trace_fixture = next();
     else if (a == "--model")
       opt.model = next();
-    else {
+    else if (a == "--n") {
+      const std::string v = next();
+      opt.n_support = v == "refuse"   ? hp::testing::NSupport::Refuse
+                      : v == "ignore" ? hp::testing::NSupport::Ignore
+                                      : hp::testing::NSupport::Honour;
+    } else {
       std::fprintf(stderr,
                    "usage: hotpath_test_server [--ttft-ms N] [--itl-ms N] [--itl-jitter-pct P] "
                    "[--output-tokens N] [--max-running N]\n"
                    "  [--lifetime-s S] [--completed-log F] [--server-log F] [--timing-log F]\n"
-                   "  [--profile-dir D] [--trace-fixture F] [--model NAME]\n");
+                   "  [--profile-dir D] [--trace-fixture F] [--model NAME] [--n honour|refuse|ignore]\n");
       return 2;
     }
   }

@@ -98,6 +98,23 @@ std::string fault_of(const std::string& prompt, const std::string& header) {
   return e == std::string::npos ? std::string() : prompt.substr(p + 7, e - p - 7);
 }
 
+// The lengths of a [tokens:A,B,...] marker (empty without one).
+std::vector<int64_t> token_marker(const std::string& prompt) {
+  std::vector<int64_t> out;
+  size_t p = prompt.find("[tokens:");
+  if (p == std::string::npos) return out;
+  const char* c = prompt.c_str() + p + 8;
+  while (true) {
+    char* e = nullptr;
+    long long v = std::strtoll(c, &e, 10);
+    if (e == c) break;
+    out.push_back(v);
+    if (*e != ',') break;
+    c = e + 1;
+  }
+  return out;
+}
+
 int64_t word_count(const std::string& s) {
   int64_t n = 0;
   bool in = false;
@@ -135,6 +152,8 @@ struct TestServer::Impl {
     int64_t recv_mono = 0, recv_ns = 0, first_due = 0, next_due = 0, n_out = 0, n_prompt = 0, i = 0,
             generated = 0;
     bool chat = false, usage = false, slotted = false;
+    std::vector<int64_t> choice_out;  // output length of each choice (one unless the API's n > 1)
+    int64_t live_choices = 0;         // choices still generating: each counts as a running request
     std::string rid, server_id, fault, model, head, buf;
   };
   enum class End { Done, Abort };  // [DONE] and a clean end of the response / the connection closes
@@ -160,6 +179,7 @@ struct TestServer::Impl {
   std::atomic<int64_t> kv_tokens{0};
   std::atomic<uint64_t> prompt_tokens_total{0}, generation_tokens_total{0};
   std::map<std::string, uint64_t> success_by_reason;
+  std::map<std::string, int64_t> prompt_seen;  // requests so far per prompt with a [tokens:A,B,..] list
   Histogram ttft{{0.001, 0.005, 0.01, 0.02, 0.04, 0.06, 0.08, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10}};
   Histogram e2e{{0.3, 0.5, 0.8, 1, 1.5, 2, 2.5, 5, 10, 15, 20, 30, 40, 50, 60, 120}};
   FILE* completed = nullptr;
@@ -252,8 +272,25 @@ struct TestServer::Impl {
     int64_t n_out = opt.output_tokens;
     if (body.contains("max_tokens") && body["max_tokens"].is_number_integer())
       n_out = body["max_tokens"].get<int64_t>();
-    if (size_t p = prompt.find("[tokens:"); p != std::string::npos)
-      n_out = std::atoll(prompt.c_str() + p + 8);
+    int64_t n_choices = 1;
+    if (body.contains("n") && body["n"].is_number_integer()) n_choices = body["n"].get<int64_t>();
+    if (n_choices > 1 && opt.n_support == NSupport::Refuse)
+      return reply(req, 400,
+                   R"({"object":"error","message":"n > 1 is not supported by this server","code":400})");
+    if (n_choices < 1 || n_choices > 256 || opt.n_support == NSupport::Ignore) n_choices = 1;
+    std::vector<int64_t> choice_out;
+    const std::vector<int64_t> marker = token_marker(prompt);
+    // n = 1: the rollout's number is the X-Request-Id's trailing number (hotpath numbers its requests in
+    // scheduling order; they may arrive in any order), or without one the requests so far with this prompt.
+    int64_t seen = 0;
+    if (marker.size() > 1 && n_choices == 1) {
+      size_t d = rid.size();
+      while (d > 0 && std::isdigit(static_cast<unsigned char>(rid[d - 1]))) --d;
+      seen = d < rid.size() && rid.size() - d < 18 ? std::atoll(rid.c_str() + d) : prompt_seen[prompt]++;
+    }
+    for (int64_t k = 0; k < n_choices; ++k)
+      choice_out.push_back(marker.empty() ? n_out : marker[static_cast<size_t>(k + seen) % marker.size()]);
+    n_out = *std::max_element(choice_out.begin(), choice_out.end());
     {
       std::lock_guard lock(mu);
       ++counts.requests;
@@ -276,6 +313,8 @@ struct TestServer::Impl {
     st->recv_mono = recv_mono;
     st->recv_ns = recv_ns;
     st->n_out = std::max<int64_t>(1, n_out);
+    for (int64_t& c : choice_out) c = std::max<int64_t>(1, c);
+    st->choice_out = std::move(choice_out);
     st->n_prompt = word_count(prompt);
     st->chat = chat;
     st->usage = body.contains("stream_options") && body["stream_options"].is_object() &&
@@ -286,7 +325,7 @@ struct TestServer::Impl {
     st->model = body.value("model", opt.model);
     // Chunks are formatted by hand (a JSON object per token costs more than the write itself when a
     // thousand streams run); only the id and the model need escaping, once per stream (head).
-    st->head = fmt::format(R"(data: {{"id":{},"object":"{}","created":{},"model":{},"choices":[{{"index":0,)",
+    st->head = fmt::format(R"(data: {{"id":{},"object":"{}","created":{},"model":{},"choices":[{{"index":)",
                            json_str(server_id), chat ? "chat.completion.chunk" : "text_completion",
                            recv_ns / 1'000'000'000, json_str(st->model));
     live.emplace(st, std::move(owned));
@@ -305,9 +344,10 @@ struct TestServer::Impl {
 
   // The stream takes a running slot; its schedule starts at `start_ns` (monotonic).
   void start(Stream& st, int64_t start_ns) {
+    st.live_choices = static_cast<int64_t>(st.choice_out.size());
     {
       std::lock_guard lock(mu);
-      ++running;
+      running += st.live_choices;  // as vLLM V1 runs the n choices as n requests
     }
     st.slotted = true;
     kv_tokens += st.n_prompt;
@@ -336,13 +376,14 @@ struct TestServer::Impl {
     else
       evhttp_send_reply_end(st.req);  // also frees a request whose client has gone
     event_free(st.timer);
-    bool slotted = st.slotted;
+    const bool slotted = st.slotted;
+    const int64_t choices = st.live_choices;
     kv_tokens -= slotted ? st.n_prompt + st.generated : 0;
     live.erase(&st);
     Stream* next = nullptr;
     {
       std::lock_guard lock(mu);
-      if (slotted) --running;
+      if (slotted) running -= choices;
       if (slotted && !queue.empty()) {
         next = queue.front();
         queue.pop_front();
@@ -385,22 +426,31 @@ struct TestServer::Impl {
       return end(st, End::Done);
     }
     int64_t written_ns = epoch_ns();
-    if (st.chat && i == 0) {
-      st.buf.assign(st.head).append(R"("delta":{"role":"assistant","content":""},"logprobs":null,)");
-      st.buf.append("\"finish_reason\":null}]}\n\n");
+    for (size_t k = 0; k < st.choice_out.size(); ++k) {
+      if (i >= st.choice_out[k]) continue;  // this choice has finished
+      if (st.chat && i == 0) {
+        st.buf.assign(st.head).append(std::to_string(k));
+        st.buf.append(R"(,"delta":{"role":"assistant","content":""},"logprobs":null,)");
+        st.buf.append("\"finish_reason\":null}]}\n\n");
+        send(st);
+      }
+      st.buf.assign(st.head).append(std::to_string(k));
+      if (st.chat)
+        st.buf.append(R"(,"delta":{"content":" tok)").append(std::to_string(i)).append("\"}");
+      else
+        st.buf.append(R"(,"text":" tok)").append(std::to_string(i)).append("\"");
+      st.buf.append(R"(,"logprobs":null,"finish_reason":)")
+          .append(i + 1 == st.choice_out[k] ? "\"length\"" : "null");
+      st.buf.append("}]}\n\n");
       send(st);
+      if (i + 1 == st.choice_out[k] && st.choice_out.size() > 1 && st.live_choices > 1) {
+        std::lock_guard lock(mu);
+        --running, --st.live_choices;  // this choice is done; the stream's last one ends with it
+      }
+      ++st.generated;
+      ++kv_tokens;
+      ++generation_tokens_total;
     }
-    st.buf.assign(st.head);
-    if (st.chat)
-      st.buf.append(R"("delta":{"content":" tok)").append(std::to_string(i)).append("\"}");
-    else
-      st.buf.append(R"("text":" tok)").append(std::to_string(i)).append("\"");
-    st.buf.append(R"(,"logprobs":null,"finish_reason":)").append(i + 1 == st.n_out ? "\"length\"" : "null");
-    st.buf.append("}]}\n\n");
-    send(st);
-    ++st.generated;
-    ++kv_tokens;
-    ++generation_tokens_total;
     if (i == 0) {
       {
         std::lock_guard lock(mu);
@@ -423,8 +473,8 @@ struct TestServer::Impl {
                           {"choices", nlohmann::json::array()},
                           {"usage",
                            {{"prompt_tokens", st.n_prompt},
-                            {"completion_tokens", st.n_out},
-                            {"total_tokens", st.n_prompt + st.n_out}}}};
+                            {"completion_tokens", st.generated},
+                            {"total_tokens", st.n_prompt + st.generated}}}};
       send_event(st, u.dump());
     }
     send_event(st, "[DONE]");

@@ -12,7 +12,12 @@
 //   [fault:stall]             stops sending for stall_ms after 2 chunks, then goes on
 //   [fault:malformed]         sends an SSE event whose data is not JSON after 2 chunks
 //   [fault:error-event]       sends {"error": {...}} as an event after 1 chunk, then [DONE]
-// Other markers: [tokens:N] overrides the output length.
+// Other markers: [tokens:N] overrides the output length; [tokens:A,B,C] gives choice k of a request with
+// the API's `n` length A, B, C, ... (k modulo the list), and a request without n the length its
+// X-Request-Id's trailing number picks (modulo the list; hotpath numbers requests in scheduling order), so
+// the rollouts of one prompt get the same lengths through `n` and through N requests in a row. With `n` > 1
+// every tick writes one chunk per running choice ("index": k), each choice ends with its own finish_reason,
+// and the usage chunk counts all choices' tokens (as vLLM does).
 #include <atomic>
 #include <cstdint>
 #include <filesystem>
@@ -24,7 +29,12 @@
 
 namespace hp::testing {
 
+// What the server does with a request's `n` > 1: stream the n choices (vLLM, SGLang), refuse it with
+// HTTP 400 and an error body, or ignore it and stream one choice.
+enum class NSupport { Honour, Refuse, Ignore };
+
 struct TestServerOptions {
+  NSupport n_support = NSupport::Honour;
   int ttft_ms = 50;
   int itl_ms = 10;
   // Each gap between chunks is itl_ms made up to this share longer or shorter (0-40), fixed

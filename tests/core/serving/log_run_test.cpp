@@ -94,6 +94,29 @@ TEST_CASE("log run: SGLang and TensorRT-LLM lines, unknown text", "[serving][log
   CHECK(st.kv.peak == Approx(0.3));
   CHECK(st.queue.avg == Approx(1.5));  // 2 for 1 s, 1 for 1 s
 
+  // Retractions: SGLang's preemptions, a running total per rank from the rank's first line.
+  LogRun re = log_run_from_text(
+      "[2025-01-02 03:04:05 TP0] Decode batch. #running-req: 8, #token: 900, token usage: 0.97, cuda graph: "
+      "True, gen throughput (token/s): 55.5, #queue-req: 0, \n"
+      "[2025-01-02 03:04:06 TP0] KV cache pool is full. Retract requests. #retracted_reqs: 3, "
+      "#new_token_ratio: "
+      "0.4000 -> 0.7000\n"
+      "[2025-01-02 03:04:08 TP0] KV cache pool is full. Retract requests. #retracted_reqs: 2, "
+      "#new_tokens_gained: 512\n"
+      "[2025-01-02 03:04:09 TP0] Decode batch. #running-req: 3, #token: 300, pre-allocated usage: 0.10, "
+      "#prealloc-req: 0, #transfer-req: 0, #retracted-req: 4, cuda graph: True, gen throughput (token/s): "
+      "9.0, "
+      "#queue-req: 5, \n");
+  const MetricSeries* pre = find(re.data, "preemptions");
+  REQUIRE(pre);
+  CHECK(pre->key.labels == Labels{{"tp", "0"}});
+  std::vector<double> totals;  // the start 0, then 0 at the first line, 3, 5, 5
+  for (const auto& x : pre->samples) totals.push_back(x.value);
+  CHECK(totals == std::vector<double>{0, 0, 3, 5, 5});
+  CHECK(pre->samples[2].ts_ns - pre->samples[0].ts_ns == 1'000'000'000);
+  CHECK(re.data.meta.at("log.retractions") == "2");
+  CHECK(find(re.data, "requests_retracted")->samples.at(0).value == 4);  // the PD decode queue, a level
+
   LogRun trt = log_run_from_text(
       "[TRT-LLM] [I] iter = 7, global_rank = 0, rank = 0, num_scheduled_requests = 3, kv_cache_util = 0.25, "
       "currank_total_requests = 3/3, host_step_time = 12.5ms, prev_device_step_time = 11.0ms, timestamp = "

@@ -76,3 +76,29 @@ TEST_CASE("rollouts: failed requests have no completion, repeat_each keeps group
   CHECK(r[2].prompt == "a");
   CHECK(r[3].prompt == "b");
 }
+
+TEST_CASE("rollouts: the scheduling position comes from the X-Request-Id, not the row order", "[rollouts]") {
+  RequestRecord r;
+  r.index = 7;  // a run file's row: completion order
+  r.request_id = "hp-0a1b2c3d-000004";
+  CHECK(rollout_position(r) == 4);
+  r.request_id = "hp-0a1b2c3d-000004#3";  // choice 3 of a request with the API's n
+  CHECK(rollout_position(r) == 7);
+  r.request_id = "hp-0a1b2c3d-000012#10";
+  CHECK(rollout_position(r) == 22);
+  for (const char* id : {"", "cmpl-abc", "x-12#", "x-12#3a"}) {
+    r.request_id = id;
+    CHECK(rollout_position(r) == 7);  // no number: the row's index
+  }
+  // Rows in completion order (the short rollouts of group 1 first): grouped by their ids all the same.
+  std::vector<RequestRecord> rows = {req(0, 1000, 1100, 5), req(1, 1000, 1200, 6), req(2, 1000, 1400, 10),
+                                     req(3, 1000, 1600, 20)};
+  for (auto& q : rows) q.request_id = "hp-";
+  rows[0].request_id += "000002", rows[1].request_id += "000003", rows[2].request_id += "000000",
+      rows[3].request_id += "000001";
+  RolloutStats s = rollout_stats(rows, 2, {});
+  REQUIRE(s.groups.size() == 2);
+  CHECK(s.groups[0].request_ids == std::vector<std::string>{"hp-000000", "hp-000001"});
+  CHECK(s.groups[0].spread_ms == 200);  // 1600 - 1400
+  CHECK(s.groups[1].output_tokens.max == 6);
+}

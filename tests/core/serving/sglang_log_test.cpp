@@ -73,3 +73,27 @@ TEST_CASE("sglang log: prefill and decode batches, old and new formats", "[servi
   CHECK(d1.cuda_graph == 0);
   CHECK(d1.gen_throughput == 75.25);
 }
+
+// The scheduler's retraction line (update_running_batch), in its two detail shapes and its test mode.
+TEST_CASE("sglang log: retraction lines are preemptions per rank", "[serving][sglang_log]") {
+  std::string text =
+      "[2025-06-01 10:00:00 TP0] KV cache pool is full. Retract requests. #retracted_reqs: 3, "
+      "#new_token_ratio: 0.4000 -> 0.7000\n"
+      "[2025-06-01 10:00:05 DP1 TP1] KV cache pool is full. Retract requests. #retracted_reqs: 2, "
+      "#new_tokens_gained: 512\n"
+      "[2025-06-01 10:00:06] Testing retraction. #retracted_reqs: 1, #new_tokens_gained: 10\n"
+      "[2025-06-01 10:00:07 TP0] KV cache pool is full. Retract requests. #retracted_reqs: many\n";
+  auto log = parse_sglang_log(text);
+  REQUIRE(log.retractions.size() == 3);  // "many" is no count
+  CHECK(log.retractions[0].requests == 3);
+  CHECK(log.retractions[0].tp_rank == 0);
+  CHECK(log.retractions[0].dp_rank == -1);
+  CHECK(log.retractions[0].ts_ns == 1748772000LL * 1'000'000'000);
+  CHECK(log.retractions[1].requests == 2);
+  CHECK(log.retractions[1].dp_rank == 1);
+  CHECK(log.retractions[1].tp_rank == 1);
+  CHECK(log.retractions[2].requests == 1);
+  CHECK(log.retractions[2].tp_rank == -1);
+  CHECK(log.retractions[2].line == 3);
+  CHECK(log.batches.empty());
+}

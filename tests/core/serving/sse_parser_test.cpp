@@ -72,6 +72,12 @@ TEST_CASE("openai chunk: completions, chat, usage, [DONE], errors, malformed", "
   c = parse_openai_chunk(R"({"choices":[{"delta":{"reasoning_content":"hmm"},"finish_reason":"length"}]})");
   CHECK(c.content_bytes == 3);
   CHECK(c.finish_reason == "length");
+  CHECK(c.choice_index == 0);  // no index: choice 0
+
+  // n > 1: vLLM streams each choice in its own chunk, told apart by its index.
+  c = parse_openai_chunk(R"({"choices":[{"index":3,"text":" tok","finish_reason":"stop"}]})");
+  CHECK(c.choice_index == 3);
+  CHECK(c.finish_reason == "stop");
 
   c = parse_openai_chunk(
       R"({"choices":[],"usage":{"prompt_tokens":12,"completion_tokens":34,"total_tokens":46}})");
