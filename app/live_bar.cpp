@@ -11,10 +11,12 @@ std::vector<LiveBarItem> live_bar_items(const capture::ServeStatus& s, int64_t n
   if (s.watching)
     out.push_back({"watching (no traffic)", LiveLevel::Ok});
   else
-    out.push_back(
-        {fmt::format("traffic {}: {} sent, {} ok, {} failed, {} in flight",
-                     s.traffic_running ? "running" : "stopped", s.sent, s.ok, s.failed, s.in_flight),
-         s.failed > 0 ? LiveLevel::Warn : LiveLevel::Ok});
+    out.push_back({fmt::format("traffic {}: {} sent, {} ok, {} failed, {} in flight",
+                               !s.traffic_running ? "stopped"
+                               : s.paused         ? "paused"
+                                                  : "running",
+                               s.sent, s.ok, s.failed, s.in_flight),
+                   s.failed > 0 ? LiveLevel::Warn : LiveLevel::Ok});
   const double period_s = 1.0 / std::max(0.1, scrape_hz);
   if (s.last_scrape_ok_ns == 0 && s.scrapes == 0 && s.scrape_failures == 0) {
     out.push_back({"/metrics: not scraped yet", LiveLevel::Ok});

@@ -42,7 +42,16 @@ float Workbench::draw_live_bar(float top) {
     const capture::ServeStatus st = live_session_->status();
     if (st.traffic_running) {
       ImGui::SameLine();
+      if (ImGui::SmallButton(st.paused ? "Resume" : "Pause")) live_session_->pause_traffic(!st.paused);
+      ImGui::SameLine();
       if (ImGui::SmallButton("Stop traffic")) live_session_->stop_traffic();
+      if (st.concurrency > 0) {  // a closed loop: its concurrency can change while it runs
+        ImGui::SameLine();
+        int c = st.concurrency;
+        ImGui::SetNextItemWidth(90);
+        if (ImGui::InputInt("concurrency", &c, 1, 8, ImGuiInputTextFlags_EnterReturnsTrue) && c > 0)
+          live_session_->set_concurrency(c);
+      }
     }
     ImGui::SameLine();
     ImGui::SetNextItemWidth(60);

@@ -608,8 +608,9 @@ uint64_t ReplayClient::run(const std::function<void(const RequestRecord&)>& on_d
 
   Impl impl(*this);
   impl.on_done = &on_done;
-  const int conc = arr.concurrency;
+  if (concurrency_ <= 0) concurrency_ = arr.concurrency;
   size_t next = 0;
+  int64_t pause_started = -1;
   uint64_t index = 0;
   int64_t t0 = -1;  // monotonic start of the measured run
   int64_t deadline = INT64_MAX, drain_deadline = INT64_MAX;
@@ -622,12 +623,22 @@ uint64_t ReplayClient::run(const std::function<void(const RequestRecord&)>& on_d
       impl.cancel_all();
       break;
     }
+    // A pause moves the measured clock on, so arrivals and --duration resume where they stopped.
+    const bool paused = paused_;
+    if (paused && pause_started < 0) pause_started = now;
+    if (!paused && pause_started >= 0) {
+      const int64_t d = now - pause_started;
+      if (t0 >= 0) t0 += d;
+      if (deadline != INT64_MAX) deadline += d;
+      pause_started = -1;
+    }
+    const int conc = arr.concurrency > 0 ? concurrency_.load() : arr.concurrency;
     if (now >= deadline) dispatch_done = true;
     if (now >= drain_deadline) {
       impl.cancel_all();
       break;
     }
-    while (!dispatch_done) {
+    while (!dispatch_done && !paused) {
       bool more = next < sched.size() || endless;
       if (!more) {
         dispatch_done = true;

@@ -65,6 +65,15 @@ class ReplayClient {
   uint64_t run(const std::function<void(const serving::RequestRecord&)>& on_done);
   // Thread-safe: stops dispatching; in-flight requests end as Cancelled.
   void stop();
+  // Thread-safe: while paused nothing new is sent (in-flight requests go on); timed arrivals resume
+  // where they paused instead of catching up in a burst, and --duration does not count the pause.
+  void set_paused(bool paused) { paused_ = paused; }
+  bool paused() const { return paused_; }
+  // Thread-safe: a closed loop's concurrency from now on (> 0; an open loop ignores it).
+  void set_concurrency(int n) {
+    if (n > 0) concurrency_ = n;
+  }
+  int concurrency() const { return concurrency_; }
   const ReplayProgress& progress() const { return progress_; }
   const std::string& model() const { return opt_.model; }
 
@@ -73,7 +82,8 @@ class ReplayClient {
   ReplayOptions opt_;
   const serving::Traffic& traffic_;
   ReplayProgress progress_;
-  std::atomic<bool> stop_{false};
+  std::atomic<bool> stop_{false}, paused_{false};
+  std::atomic<int> concurrency_{0};
 };
 
 // Epoch ns now (CLOCK_REALTIME).

@@ -267,6 +267,19 @@ void ServeSession::stop_traffic() {
   if (client_) client_->stop();
 }
 
+void ServeSession::pause_traffic(bool paused) {
+  std::lock_guard lock(client_mu_);
+  if (client_) client_->set_paused(paused);
+}
+
+void ServeSession::set_concurrency(int n) {
+  std::lock_guard lock(client_mu_);
+  if (client_ && n > 0) {
+    client_->set_concurrency(n);
+    sink().set_meta("concurrency.changed_ns." + std::to_string(epoch_now_ns()), std::to_string(n));
+  }
+}
+
 ServeStatus ServeSession::status() const {
   ServeStatus s;
   {
@@ -285,6 +298,8 @@ ServeStatus ServeSession::status() const {
       s.failed = p.failed;
       s.in_flight = p.in_flight;
       s.output_tokens = p.output_tokens;
+      s.paused = client_->paused();
+      s.concurrency = ro_.arrival.concurrency > 0 ? client_->concurrency() : 0;
     }
   }
   s.traffic_running = traffic_running_;

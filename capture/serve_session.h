@@ -35,7 +35,8 @@ class KvEventSubscriber;
 
 // What the capture toolbar and the dashboard show; a copy, safe to read from any thread.
 struct ServeStatus {
-  bool traffic_running = false, watching = false;
+  bool traffic_running = false, watching = false, paused = false;
+  int concurrency = 0;  // the closed loop's, now (0: an open loop)
   uint64_t total = 0, sent = 0, ok = 0, failed = 0, in_flight = 0, output_tokens = 0;
   uint64_t scrapes = 0, scrape_failures = 0;
   int64_t last_scrape_ok_ns = 0;  // epoch ns of the last good /metrics answer; 0 never
@@ -67,7 +68,9 @@ class ServeSession {
   // On the calling thread: the torch-profile probes when asked, then the traffic until it ends or
   // stop_traffic(); with --watch (no traffic) it returns at once. Returns false on a replay error.
   bool run_traffic();
-  void stop_traffic();  // thread-safe; in-flight requests end as Cancelled
+  void stop_traffic();              // thread-safe; in-flight requests end as Cancelled
+  void pause_traffic(bool paused);  // thread-safe; nothing new is sent while paused
+  void set_concurrency(int n);      // thread-safe; a closed loop's concurrency from now on
   // Live: arms the torch profiler now for `seconds`, then imports its traces on a worker thread
   // and hands them to on_traces (and to the run file at finish()). False with *error when busy.
   bool arm_profiler(double seconds, std::string* error);

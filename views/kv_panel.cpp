@@ -213,6 +213,7 @@ void block_chart(const KvModel& m, ImVec2 size) {
   const kv::KvBlockView& v = m.blocks;
   double peak = 1;
   for (int64_t a : v.alive) peak = std::max(peak, static_cast<double>(a));
+  peak *= 1.15;  // headroom: the top value is not drawn on the frame
   const double span = static_cast<double>(v.t1 - v.t0);
   const plot::ChartArea a =
       plot::begin_chart(m.blocks_title + "  ·  line: blocks alive  ·  bars: stored/s", size, 0, span,
@@ -229,11 +230,13 @@ void block_chart(const KvModel& m, ImVec2 size) {
     if (v.stored_per_s[c] > 0)
       dl->AddRectFilled(ImVec2(lo.x, hi.y), ImVec2(std::max(lo.x + 1, hi.x - 1), lo.y), kRate & 0x60FFFFFF);
   }
-  std::vector<ImVec2> pts;
+  std::vector<ImVec2> pts;  // a step line: each bin's value (alive at its end) across the bin
   for (size_t c = 0; c < n; ++c) {
-    const ImVec2 q = a.px(w * static_cast<double>(c + 1), static_cast<double>(v.alive[c]));
-    if (!pts.empty()) pts.emplace_back(a.px(w * static_cast<double>(c), 0).x, pts.back().y);
-    pts.push_back(q);
+    const ImVec2 l = a.px(w * static_cast<double>(c), static_cast<double>(v.alive[c]));
+    const ImVec2 r = a.px(w * static_cast<double>(c + 1), static_cast<double>(v.alive[c]));
+    if (!pts.empty()) pts.emplace_back(l.x, pts.back().y);
+    pts.push_back(l);
+    pts.push_back(r);
   }
   if (pts.size() > 1) dl->AddPolyline(pts.data(), static_cast<int>(pts.size()), kRate, 0, 1.5f);
   for (Ns t : v.clears) {

@@ -5,6 +5,7 @@
 #include <cmath>
 #include <map>
 #include <set>
+#include <thread>
 
 #include "tests/support/server_vllm.h"
 
@@ -259,4 +260,54 @@ TEST_CASE("replay: a closed loop hands warm-up slots straight to measured reques
   // (draining the warm-up first would start it only after done[1] ended).
   CHECK(done[2].sent_ns >= done[0].end_ns);
   CHECK(done[2].sent_ns < done[1].end_ns - 150'000'000);
+}
+
+TEST_CASE("replay: a pause sends nothing new, a closed loop's concurrency changes while it runs",
+          "[capture][replay]") {
+  testing::TestServerOptions so;
+  so.ttft_ms = 20;
+  so.itl_ms = 10;
+  so.max_lifetime_s = 60;
+  testing::TestServer server(so);
+  REQUIRE(server.start() > 0);
+  capture::ReplayOptions opt;
+  opt.base_url = server.base_url();
+  opt.model = "test-model";
+  opt.arrival.concurrency = 2;
+  opt.arrival.num_requests = 40;
+  const Traffic traffic = make_traffic({"a b"}, 4);  // 20 + 3 x 10 = 50 ms a request
+  capture::ReplayClient client(opt, traffic);
+  std::atomic<int> max_in_flight{0};
+  std::thread watcher([&] {
+    while (client.progress().sent < 40 || client.progress().in_flight > 0) {
+      max_in_flight = std::max<int>(max_in_flight, static_cast<int>(client.progress().in_flight));
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+  });
+  uint64_t sent_paused = 0, sent_later = 0, in_flight_paused = 0;
+  int max_before = 0;
+  std::thread control([&] {  // Catch2 assertions stay on the main thread
+    while (client.progress().ok < 4) std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    client.set_paused(true);
+    std::this_thread::sleep_for(std::chrono::milliseconds(150));  // in-flight ones finish
+    sent_paused = client.progress().sent;
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    sent_later = client.progress().sent;
+    in_flight_paused = client.progress().in_flight;
+    max_before = max_in_flight;
+    client.set_concurrency(6);
+    client.set_paused(false);
+  });
+  std::vector<RequestRecord> done;
+  client.run([&](const RequestRecord& r) { done.push_back(r); });
+  control.join();
+  watcher.join();
+  CHECK(sent_later == sent_paused);  // nothing new while paused
+  CHECK(in_flight_paused == 0);
+  CHECK(max_before <= 2);
+  CHECK(done.size() == 40);
+  CHECK(client.progress().ok == 40);
+  CHECK(max_in_flight > 2);  // the new concurrency took effect
+  CHECK(max_in_flight <= 6);
+  CHECK(client.concurrency() == 6);
 }
