@@ -1,0 +1,45 @@
+// `hotpath capture` on a machine without a GPU driver: it stops before running CMD, exit 1.
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <string>
+
+#include "capture/gpu_probe.h"
+#include "support/cli_run.h"
+
+using hp::test::contains;
+
+TEST_CASE("hotpath capture without a driver fails at once with its message", "[capture_cli]") {
+  const hp::GpuProbe gpu = hp::probe_gpu();
+  if (gpu.driver_loaded && !gpu.devices.empty()) {
+    WARN("a CUDA device is present: tests/gpu/run_capture_check.sh covers capture here");
+    return;
+  }
+  const std::string marker = "/tmp/hotpath_capture_test_ran";
+  std::filesystem::remove(marker);
+  auto r = hp::test::run_hotpath("capture -o /tmp/hotpath_capture_test.hotpath -- touch " + marker);
+  CHECK(r.code == 1);
+  CHECK(contains(r.out, "hotpath capture: " + gpu.error + ": "));
+  CHECK(contains(r.out, gpu.driver_loaded ? "nothing to capture on this machine"
+                                          : "capture needs an NVIDIA GPU and its driver"));
+  CHECK_FALSE(std::filesystem::exists(marker));  // CMD never ran
+  CHECK_FALSE(std::filesystem::exists("/tmp/hotpath_capture_test.hotpath"));
+  r = hp::test::run_hotpath("capture -- true");
+  CHECK(r.code == 1);
+  CHECK(r.out ==
+        "hotpath capture: no CUDA driver (libcuda.so.1 not found): capture needs an NVIDIA GPU and its "
+        "driver ('hotpath doctor' checks this machine)\n");
+}
+
+TEST_CASE("hotpath capture checks its arguments", "[capture_cli]") {
+  auto r = hp::test::run_hotpath("capture");
+  CHECK(r.code == 2);
+  CHECK(contains(r.out, "command is required"));
+  r = hp::test::run_hotpath("capture --range step -- true");
+  CHECK(r.code == 2);
+  CHECK(r.out == "hotpath capture: --range step: expected nvtx:NAME\n");
+  r = hp::test::run_hotpath("capture --duration -1 -- true");
+  CHECK(r.code == 2);
+  r = hp::test::run_hotpath("capture --help");
+  CHECK(r.code == 0);
+  CHECK(contains(r.out, "--start-after"));
+}
