@@ -4,6 +4,7 @@
 #include <string>
 
 #include "capture/gpu_probe.h"
+#include "core/store/run_file.h"
 #include "support/cli_run.h"
 
 using hp::test::contains;
@@ -42,4 +43,34 @@ TEST_CASE("hotpath capture checks its arguments", "[capture_cli]") {
   r = hp::test::run_hotpath("capture --help");
   CHECK(r.code == 0);
   CHECK(contains(r.out, "--start-after"));
+}
+
+TEST_CASE("hotpath capture end to end with a stub for the CUDA program", "[capture_cli]") {
+  const std::string out = "/tmp/hotpath_capture_cli_test.hotpath";
+  std::filesystem::remove(out);
+  const std::string env = "env HOTPATH_INJECT_LIBRARY=/dev/null";
+  auto r = hp::test::run_hotpath("capture --assume-gpu -o " + out + " -- " HOTPATH_CAPTURE_STUB " fork", true,
+                                 env);
+  CHECK(r.code == 0);
+  CHECK(contains(
+      r.out, "hotpath: wrote " + out +
+                 " (2 processes, 2 kernels (0 in CUDA graphs), 2 memcpys, 0 "
+                 "memsets, 0 syncs, 2 API calls, 2 NVTX ranges, 4 tracks; 0 records lost in the target); "));
+  auto run = hp::open_run(out);
+  CHECK(run->gpu.size() == 4);
+  CHECK(run->sources.at(0).format == "cupti-live");
+  std::filesystem::remove(out);
+
+  r = hp::test::run_hotpath("capture --assume-gpu -o " + out + " -- " HOTPATH_CAPTURE_STUB " error", true,
+                            env);
+  CHECK(r.code == 1);
+  CHECK(contains(r.out,
+                 "CUPTI could not be set up: enabling kernels (concurrent): "
+                 "CUPTI_ERROR_INSUFFICIENT_PRIVILEGES"));
+  CHECK(contains(r.out, "no CUDA activity captured"));
+  r = hp::test::run_hotpath("capture --assume-gpu -o " + out + " -- " HOTPATH_CAPTURE_STUB " none", true,
+                            env);
+  CHECK(r.code == 1);
+  CHECK(contains(r.out, "without initialising CUDA through the injection; nothing captured"));
+  CHECK_FALSE(std::filesystem::exists(out));
 }
