@@ -113,7 +113,7 @@ CaptureOutcome run_capture(const CaptureLaunch& launch) {
 
   std::vector<std::unique_ptr<Conn>> conns;
   bool child_done = false, sent_int = false, sent_kill = false;
-  std::chrono::steady_clock::time_point int_at{}, last_data = std::chrono::steady_clock::now();
+  std::chrono::steady_clock::time_point int_at{}, done_at{}, last_data = std::chrono::steady_clock::now();
   auto seconds = [&](auto since) {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - since).count();
   };
@@ -128,6 +128,7 @@ CaptureOutcome run_capture(const CaptureLaunch& launch) {
       int status = 0;
       if (::waitpid(child, &status, WNOHANG) == child) {
         child_done = true;
+        done_at = std::chrono::steady_clock::now();
         out.exit_status = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
       }
     }
@@ -142,10 +143,10 @@ CaptureOutcome run_capture(const CaptureLaunch& launch) {
       ::kill(child, SIGKILL);
       sent_kill = true;
     }
-    // After CMD exits, streams of processes it left behind get 2 s of silence before they are cut.
+    // After CMD exits, streams of processes it left behind are cut after 2 s of silence, or 10 s.
     bool open = false;
     for (auto& c : conns) open = open || c->fd >= 0;
-    if (child_done && (!open || seconds(last_data) > 2.0)) break;
+    if (child_done && (!open || seconds(last_data) > 2.0 || seconds(done_at) > 10.0)) break;
     std::vector<pollfd> fds{{lfd, POLLIN, 0}};
     for (auto& c : conns)
       if (c->fd >= 0) fds.push_back({c->fd, POLLIN, 0});

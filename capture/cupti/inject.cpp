@@ -36,6 +36,7 @@ struct State {
   RecordEncoder enc;
   DroppedRec dropped, sent_dropped;
   std::atomic<int> buffers_out{0};
+  std::atomic<uint64_t> buffers_refused{0};  // atomic: a refusal must never wait for a blocked send
   int max_buffers = 64;
   std::chrono::milliseconds flush_period{200};
   std::mutex stop_mu;
@@ -84,8 +85,7 @@ void CUPTIAPI buffer_requested(uint8_t** buffer, size_t* size, size_t* max_recor
   *max_records = 0;
   if (s.buffers_out.fetch_add(1) >= s.max_buffers) {
     s.buffers_out.fetch_sub(1);
-    std::lock_guard lock(s.mu);
-    ++s.dropped.buffers_refused;
+    s.buffers_refused.fetch_add(1);
     *buffer = nullptr, *size = 0;
     return;
   }
@@ -107,6 +107,7 @@ void CUPTIAPI buffer_completed(CUcontext ctx, uint32_t stream, uint8_t* buffer, 
     if (cuptiActivityGetNumDroppedRecords(ctx, stream, &lost) == CUPTI_SUCCESS)
       s.dropped.cupti_dropped += lost;
     if (!out.empty() && !send_all(s, out)) s.dropped.records_lost += n;
+    s.dropped.buffers_refused = s.buffers_refused.load();
     if (std::memcmp(&s.dropped, &s.sent_dropped, sizeof s.dropped) != 0) {
       std::string d;
       append_frame(d, s.dropped);
@@ -153,6 +154,7 @@ void at_exit() {
   cuptiActivityFlushAll(CUPTI_ACTIVITY_FLAG_FLUSH_FORCED);
   std::lock_guard lock(s.mu);
   std::string out;
+  s.dropped.buffers_refused = s.buffers_refused.load();
   append_frame(out, s.dropped);
   append_frame(out, EndRec{s.enc.records()});
   send_all(s, out);

@@ -49,7 +49,8 @@ bool RecordEncoder::add(const CUpti_Activity* record, std::string& out) {
     case CUPTI_ACTIVITY_KIND_MEMCPY: {
       auto* m = reinterpret_cast<const CUpti_ActivityMemcpy6*>(record);
       append_frame(out, MemcpyRec{m->start, m->end, m->correlationId, m->deviceId, m->contextId, m->streamId,
-                                  m->bytes, m->copyKind, m->srcKind, m->dstKind, m->graphId, m->graphNodeId});
+                                  m->bytes, m->copyKind, m->srcKind, m->dstKind, m->graphId, m->graphNodeId,
+                                  m->runtimeCorrelationId});
       break;
     }
     case CUPTI_ACTIVITY_KIND_MEMSET: {

@@ -30,7 +30,8 @@ HP_RECORD(KernelRec, Kernel, v(r.start); v(r.end); v(r.correlation); v(r.device)
           v(r.name); v(r.grid_x); v(r.grid_y); v(r.grid_z); v(r.block_x); v(r.block_y); v(r.block_z);
           v(r.registers); v(r.static_smem); v(r.dynamic_smem); v(r.graph_id); v(r.graph_node);)
 HP_RECORD(MemcpyRec, Memcpy, v(r.start); v(r.end); v(r.correlation); v(r.device); v(r.context); v(r.stream);
-          v(r.bytes); v(r.copy_kind); v(r.src_kind); v(r.dst_kind); v(r.graph_id); v(r.graph_node);)
+          v(r.bytes); v(r.copy_kind); v(r.src_kind); v(r.dst_kind); v(r.graph_id); v(r.graph_node);
+          v(r.runtime_correlation);)
 HP_RECORD(MemsetRec, Memset, v(r.start); v(r.end); v(r.correlation); v(r.device); v(r.context); v(r.stream);
           v(r.bytes); v(r.value); v(r.mem_kind); v(r.graph_id); v(r.graph_node);)
 HP_RECORD(SyncRec, Sync, v(r.start); v(r.end); v(r.correlation); v(r.context); v(r.stream); v(r.type);

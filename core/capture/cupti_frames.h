@@ -66,6 +66,8 @@ struct MemcpyRec {
   uint8_t copy_kind = 0, src_kind = 0, dst_kind = 0;
   uint32_t graph_id = 0;
   uint64_t graph_node = 0;
+  // CUPTI: correlation is the driver call's id, runtime_correlation the runtime call's (0: none).
+  uint32_t runtime_correlation = 0;
 };
 struct MemsetRec {
   uint64_t start = 0, end = 0;

@@ -9,11 +9,12 @@ namespace hp::cupti {
 
 namespace {
 
-// CUPTI enum labels, named as the nsys importer names the same activities.
+// CUPTI enum labels (cupti_activity.h), with the nsys importer's words for the same activities.
 constexpr const char* kCopyKind[] = {"Unknown", "HtoD", "DtoH", "HtoA", "AtoH",     "AtoA",     "AtoD",
                                      "DtoA",    "DtoD", "HtoH", "PtoP", "UVM HtoD", "UVM DtoH", "UVM DtoD"};
-constexpr const char* kMemKind[] = {"Pageable", "Pinned",        "Device",         "Array",
-                                    "Managed",  "Device Static", "Managed Static", "Unknown"};
+// CUpti_ActivityMemoryKind starts at UNKNOWN = 0 (nsys's export enum starts at Pageable).
+constexpr const char* kMemKind[] = {"Unknown", "Pageable", "Pinned",        "Device",
+                                    "Array",   "Managed",  "Device Static", "Managed Static"};
 constexpr const char* kSyncType[] = {"Unknown Sync", "Event Sync", "Stream Wait Event", "Stream Sync",
                                      "Context Sync"};
 

@@ -210,6 +210,11 @@ class Converter {
   void add_apis(const StreamRecords& s, uint32_t pid) {
     const StrId rt = b_.intern("cuda_runtime"), drv = b_.intern("cuda_driver");
     std::unordered_map<uint32_t, StrId> names;
+    // A driver call made by a runtime call can carry the runtime call's id: the runtime call is the
+    // launch (as in Kineto traces), the driver call a slice only.
+    std::unordered_set<uint32_t> runtime_ids;
+    for (const auto& r : s.apis)
+      if (r.domain == 0 && r.correlation) runtime_ids.insert(r.correlation);
     for (const auto& r : s.apis) {
       auto sp = span(s, r.start, r.end, "API call");
       if (!sp) continue;
@@ -229,7 +234,7 @@ class Converter {
       const bool driver = r.domain == 1;
       uint32_t i = slice(a, e, it->second, driver ? drv : rt, driver ? SliceKind::Driver : SliceKind::Runtime,
                          cpu_track(r.pid ? r.pid : pid, r.tid));
-      if (r.correlation) b_.add_api(i, r.correlation, pid);
+      if (r.correlation && !(driver && runtime_ids.count(r.correlation))) b_.add_api(i, r.correlation, pid);
       ++n_.api_calls;
     }
   }
@@ -335,8 +340,11 @@ class Converter {
       auto sp = span(s, m.start, m.end, "memcpy");
       if (!sp) continue;
       auto [a, e] = *sp;
-      if (!keep_gpu(m.correlation, a, e)) continue;
-      GpuIn g{.correlation = m.correlation,
+      // By the driver call's id, else the runtime call's (when only the runtime call was recorded).
+      const uint32_t corr =
+          m.runtime_correlation && !all_api_.count(m.correlation) ? m.runtime_correlation : m.correlation;
+      if (!keep_gpu(corr, a, e)) continue;
+      GpuIn g{.correlation = corr,
               .process = pid,
               .device = static_cast<int32_t>(m.device),
               .stream = m.stream,

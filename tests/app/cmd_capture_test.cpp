@@ -5,6 +5,7 @@
 
 #include "capture/gpu_probe.h"
 #include "core/store/run_file.h"
+#include "support/capture_stub_path.h"
 #include "support/cli_run.h"
 
 using hp::test::contains;
@@ -49,8 +50,8 @@ TEST_CASE("hotpath capture end to end with a stub for the CUDA program", "[captu
   const std::string out = "/tmp/hotpath_capture_cli_test.hotpath";
   std::filesystem::remove(out);
   const std::string env = "env HOTPATH_INJECT_LIBRARY=/dev/null";
-  auto r = hp::test::run_hotpath("capture --assume-gpu -o " + out + " -- " HOTPATH_CAPTURE_STUB " fork", true,
-                                 env);
+  auto r = hp::test::run_hotpath(
+      "capture --assume-gpu -o " + out + " -- " + hp::test::capture_stub_path() + " fork", true, env);
   CHECK(r.code == 0);
   CHECK(contains(
       r.out, "hotpath: wrote " + out +
@@ -61,15 +62,15 @@ TEST_CASE("hotpath capture end to end with a stub for the CUDA program", "[captu
   CHECK(run->sources.at(0).format == "cupti-live");
   std::filesystem::remove(out);
 
-  r = hp::test::run_hotpath("capture --assume-gpu -o " + out + " -- " HOTPATH_CAPTURE_STUB " error", true,
-                            env);
+  r = hp::test::run_hotpath(
+      "capture --assume-gpu -o " + out + " -- " + hp::test::capture_stub_path() + " error", true, env);
   CHECK(r.code == 1);
   CHECK(contains(r.out,
                  "CUPTI could not be set up: enabling kernels (concurrent): "
                  "CUPTI_ERROR_INSUFFICIENT_PRIVILEGES"));
   CHECK(contains(r.out, "no CUDA activity captured"));
-  r = hp::test::run_hotpath("capture --assume-gpu -o " + out + " -- " HOTPATH_CAPTURE_STUB " none", true,
-                            env);
+  r = hp::test::run_hotpath(
+      "capture --assume-gpu -o " + out + " -- " + hp::test::capture_stub_path() + " none", true, env);
   CHECK(r.code == 1);
   CHECK(contains(r.out, "without initialising CUDA through the injection; nothing captured"));
   CHECK_FALSE(std::filesystem::exists(out));

@@ -9,6 +9,7 @@
 #include <catch2/catch.hpp>
 
 #include "core/capture/cupti_run.h"
+#include "support/capture_stub_path.h"
 
 using namespace hp;
 
@@ -16,7 +17,7 @@ namespace {
 
 CaptureOutcome run_stub(const std::string& mode, double stop_after = 0) {
   CaptureLaunch l;
-  l.argv = {HOTPATH_CAPTURE_STUB, mode};
+  l.argv = {hp::test::capture_stub_path(), mode};
   l.inject_library = "/opt/x/libhotpath_inject.so";
   l.cupti_library = "/opt/x/libcupti.so";
   l.stop_after_s = stop_after;

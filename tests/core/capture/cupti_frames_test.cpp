@@ -18,7 +18,7 @@ std::string sample_stream() {
   append_frame(s, Hello{77, 5000, 1700000000000000000, 130000, "/bin/app --x"});
   append_frame(s, StringDef{1, "_Z6kernelPfi"});
   append_frame(s, KernelRec{5100, 5200, 9, 1, 3, 7, 1, 64, 2, 1, 128, 1, 1, 40, 1024, 512, 6, 1ull << 40});
-  append_frame(s, MemcpyRec{5300, 5400, 10, 1, 3, 7, 65536, 1, 0, 2, 0, 0});
+  append_frame(s, MemcpyRec{5300, 5400, 10, 1, 3, 7, 65536, 1, 0, 2, 0, 0, 33});
   append_frame(s, MemsetRec{5500, 5600, 11, 1, 3, 13, 4096, 0xFF, 2, 0, 0});
   append_frame(s, SyncRec{5700, 5800, 12, 3, 0xFFFFFFFFu, 4, 0});
   append_frame(s, ApiRec{1, 307, 5050, 5090, 77, 78, 9, 2, 0});
@@ -46,6 +46,7 @@ void check_sample(const StreamRecords& r) {
   REQUIRE(r.memcpys.size() == 1);
   CHECK(r.memcpys[0].bytes == 65536);
   CHECK(r.memcpys[0].dst_kind == 2);
+  CHECK(r.memcpys[0].runtime_correlation == 33);
   REQUIRE(r.memsets.size() == 1);
   CHECK(r.memsets[0].value == 0xFF);
   REQUIRE(r.syncs.size() == 1);
@@ -79,9 +80,9 @@ size_t frame_offset(const std::string& s, int n) {
 
 TEST_CASE("capture frames round-trip every record kind, whole or byte by byte", "[cupti]") {
   const std::string s = sample_stream();
-  // Header, 12 frame headers, payloads: hello 40, string 20, kernel 82, memcpy 55, memset 58, sync 36, api
+  // Header, 12 frame headers, payloads: hello 40, string 20, kernel 82, memcpy 59, memset 58, sync 36, api
   // 41, marker 32, context 8, dropped 24, error 56, end 8.
-  CHECK(s.size() == 8 + 12 * 8 + (40 + 20 + 82 + 55 + 58 + 36 + 41 + 32 + 8 + 24 + 56 + 8));
+  CHECK(s.size() == 8 + 12 * 8 + (40 + 20 + 82 + 59 + 58 + 36 + 41 + 32 + 8 + 24 + 56 + 8));
   check_sample(decode_stream(s, "t"));
   FrameDecoder d("t");
   for (char c : s) d.feed(std::string_view(&c, 1));

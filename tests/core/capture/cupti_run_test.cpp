@@ -49,8 +49,8 @@ StreamRecords process_a() {
                {kRef + 600, kRef + 900, 11, 0, 1, 13, 1, 64, 2, 1, 128, 1, 1, 32, 0, 0, 0, 0},
                {kRef + 2100, kRef + 2200, 20, 0, 1, 7, 1, 4, 1, 1, 64, 1, 1, 32, 0, 0, 5, 100},
                {kRef + 3100, kRef + 3200, 30, 0, 1, 7, 12, 1, 1, 1, 32, 1, 1, 24, 0, 0, 0, 0}};
-  s.memcpys = {{kRef + 4020, kRef + 4120, 40, 0, 1, 7, 4096, 1, 0, 2, 0, 0}};
-  s.memsets = {{kRef + 4200, kRef + 4250, 41, 0, 1, 13, 512, 0, 2, 0, 0}};
+  s.memcpys = {{kRef + 4020, kRef + 4120, 40, 0, 1, 7, 4096, 1, 1, 3, 0, 0}};  // HtoD, pageable -> device
+  s.memsets = {{kRef + 4200, kRef + 4250, 41, 0, 1, 13, 512, 0, 3, 0, 0}};     // device memory
   s.syncs = {{kRef + 5010, kRef + 5490, 50, 1, 7, 3, 0}};
   s.contexts = {{1, 0}};
   // NVTX: "step" (push/pop, domain vllm) around "inner", a mark; the end of "step" comes first.
@@ -260,11 +260,43 @@ TEST_CASE("cupti conversion reports odd records instead of failing", "[cupti]") 
   CHECK(run->instants.size() == 2);
 }
 
-TEST_CASE("cupti API names lose their version, kernel names are demangled", "[cupti]") {
+TEST_CASE("cupti names: CUPTI enum labels, API names without version, demangled kernels", "[cupti]") {
   CHECK(api_base_name("cudaLaunchKernel_v7000") == "cudaLaunchKernel");
   CHECK(api_base_name("cuLaunchKernel") == "cuLaunchKernel");
   CHECK(api_base_name("cuMemcpy_v2x") == "cuMemcpy_v2x");
+  CHECK(memcpy_name(2, 3, 2) == "Memcpy DtoH (Device -> Pinned)");
+  CHECK(memcpy_name(10, 3, 3) == "Memcpy PtoP (Device -> Device)");
+  CHECK(memcpy_name(99, 42, 0) == "Memcpy Unknown (Unknown -> Unknown)");
+  CHECK(memset_name(5) == "Memset (Managed)");
+  CHECK(std::string(sync_name(4)) == "Context Sync");
   CHECK(demangle_kernel("_Z6kernelPfi") == "kernel(float*, int)");
   CHECK(demangle_kernel("_Zbroken") == "_Zbroken");
   CHECK(demangle_kernel("ampere_sgemm_128x64_nn") == "ampere_sgemm_128x64_nn");
+}
+
+TEST_CASE("cupti launches: the runtime call wins over its nested driver call, memcpys by either id",
+          "[cupti]") {
+  StreamRecords s;
+  s.source = "stream 1 (pid 9)";
+  s.has_hello = true;
+  s.hello = {9, kRef, kEpoch, 130000, "app"};
+  s.strings = {{1, "cudaLaunchKernel_v7000"}, {2, "cuLaunchKernel"}, {3, "k"}, {4, "cudaMemcpyAsync_v3020"}};
+  // The driver call nested in the runtime call carries its id 5; it comes first in the buffer.
+  s.apis = {{1, 307, kRef + 20, kRef + 30, 9, 1, 5, 2, 0},
+            {0, 211, kRef + 10, kRef + 40, 9, 1, 5, 1, 0},
+            {0, 41, kRef + 50, kRef + 60, 9, 1, 6, 4, 0}};
+  s.kernels = {{kRef + 100, kRef + 200, 5, 0, 1, 7, 3, 1, 1, 1, 1, 1, 1, 8, 0, 0, 0, 0}};
+  // Driver id 70 was not recorded; the runtime id 6 was.
+  s.memcpys = {{kRef + 300, kRef + 400, 70, 0, 1, 7, 64, 1, 2, 3, 0, 0, 6}};
+  s.ended = true;
+  CaptureCounts n;
+  auto run = build_capture_run({s}, CaptureOptions{}, &n);
+  CHECK(n.api_calls == 3);
+  uint32_t k = find_slice(*run, "k");
+  REQUIRE(k != kNone);
+  CHECK(run->str(run->slices.name[run->gpu.launch_slice[gpu_row(*run, k)]]) == "cudaLaunchKernel");
+  uint32_t m = find_slice(*run, "Memcpy HtoD (Pinned -> Device)");
+  REQUIRE(m != kNone);
+  CHECK(run->gpu.correlation[gpu_row(*run, m)] == 6);
+  CHECK(run->str(run->slices.name[run->gpu.launch_slice[gpu_row(*run, m)]]) == "cudaMemcpyAsync");
 }
