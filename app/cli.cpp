@@ -113,7 +113,7 @@ int run_cli(int argc, char** argv) {
                     add_diff_command, add_serve_profile_command, add_serve_report_command, add_export_command,
                     add_screenshot_command, add_doctor_command, add_details_command, add_lock_clocks_command,
                     add_bench_command, add_experts_command, add_disagg_command, add_disagg_config_command,
-                    add_kv_command, add_attach_command})
+                    add_kv_command, add_attach_command, add_capture_command})
     add(app, ctx);
 
   try {

@@ -33,6 +33,7 @@ void add_disagg_command(CLI::App& app, CliContext& ctx);
 void add_disagg_config_command(CLI::App& app, CliContext& ctx);
 void add_kv_command(CLI::App& app, CliContext& ctx);
 void add_attach_command(CLI::App& app, CliContext& ctx);
+void add_capture_command(CLI::App& app, CliContext& ctx);
 
 // Prints "hotpath: <path>: no such file or directory" for the first missing input; returns 1
 // then, 0 when all exist.
