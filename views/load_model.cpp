@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "core/serving/concept_series.h"
+#include "core/session/session_concepts.h"
 
 namespace hp {
 namespace {
@@ -22,42 +23,8 @@ constexpr ChartSpec kCharts[] = {
     {"gen_throughput", "generation_tokens", "Generation throughput (tokens/s)", plot::Unit::PerSecond},
 };
 
-int origin_rank(SeriesOrigin o) {
-  switch (o) {
-    case SeriesOrigin::Scrape:
-      return 0;
-    case SeriesOrigin::Fleet:
-      return 1;
-    case SeriesOrigin::Log:
-      return 2;
-    default:
-      return 3;
-  }
-}
-
 const char* origin_name(SeriesOrigin o) {
   return o == SeriesOrigin::Fleet ? "prometheus" : o == SeriesOrigin::Log ? "log" : "metrics";
-}
-
-// Series of the concept from the best origin that has any, with their scale.
-std::vector<std::pair<size_t, double>> series_of(const Session& s, const serving::MetricMap* map,
-                                                 std::string_view concept_name, std::string_view engine) {
-  std::vector<std::pair<size_t, double>> found;
-  int best = 99;
-  for (size_t i = 0; i < s.series.size(); ++i) {
-    const auto& info = s.series.info[i];
-    const std::string_view name = s.str(info.name);
-    double scale = 1.0;
-    if (name != concept_name) {
-      const serving::MetricMapping* m = map ? map->lookup(name, engine) : nullptr;
-      if (!m || m->series != name || m->concept_name != concept_name) continue;
-      scale = m->scale;
-    }
-    const int rank = origin_rank(info.origin);
-    if (rank < best) found.clear(), best = rank;
-    if (rank == best) found.emplace_back(i, scale);
-  }
-  return found;
 }
 
 LoadLine line_of(const Session& s, size_t series, double scale, bool counter, Ns begin, Ns end,
@@ -96,12 +63,12 @@ LoadModel load_model(const Session& s, const serving::MetricMap* map, Ns begin, 
   std::string engine;
   if (auto it = s.meta.find("engine"); it != s.meta.end()) engine = it->second;
   for (const ChartSpec& spec : kCharts) {
-    auto found = series_of(s, map, spec.concept_name, engine);
+    auto found = session_concept_series(s, map, spec.concept_name, engine);
     bool counter = std::string_view(spec.concept_name) == "preemptions";
     if (spec.fallback) {  // the counter's rate when it comes from a better origin (a scrape over a log)
-      auto alt = series_of(s, map, spec.fallback, engine);
+      auto alt = session_concept_series(s, map, spec.fallback, engine);
       auto rank = [&](const auto& f) {
-        return f.empty() ? 99 : origin_rank(s.series.info[f[0].first].origin);
+        return f.empty() ? 99 : series_origin_rank(s.series.info[f[0].first].origin);
       };
       if (rank(alt) < rank(found)) {
         found = std::move(alt);

@@ -7,13 +7,10 @@
 #include <cstdlib>
 
 #include "core/serving/concept_series.h"
+#include "core/session/session_concepts.h"
 
 namespace hp {
 namespace {
-
-int origin_rank(SeriesOrigin o) {
-  return o == SeriesOrigin::Scrape ? 0 : o == SeriesOrigin::Fleet ? 1 : o == SeriesOrigin::Log ? 2 : 3;
-}
 
 std::string meta_of(const Session& s, const char* key) {
   auto it = s.meta.find(key);
@@ -47,21 +44,7 @@ std::vector<serving::RequestRecord> session_request_records(const Session& s) {
 
 std::vector<serving::Sample> session_running_series(const Session& s, const serving::MetricMap* map) {
   const std::string engine = meta_of(s, "engine");
-  std::vector<std::pair<size_t, double>> found;
-  int best = 99;
-  for (size_t i = 0; i < s.series.size(); ++i) {
-    const auto& info = s.series.info[i];
-    const std::string_view name = s.str(info.name);
-    double scale = 1.0;
-    if (name != "requests_running") {
-      const serving::MetricMapping* m = map ? map->lookup(name, engine) : nullptr;
-      if (!m || m->series != name || m->concept_name != "requests_running") continue;
-      scale = m->scale;
-    }
-    const int rank = origin_rank(info.origin);
-    if (rank < best) found.clear(), best = rank;
-    if (rank == best) found.emplace_back(i, scale);
-  }
+  const auto found = session_concept_series(s, map, "requests_running", engine);
   std::vector<serving::MetricSeries> series(found.size());
   std::vector<serving::ConceptSeries> parts;
   for (size_t k = 0; k < found.size(); ++k) {

@@ -5,35 +5,19 @@
 
 #include <cstdlib>
 
+#include "core/import/cuda_activity_names.h"
+
 namespace hp::cupti {
 
-namespace {
-
-// CUPTI enum labels (cupti_activity.h), with the nsys importer's words for the same activities.
-constexpr const char* kCopyKind[] = {"Unknown", "HtoD", "DtoH", "HtoA", "AtoH",     "AtoA",     "AtoD",
-                                     "DtoA",    "DtoD", "HtoH", "PtoP", "UVM HtoD", "UVM DtoH", "UVM DtoD"};
-// CUpti_ActivityMemoryKind starts at UNKNOWN = 0 (nsys's export enum starts at Pageable).
-constexpr const char* kMemKind[] = {"Unknown", "Pageable", "Pinned",        "Device",
-                                    "Array",   "Managed",  "Device Static", "Managed Static"};
-constexpr const char* kSyncType[] = {"Unknown Sync", "Event Sync", "Stream Wait Event", "Stream Sync",
-                                     "Context Sync"};
-
-template <size_t N>
-const char* label(const char* const (&names)[N], uint64_t v) {
-  return v < N ? names[v] : "Unknown";
-}
-
-}  // namespace
-
 std::string memcpy_name(uint32_t copy_kind, uint32_t src_kind, uint32_t dst_kind) {
-  return fmt::format("Memcpy {} ({} -> {})", label(kCopyKind, copy_kind), label(kMemKind, src_kind),
-                     label(kMemKind, dst_kind));
+  return fmt::format("Memcpy {} ({} -> {})", cuda_names::copy_kind(copy_kind),
+                     cuda_names::memory_kind(src_kind), cuda_names::memory_kind(dst_kind));
 }
 std::string memset_name(uint32_t mem_kind) {
-  return fmt::format("Memset ({})", label(kMemKind, mem_kind));
+  return fmt::format("Memset ({})", cuda_names::memory_kind(mem_kind));
 }
 const char* sync_name(uint32_t type) {
-  return label(kSyncType, type);
+  return cuda_names::sync_type(type);
 }
 
 std::string api_base_name(std::string_view name) {

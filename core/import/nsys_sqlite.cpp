@@ -13,6 +13,7 @@
 #include <thread>
 #include <unordered_map>
 
+#include "core/import/cuda_activity_names.h"
 #include "core/store/sqlite_db.h"
 
 namespace hp {
@@ -29,17 +30,9 @@ bool has_nsys_metadata(const std::set<std::string>& tables) {
 }
 constexpr uint32_t kNoStream = 0xFFFFFFFFu;  // streamId of context-wide activities (context sync)
 
-// CUPTI enum labels (stable CUPTI API constants), named as Kineto names the same activities.
-constexpr const char* kCopyKind[] = {"Unknown", "HtoD", "DtoH", "HtoA", "AtoH",     "AtoA",     "AtoD",
-                                     "DtoA",    "DtoD", "HtoH", "PtoP", "UVM HtoD", "UVM DtoH", "UVM DtoD"};
-constexpr const char* kMemKind[] = {"Pageable", "Pinned",        "Device",         "Array",
-                                    "Managed",  "Device Static", "Managed Static", "Unknown"};
-constexpr const char* kSyncType[] = {"Unknown Sync", "Event Sync", "Stream Wait Event", "Stream Sync",
-                                     "Context Sync"};
-
-template <size_t N>
-const char* label(const char* const (&names)[N], int64_t v) {
-  return v >= 0 && static_cast<size_t>(v) < N ? names[v] : "Unknown";
+// nsys's memory kinds start at Pageable (0) and put Unknown last (7); CUPTI's start at Unknown (0).
+int64_t cupti_memory_kind(int64_t nsys_kind) {
+  return nsys_kind == 7 ? 0 : nsys_kind + 1;
 }
 
 // nsys event types of NVTX_EVENTS rows (ENUM_NSYS_EVENT_TYPE).
@@ -493,9 +486,10 @@ class NsysReader {
                                          col(c, "dstKind"), sql_ident(t))));
     StrId cat = b_.intern("gpu_memcpy");
     while (st.step()) {
-      std::string name = fmt::format("Memcpy {}", label(kCopyKind, st.int64(7)));
+      std::string name = fmt::format("Memcpy {}", cuda_names::copy_kind(st.int64(7)));
       if (!st.is_null(8) && !st.is_null(9))
-        name += fmt::format(" ({} -> {})", label(kMemKind, st.int64(8)), label(kMemKind, st.int64(9)));
+        name += fmt::format(" ({} -> {})", cuda_names::memory_kind(cupti_memory_kind(st.int64(8))),
+                            cuda_names::memory_kind(cupti_memory_kind(st.int64(9))));
       GpuIn g;
       g.bytes = static_cast<uint64_t>(st.int64(6));
       add_gpu_slice(st, t, b_.intern(name), cat, SliceKind::Memcpy, {}, g);
@@ -511,7 +505,9 @@ class NsysReader {
                                          col(c, "memKind"), sql_ident(t))));
     StrId cat = b_.intern("gpu_memset");
     while (st.step()) {
-      std::string name = st.is_null(7) ? "Memset" : fmt::format("Memset ({})", label(kMemKind, st.int64(7)));
+      std::string name =
+          st.is_null(7) ? "Memset"
+                        : fmt::format("Memset ({})", cuda_names::memory_kind(cupti_memory_kind(st.int64(7))));
       GpuIn g;
       g.bytes = static_cast<uint64_t>(st.int64(6));
       add_gpu_slice(st, t, b_.intern(name), cat, SliceKind::Memset, {}, g);
@@ -538,7 +534,8 @@ class NsysReader {
       if (auto it = devices.find({pid_of(st.int64(5)), st.int64(7)}); it != devices.end())
         device = it->second;
       moved += device >= 0 && device != st.int64(2);
-      add_gpu_slice(st, t, b_.intern(label(kSyncType, st.int64(6))), cat, SliceKind::Sync, {}, g, device);
+      add_gpu_slice(st, t, b_.intern(cuda_names::sync_type(st.int64(6))), cat, SliceKind::Sync, {}, g,
+                    device);
     }
     if (moved)
       b_.log().info(
