@@ -13,8 +13,11 @@
 #include "app/commands.h"
 #include "capture/cupti_capture.h"
 #include "capture/gpu_probe.h"
+#include "capture/gpu_sampler.h"
 #include "core/capture/cupti_run.h"
+#include "core/session/live_serving.h"
 #include "core/store/run_file.h"
+#include "core/store/serving_store.h"
 
 namespace hp {
 
@@ -31,7 +34,18 @@ struct CaptureOpts {
   double duration = 0, start_after = 0;
   std::string range;
   bool assume_gpu = false;  // test hook: skip the driver check (a stub program stands in for CUDA)
+  bool no_gpu = false;      // no NVML tracks
 };
+
+// The NVML tracks and measurement meta sampled during the capture, into the run file beside the trace.
+void store_gpu_context(const LiveServing& gpu, const std::string& out) {
+  const ServingData d = gpu.copy();
+  ServingWriter w(out);
+  for (const auto& [k, v] : d.meta)
+    if (k != "capture.live") w.set_meta(k, v);
+  for (const auto& s : d.metrics) w.add_samples(s.key, s.samples, false, s.source);
+  w.commit();
+}
 
 // Why capture cannot run on this machine or build, or "" when it can.
 std::string capture_unavailable(const GpuProbe& gpu, const std::string& inject) {
@@ -71,7 +85,15 @@ int run_capture_command(const CaptureOpts& o) {
   launch.interrupted = &g_interrupted;
   g_interrupted = false;
   auto old_handler = std::signal(SIGINT, on_sigint);
+  LiveServing gpu_tracks;  // NVML at 10 Hz while CMD runs (clocks, power, temperature, utilisation)
+  std::unique_ptr<capture::GpuSampler> sampler;
+  if (!o.no_gpu) {
+    sampler = std::make_unique<capture::GpuSampler>(&gpu_tracks);
+    if (!sampler->available()) std::cerr << "hotpath capture: " << sampler->note() << '\n';
+    sampler->start();
+  }
   CaptureOutcome got = run_capture(launch);
+  if (sampler) sampler->stop();
   std::signal(SIGINT, old_handler);
   if (!got.error.empty()) {
     std::cerr << "hotpath capture: " << got.error << '\n';
@@ -105,6 +127,7 @@ int run_capture_command(const CaptureOpts& o) {
   }
   try {
     save_run(*run, o.out);
+    if (sampler && sampler->readings()) store_gpu_context(gpu_tracks, o.out);
   } catch (const std::exception& e) {
     std::cerr << "hotpath capture: " << e.what() << '\n';
     return 1;
@@ -133,6 +156,8 @@ void add_capture_command(CLI::App& app, CliContext& ctx) {
   sub->add_option("--start-after", opts->start_after, "Keep only activity from this many seconds after start")
       ->check(CLI::NonNegativeNumber);
   sub->add_option("--range", opts->range, "nvtx:NAME: keep only what happens inside NVTX ranges named NAME");
+  sub->add_flag("--no-gpu", opts->no_gpu,
+                "Do not sample the GPUs through NVML (clock, power, utilisation tracks)");
   sub->add_flag("--assume-gpu", opts->assume_gpu)->group("");  // test hook, hidden from --help
   sub->add_option("command", opts->command, "The program and its arguments, after --")->required();
   sub->callback([opts, &ctx] { ctx.exit_code = run_capture_command(*opts); });

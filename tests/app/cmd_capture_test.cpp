@@ -5,6 +5,7 @@
 
 #include "capture/gpu_probe.h"
 #include "core/store/run_file.h"
+#include "core/store/serving_store.h"
 #include "support/capture_stub_path.h"
 #include "support/cli_run.h"
 
@@ -74,4 +75,37 @@ TEST_CASE("hotpath capture end to end with a stub for the CUDA program", "[captu
   CHECK(r.code == 1);
   CHECK(contains(r.out, "without initialising CUDA through the injection; nothing captured"));
   CHECK_FALSE(std::filesystem::exists(out));
+}
+
+TEST_CASE("hotpath capture samples the GPUs through NVML into the run file beside the kernels",
+          "[capture_cli]") {
+  const std::string out = "/tmp/hotpath_capture_cli_nvml_test.hotpath";
+  std::filesystem::remove(out);
+  const std::string env =
+      "env HOTPATH_INJECT_LIBRARY=/dev/null HOTPATH_NVML_LIBRARY='" + std::string(HOTPATH_NVML_STUB) + "'";
+  auto r = hp::test::run_hotpath(
+      "capture --assume-gpu -o " + out + " -- " + hp::test::capture_stub_path() + " fork", true, env);
+  INFO(r.out);
+  REQUIRE(r.code == 0);
+  auto run = hp::open_run(out);
+  CHECK(run->gpu.size() == 4);  // the kernels are still there
+  hp::ServingData d = hp::read_serving(out);
+  CHECK(d.metrics.size() == 16);  // the stub's 2 GPUs, 8 series each
+  CHECK(d.meta.at("measurement.source") == "nvml");
+  CHECK(d.meta.at("measurement.driver_version") == "550.54.15");
+  CHECK(std::stoi(d.meta.at("measurement.readings")) >= 2);  // at least one reading of each GPU
+  CHECK(d.meta.count("capture.live") == 0);
+  // The timing report on the capture opens with the clocks it ran at.
+  auto rep = hp::test::run_hotpath("report " + out);
+  REQUIRE(rep.code == 0);
+  CHECK(contains(rep.out, "MEASUREMENT CONTEXT"));
+  CHECK(contains(rep.out, "550.54.15"));
+  std::filesystem::remove(out);
+
+  r = hp::test::run_hotpath(
+      "capture --no-gpu --assume-gpu -o " + out + " -- " + hp::test::capture_stub_path() + " fork", true,
+      env);
+  REQUIRE(r.code == 0);
+  CHECK(hp::read_serving(out).metrics.empty());
+  std::filesystem::remove(out);
 }
