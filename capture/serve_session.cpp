@@ -189,7 +189,7 @@ void ServeSession::commit_loop() {  // durability: at most ~0.5 s of data is los
     s.failed = st.failed;
     s.in_flight = st.in_flight;
     s.output_tokens = st.output_tokens;
-    s.warmup = st.traffic_running && st.sent <= static_cast<uint64_t>(std::max<int64_t>(0, o_.warmup));
+    s.warmup = st.warmup;
     s.running = st.running;
     s.waiting = st.waiting;
     s.kv_usage = st.kv_usage;
@@ -299,6 +299,7 @@ ServeStatus ServeSession::status() const {
       s.in_flight = p.in_flight;
       s.output_tokens = p.output_tokens;
       s.paused = client_->paused();
+      s.warmup = !p.warmup_done;
       s.concurrency = ro_.arrival.concurrency > 0 ? client_->concurrency() : 0;
     }
   }

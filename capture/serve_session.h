@@ -36,6 +36,7 @@ class KvEventSubscriber;
 // What the capture toolbar and the dashboard show; a copy, safe to read from any thread.
 struct ServeStatus {
   bool traffic_running = false, watching = false, paused = false;
+  bool warmup = false;  // the warm-up requests are still running
   int concurrency = 0;  // the closed loop's, now (0: an open loop)
   uint64_t total = 0, sent = 0, ok = 0, failed = 0, in_flight = 0, output_tokens = 0;
   uint64_t scrapes = 0, scrape_failures = 0;
