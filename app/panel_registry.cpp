@@ -352,7 +352,9 @@ class RangeTab : public Panel {
       ImGui::TextDisabled("Computing...");
       return;
     }
+    vs_ = &ctx.vs;
     draw_model(*bg_.model(), range_.has_value());
+    vs_ = nullptr;
   }
   // A finished model wants the frame that takes it, if the panel is on screen.
   bool wants_frames() const override { return bg_.ready() && drawn_frame_ >= ImGui::GetFrameCount() - 1; }
@@ -367,6 +369,7 @@ class RangeTab : public Panel {
   const std::optional<Model>& model() const { return bg_.model(); }
   PanelServices& s_;
   Snapshot snap_;
+  ViewState* vs_ = nullptr;  // while draw_model runs: the view a panel may zoom
 
  private:
   std::optional<TimeWindow> range_;
@@ -439,8 +442,10 @@ class LoadTab : public RangeTab<LoadModel> {
     const serving::MetricMap* map = &s_.metric_map;
     return [s, map, a, b] { return load_model(*s, map, a, b); };
   }
-  void on_model() override { state_ = {}; }
-  void draw_model(const LoadModel& m, bool in_range) override { draw_load_panel(m, state_, in_range); }
+  void on_model() override { state_.model = nullptr; }  // the columns' cache; the zoom stays
+  void draw_model(const LoadModel& m, bool in_range) override {
+    draw_load_panel(m, state_, in_range, &vs_->range);
+  }
   LoadPanelState state_;
 };
 

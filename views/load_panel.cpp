@@ -16,41 +16,38 @@ constexpr ImU32 kLines[] = {IM_COL32(90, 160, 220, 255),  IM_COL32(120, 200, 120
 constexpr ImU32 kPreempt = IM_COL32(255, 160, 40, 255);
 constexpr ImU32 kFailure = IM_COL32(240, 70, 70, 255);
 
-void draw_chart(const LoadModel& m, size_t ci, const LoadPanelState& st, ImVec2 size) {
+void zoom(const LoadModel& m, const LoadChart& c, LoadPanelState& st, plot::ZoomEvent e,
+          const plot::DataBox& box, std::optional<TimeWindow>* range) {
+  if (e == plot::ZoomEvent::Reset) {
+    st.y_zoom.clear();
+    if (range && st.before_zoom) *range = *st.before_zoom;
+    st.before_zoom.reset();
+  } else if (e == plot::ZoomEvent::Zoomed) {
+    if (box.zoom_y) st.y_zoom[c.concept_name] = {box.y0, box.y1};
+    if (!range) return;
+    if (!st.before_zoom) st.before_zoom = *range;
+    *range = TimeWindow{m.t0 + static_cast<Ns>(box.x0), m.t0 + std::max<Ns>(1, static_cast<Ns>(box.x1))};
+  }
+}
+
+void draw_chart(const LoadModel& m, size_t ci, LoadPanelState& st, ImVec2 size,
+                std::optional<TimeWindow>* range) {
   const std::vector<std::vector<plot::Column>>& cols = st.cols[ci];
   const LoadChart& c = m.charts[ci];
   std::string title = c.title + "  ·  " + c.source;
   if (c.lines.size() > 1) title += fmt::format("  ·  {} replicas", c.lines.size());
+  auto yz = st.y_zoom.find(c.concept_name);
+  if (yz != st.y_zoom.end()) title += "  ·  y zoomed (double-click: reset)";
+  const auto [y0, y1] = yz != st.y_zoom.end() ? yz->second : std::pair{0.0, c.y_max * 1.05};
   const plot::ChartArea a = plot::begin_chart(title, size, 0, static_cast<double>(m.t1 - m.t0),
-                                              plot::Unit::Nanoseconds, 0, c.y_max * 1.05, c.unit);
+                                              plot::Unit::Nanoseconds, y0, y1, c.unit);
+  plot::DataBox box;
+  const plot::ZoomEvent e = plot::box_zoom(a, st.drag[ci], &box);
   ImDrawList* dl = ImGui::GetWindowDrawList();
   dl->PushClipRect(a.a, a.b, true);
   const float w = a.b.x - a.a.x;
-  std::vector<ImVec2> pts;
-  const ImDrawListFlags flags = dl->Flags;
-  dl->Flags &= ~ImDrawListFlags_AntiAliasedLines;  // crisp 1-px steps, no miter spikes, cheaper
-  for (size_t li = 0; li < cols.size(); ++li) {
-    const ImU32 col = kLines[li % std::size(kLines)];
-    const auto& cc = cols[li];
-    // One polyline per run of non-empty columns: (x, min) then (x, max), so a step is a vertical edge.
-    // Thickness 1 takes ImGui's textured line path, several times cheaper than a fractional width.
-    auto flush = [&] {
-      if (pts.size() > 1) dl->AddPolyline(pts.data(), static_cast<int>(pts.size()), col, 0, 1.0f);
-      pts.clear();
-    };
-    for (size_t k = 0; k < cc.size(); ++k) {
-      if (cc[k].empty) {
-        flush();
-        continue;
-      }
-      const float x = a.a.x + w * (static_cast<float>(k) + 0.5f) / static_cast<float>(cc.size());
-      const float y0 = a.px(0, cc[k].min).y, y1 = a.px(0, cc[k].max).y;
-      pts.emplace_back(x, y0);
-      if (y1 != y0) pts.emplace_back(x, y1);
-    }
-    flush();
-  }
-  dl->Flags = flags;
+  for (size_t li = 0; li < cols.size(); ++li)
+    plot::draw_columns(dl, a, cols[li], kLines[li % std::size(kLines)]);
   auto marks = [&](const std::vector<uint32_t>& per_column, ImU32 col, float len) {
     for (size_t k = 0; k < per_column.size(); ++k) {
       if (!per_column[k]) continue;
@@ -72,13 +69,17 @@ void draw_chart(const LoadModel& m, size_t ci, const LoadPanelState& st, ImVec2 
                            plot::format_value(cols[li][static_cast<size_t>(k)].max, c.unit));
     ImGui::SetTooltip("%s", tip.c_str());
   }
+  zoom(m, c, st, e, box, range);  // last: it may change the state this chart reads
 }
 
 }  // namespace
 
-void draw_load_panel(const LoadModel& m, LoadPanelState& st, bool in_range) {
-  ImGui::Text("Server load%s · orange ticks: preemptions (%zu) · red ticks: failed requests (%zu)",
-              in_range ? " in the selected range" : "", m.preemptions.size(), m.failures.size());
+void draw_load_panel(const LoadModel& m, LoadPanelState& st, bool in_range,
+                     std::optional<TimeWindow>* range) {
+  ImGui::Text(
+      "Server load%s · orange ticks: preemptions (%zu) · red ticks: failed requests (%zu) · drag: zoom, "
+      "double-click: back",
+      in_range ? " in the selected range" : "", m.preemptions.size(), m.failures.size());
   if (!m.note.empty()) return ImGui::TextDisabled("%s", m.note.c_str());
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   const int per_row = avail.x > 900 ? 2 : 1;
@@ -97,10 +98,11 @@ void draw_load_panel(const LoadModel& m, LoadPanelState& st, bool in_range) {
     st.preempt_cols = mark_columns(m.preemptions, m.t0, m.t1, columns);
     st.failure_cols = mark_columns(m.failures, m.t0, m.t1, columns);
   }
+  st.drag.resize(m.charts.size());
   for (size_t i = 0; i < m.charts.size(); ++i) {
     if (i % static_cast<size_t>(per_row)) ImGui::SameLine(0, 8);
     ImGui::PushID(static_cast<int>(i));
-    draw_chart(m, i, st, cell);
+    draw_chart(m, i, st, cell, range);
     ImGui::PopID();
   }
 }
