@@ -400,6 +400,7 @@ class LatencyTab : public RangeTab<LatencyModel> {
       return latency_model(latency_samples(*s, a, b, slo), server_histograms(*s, *map, a, b), slo);
     };
   }
+  void on_model() override { state_.views_for = nullptr; }  // zoomed views are per model
   void draw_model(const LatencyModel& m, bool in_range) override {
     if (draw_latency_panel(m, in_range, state_, s_.slo)) invalidate();
   }
@@ -434,6 +435,12 @@ class LoadTab : public RangeTab<LoadModel> {
     if (!model()) return {};
     std::string out = "load: charts " + std::to_string(model()->charts.size());
     for (const auto& c : model()->charts) out += " " + c.concept_name + "=" + std::to_string(c.lines.size());
+    if (!state_.plots.empty()) {  // the first chart's plot rectangle, for input-driven tests
+      const plot::Rect& r = state_.plots[0];
+      out += " plot " + std::to_string(static_cast<int>(r.x0)) + " " +
+             std::to_string(static_cast<int>(r.y0)) + " " + std::to_string(static_cast<int>(r.x1)) + " " +
+             std::to_string(static_cast<int>(r.y1));
+    }
     return out + "\n";
   }
 

@@ -43,6 +43,26 @@ LatencyChart histogram_chart(const ServerHistogram& h) {
 
 }  // namespace
 
+LatencyView full_view(const LatencyChart& c) {
+  return {0, c.x_max, c.hist, c.cdf, c.ticks, false};
+}
+
+LatencyView zoomed_view(const LatencyChart& c, double lo, double hi, int bins) {
+  LatencyView v;
+  v.lo = std::max(0.0, lo);
+  v.hi = std::max(v.lo + 1e-6, hi);
+  v.zoomed = true;
+  v.ticks = plot::ticks(v.lo, v.hi, 4, plot::Unit::Milliseconds);
+  if (c.server_histogram) {
+    for (const auto& p : c.cdf)
+      if (p.value >= v.lo && p.value <= v.hi) v.cdf.push_back(p);
+    return v;
+  }
+  v.hist = plot::histogram_sorted(c.sorted, v.lo, v.hi, bins);
+  v.cdf = plot::cdf_window(c.sorted, v.lo, v.hi);
+  return v;
+}
+
 LatencyModel latency_model(const LatencySamples& samples, const std::vector<ServerHistogram>& server,
                            const serving::Slo& slo, int bins) {
   LatencyModel m;
@@ -59,8 +79,13 @@ LatencyModel latency_model(const LatencySamples& samples, const std::vector<Serv
     c.dist = serving::distribution(v);
     c.x_max = std::max({c.dist.p99 * 1.25, c.dist.p50 * 2, 1e-3});
     c.x_max = std::min(c.x_max, std::max(c.dist.max, 1e-3));
-    c.hist = plot::histogram(v, 0, c.x_max, bins);
-    c.cdf = plot::cdf(v);
+    c.sorted = v;
+    c.sorted.erase(std::remove_if(c.sorted.begin(), c.sorted.end(), [](double x) { return std::isnan(x); }),
+                   c.sorted.end());
+    std::sort(c.sorted.begin(), c.sorted.end());
+    c.hist = plot::histogram_sorted(c.sorted, 0, c.x_max, bins);
+    c.hist.nan = v.size() - c.sorted.size();
+    c.cdf = plot::cdf_window(c.sorted, -INFINITY, INFINITY);
     c.ticks = plot::ticks(0, c.x_max, 4, plot::Unit::Milliseconds);
     m.charts.push_back(std::move(c));
   }

@@ -25,7 +25,20 @@ struct LatencyChart {
   plot::Histogram hist;
   std::vector<plot::CdfPoint> cdf;
   std::vector<plot::Tick> ticks;
+  std::vector<double> sorted;  // the samples, ascending (not for server histograms): a zoom rebins them
 };
+
+// What a chart draws over [lo, hi] ms: the model's own at [0, x_max], else rebinned from the samples (or
+// the server histogram's bucket CDF, clipped).
+struct LatencyView {
+  double lo = 0, hi = 1;
+  plot::Histogram hist;
+  std::vector<plot::CdfPoint> cdf;
+  std::vector<plot::Tick> ticks;
+  bool zoomed = false;
+};
+LatencyView full_view(const LatencyChart& c);
+LatencyView zoomed_view(const LatencyChart& c, double lo, double hi, int bins = 40);
 
 struct LatencyModel {
   std::vector<LatencyChart> charts;  // metrics with samples in LatencyMetric order, then server histograms

@@ -1,6 +1,7 @@
 #include "views/load_model.h"
 
 #include <algorithm>
+#include <optional>
 
 #include "core/serving/concept_series.h"
 #include "core/session/session_concepts.h"
@@ -32,24 +33,30 @@ LoadLine line_of(const Session& s, size_t series, double scale, bool counter, Ns
   const auto& info = s.series.info[series];
   LoadLine line;
   line.replica = std::string(s.str(info.labels));
+  // A range starts with the value held entering it (the last sample before it), drawn from its start.
+  std::optional<double> held;
   for (uint32_t k = info.begin; k < info.end; ++k) {
     const Ns t = s.series.ts[k];
+    if (t >= end) break;
+    double v = s.series.value[k] * scale;
     if (counter) {
       if (k == info.begin) continue;
       const Ns dt = t - s.series.ts[k - 1];
       double dv = s.series.value[k] - s.series.value[k - 1];
       if (dv < 0) dv = s.series.value[k];  // counter reset
       if (dt <= 0) continue;
-      if (t < begin || t >= end) continue;
-      if (rises && dv > 0) rises->push_back(t);
-      line.ts.push_back(t);
-      line.value.push_back(dv * scale * 1e9 / static_cast<double>(dt));
-    } else {
-      if (t < begin || t >= end) continue;
-      line.ts.push_back(t);
-      line.value.push_back(s.series.value[k] * scale);
+      if (t >= begin && rises && dv > 0) rises->push_back(t);
+      v = dv * scale * 1e9 / static_cast<double>(dt);
     }
+    if (t < begin) {
+      held = v;
+      continue;
+    }
+    if (held && line.ts.empty() && t > begin) line.ts.push_back(begin), line.value.push_back(*held);
+    line.ts.push_back(t);
+    line.value.push_back(v);
   }
+  if (held && line.ts.empty()) line.ts.push_back(begin), line.value.push_back(*held);
   return line;
 }
 

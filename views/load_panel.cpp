@@ -43,6 +43,7 @@ void draw_chart(const LoadModel& m, size_t ci, LoadPanelState& st, ImVec2 size,
                                               plot::Unit::Nanoseconds, y0, y1, c.unit);
   plot::DataBox box;
   const plot::ZoomEvent e = plot::box_zoom(a, st.drag[ci], &box);
+  st.plots[ci] = {a.a.x, a.a.y, a.b.x, a.b.y};
   ImDrawList* dl = ImGui::GetWindowDrawList();
   dl->PushClipRect(a.a, a.b, true);
   const float w = a.b.x - a.a.x;
@@ -99,6 +100,7 @@ void draw_load_panel(const LoadModel& m, LoadPanelState& st, bool in_range,
     st.failure_cols = mark_columns(m.failures, m.t0, m.t1, columns);
   }
   st.drag.resize(m.charts.size());
+  st.plots.resize(m.charts.size());
   for (size_t i = 0; i < m.charts.size(); ++i) {
     if (i % static_cast<size_t>(per_row)) ImGui::SameLine(0, 8);
     ImGui::PushID(static_cast<int>(i));

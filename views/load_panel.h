@@ -20,6 +20,7 @@ struct LoadPanelState {
   // Box-zoom: a drag sets the ruler's range (every panel follows) and, when tall enough, the chart's
   // y span; a double-click goes back to the range before the first zoom and to full heights.
   std::vector<plot::BoxZoomState> drag;                     // per chart
+  std::vector<plot::Rect> plots;                            // per chart: its plot rectangle as last drawn
   std::map<std::string, std::pair<double, double>> y_zoom;  // by concept
   std::optional<std::optional<TimeWindow>> before_zoom;
 };

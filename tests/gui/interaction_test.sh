@@ -237,6 +237,33 @@ JSON
     grep -q "^recent: .*not_a_trace" "$state" && fail "the failed file went to Open Recent"
     [ "$(grep -c "^import-log:" "$state")" = "$before" ] || fail "the failure was added to the trace's Import log"
     ;;
+  load)
+    # The Load panel on the vLLM log: a drag across a chart sets the ruler's range (every panel
+    # follows); a double-click goes back to no range.
+    start_app "$TEST_DATA/logs/vllm_v0.15.0_gptoss120b_tp4_profilemate_server.log.gz" load
+    wait_for 'field load | grep -q " plot "' "the Load panel drew no chart"
+    settle 1  # the layout settles (the scroll bar appears) before its geometry is read
+    dump
+    read -r x0 y0 _ _ < <(field load | sed 's/.* plot //')
+    [ "$(field range)" = "-" ] || fail "a range before any drag"
+    # Slow steps: a Debug ASan frame can take longer than xdotool's gaps, and a press and release
+    # seen in one frame are a click, not a drag.
+    "$X" mousemove $((x0 + 40)) $((y0 + 20)) sleep 0.3 mousedown 1 sleep 0.3 mousemove $((x0 + 120)) \
+      $((y0 + 22)) sleep 0.3 mousemove $((x0 + 200)) $((y0 + 22)) sleep 0.3 mouseup 1
+    settle
+    dump
+    wait_for '[ "$(field range)" != "-" ]' "no range after a drag across a Load chart"
+    wait_for 'field load | grep -q "plot"' "the Load panel did not redraw for the range"
+    cp "$work/shot_$n.png" "$work/load_zoom.png"
+    # ImGui needs both presses on separate frames within 0.3 s; a slow frame can merge them, so retry.
+    for _ in 1 2 3; do
+      "$X" mousemove $((x0 + 100)) $((y0 + 40)) click --repeat 2 --delay 150 1
+      settle
+      dump
+      [ "$(field range)" = "-" ] && break
+    done
+    wait_for '[ "$(field range)" = "-" ]' "a double-click did not go back to no range"
+    ;;
   requests)
     # The Requests panel on the vLLM log alone (513 requests): type a filter, a bad one, clear it,
     # click a row (picks the request).

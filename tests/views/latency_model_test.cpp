@@ -32,3 +32,26 @@ TEST_CASE("latency model: says why it is empty", "[latency]") {
   s.requests = 3;
   CHECK(latency_model(s).note.find("carry no latency") != std::string::npos);
 }
+
+TEST_CASE("latency model: a zoomed view rebins the samples inside its window", "[latency]") {
+  LatencySamples s;
+  s.requests = 101;
+  for (int i = 1; i <= 100; ++i) s.ms[static_cast<size_t>(LatencyMetric::Ttft)].push_back(i);
+  s.ms[static_cast<size_t>(LatencyMetric::Ttft)].push_back(10000);
+  const LatencyModel m = latency_model(s, {}, {}, 10);
+  const LatencyChart& c = m.charts[0];
+  const LatencyView full = full_view(c);
+  CHECK(full.lo == 0);
+  CHECK(full.hi == Approx(125));
+  CHECK_FALSE(full.zoomed);
+  const LatencyView v = zoomed_view(c, 20, 40, 4);  // bins of 5 ms
+  CHECK(v.zoomed);
+  CHECK(v.hist.count == std::vector<uint64_t>{5, 5, 5, 6});  // 20-24, 25-29, 30-34, 35-40
+  CHECK(v.hist.below == 19);
+  CHECK(v.hist.above == 61);  // 41..100 and the outlier
+  REQUIRE(v.cdf.size() == 21);
+  CHECK(v.cdf.front().value == 20);
+  CHECK(v.cdf.front().fraction == Approx(20.0 / 101));
+  CHECK(v.cdf.back().fraction == Approx(40.0 / 101));
+  CHECK(v.ticks.front().value >= 20);
+}

@@ -61,3 +61,25 @@ TEST_CASE("load model: markers counted per column", "[load_model]") {
   CHECK(mark_columns({0, 5, 24, 99, 100, -1}, 0, 100, 4) == std::vector<uint32_t>{3, 0, 0, 1});
   CHECK(mark_columns({1, 2}, 0, 0, 4) == std::vector<uint32_t>{0, 0, 0, 0});
 }
+
+TEST_CASE("load model: a range starts with the value held entering it", "[load_model]") {
+  LoadProgress progress;
+  auto s = load_session(
+      {std::string(HOTPATH_TEST_DATA) + "/logs/vllm_v0.15.0_gptoss120b_tp4_profilemate_server.log.gz"},
+      progress);
+  const LoadModel full = load_model(*s, &metric_map());
+  const LoadLine& all = full.charts[0].lines[0];
+  REQUIRE(all.ts.size() > 4);
+  const Ns begin = all.ts[2] + 3'000'000'000, end = all.ts[4] + 1;  // 3 s after the third sample
+  const LoadModel m = load_model(*s, &metric_map(), begin, end);
+  const LoadLine& l = m.charts[0].lines[0];
+  REQUIRE(l.ts.size() == 3);  // the held value at the start, then the 4th and 5th samples
+  CHECK(l.ts[0] == begin);
+  CHECK(l.value[0] == all.value[2]);
+  CHECK(l.ts[1] == all.ts[3]);
+  CHECK(l.value[2] == all.value[4]);
+  // A range inside one sampling interval still draws the held value.
+  const LoadModel inside = load_model(*s, &metric_map(), all.ts[3] + 1, all.ts[3] + 2);
+  REQUIRE(inside.charts[0].lines.size() == 1);
+  CHECK(inside.charts[0].lines[0].value == std::vector<double>{all.value[3]});
+}

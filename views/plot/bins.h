@@ -23,6 +23,12 @@ struct CdfPoint {
 // always keeping the last).
 std::vector<CdfPoint> cdf(std::vector<double> values, size_t max_points = 2048);
 
+// The same two over sorted values (ascending, no NaN) restricted to [lo, hi], by binary search, not a
+// pass over the values: what a zoomed chart rebins. The CDF's fractions are of all the values.
+Histogram histogram_sorted(const std::vector<double>& sorted, double lo, double hi, int bins);
+std::vector<CdfPoint> cdf_window(const std::vector<double>& sorted, double lo, double hi,
+                                 size_t max_points = 2048);
+
 struct Column {
   double min = 0, max = 0;  // over the samples whose x falls in this pixel column
   bool empty = true;

@@ -64,3 +64,32 @@ TEST_CASE("plot bins: min/max decimation equals brute force per column", "[plot]
     CHECK(d[c].max == brute[c].max);
   }
 }
+
+TEST_CASE("plot bins: a zoomed histogram and CDF from sorted values equal the full pass", "[plot]") {
+  std::mt19937_64 rng(11);
+  std::exponential_distribution<double> ms(1 / 40.0);
+  std::vector<double> v(20000);
+  for (double& x : v) x = std::floor(ms(rng) * 4) / 4;  // quarter-ms steps: many values on bin edges
+  std::sort(v.begin(), v.end());
+  for (auto [lo, hi, bins] :
+       {std::tuple{0.0, 200.0, 40}, std::tuple{12.5, 37.5, 25}, std::tuple{30.0, 31.0, 7}}) {
+    const Histogram a = histogram(v, lo, hi, bins), b = histogram_sorted(v, lo, hi, bins);
+    CHECK(a.count == b.count);
+    CHECK(a.below == b.below);
+    CHECK(a.above == b.above);
+  }
+  // The CDF inside [10, 20]: every distinct value, fractions of all 20,000.
+  const auto w = cdf_window(v, 10, 20, 5000);
+  const auto full = cdf(v, SIZE_MAX);
+  std::vector<CdfPoint> expect;
+  for (const auto& p : full)
+    if (p.value >= 10 && p.value <= 20) expect.push_back(p);
+  REQUIRE(w.size() == expect.size());
+  CHECK(w.size() == 41);  // 10, 10.25, ..., 20
+  for (size_t i = 0; i < w.size(); ++i) {
+    CHECK(w[i].value == expect[i].value);
+    CHECK(w[i].fraction == expect[i].fraction);
+  }
+  CHECK(cdf_window(v, 10, 20, 5).size() == 5);  // thinned by rank
+  CHECK(cdf_window(v, 5000, 6000).empty());
+}
