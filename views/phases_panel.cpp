@@ -12,6 +12,7 @@ namespace {
 
 constexpr ImU32 kPrefill = IM_COL32(230, 150, 60, 255);
 constexpr ImU32 kDecode = IM_COL32(90, 160, 220, 255);
+constexpr ImU32 kMixed = IM_COL32(180, 120, 210, 255);
 constexpr ImU32 kFit = IM_COL32(250, 250, 250, 220);
 
 void draw_kinds(const PhaseSplit& p) {
@@ -91,6 +92,32 @@ void draw_rates(const PhaseSplit& p, ImVec2 size) {
   }
 }
 
+// Engine time by iteration kind per bin, stacked: how the busy time divides between prefill-only,
+// decode-only and mixed steps over the run.
+void draw_kind_busy(const PhaseSplit& p, ImVec2 size) {
+  const plot::Stacks st = plot::stack_bars({p.kind_busy[0], p.kind_busy[1], p.kind_busy[2]});
+  std::vector<double> edges;
+  for (size_t i = 0; i <= p.rate_t.size(); ++i) edges.push_back(static_cast<double>(i * p.rate_bin));
+  const plot::ChartArea c = plot::begin_chart(
+      p.timed ? "Engine busy time by kind (s per s; orange prefill, blue decode, purple mixed)"
+              : "Engine iterations by kind per second (orange prefill, blue decode, purple mixed)",
+      size, 0, edges.back(), plot::Unit::Nanoseconds, 0, std::max(st.top * 1.1, 1e-9),
+      p.timed ? plot::Unit::Count : plot::Unit::PerSecond);
+  const ImU32 colours[] = {kPrefill, kDecode, kMixed};
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  dl->PushClipRect(c.a, c.b, true);
+  plot::draw_stacks(dl, c, st, edges, colours, 3);
+  dl->PopClipRect();
+  if (c.hovered && !p.rate_t.empty()) {
+    const auto b =
+        static_cast<size_t>(std::clamp(c.x_at(ImGui::GetIO().MousePos.x) / static_cast<double>(p.rate_bin),
+                                       0.0, static_cast<double>(p.rate_t.size() - 1)));
+    ImGui::SetTooltip("+%s: prefill %.3f, decode %.3f, mixed %.3f %s",
+                      plot::format_value(edges[b], plot::Unit::Nanoseconds).c_str(), p.kind_busy[0][b],
+                      p.kind_busy[1][b], p.kind_busy[2][b], p.timed ? "s per s" : "per s");
+  }
+}
+
 void draw_stage_times(const PhasesModel& m) {
   if (!m.split.gpu_by_stage.empty()) {
     std::string line = "GPU kernel time by stage:";
@@ -121,7 +148,11 @@ void draw_phases_panel(const PhasesModel& m, bool in_range) {
   ImGui::SameLine(0, 8);
   draw_scatter("Decode step time vs batch size", p.decode, m.decode, plot::Unit::Count, kDecode,
                ImVec2(w, h));
-  if (!p.rate_t.empty()) draw_rates(p, ImVec2(avail.x, std::max(100.0f, ImGui::GetContentRegionAvail().y)));
+  if (p.rate_t.empty()) return;
+  const float rh = std::max(100.0f, ImGui::GetContentRegionAvail().y);
+  draw_rates(p, ImVec2(w, rh));
+  ImGui::SameLine(0, 8);
+  draw_kind_busy(p, ImVec2(w, rh));
 }
 
 }  // namespace hp

@@ -44,6 +44,7 @@ void token_rates(const IterationTable& it, Ns begin, Ns end, PhaseSplit& out) {
   const size_t bins = static_cast<size_t>((hi - lo) / out.rate_bin) + 1;
   out.prefill_tok_s.assign(bins, 0);
   out.decode_tok_s.assign(bins, 0);
+  for (auto& k : out.kind_busy) k.assign(bins, 0);
   for (size_t b = 0; b < bins; ++b) out.rate_t.push_back(lo + static_cast<Ns>(b) * out.rate_bin);
   const double per_s = kNsPerS / static_cast<double>(out.rate_bin);
   for (size_t i = 0; i < it.size(); ++i) {
@@ -52,6 +53,9 @@ void token_rates(const IterationTable& it, Ns begin, Ns end, PhaseSplit& out) {
     const auto b = static_cast<size_t>((t - lo) / out.rate_bin);
     out.prefill_tok_s[b] += it.ctx_tokens[i] * per_s;
     out.decode_tok_s[b] += it.gen_tokens[i] * per_s;
+    const auto kind = static_cast<size_t>(it.kind[i]);
+    if (kind < out.kind_busy.size())
+      out.kind_busy[kind][b] += (out.timed ? static_cast<double>(it.dur[i]) / kNsPerS : 1.0) * per_s;
   }
 }
 

@@ -49,6 +49,9 @@ struct PhaseSplit {
   Ns rate_bin = 0;                            // width of the tokens/s bins
   std::vector<Ns> rate_t;                     // bin starts, session time
   std::vector<double> prefill_tok_s, decode_tok_s;
+  // Per bin, by kind (Prefill, Decode, Mixed): iteration seconds per second of wall time (the busy share),
+  // or iterations per second when the log gives no durations; binned by end time, as the rates.
+  std::array<std::vector<double>, 3> kind_busy;
   CostCurve prefill, decode;
   std::vector<StageTime> gpu_by_stage;  // stages with kernel time, largest first
 };

@@ -68,6 +68,11 @@ TEST_CASE("phase split: iterations by kind and exact cost fits", "[phase_split]"
   REQUIRE(p.prefill_tok_s.size() == 1);
   CHECK(p.prefill_tok_s[0] == Approx(1550));
   CHECK(p.decode_tok_s[0] == Approx(34));
+  // The same bin's busy time by kind (seconds per second of a 1-s bin).
+  for (const auto& k : p.kind_busy) REQUIRE(k.size() == 1);
+  CHECK(p.kind_busy[0][0] == Approx(0.125));
+  CHECK(p.kind_busy[1][0] == Approx(0.056));
+  CHECK(p.kind_busy[2][0] == Approx(0.020));
   // A window that holds only the decode iterations' ends (125 ms .. 181 ms].
   PhaseSplit w = phase_split(t, nullptr, nullptr, 126'000'000, 182'000'000);
   CHECK(w.iterations == 5);
