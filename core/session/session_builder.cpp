@@ -57,8 +57,9 @@ Ns floor_second(Ns t) {
   return t - ((t % kSecond) + kSecond) % kSecond;
 }
 
-// Appends the requests of one source, column by column; `off` moves its epoch times onto the session.
-void append_requests(Session& s, const serving::RequestColumns& c, Ns off) {
+// Appends the requests of one source, column by column; `off` moves its epoch times onto the session;
+// `replica` names the server that handled them, when the source says (a server log's requests).
+void append_requests(Session& s, const serving::RequestColumns& c, Ns off, StrId replica) {
   RequestTable& rq = s.requests;
   const size_t n = c.size();
   auto at = [off](Ns t) { return t > 0 ? t + off : kNoTime; };
@@ -81,7 +82,7 @@ void append_requests(Session& s, const serving::RequestColumns& c, Ns off) {
       dst->push_back(id);
     }
   }
-  rq.replica.resize(rq.replica.size() + n, 0);
+  rq.replica.resize(rq.replica.size() + n, replica);
   append(rq.warmup, c.warmup);
   append(rq.status, c.status);
   for (int32_t h : c.http_status) rq.http_status.push_back(static_cast<int16_t>(std::clamp(h, -1, 999)));
@@ -231,7 +232,14 @@ std::shared_ptr<const Session> SessionBuilder::finish() {
     const auto src_index = static_cast<uint32_t>(s->sources.size());
     const Ns off = src.offset_ns;
 
-    append_requests(*s, p.data.request_columns, off);
+    // A server log's requests were handled by that server: the replica column names its log, so the
+    // logs of several replicas opened together tell their requests apart. A client's requests do not say.
+    StrId replica = 0;
+    if (p.data.meta.count("requests.from_log") && p.data.request_columns.size()) {
+      auto file = p.data.meta.find("log.file");
+      replica = s->strings.intern(file != p.data.meta.end() ? file->second : p.name);
+    }
+    append_requests(*s, p.data.request_columns, off, replica);
 
     SeriesTable& st = s->series;
     auto add_series = [&](const serving::MetricSeries& ms, SeriesOrigin origin) {

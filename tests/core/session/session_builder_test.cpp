@@ -2,6 +2,7 @@
 
 #include <catch2/catch.hpp>
 #include <filesystem>
+#include <map>
 
 #include "core/session/load_session.h"
 #include "core/session/session_builder.h"
@@ -182,4 +183,25 @@ TEST_CASE("session: an SGLang log's prefill and decode batch lines become engine
   CHECK(ctx_tokens == 86867);
   CHECK(gen_reqs == 126);
   CHECK(s->iterations.ctx_tokens[0] == 7);  // the first line: #new-token: 7
+}
+
+TEST_CASE("session: the logs of two replicas name their requests' replica, a client's requests name none") {
+  auto dir = std::filesystem::temp_directory_path() / ("hotpath_session_replica_" + std::to_string(getpid()));
+  std::filesystem::create_directories(dir);
+  const std::string log =
+      std::string(HOTPATH_TEST_DATA) + "/logs/vllm_v0.15.0_gptoss120b_tp4_profilemate_server.log.gz";
+  for (const char* r : {"replica-a.log.gz", "replica-b.log.gz"})
+    std::filesystem::copy_file(log, dir / r, std::filesystem::copy_options::overwrite_existing);
+  LoadProgress p;
+  auto s = load_session({(dir / "replica-a.log.gz").string(), (dir / "replica-b.log.gz").string()}, p);
+  REQUIRE(s->requests.size() == 2 * 513);
+  std::map<std::string, size_t> by;
+  for (size_t i = 0; i < s->requests.size(); ++i) ++by[std::string(s->str(s->requests.replica[i]))];
+  CHECK(by == std::map<std::string, size_t>{{"replica-a.log.gz", 513}, {"replica-b.log.gz", 513}});
+  ServingData client;
+  client.requests.push_back(request(kBase, kBase + 1'000, kBase + 2'000));
+  SessionBuilder sb;
+  sb.add_serving(client, SourceKind::Capture, "capture.hotpath");
+  CHECK(sb.finish()->requests.replica == std::vector<StrId>{0});
+  std::filesystem::remove_all(dir);
 }
