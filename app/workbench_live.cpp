@@ -51,6 +51,12 @@ float Workbench::draw_live_bar(float top) {
         ImGui::SetNextItemWidth(90);
         if (ImGui::InputInt("concurrency", &c, 1, 8, ImGuiInputTextFlags_EnterReturnsTrue) && c > 0)
           live_session_->set_concurrency(c);
+      } else if (st.rate > 0) {  // an open loop: its arrival rate can change while it runs
+        ImGui::SameLine();
+        double r = st.rate;
+        ImGui::SetNextItemWidth(90);
+        if (ImGui::InputDouble("req/s", &r, 0, 0, "%.1f", ImGuiInputTextFlags_EnterReturnsTrue) && r > 0)
+          live_session_->set_rate(r);
       }
     }
     ImGui::SameLine();

@@ -609,6 +609,13 @@ uint64_t ReplayClient::run(const std::function<void(const RequestRecord&)>& on_d
   Impl impl(*this);
   impl.on_done = &on_done;
   if (concurrency_ <= 0) concurrency_ = arr.concurrency;
+  // An open loop's schedule is in offsets at its base rate; a live rate change re-anchors it: an
+  // offset o is due at anchor_real + (o - anchor_off) * base_rate / rate.
+  const double base_rate = open_loop && std::isfinite(arr.rate) && arr.rate > 0 ? arr.rate : 0;
+  if (base_rate > 0 && rate_ <= 0) rate_ = base_rate;
+  double applied_rate = base_rate > 0 ? rate_.load() : 0,
+         scale = base_rate > 0 ? base_rate / applied_rate : 1;
+  int64_t anchor_real = -1, anchor_off = 0;
   size_t next = 0;
   int64_t pause_started = -1;
   uint64_t index = 0;
@@ -628,11 +635,20 @@ uint64_t ReplayClient::run(const std::function<void(const RequestRecord&)>& on_d
     if (paused && pause_started < 0) pause_started = now;
     if (!paused && pause_started >= 0) {
       const int64_t d = now - pause_started;
-      if (t0 >= 0) t0 += d;
+      if (t0 >= 0) t0 += d, anchor_real += d;
       if (deadline != INT64_MAX) deadline += d;
       pause_started = -1;
     }
     const int conc = arr.concurrency > 0 ? concurrency_.load() : arr.concurrency;
+    if (base_rate > 0 && rate_ != applied_rate) {
+      if (t0 >= 0) {  // the schedule's position now (or where it paused) becomes the new anchor
+        const int64_t at = paused ? pause_started : now;
+        anchor_off += static_cast<int64_t>(static_cast<double>(at - anchor_real) / scale);
+        anchor_real = at;
+      }
+      applied_rate = rate_;
+      scale = base_rate / applied_rate;
+    }
     if (now >= deadline) dispatch_done = true;
     if (now >= drain_deadline) {
       impl.cancel_all();
@@ -654,7 +670,7 @@ uint64_t ReplayClient::run(const std::function<void(const RequestRecord&)>& on_d
       // (draining first would restart every stream at once: a burst no steady state has).
       if (next == warmups && !impl.active.empty() && t0 < 0 && !closed_loop) break;
       if (t0 < 0) {
-        t0 = now;
+        t0 = anchor_real = now;
         progress_.warmup_done = true;
         if (arr.duration_s > 0) deadline = t0 + static_cast<int64_t>(arr.duration_s * 1e9);
       }
@@ -664,7 +680,10 @@ uint64_t ReplayClient::run(const std::function<void(const RequestRecord&)>& on_d
       } else {
         s = {endless_next++ % traffic_.requests.size(), -1, false};
       }
-      int64_t due = s.send_offset_ns < 0 ? now : t0 + s.send_offset_ns;
+      int64_t due = s.send_offset_ns < 0
+                        ? now
+                        : anchor_real + static_cast<int64_t>(
+                                            static_cast<double>(s.send_offset_ns - anchor_off) * scale);
       if (due > now) {
         wake = std::min(wake, due);
         break;

@@ -11,6 +11,7 @@
 // so sent - scheduled is the dispatch lag (client work, connection setup) and TTFT = first content
 // chunk - sent; chunk times are the epoll wake-up that reported their socket readable.
 #include <atomic>
+#include <cmath>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -74,6 +75,13 @@ class ReplayClient {
     if (n > 0) concurrency_ = n;
   }
   int concurrency() const { return concurrency_; }
+  // Thread-safe: an open loop's arrival rate from now on (req/s > 0): the gaps still to come are
+  // scaled by old/new rate from this moment, so no burst catches up and none is skipped. A closed loop
+  // or a trace replay ignores it. rate() is the rate now (0: not an open loop with a finite rate).
+  void set_rate(double rps) {
+    if (rps > 0 && std::isfinite(rps)) rate_ = rps;
+  }
+  double rate() const { return rate_; }
   const ReplayProgress& progress() const { return progress_; }
   const std::string& model() const { return opt_.model; }
 
@@ -84,6 +92,7 @@ class ReplayClient {
   ReplayProgress progress_;
   std::atomic<bool> stop_{false}, paused_{false};
   std::atomic<int> concurrency_{0};
+  std::atomic<double> rate_{0};
 };
 
 // Epoch ns now (CLOCK_REALTIME).

@@ -280,6 +280,14 @@ void ServeSession::set_concurrency(int n) {
   }
 }
 
+void ServeSession::set_rate(double rps) {
+  std::lock_guard lock(client_mu_);
+  if (client_ && rps > 0 && client_->rate() > 0) {
+    client_->set_rate(rps);
+    sink().set_meta("rate.changed_ns." + std::to_string(epoch_now_ns()), fmt::format("{}", rps));
+  }
+}
+
 ServeStatus ServeSession::status() const {
   ServeStatus s;
   {
@@ -301,6 +309,7 @@ ServeStatus ServeSession::status() const {
       s.paused = client_->paused();
       s.warmup = !p.warmup_done;
       s.concurrency = ro_.arrival.concurrency > 0 ? client_->concurrency() : 0;
+      s.rate = client_->rate();
     }
   }
   s.traffic_running = traffic_running_;

@@ -38,6 +38,7 @@ struct ServeStatus {
   bool traffic_running = false, watching = false, paused = false;
   bool warmup = false;  // the warm-up requests are still running
   int concurrency = 0;  // the closed loop's, now (0: an open loop)
+  double rate = 0;      // the open loop's arrival rate now, req/s (0: not an open loop)
   uint64_t total = 0, sent = 0, ok = 0, failed = 0, in_flight = 0, output_tokens = 0;
   uint64_t scrapes = 0, scrape_failures = 0;
   int64_t last_scrape_ok_ns = 0;  // epoch ns of the last good /metrics answer; 0 never
@@ -72,6 +73,7 @@ class ServeSession {
   void stop_traffic();              // thread-safe; in-flight requests end as Cancelled
   void pause_traffic(bool paused);  // thread-safe; nothing new is sent while paused
   void set_concurrency(int n);      // thread-safe; a closed loop's concurrency from now on
+  void set_rate(double rps);        // thread-safe; an open loop's arrival rate from now on
   // Live: arms the torch profiler now for `seconds`, then imports its traces on a worker thread
   // and hands them to on_traces (and to the run file at finish()). False with *error when busy.
   bool arm_profiler(double seconds, std::string* error);

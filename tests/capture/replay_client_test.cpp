@@ -311,3 +311,43 @@ TEST_CASE("replay: a pause sends nothing new, a closed loop's concurrency change
   CHECK(max_in_flight <= 6);
   CHECK(client.concurrency() == 6);
 }
+
+TEST_CASE("replay: an open loop's rate changes while it runs, the gaps to come rescaled",
+          "[capture][replay]") {
+  testing::TestServerOptions so;
+  so.ttft_ms = 1;
+  so.itl_ms = 1;
+  so.max_lifetime_s = 60;
+  testing::TestServer server(so);
+  REQUIRE(server.start() > 0);
+  capture::ReplayOptions opt;
+  opt.base_url = server.base_url();
+  opt.model = "test-model";
+  opt.arrival.kind = ArrivalKind::Gamma;
+  opt.arrival.rate = 20;         // 50-ms gaps
+  opt.arrival.burstiness = 1e9;  // gamma shape 1e9: every gap is 1/rate
+  opt.arrival.num_requests = 40;
+  const Traffic traffic = make_traffic({"a b"}, 2);
+  capture::ReplayClient client(opt, traffic);
+  CHECK(client.rate() == 0);  // set once the run starts
+  std::thread control([&] {
+    while (client.progress().sent < 10) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    client.set_rate(100);  // 10-ms gaps from now on
+  });
+  std::vector<RequestRecord> done;
+  client.run([&](const RequestRecord& r) { done.push_back(r); });
+  control.join();
+  REQUIRE(done.size() == 40);
+  std::vector<int64_t> sent;
+  for (const auto& r : done) sent.push_back(r.sent_ns);
+  std::sort(sent.begin(), sent.end());
+  auto gap_ms = [&](size_t i) { return static_cast<double>(sent[i + 1] - sent[i]) / 1e6; };
+  for (size_t i = 0; i < 8; ++i) CHECK(gap_ms(i) == Approx(50).margin(15));
+  std::vector<double> late;
+  for (size_t i = 12; i + 1 < sent.size(); ++i) late.push_back(gap_ms(i));
+  std::sort(late.begin(), late.end());
+  CHECK(late[late.size() / 2] == Approx(10).margin(4));
+  // 9 gaps of 50 ms and 30 of 10 ms, against 1,950 ms had the rate stayed.
+  CHECK(static_cast<double>(sent.back() - sent.front()) / 1e6 < 1100);
+  CHECK(client.rate() == 100);
+}
