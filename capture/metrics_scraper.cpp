@@ -31,6 +31,11 @@ std::string detect_engine_at(const std::string& metrics_url) {
   return serving::detect_engine(s);
 }
 
+std::chrono::nanoseconds scrape_delay(std::chrono::nanoseconds period, uint64_t failures_in_a_row) {
+  const std::chrono::nanoseconds cap = std::max<std::chrono::nanoseconds>(period, std::chrono::seconds(8));
+  return std::min(cap, period * (int64_t{1} << std::min<uint64_t>(failures_in_a_row, 20)));
+}
+
 MetricsScraper::MetricsScraper(std::string url, double hz, ServingSink* writer)
     : url_(std::move(url)), hz_(std::clamp(hz, 0.1, 10.0)), writer_(writer) {}
 
@@ -57,6 +62,7 @@ void MetricsScraper::loop() {
   using Clock = std::chrono::steady_clock;
   auto period = std::chrono::nanoseconds(static_cast<int64_t>(1e9 / hz_));
   auto next = Clock::now();
+  uint64_t down = 0;  // failures in a row
   while (!stop_) {
     serving::Scrape s;
     int64_t ts = 0;
@@ -67,14 +73,16 @@ void MetricsScraper::loop() {
       stats_.bad_lines += s.bad_lines.size();
       stats_.last_ok_ns = ts;
       store(s, ts);
+      down = 0;
     } else {
       stats_.failures++;
+      ++down;
       ts = epoch_now_ns();
       std::lock_guard lock(mu_);
       last_error_ = err;
     }
     if (writer_) writer_->add_samples({"hotpath:scrape_up", {}}, {{ts, ok ? 1.0 : 0.0}});
-    next += period;
+    next += scrape_delay(period, down);
     auto now = Clock::now();
     if (next < now) next = now;  // fell behind (slow server): no burst to catch up
     while (!stop_ && Clock::now() < next)

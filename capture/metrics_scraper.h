@@ -4,6 +4,7 @@
 // exchange in epoch ns, unless the exposition carries its own timestamp. Also keeps the latest
 // running / waiting / KV-usage values for the live dashboard.
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <mutex>
 #include <string>
@@ -33,6 +34,10 @@ std::string detect_engine_at(const std::string& metrics_url);
 
 // Every attempt also records `hotpath:scrape_up` (1 answered, 0 failed), as Prometheus records `up`:
 // an endpoint that went down and came back shows as a gap on the timeline and in the run file.
+// The wait before the next scrape after `failures_in_a_row` failed ones: the period, doubled per
+// failure (reconnecting with backoff), at most max(period, 8 s); back to the period after a success.
+std::chrono::nanoseconds scrape_delay(std::chrono::nanoseconds period, uint64_t failures_in_a_row);
+
 class MetricsScraper {
  public:
   MetricsScraper(std::string metrics_url, double hz, ServingSink* writer);

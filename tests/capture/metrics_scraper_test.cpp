@@ -66,3 +66,14 @@ TEST_CASE("dashboard: plain lines carry no escape codes", "[capture][dashboard]"
   CHECK_THAT(text, Catch::Contains("running 3  waiting -  KV 25.0%"));
   CHECK(d.render(s, true).find("\x1b[") != std::string::npos);
 }
+
+TEST_CASE("metrics scraper: a down endpoint is retried with backoff, capped", "[capture][scraper]") {
+  using std::chrono::milliseconds;
+  using std::chrono::seconds;
+  CHECK(capture::scrape_delay(milliseconds(500), 0) == milliseconds(500));
+  CHECK(capture::scrape_delay(milliseconds(500), 1) == milliseconds(1000));
+  CHECK(capture::scrape_delay(milliseconds(500), 3) == milliseconds(4000));
+  CHECK(capture::scrape_delay(milliseconds(500), 4) == seconds(8));
+  CHECK(capture::scrape_delay(milliseconds(500), 1000) == seconds(8));
+  CHECK(capture::scrape_delay(seconds(10), 5) == seconds(10));  // 0.1 Hz: never slower than its period
+}

@@ -55,11 +55,16 @@ TEST_CASE("serve session: an endpoint that goes down and comes back is a gap in 
   std::this_thread::sleep_for(600ms);
   first.reset();  // down
   std::this_thread::sleep_for(700ms);
-  CHECK(s.status().scrape_failures > 0);
+  const uint64_t failed = s.status().scrape_failures;
+  CHECK(failed > 0);
+  CHECK(failed <= 5);  // backoff: 100, 200, 400 ms... not one a period (7 in 700 ms)
   so.port = port;
   testing::TestServer second(so);  // back, on the same port
   REQUIRE(second.start() == port);
-  std::this_thread::sleep_for(700ms);
+  const int64_t back = capture::epoch_now_ns();
+  for (int i = 0; i < 100 && s.status().last_scrape_ok_ns < back; ++i) std::this_thread::sleep_for(50ms);
+  CHECK(s.status().last_scrape_ok_ns >= back);  // reconnected within the backoff's wait
+  std::this_thread::sleep_for(300ms);
   REQUIRE(s.finish() == 0);
 
   ServingData d = read_serving(dir / "run.hotpath");
