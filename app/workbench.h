@@ -125,6 +125,8 @@ class Workbench {
   uint64_t live_snapshots_ = 0;  // applied so far
   std::string live_message_;     // the capture bar's last answer (an error of "Arm profiler")
   double live_profile_s_ = 5;
+  int live_profile_steps_ = 10;         // SGLang: arm for this many engine steps
+  bool live_profile_by_stage_ = false;  // SGLang: one capture each for prefill and decode
 };
 
 // Opaque windows, popups and dialogs (the default style's 0.94 alpha let the timeline show through).

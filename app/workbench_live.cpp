@@ -68,6 +68,21 @@ float Workbench::draw_live_bar(float top) {
       std::string err;
       live_message_ = live_session_->arm_profiler(live_profile_s_, &err) ? std::string() : err;
     }
+    if (live_session_->engine() == "sglang") {  // SGLang stops itself after N steps, per stage if asked
+      ImGui::SameLine();
+      ImGui::SetNextItemWidth(60);
+      ImGui::InputInt("steps##profile_steps", &live_profile_steps_, 0, 0);
+      live_profile_steps_ = std::clamp(live_profile_steps_, 1, 10000);
+      ImGui::SameLine();
+      ImGui::Checkbox("per stage", &live_profile_by_stage_);
+      ImGui::SameLine();
+      if (ImGui::SmallButton("Arm for steps")) {
+        std::string err;
+        live_message_ = live_session_->arm_profiler_steps(live_profile_steps_, live_profile_by_stage_, &err)
+                            ? std::string()
+                            : err;
+      }
+    }
     for (const LiveBarItem& item : live_bar_items(st, capture::epoch_now_ns())) {
       ImGui::SameLine(0, 14);
       const ImVec4 c = item.level == LiveLevel::Bad    ? ImVec4(1, 0.4f, 0.4f, 1)

@@ -39,6 +39,8 @@ bool start_profile(const ProfilerOptions& opt, std::string* error) {
   if (opt.engine == "sglang") {
     nlohmann::json j = {{"activities", {"CPU", "GPU"}}};
     if (!opt.profile_dir.empty()) j["output_dir"] = opt.profile_dir.string();
+    if (opt.num_steps > 0) j["num_steps"] = opt.num_steps;
+    if (opt.by_stage) j["profile_by_stage"] = true;
     body = j.dump();
   }
   return post(opt, "/start_profile", body, error);

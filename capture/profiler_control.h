@@ -20,6 +20,10 @@ struct ProfilerOptions {
   std::string api_key;
   double settle_s = 1.0;
   double timeout_s = 600;  // for the traces to appear and settle
+  // SGLang only: stop on its own after this many engine steps (0: at /stop_profile), and with by_stage,
+  // one capture of num_steps for prefill and one for decode (`profile_by_stage`).
+  int num_steps = 0;
+  bool by_stage = false;
 };
 
 bool start_profile(const ProfilerOptions& opt, std::string* error);

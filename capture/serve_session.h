@@ -77,6 +77,9 @@ class ServeSession {
   // Live: arms the torch profiler now for `seconds`, then imports its traces on a worker thread
   // and hands them to on_traces (and to the run file at finish()). False with *error when busy.
   bool arm_profiler(double seconds, std::string* error);
+  // SGLang: arms it for `steps` engine steps (it stops itself), with `by_stage` one capture each for
+  // prefill and decode. vLLM takes no step count over HTTP: false with *error saying so.
+  bool arm_profiler_steps(int steps, bool by_stage, std::string* error);
   void on_traces(std::function<void(std::shared_ptr<const Run>)> f) { on_traces_ = std::move(f); }
   // Stops everything, writes the closing meta, stores the requests as columns and the traces, and
   // prints the one-line summary. Returns the exit code.
@@ -88,6 +91,7 @@ class ServeSession {
   const std::string& engine() const { return engine_; }
 
  private:
+  bool arm(double seconds, int steps, bool by_stage, std::string* error);
   ServingSink& sink();
   void commit_loop();
   void poll_fleet(int64_t to_ns);

@@ -12,6 +12,24 @@
 namespace hp::capture {
 
 bool ServeSession::arm_profiler(double seconds, std::string* error) {
+  return arm(seconds, 0, false, error);
+}
+
+bool ServeSession::arm_profiler_steps(int steps, bool by_stage, std::string* error) {
+  if (engine_ != "sglang") {
+    *error =
+        "arming for N steps needs SGLang's /start_profile num_steps; vLLM stops after N steps only "
+        "when started with --profiler-config max_iterations: arm it for seconds";
+    return false;
+  }
+  if (steps <= 0) {
+    *error = "the step count must be positive";
+    return false;
+  }
+  return arm(0, steps, by_stage, error);
+}
+
+bool ServeSession::arm(double seconds, int steps, bool by_stage, std::string* error) {
   std::lock_guard lock(mu_);
   if (o_.profile_dir.empty()) {
     *error = "no --profile-dir: the server's torch-profiler output directory is needed to find its traces";
@@ -22,13 +40,16 @@ bool ServeSession::arm_profiler(double seconds, std::string* error) {
     return false;
   }
   if (profiler_.joinable()) profiler_.join();
-  profiler_state_ = fmt::format("armed for {:g} s", seconds);
-  profiler_ = std::thread([this, seconds] {
+  profiler_state_ = steps ? fmt::format("armed for {} steps{}", steps, by_stage ? " per stage" : "")
+                          : fmt::format("armed for {:g} s", seconds);
+  profiler_ = std::thread([this, seconds, steps, by_stage] {
     ProfilerOptions po;
     po.base_url = ro_.base_url;
     po.engine = engine_;
     po.profile_dir = o_.profile_dir;
     po.api_key = ro_.api_key;
+    po.num_steps = steps;
+    po.by_stage = by_stage;
     auto set_state = [&](std::string s) {
       std::lock_guard l(mu_);
       profiler_state_ = std::move(s);
@@ -38,9 +59,11 @@ bool ServeSession::arm_profiler(double seconds, std::string* error) {
     const int64_t started = epoch_now_ns();
     if (!start_profile(po, &err)) return set_state("error: " + err);
     sink().set_meta("profile.started_ns", std::to_string(started));
-    for (int i = 0; i < static_cast<int>(seconds * 10) && running_; ++i)
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    if (!stop_profile(po, &err)) return set_state("error: " + err);
+    if (!steps) {  // stepped captures stop on their own
+      for (int i = 0; i < static_cast<int>(seconds * 10) && running_; ++i)
+        std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      if (!stop_profile(po, &err)) return set_state("error: " + err);
+    }
     set_state("waiting for traces");
     auto traces = wait_for_traces(o_.profile_dir, before, po.settle_s, std::min(po.timeout_s, 120.0), &err);
     if (traces.empty()) return set_state("error: " + err);

@@ -5,6 +5,8 @@
 
 #include <catch2/catch.hpp>
 #include <fstream>
+#include <mutex>
+#include <nlohmann/json.hpp>
 #include <thread>
 
 #include "core/session/load_session.h"
@@ -155,6 +157,53 @@ TEST_CASE("serve session: a missing profiler endpoint is an error in the status,
   CHECK_THAT(state, Catch::StartsWith("error: POST /start_profile: HTTP 404"));
   CHECK(s.status().scrapes > 0);  // still capturing
   CHECK(s.finish() == 0);
+}
+
+TEST_CASE("serve session: SGLang's profiler armed for N steps per stage stops itself, vLLM's says why not",
+          "[capture][profiler]") {
+  const fs::path dir = test::fresh_temp_dir("serve_session", "steps");
+  testing::TestServerOptions so;
+  so.max_lifetime_s = 60;
+  so.profile_dir = dir / "prof";
+  so.trace_fixture = fs::path(HOTPATH_TEST_DATA) / "shell/hta_trace_compare_base.json.gz";
+  testing::TestServer server(so);
+  REQUIRE(server.start() > 0);
+  capture::ServeOpts o = watch_opts(server.base_url(), dir);
+  o.profile_dir = so.profile_dir.string();
+  std::string err;
+  {
+    capture::ServeSession vllm(o);
+    REQUIRE(vllm.prepare(&err) == 0);
+    CHECK_FALSE(vllm.arm_profiler_steps(8, false, &err));
+    CHECK_THAT(err, Catch::Contains("max_iterations"));
+  }
+  o.engine = "sglang";
+  o.output = (dir / "sglang.hotpath").string();
+  capture::ServeSession s(o);
+  REQUIRE(s.prepare(&err) == 0);
+  s.start();
+  std::vector<std::shared_ptr<const Run>> got;
+  std::mutex mu;
+  s.on_traces([&](std::shared_ptr<const Run> r) {
+    std::lock_guard l(mu);
+    got.push_back(std::move(r));
+  });
+  REQUIRE(s.arm_profiler_steps(8, true, &err));
+  CHECK(s.status().profiler == "armed for 8 steps per stage");
+  std::string state;
+  for (int i = 0; i < 1000 && state != "done" && state.rfind("error", 0) != 0; ++i) {
+    std::this_thread::sleep_for(10ms);
+    state = s.status().profiler;
+  }
+  CHECK(state == "done");
+  CHECK(s.status().traces_imported == 2);  // one capture per stage
+  const auto body = nlohmann::json::parse(server.counts().last_profile_start_body);
+  CHECK(body.at("num_steps") == 8);
+  CHECK(body.at("profile_by_stage") == true);
+  CHECK(server.counts().profile_stops == 0);  // it stopped itself
+  CHECK(s.finish() == 0);
+  std::lock_guard l(mu);
+  CHECK(got.size() == 1);
 }
 
 TEST_CASE("serve session --kv-events: block events into the run file and the KV panel's block view",

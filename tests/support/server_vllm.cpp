@@ -544,13 +544,13 @@ struct TestServer::Impl {
     return text.insert(text.find('{') + 1, base + ",");
   }
 
-  void write_trace() {
+  void write_trace(const std::string& stage = "") {
     if (opt.profile_dir.empty() || opt.trace_fixture.empty()) return;
     std::ifstream in(opt.trace_fixture, std::ios::binary);
     std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     data = rebased_trace(data, profile_started_ns.load());
     std::filesystem::create_directories(opt.profile_dir);
-    auto path = opt.profile_dir / fmt::format("test-rank-0.{}.pt.trace.json", epoch_ns());
+    auto path = opt.profile_dir / fmt::format("test-rank-0{}.{}.pt.trace.json", stage, epoch_ns());
     // Written in two halves 300 ms apart, as a large trace flushes: readers must wait for it to settle.
     {
       std::ofstream first(path, std::ios::binary);
@@ -589,12 +589,28 @@ struct TestServer::Impl {
     }
     if (post && opt.profiler && (path == "/start_profile" || path == "/stop_profile")) {
       bool starting = path == "/start_profile";
+      std::string body;
+      if (evbuffer* in = evhttp_request_get_input_buffer(req)) {
+        body.resize(evbuffer_get_length(in));
+        evbuffer_copyout(in, body.data(), body.size());
+      }
       {
         std::lock_guard lock(mu);
         ++(starting ? counts.profile_starts : counts.profile_stops);
+        if (starting) counts.last_profile_start_body = body;
       }
       if (starting) profile_started_ns = epoch_ns();
       if (!starting) write_trace();
+      // SGLang's num_steps stops on its own (here at once); profile_by_stage writes one per stage.
+      const auto j = nlohmann::json::parse(body.empty() ? "{}" : body, nullptr, false);
+      if (starting && j.is_object() && j.value("num_steps", 0) > 0) {
+        if (j.value("profile_by_stage", false)) {
+          write_trace("-prefill");
+          write_trace("-decode");
+        } else {
+          write_trace();
+        }
+      }
       return reply(req, 200, "");
     }
     reply(req, 404, R"({"error":{"message":"not found","code":404}})");

@@ -68,6 +68,7 @@ struct ServerCounts {
   uint64_t completed = 0;  // streams that ended with [DONE]
   uint64_t faults = 0;     // requests that got an injected fault
   uint64_t profile_starts = 0, profile_stops = 0;
+  std::string last_profile_start_body;  // the JSON an SGLang-style client sent to /start_profile
   uint64_t metrics_scrapes = 0;
 };
 
