@@ -4,7 +4,6 @@
 
 #include "core/disagg/advise.h"
 #include "core/session/load_session.h"
-#include "core/session/phase_split.h"
 
 using namespace hp;
 using namespace hp::disagg;
@@ -39,14 +38,27 @@ TEST_CASE("fit_spec on the vLLM 0.15 log: every number with its source", "[disag
   CHECK(w.kv_capacity_tokens == 5863776);
   CHECK(w.prefill_max_batch_tokens == 8192);
   CHECK(w.instances() == 2);
-  // The fits are phase_split's.
-  PhaseSplit ph = phase_split(s->iterations, s->run.get(), nullptr);
+  // The fits, checked against exact rational least squares over the log's Iteration lines (Python
+  // fractions, normal equations): prefill and mixed steps (479) with P, P^2 and decode sequences give
+  // P^2 at -3.92e-7, which is dropped; the refit is 46.87846 + 0.0036113957 P + 0.04439025 B, R² 0.014526
+  // (the chunks' time hardly follows their size). Decode steps (6,759): 4.1981776 + 0.043741201 B, R²
+  // 0.940273; no context in the log.
+  CHECK(f.prefill_points == 479);
+  CHECK(f.prefill_source == "engine iterations");
+  CHECK(w.prefill_ms.base == Approx(46.8784622).epsilon(1e-6));
+  CHECK(w.prefill_ms.per_token == Approx(0.0036113957).epsilon(1e-6));
+  CHECK(w.prefill_ms.per_token2 == 0);
+  CHECK(f.prefill_fit.coef("per_decode_seq") == Approx(0.04439025).epsilon(1e-6));
+  CHECK(f.prefill_r2 == Approx(0.0145264).epsilon(1e-4));
   CHECK(f.decode_points == 6759);
-  CHECK(f.prefill_points == 477);
-  CHECK(w.decode_ms.base == Approx(ph.decode.fit.intercept));
-  CHECK(w.decode_ms.per_seq == Approx(ph.decode.fit.slope));
-  CHECK(w.prefill_ms.per_token == Approx(ph.prefill.fit.slope));
-  CHECK(f.decode_r2 == Approx(ph.decode.fit.r2));
+  CHECK(w.decode_ms.base == Approx(4.1981776).epsilon(1e-6));
+  CHECK(w.decode_ms.per_seq == Approx(0.043741201).epsilon(1e-6));
+  CHECK(w.decode_ms.per_ctx_token == 0);
+  CHECK(f.decode_r2 == Approx(0.9402728).epsilon(1e-6));
+  CHECK(w.sources.at("prefill_ms").find("per_token2 dropped: fitted negative (-3.92e-07)") !=
+        std::string::npos);
+  CHECK(w.sources.at("decode_ms").find("per_ctx_token dropped: context tokens unknown for 6759 of 6759") !=
+        std::string::npos);
   for (const char* k :
        {"arrival", "prompt_tokens", "output_tokens", "prefill_ms", "decode_ms", "kv_capacity_tokens",
         "kv.bytes_per_token", "kv.bandwidth_GBps", "kv.setup_ms", "gpus", "tp"})
