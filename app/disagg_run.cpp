@@ -1,5 +1,6 @@
 #include "app/disagg_run.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -107,7 +108,7 @@ DisaggResult run_disagg(const DisaggArgs& a) {
     if (a.requests) spec.requests = a.requests;
     // The self-check predicts the run as measured: its own instance count and rate.
     disagg::WhatIfSpec measured = spec;
-    measured.gpus = measured.tp;
+    measured.gpus = std::max(measured.tp, fit.measured_gpus - fit.measured_gpus % measured.tp);
     check = disagg::self_check(measured, *session);
   }
   if (a.rate > 0) spec.arrival.rate_rps = a.rate;

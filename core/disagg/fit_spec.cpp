@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include "core/disagg/parallelism.h"
 #include "core/disagg/simulate.h"
 #include "core/disagg/step_sources.h"
 #include "core/session/request_metrics.h"
@@ -125,10 +126,15 @@ FitResult fit_spec(const Session& s, const FitOptions& opt) {
     f.warnings.push_back("fewer than two request arrivals: arrival rate left at 1 req/s");
     src["arrival"] = "default";
   }
-  w.tp = opt.tp > 0 ? opt.tp : 1;
-  w.gpus = opt.gpus > 0 ? opt.gpus : w.tp;
-  src["gpus"] = opt.gpus > 0 ? "--gpus" : "the measured instance";
-  src["tp"] = opt.tp > 0 ? "--tp" : "default 1 (--tp)";
+  // GPUs per instance and in all: the options, else what the run recorded (parallelism.h).
+  const Parallelism par = detect_parallelism(s);
+  w.tp = opt.tp > 0 ? opt.tp : par.gpus_per_instance();
+  f.measured_gpus = w.tp * par.dp;
+  w.gpus = opt.gpus > 0 ? opt.gpus : f.measured_gpus;
+  src["tp"] = opt.tp > 0 ? "--tp" : par.found ? par.source : "default 1 (no parallel size in the run; --tp)";
+  src["gpus"] = opt.gpus > 0              ? "--gpus"
+                : par.found && par.dp > 1 ? par.source + ": tp x pp x dp"
+                                          : "the measured instance (" + src["tp"] + ")";
   w.requests = std::max<size_t>(2000, f.requests);
   // Step costs: each fit from the first source with enough timed steps for it (step_sources.h).
   std::vector<StepSource> from{steps_from_iterations(s.iterations)};

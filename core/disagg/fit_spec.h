@@ -21,7 +21,7 @@ namespace hp::disagg {
 inline constexpr double kDefaultBandwidthGBps = 50;  // one 400 Gb/s NIC per GPU (reference §4)
 
 struct FitOptions {
-  int gpus = 0, tp = 0;       // 0: tp 1, gpus = one instance
+  int gpus = 0, tp = 0;       // 0: from the run (parallelism.h), else tp 1 and one instance
   double bandwidth_GBps = 0;  // 0: from the metrics, else the default
   std::optional<KvBytes> kv;  // from the model's config.json, when found
   std::string kv_source;      // its path
@@ -29,7 +29,8 @@ struct FitOptions {
 
 struct FitResult {
   WhatIfSpec spec;
-  size_t requests = 0;  // measured requests used
+  size_t requests = 0;    // measured requests used
+  int measured_gpus = 1;  // the GPUs the run measured (tp x dp instances), what the self-check predicts
   double prefill_r2 = 0, decode_r2 = 0;
   size_t prefill_points = 0, decode_points = 0;
   StepFit prefill_fit, decode_fit;  // every term, dropped ones with the reason

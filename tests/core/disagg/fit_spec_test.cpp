@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "core/disagg/advise.h"
+#include "core/disagg/parallelism.h"
 #include "core/session/load_session.h"
 
 using namespace hp;
@@ -81,6 +82,56 @@ TEST_CASE("fit_spec on the vLLM 0.15 log: every number with its source", "[disag
     CHECK(c.max_deviation < kSelfCheckTolerance);
     CHECK_FALSE(c.low_confidence);
   }
+}
+
+// The vLLM log's engine config line: tensor_parallel_size=4, pipeline_parallel_size=1, data_parallel_size=1;
+// the SGLang log's server_args: tp_size=1, pp_size=1, dp_size=1.
+TEST_CASE("fit_spec: tp and GPUs from the run's startup line, options override", "[disagg][fit_spec]") {
+  auto s = vllm_log();
+  Parallelism p = detect_parallelism(*s);
+  CHECK(p.found);
+  CHECK(p.tp == 4);
+  CHECK(p.pp == 1);
+  CHECK(p.dp == 1);
+  FitResult f = fit_spec(*s);
+  CHECK(f.spec.tp == 4);
+  CHECK(f.spec.gpus == 4);
+  CHECK(f.measured_gpus == 4);
+  CHECK(f.spec.sources.at("tp") == "server log startup line (tp 4, pp 1, dp 1)");
+  CHECK(f.spec.sources.at("gpus") == "the measured instance (server log startup line (tp 4, pp 1, dp 1))");
+  FitOptions fo;
+  fo.tp = 2;
+  fo.gpus = 16;
+  FitResult o = fit_spec(*s, fo);
+  CHECK(o.spec.tp == 2);
+  CHECK(o.spec.gpus == 16);
+  CHECK(o.spec.sources.at("tp") == "--tp");
+  CHECK(o.spec.sources.at("gpus") == "--gpus");
+
+  LoadProgress progress;
+  auto sg = load_session(
+      {std::string(HOTPATH_TEST_DATA) + "/logs/sglang_laguna-s-2.1-int4_dgxspark_prefill-decode.log"},
+      progress);
+  Parallelism q = detect_parallelism(*sg);
+  CHECK(q.found);
+  CHECK(q.tp == 1);
+  CHECK(q.source == "server log startup line (tp 1, pp 1, dp 1)");
+}
+
+TEST_CASE("parallelism: a trace's world size, else none", "[disagg][fit_spec]") {
+  Session s;
+  auto run = std::make_shared<Run>();
+  run->sources.push_back({});
+  run->sources.back().world_size = 8;
+  s.run = run;
+  Parallelism p = detect_parallelism(s);
+  CHECK(p.tp == 8);
+  CHECK(p.gpus() == 8);
+  CHECK(p.source == "trace distributedInfo world_size 8 (taken as one instance's tp)");
+  Session none;
+  none.run = std::make_shared<const Run>();
+  CHECK_FALSE(detect_parallelism(none).found);
+  CHECK(detect_parallelism(none).tp == 1);
 }
 
 TEST_CASE("fit_spec: a session without requests is an error", "[disagg][fit_spec]") {
