@@ -157,4 +157,23 @@ json disagg_json(const DisaggResult& r) {
   return j;
 }
 
+std::vector<std::string> save_config_files(const disagg::ConfigFiles& files, const std::string& dir) {
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) throw std::runtime_error(dir + ": cannot be created (" + ec.message() + ")");
+  std::vector<std::string> paths;
+  for (const auto& [name, text] : files) {
+    fs::path path = fs::path(dir) / name;
+    std::ofstream f(path, std::ios::binary | std::ios::trunc);
+    f << text;
+    if (!f.flush()) throw std::runtime_error(path.string() + ": cannot be written");
+    f.close();
+    if (path.extension() == ".sh")
+      fs::permissions(path, fs::perms::owner_exec | fs::perms::group_exec | fs::perms::others_exec,
+                      fs::perm_options::add);
+    paths.push_back(path.string());
+  }
+  return paths;
+}
+
 }  // namespace hp
