@@ -106,9 +106,9 @@ LogConverter::Piece LogConverter::feed(std::string_view text) {
     access_ += log.access.size();
     if (log.capacity.kv_cache_tokens >= 0 && kv_cache_tokens_ < 0)
       kv_cache_tokens_ = log.capacity.kv_cache_tokens;
-    if (log.capacity.tensor_parallel_size > 0 && tp_ < 0)
-      tp_ = log.capacity.tensor_parallel_size, pp_ = log.capacity.pipeline_parallel_size,
-      dp_ = log.capacity.data_parallel_size;
+    if (tp_ < 0) tp_ = log.capacity.tensor_parallel_size;
+    if (pp_ < 0) pp_ = log.capacity.pipeline_parallel_size;
+    if (dp_ < 0) dp_ = log.capacity.data_parallel_size;
     if (log.capacity.max_concurrency >= 0 && max_concurrency_ < 0)
       max_concurrency_ = log.capacity.max_concurrency;
   } else if (engine_ == "sglang") {

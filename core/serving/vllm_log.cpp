@@ -201,12 +201,11 @@ struct Parser {
     bool cap = false;
     if (RE2::PartialMatch(msg, r.kv_size, &a)) out.capacity.kv_cache_tokens = to_i64(a), cap = true;
     if (RE2::PartialMatch(msg, r.kv_mem, &a)) out.capacity.available_kv_gib = to_f64(a), cap = true;
-    if (out.capacity.tensor_parallel_size < 0 && RE2::PartialMatch(msg, r.tp_size, &a)) {
-      out.capacity.tensor_parallel_size = to_i64(a);
-      if (RE2::PartialMatch(msg, r.pp_size, &a)) out.capacity.pipeline_parallel_size = to_i64(a);
-      if (RE2::PartialMatch(msg, r.dp_size, &a)) out.capacity.data_parallel_size = to_i64(a);
-      cap = true;
-    }
+    // Each size from the first line that gives it (the non-default args line may give only tp).
+    for (auto [re, v] : {std::pair{&r.tp_size, &out.capacity.tensor_parallel_size},
+                         std::pair{&r.pp_size, &out.capacity.pipeline_parallel_size},
+                         std::pair{&r.dp_size, &out.capacity.data_parallel_size}})
+      if (*v < 0 && RE2::PartialMatch(msg, *re, &a)) *v = to_i64(a), cap = true;
     if (RE2::PartialMatch(msg, r.max_conc, &a, &b)) {
       out.capacity.max_concurrency_tokens = to_i64(a);
       out.capacity.max_concurrency = to_f64(b);
