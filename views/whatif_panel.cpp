@@ -170,8 +170,11 @@ void draw_whatif_panel(WhatIfModel& m, WhatIfPanelState& st) {
         st.sim->itl_ms.p99, st.sim->kv_transfer_ms.mean, st.sim->slo_met * 100);
   else
     ImGui::TextDisabled("Simulating the chosen point...");
-  ImGui::TextDisabled("tp %d per instance: %s. Prefill: %s", m.spec.tp, source_of(m.spec, "tp").c_str(),
-                      source_of(m.spec, "prefill_ms").c_str());
+  ImGui::PushTextWrapPos(0);
+  ImGui::TextDisabled("tp %d per instance: %s. Prefill: %s. Decode: %s", m.spec.tp,
+                      source_of(m.spec, "tp").c_str(), source_of(m.spec, "prefill_ms").c_str(),
+                      source_of(m.spec, "decode_ms").c_str());
+  ImGui::PopTextWrapPos();
   ImGui::TextDisabled(
       "Colours: bottleneck prefill (orange), decode (blue), link (purple), KV capacity (red), engine "
       "(green); red ring: misses the SLO; white square: the measured run; grey: one monolithic instance, as "
