@@ -70,6 +70,7 @@ class Workbench {
   std::string open_dialog_dir() const;
   void zoom_to_fit();         // View > Zoom to fit (and the 0 key on the timeline)
   void open_export_config();  // File > Export config... (and `screenshot --dialog export-config`)
+  const ExportConfigDialog& export_config() const { return export_config_; }
 
   // A live capture (`attach`): its snapshots replace the document as they come (the view, selection
   // and search stay; with Follow on the view's right edge stays at now), and a capture bar under
