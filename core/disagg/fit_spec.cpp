@@ -137,17 +137,19 @@ FitResult fit_spec(const Session& s, const FitOptions& opt) {
                                           : "the measured instance (" + src["tp"] + ")";
   w.requests = std::max<size_t>(2000, f.requests);
   // Step costs: each fit from the first source with enough timed steps for it (step_sources.h).
-  std::vector<StepSource> from{steps_from_iterations(s.iterations)};
-  if (s.run && !s.run->slices.name.empty()) from.push_back(steps_from_markers(*s.run));
-  from.push_back(steps_from_requests(s));
-  for (const auto& src_steps : from) {
+  // Later sources are only gathered while a fit is still missing (marker steps need the stage assignment).
+  auto take = [&](const StepSource& src_steps) {
     if (!f.prefill_fit.valid())
       if (StepFit p = fit_prefill_steps(src_steps.points); p.valid())
         f.prefill_fit = p, f.prefill_source = src_steps.name;
     if (!f.decode_fit.valid())
       if (StepFit d = fit_decode_steps(src_steps.points); d.valid())
         f.decode_fit = d, f.decode_source = src_steps.name;
-  }
+    return f.prefill_fit.valid() && f.decode_fit.valid();
+  };
+  if (!take(steps_from_iterations(s.iterations)))
+    if (!s.run || s.run->slices.name.empty() || !take(steps_from_markers(*s.run)))
+      take(steps_from_requests(s));
   if (f.prefill_fit.valid()) {
     const StepFit& p = f.prefill_fit;
     w.prefill_ms = {std::max(0.0, p.coef("base")), p.coef("per_token"), p.coef("per_token2")};
