@@ -50,23 +50,51 @@ StepSource steps_from_markers(const Run& run) {
   return out;
 }
 
+namespace {
+
+struct Decoding {
+  Ns a = 0, b = 0;  // first token, end
+  double prompt = 0, output = 0;
+};
+
+// Requests decoding at time t and the context they hold then: prompt + the share of the output produced
+// by t at the request's own average pace (a sweep over the intervals sorted by start).
+class DecodingSweep {
+ public:
+  explicit DecodingSweep(std::vector<Decoding> v) : v_(std::move(v)) {
+    std::sort(v_.begin(), v_.end(), [](const Decoding& x, const Decoding& y) { return x.a < y.a; });
+  }
+  // Calls must come in increasing t.
+  std::pair<double, double> at(Ns t) {
+    while (next_ < v_.size() && v_[next_].a <= t) active_.push_back(next_++);
+    std::erase_if(active_, [&](size_t k) { return v_[k].b < t; });
+    double ctx = 0;
+    for (size_t k : active_) {
+      const Decoding& d = v_[k];
+      const double done = d.b > d.a ? static_cast<double>(t - d.a) / static_cast<double>(d.b - d.a) : 1;
+      ctx += d.prompt + d.output * done;
+    }
+    return {static_cast<double>(active_.size()), ctx};
+  }
+
+ private:
+  std::vector<Decoding> v_;
+  std::vector<size_t> active_;
+  size_t next_ = 0;
+};
+
+}  // namespace
+
 StepSource steps_from_requests(const Session& s) {
   StepSource out;
   const RequestTable& rq = s.requests;
   RequestMetrics m = request_metrics(s);
-  std::vector<Ns> firsts, ends;
+  std::vector<Decoding> all;
+  std::vector<std::pair<Ns, double>> decode_at;  // (a request's decode midpoint, its mean inter-token ms)
   for (size_t i = 0; i < rq.size(); ++i) {
     const Ns a = rq.first_token_of(i), b = rq.end_of(i);
-    if (a != kNoTime && b != kNoTime && b >= a) firsts.push_back(a), ends.push_back(b);
-  }
-  std::sort(firsts.begin(), firsts.end());
-  std::sort(ends.begin(), ends.end());
-  auto decoding_at = [&](Ns t) {  // requests with first token <= t <= end
-    const auto started = std::upper_bound(firsts.begin(), firsts.end(), t) - firsts.begin();
-    const auto ended = std::lower_bound(ends.begin(), ends.end(), t) - ends.begin();
-    return static_cast<double>(std::max<std::ptrdiff_t>(0, started - ended));
-  };
-  for (size_t i = 0; i < rq.size(); ++i) {
+    if (a == kNoTime || b == kNoTime || b < a) continue;
+    all.push_back({a, b, static_cast<double>(rq.prompt_tokens[i]), static_cast<double>(rq.output_tokens[i])});
     if (rq.warmup[i] || rq.status[i] != serving::RequestStatus::Ok || rq.prompt_tokens[i] <= 0) continue;
     const double ttft = m.value(RequestField::Ttft, i), queue = m.value(RequestField::Queue, i);
     const double uncached =
@@ -74,11 +102,18 @@ StepSource steps_from_requests(const Session& s) {
     if (std::isfinite(ttft) && ttft > 0 && uncached > 0)
       out.points.push_back({std::isfinite(queue) && queue < ttft ? ttft - queue : ttft, uncached, 0, -1});
     const double tpot = m.value(RequestField::Tpot, i);
-    const Ns a = rq.first_token_of(i), b = rq.end_of(i);
-    if (std::isfinite(tpot) && tpot > 0 && a != kNoTime && b != kNoTime && b > a)
-      out.points.push_back({tpot, 0, decoding_at(a + (b - a) / 2), -1});
+    if (std::isfinite(tpot) && tpot > 0 && b > a) decode_at.push_back({a + (b - a) / 2, tpot});
   }
-  if (!out.points.empty()) out.name = "the requests (client TTFT and inter-token times)";
+  std::sort(decode_at.begin(), decode_at.end());
+  DecodingSweep sweep(std::move(all));
+  for (const auto& [t, ms] : decode_at) {
+    auto [batch, ctx] = sweep.at(t);
+    if (batch > 0) out.points.push_back({ms, 0, batch, ctx});
+  }
+  if (!out.points.empty())
+    out.name =
+        "the requests (client TTFT; inter-token times against the requests decoding alongside and "
+        "their context at an even pace)";
   return out;
 }
 

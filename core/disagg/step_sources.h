@@ -7,7 +7,8 @@
 //      the decode context), SGLang `step[EXTEND|DECODE bs=B toks=T]`;
 //   3. the requests of a serve-profile run: one prefill point per request (client TTFT, less the server
 //      queue time when known, against its uncached prompt tokens; a batch of one) and one decode point
-//      (its mean inter-token time against the requests decoding beside it at its midpoint).
+//      (its mean inter-token time against the requests decoding beside it at its midpoint, and the context
+//      they hold then: prompt plus the output produced so far at each request's own average pace).
 #include <string>
 #include <vector>
 

@@ -64,3 +64,53 @@ TEST_CASE("step points from the real vLLM step markers", "[disagg][step_sources]
   CHECK(d.points[0].ctx_tokens == 55086);
   CHECK(d.points[0].ms == Approx(2.408598).epsilon(1e-6));
 }
+
+// Three requests by hand (ms): R0 first token 100, end 1100, prompt 100, 11 tokens; R1 600..1600, prompt 200,
+// 11 tokens; R2 2100..2600, prompt 50, 6 tokens: each 100 ms per token. Decode points at their midpoints:
+// R0 at 600: R0 and R1 decoding, context 100 + 11 x 0.5 + 200 + 0 = 305.5; R1 at 1100: 111 + 205.5 = 316.5;
+// R2 at 2350: alone, 50 + 3 = 53.
+TEST_CASE("step points from the requests: batch and context at each decode midpoint",
+          "[disagg][step_sources]") {
+  Session s;
+  s.run = std::make_shared<const Run>();
+  RequestTable& r = s.requests;
+  const Ns ms = 1'000'000;
+  struct Row {
+    Ns sent, first, end;
+    uint32_t prompt, output;
+  };
+  for (const Row& x : {Row{0, 100 * ms, 1100 * ms, 100, 11}, Row{0, 600 * ms, 1600 * ms, 200, 11},
+                       Row{2000 * ms, 2100 * ms, 2600 * ms, 50, 6}}) {
+    for (auto* c : {&r.id, &r.endpoint, &r.error, &r.replica, &r.purpose}) c->push_back(0);
+    r.warmup.push_back(0);
+    r.status.push_back(serving::RequestStatus::Ok);
+    r.http_status.push_back(200);
+    r.arrival.push_back(x.sent);
+    r.sent.push_back(x.sent);
+    r.first_token.push_back(x.first);
+    r.last_token.push_back(x.end);
+    r.finish.push_back(x.end);
+    for (auto* c : {&r.srv_received, &r.srv_queued, &r.srv_scheduled, &r.srv_prefill_end, &r.srv_finished})
+      c->push_back(kNoTime);
+    r.prompt_tokens.push_back(x.prompt);
+    r.cached_tokens.push_back(0);
+    r.output_tokens.push_back(x.output);
+    r.itl_begin.push_back(0);
+  }
+  StepSource src = steps_from_requests(s);
+  REQUIRE(src.points.size() == 6);
+  std::vector<StepPoint> decode;
+  for (const auto& p : src.points)
+    if (p.prefill_tokens == 0) decode.push_back(p);
+  REQUIRE(decode.size() == 3);
+  CHECK(decode[0].ms == Approx(100));
+  CHECK(decode[0].decode_seqs == 2);
+  CHECK(decode[0].ctx_tokens == Approx(305.5));
+  CHECK(decode[1].decode_seqs == 2);
+  CHECK(decode[1].ctx_tokens == Approx(316.5));
+  CHECK(decode[2].decode_seqs == 1);
+  CHECK(decode[2].ctx_tokens == Approx(53));
+  // Prefill points: TTFT against the prompt (no server queue time known).
+  CHECK(src.points[0].prefill_tokens == 100);
+  CHECK(src.points[0].ms == Approx(100));
+}
