@@ -56,7 +56,8 @@ TEST_CASE("disagg fits the test server's schedule from a serve-profile run", "[d
   CHECK(spec["decode_ms"]["base"].get<double>() == Approx(5.2).margin(0.6));
   CHECK(spec["decode_ms"]["per_seq"].get<double>() == 0);
   const std::string prefill_src = spec["sources"]["prefill_ms"], decode_src = spec["sources"]["decode_ms"];
-  CHECK(prefill_src.starts_with("the requests (client TTFT; inter-token times against the requests decoding "));
+  CHECK(
+      prefill_src.starts_with("the requests (client TTFT; inter-token times against the requests decoding "));
   const size_t at = prefill_src.find("(16 points, R² ");
   REQUIRE(at != std::string::npos);
   CHECK(std::stod(prefill_src.substr(at + std::string("(16 points, R² ").size())) > 0.9);
