@@ -110,19 +110,8 @@ void add_disagg_config_command(CLI::App& app, CliContext& ctx) {
         if ((ctx.exit_code = check_inputs_exist({opts->basis}))) return;
         plan.basis = read_basis(opts->basis, plan);
       }
-      disagg::ConfigFiles files = disagg::write_configs(opts->target, plan);
-      fs::create_directories(opts->out);
-      for (const auto& [name, text] : files) {
-        fs::path path = fs::path(opts->out) / name;
-        std::ofstream f(path, std::ios::binary | std::ios::trunc);
-        f << text;
-        if (!f.flush()) throw std::runtime_error(path.string() + ": cannot be written");
-        f.close();
-        if (path.extension() == ".sh")
-          fs::permissions(path, fs::perms::owner_exec | fs::perms::group_exec | fs::perms::others_exec,
-                          fs::perm_options::add);
-        std::cout << path.string() << '\n';
-      }
+      for (const auto& path : save_config_files(disagg::write_configs(opts->target, plan), opts->out))
+        std::cout << path << '\n';
     } catch (const std::exception& e) {
       std::cerr << "hotpath: disagg-config: " << e.what() << '\n';
       ctx.exit_code = 1;

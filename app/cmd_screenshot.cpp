@@ -21,6 +21,7 @@ struct ScreenshotArgs {
   std::string size = "1280x800";
   std::string range, select, slo;
   bool panel_only = false;
+  std::string dialog;
   std::string dump_state;  // test hook
 };
 
@@ -58,6 +59,7 @@ int run_screenshot(const ScreenshotArgs& a) {
   o.slo = a.slo;
   o.select = a.select;
   o.panel_only = a.panel_only;
+  o.dialog = a.dialog;
   o.width = std::stoi(m[1]);
   o.height = std::stoi(m[2]);
   return run_shell(o);
@@ -90,6 +92,9 @@ void add_screenshot_command(CLI::App& app, CliContext& ctx) {
   sub->add_option("--select", args->select, "Select the first slice whose name contains NAME");
   sub->add_flag("--panel-only", args->panel_only,
                 "Write only the selected panel (the bottom tab), not the window");
+  sub->add_option("--dialog", args->dialog,
+                  "A dialog open over the window: export-config (File > Export config...)")
+      ->check(CLI::IsMember({"export-config"}));
   sub->add_option("--dump-state", args->dump_state)->group("");
   sub->callback([args, &ctx] { ctx.exit_code = run_screenshot(*args); });
 }

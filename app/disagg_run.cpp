@@ -1,5 +1,6 @@
 #include "app/disagg_run.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -107,7 +108,7 @@ DisaggResult run_disagg(const DisaggArgs& a) {
     if (a.requests) spec.requests = a.requests;
     // The self-check predicts the run as measured: its own instance count and rate.
     disagg::WhatIfSpec measured = spec;
-    measured.gpus = measured.tp;
+    measured.gpus = std::max(measured.tp, fit.measured_gpus - fit.measured_gpus % measured.tp);
     check = disagg::self_check(measured, *session);
   }
   if (a.rate > 0) spec.arrival.rate_rps = a.rate;
@@ -154,6 +155,25 @@ json disagg_json(const DisaggResult& r) {
   j["spec"].erase("output_tokens");
   j["warnings"] = warnings;
   return j;
+}
+
+std::vector<std::string> save_config_files(const disagg::ConfigFiles& files, const std::string& dir) {
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) throw std::runtime_error(dir + ": cannot be created (" + ec.message() + ")");
+  std::vector<std::string> paths;
+  for (const auto& [name, text] : files) {
+    fs::path path = fs::path(dir) / name;
+    std::ofstream f(path, std::ios::binary | std::ios::trunc);
+    f << text;
+    if (!f.flush()) throw std::runtime_error(path.string() + ": cannot be written");
+    f.close();
+    if (path.extension() == ".sh")
+      fs::permissions(path, fs::perms::owner_exec | fs::perms::group_exec | fs::perms::others_exec,
+                      fs::perm_options::add);
+    paths.push_back(path.string());
+  }
+  return paths;
 }
 
 }  // namespace hp

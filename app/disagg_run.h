@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/disagg/advise.h"
+#include "core/disagg/deploy_plan.h"
 
 namespace hp {
 
@@ -30,5 +31,9 @@ struct DisaggResult {
 DisaggResult run_disagg(const DisaggArgs& a);
 // The JSON of `hotpath disagg --format json` (what disagg-config's --basis reads).
 nlohmann::json disagg_json(const DisaggResult& r);
+// Writes generated config files into `dir` (created; .sh files made executable) and returns their paths,
+// as `hotpath disagg-config` and File > Export config... both do. Throws std::runtime_error naming the
+// path that could not be written.
+std::vector<std::string> save_config_files(const disagg::ConfigFiles& files, const std::string& dir);
 
 }  // namespace hp

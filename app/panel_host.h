@@ -28,6 +28,8 @@ struct PanelServices {
   std::function<void()> wake;     // called from a panel's worker thread when its model is ready
   const std::string* summary = nullptr;
   const ImportLog* import_log = nullptr;
+  // The What-if panel's chosen layout in instances (File > Export config... defaults to it); decode 0: none.
+  int whatif_prefill = 0, whatif_decode = 0, whatif_tp = 1;
   std::string categorize(std::string_view kernel) const;
 };
 

@@ -529,7 +529,7 @@ class RolloutsTab : public Panel {
 // worker thread (the panel asks for frames until it is done).
 class WhatIfTab : public Panel {
  public:
-  WhatIfTab(PanelServices&, const PanelEntry& e) : Panel(e.key, e.title) {}
+  WhatIfTab(PanelServices& s, const PanelEntry& e) : Panel(e.key, e.title), s_(s) {}
   void on_session(const Snapshot& snap, bool same_document) override {
     if (same_document && session_ == snap.session) return;
     session_ = snap.session;
@@ -542,6 +542,10 @@ class WhatIfTab : public Panel {
       state_.started = false;
     }
     draw_whatif_panel(*model_, state_);
+    if (model_->ready()) {  // for File > Export config...
+      const disagg::Layout l = chosen_layout(*model_);
+      s_.whatif_prefill = l.prefill, s_.whatif_decode = l.decode, s_.whatif_tp = model_->spec.tp;
+    }
   }
   bool wants_frames() const override { return state_.busy(); }
   bool busy() const override { return state_.busy(); }  // a screenshot shows the simulated point
@@ -553,6 +557,7 @@ class WhatIfTab : public Panel {
 
  private:
   std::shared_ptr<const Session> session_;
+  PanelServices& s_;
   std::optional<WhatIfModel> model_;
   WhatIfPanelState state_;
 };

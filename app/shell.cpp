@@ -175,6 +175,7 @@ int screenshot(GLFWwindow* w, Workbench& wb, const ShellOptions& opts) {
   // A panel of the tab area takes all the height the timeline can spare (settings are not saved here).
   if (opts.view != "timeline") wb.settings().bottom_height = 16384.0f;
   if (wb.run()) apply_view_options(*wb.run(), wb.panels().state(), opts.range, opts.select);
+  if (opts.dialog == "export-config") wb.open_export_config();
   std::string why;
   bool ok = false;
   // Four frames settle the layout; a panel that computes its model in the background is waited for.

@@ -20,6 +20,7 @@ struct ShellOptions {
   std::string range;          // "START:END" in ns from the trace start (timeline window)
   std::string select;         // select (and highlight) the first slice whose name contains this
   bool panel_only = false;    // screenshot: only the selected bottom panel, not the window
+  std::string dialog;         // screenshot: a dialog open over the window ("export-config")
   std::string rules;          // --rules FILE: kernel-category rules tried before the built-in ones
   std::string slo;            // --slo ttft=200,tpot=50: the Latency panel's targets and goodput
   // Live capture (`attach`): the workbench shows the publisher's snapshots and drives the session.

@@ -264,6 +264,7 @@ void Workbench::draw_menu_bar() {
       export_path_ = std::string(home ? home : ".") + "/hotpath-screenshot.png";
       show_export_ = true;
     }
+    if (ImGui::MenuItem("Export config...", nullptr, false, snap_.session != nullptr)) open_export_config();
     ImGui::Separator();
     if (ImGui::MenuItem("Quit", "Ctrl+Q")) quit_ = true;
     ImGui::EndMenu();
@@ -453,6 +454,15 @@ void Workbench::draw_status_bar() {
   ImGui::PopStyleVar();
 }
 
+void Workbench::open_export_config() {
+  const PanelServices& ps = host_.services();
+  const char* home = std::getenv("HOME");
+  export_config_ =
+      export_config_dialog(snap_.session.get(), {ps.whatif_prefill, ps.whatif_decode, ps.whatif_tp},
+                           std::string(home ? home : ".") + "/hotpath-configs");
+  export_config_.open = true;
+}
+
 void Workbench::draw_modals() {
   if (browser_.open && browser_.needs_listing) list_browser_dir();
   if (draw_file_browser(browser_)) {
@@ -502,6 +512,7 @@ void Workbench::draw_modals() {
       ImGui::CloseCurrentPopup();
     ImGui::EndPopup();
   }
+  draw_export_config_dialog(export_config_);
   if (show_export_) ImGui::OpenPopup("Export screenshot");
   show_export_ = false;
   if (ImGui::BeginPopupModal("Export screenshot", nullptr, ImGuiWindowFlags_AlwaysAutoResize)) {

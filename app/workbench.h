@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "app/async_load.h"
+#include "app/export_config_dialog.h"
 #include "app/panel_host.h"
 #include "app/settings.h"
 #include "views/file_browser.h"
@@ -67,7 +68,9 @@ class Workbench {
   // Where File > Open... starts: the open trace's folder, else the last folder opened from, else
   // the working directory.
   std::string open_dialog_dir() const;
-  void zoom_to_fit();  // View > Zoom to fit (and the 0 key on the timeline)
+  void zoom_to_fit();         // View > Zoom to fit (and the 0 key on the timeline)
+  void open_export_config();  // File > Export config... (and `screenshot --dialog export-config`)
+  const ExportConfigDialog& export_config() const { return export_config_; }
 
   // A live capture (`attach`): its snapshots replace the document as they come (the view, selection
   // and search stay; with Follow on the view's right edge stays at now), and a capture bar under
@@ -110,6 +113,7 @@ class Workbench {
   std::optional<std::string> select_next_;  // a panel key
   bool quit_ = false;
   bool show_shortcuts_ = false, show_about_ = false, show_export_ = false;
+  ExportConfigDialog export_config_;  // File > Export config...
   std::string export_path_;
   std::optional<std::string> screenshot_request_;
   std::optional<std::array<float, 4>> screenshot_area_;

@@ -37,8 +37,13 @@ WhatIfModel whatif_model(const Session& s, int tp) {
   try {
     disagg::FitOptions fo;
     fo.tp = tp;
-    fo.gpus = std::max(8, tp * 2);
     disagg::FitResult f = disagg::fit_spec(s, fo);
+    // At least two instances and 8 GPUs, so that the P:D splits have room.
+    const int t = std::max(1, f.spec.tp);
+    if (f.spec.gpus < std::max(8, 2 * t)) {
+      f.spec.gpus = (std::max(8, 2 * t) + t - 1) / t * t;
+      f.spec.sources["gpus"] += "; raised to " + std::to_string(f.spec.gpus) + " for the splits";
+    }
     m.fitted = f.spec;
     m.warnings = f.warnings;
   } catch (const std::exception& e) {

@@ -42,8 +42,9 @@ struct WhatIfModel {
   bool ready() const { return note.empty(); }
 };
 
-// Fits the spec (no simulation) and sets the controls from it; `tp` GPUs per instance.
-WhatIfModel whatif_model(const Session& s, int tp = 1);
+// Fits the spec (no simulation) and sets the controls from it; `tp` GPUs per instance (0: from the run,
+// see core/disagg/parallelism.h); total GPUs at least 8 and two instances.
+WhatIfModel whatif_model(const Session& s, int tp = 0);
 // Applies the controls and recomputes the curves (microseconds to a millisecond).
 void apply_controls(WhatIfModel& m, const WhatIfControls& c);
 disagg::Layout chosen_layout(const WhatIfModel& m);

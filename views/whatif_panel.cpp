@@ -145,6 +145,11 @@ void update_simulation(const WhatIfModel& m, WhatIfPanelState& st) {
   st.job = std::async(std::launch::async, [spec, l, slo] { return disagg::simulate(spec, l, 2000, 0, slo); });
 }
 
+static std::string source_of(const disagg::WhatIfSpec& s, const char* key) {
+  auto it = s.sources.find(key);
+  return it == s.sources.end() ? "as written" : it->second;
+}
+
 void draw_whatif_panel(WhatIfModel& m, WhatIfPanelState& st) {
   if (!m.ready()) return ImGui::TextDisabled("%s", m.note.c_str());
   WhatIfControls c = m.controls;
@@ -165,6 +170,11 @@ void draw_whatif_panel(WhatIfModel& m, WhatIfPanelState& st) {
         st.sim->itl_ms.p99, st.sim->kv_transfer_ms.mean, st.sim->slo_met * 100);
   else
     ImGui::TextDisabled("Simulating the chosen point...");
+  ImGui::PushTextWrapPos(0);
+  ImGui::TextDisabled("tp %d per instance: %s. Prefill: %s. Decode: %s", m.spec.tp,
+                      source_of(m.spec, "tp").c_str(), source_of(m.spec, "prefill_ms").c_str(),
+                      source_of(m.spec, "decode_ms").c_str());
+  ImGui::PopTextWrapPos();
   ImGui::TextDisabled(
       "Colours: bottleneck prefill (orange), decode (blue), link (purple), KV capacity (red), engine "
       "(green); red ring: misses the SLO; white square: the measured run; grey: one monolithic instance, as "

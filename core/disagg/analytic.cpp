@@ -157,10 +157,11 @@ AnalyticPoint analytic(const WhatIfSpec& s, const WorkloadSketch& w, Layout l, d
     const double denom = 1 - li * ((o - 1) * slope + s.prefill_ms.per_token * w.mean_uncached);
     double t = denom > 0 ? s.decode_ms.base / denom : kInf;
     const double batch = std::min(bcap, li * (o - 1) * t);
-    t = std::min(t,
-                 decode_step_ms(s, bcap, bcap * ctx) + s.prefill_ms.per_token * s.prefill_max_batch_tokens);
+    // A prefill chunk of c tokens inside a decode step (the fit's linear and squared terms).
+    auto chunk_ms = [&](double c) { return s.prefill_ms.per_token * c + s.prefill_ms.per_token2 * c * c; };
+    t = std::min(t, decode_step_ms(s, bcap, bcap * ctx) + chunk_ms(s.prefill_max_batch_tokens));
     const double chunk99 = std::min(w.p99_uncached, std::max(1.0, s.prefill_max_batch_tokens - batch));
-    const double itl99 = li * t >= 0.01 ? t + s.prefill_ms.per_token * chunk99 : t;
+    const double itl99 = li * t >= 0.01 ? t + chunk_ms(chunk99) : t;
     fill(p.itl_ms, t, itl99);
     if (p.saturated) return p;
     // Waiting for the engine: M/G/n with the request's whole engine time as the service.

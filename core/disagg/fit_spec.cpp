@@ -6,8 +6,9 @@
 
 #include <fmt/format.h>
 
+#include "core/disagg/parallelism.h"
 #include "core/disagg/simulate.h"
-#include "core/session/phase_split.h"
+#include "core/disagg/step_sources.h"
 #include "core/session/request_metrics.h"
 
 namespace hp::disagg {
@@ -125,30 +126,47 @@ FitResult fit_spec(const Session& s, const FitOptions& opt) {
     f.warnings.push_back("fewer than two request arrivals: arrival rate left at 1 req/s");
     src["arrival"] = "default";
   }
-  w.tp = opt.tp > 0 ? opt.tp : 1;
-  w.gpus = opt.gpus > 0 ? opt.gpus : w.tp;
-  src["gpus"] = opt.gpus > 0 ? "--gpus" : "the measured instance";
-  src["tp"] = opt.tp > 0 ? "--tp" : "default 1 (--tp)";
+  // GPUs per instance and in all: the options, else what the run recorded (parallelism.h).
+  const Parallelism par = detect_parallelism(s);
+  w.tp = opt.tp > 0 ? opt.tp : par.gpus_per_instance();
+  f.measured_gpus = w.tp * par.dp;
+  w.gpus = opt.gpus > 0 ? opt.gpus : f.measured_gpus;
+  src["tp"] = opt.tp > 0 ? "--tp" : par.found ? par.source : "default 1 (no parallel size in the run; --tp)";
+  src["gpus"] = opt.gpus > 0              ? "--gpus"
+                : par.found && par.dp > 1 ? par.source + ": tp x pp x dp"
+                                          : "the measured instance (" + src["tp"] + ")";
   w.requests = std::max<size_t>(2000, f.requests);
-  // Step costs from the phase split's fits.
-  PhaseSplit ph = phase_split(s.iterations, s.run.get(), nullptr);
-  if (ph.prefill.fit.valid()) {
-    w.prefill_ms = {std::max(0.0, ph.prefill.fit.intercept), std::max(0.0, ph.prefill.fit.slope), 0};
-    f.prefill_r2 = ph.prefill.fit.r2;
-    f.prefill_points = ph.prefill.fit.n;
-    src["prefill_ms"] = fmt::format("{}: time vs prefill tokens, {} points, R² {:.3f}", ph.prefill.source,
-                                    ph.prefill.fit.n, ph.prefill.fit.r2);
+  // Step costs: each fit from the first source with enough timed steps for it (step_sources.h).
+  // Later sources are only gathered while a fit is still missing (marker steps need the stage assignment).
+  auto take = [&](const StepSource& src_steps) {
+    if (!f.prefill_fit.valid())
+      if (StepFit p = fit_prefill_steps(src_steps.points); p.valid())
+        f.prefill_fit = p, f.prefill_source = src_steps.name;
+    if (!f.decode_fit.valid())
+      if (StepFit d = fit_decode_steps(src_steps.points); d.valid())
+        f.decode_fit = d, f.decode_source = src_steps.name;
+    return f.prefill_fit.valid() && f.decode_fit.valid();
+  };
+  if (!take(steps_from_iterations(s.iterations)))
+    if (!s.run || s.run->slices.name.empty() || !take(steps_from_markers(*s.run)))
+      take(steps_from_requests(s));
+  if (f.prefill_fit.valid()) {
+    const StepFit& p = f.prefill_fit;
+    w.prefill_ms = {std::max(0.0, p.coef("base")), p.coef("per_token"), p.coef("per_token2")};
+    f.prefill_r2 = p.r2;
+    f.prefill_points = p.points;
+    src["prefill_ms"] = f.prefill_source + ": " + p.describe();
   } else {
     w.prefill_ms = {0, 0.01, 0};
     f.warnings.push_back("no prefill cost fit in the run: 0.01 ms per token assumed");
     src["prefill_ms"] = "default (no fit)";
   }
-  if (ph.decode.fit.valid()) {
-    w.decode_ms = {std::max(0.0, ph.decode.fit.intercept), std::max(0.0, ph.decode.fit.slope), 0};
-    f.decode_r2 = ph.decode.fit.r2;
-    f.decode_points = ph.decode.fit.n;
-    src["decode_ms"] = fmt::format("{}: step time vs batch size, {} points, R² {:.3f} (no context term)",
-                                   ph.decode.source, ph.decode.fit.n, ph.decode.fit.r2);
+  if (f.decode_fit.valid()) {
+    const StepFit& d = f.decode_fit;
+    w.decode_ms = {std::max(0.0, d.coef("base")), d.coef("per_seq"), d.coef("per_ctx_token")};
+    f.decode_r2 = d.r2;
+    f.decode_points = d.points;
+    src["decode_ms"] = f.decode_source + ": " + d.describe();
   } else {
     w.decode_ms = {5, 0, 0};
     f.warnings.push_back("no decode cost fit in the run: 5 ms per step assumed");

@@ -106,6 +106,9 @@ LogConverter::Piece LogConverter::feed(std::string_view text) {
     access_ += log.access.size();
     if (log.capacity.kv_cache_tokens >= 0 && kv_cache_tokens_ < 0)
       kv_cache_tokens_ = log.capacity.kv_cache_tokens;
+    if (tp_ < 0) tp_ = log.capacity.tensor_parallel_size;
+    if (pp_ < 0) pp_ = log.capacity.pipeline_parallel_size;
+    if (dp_ < 0) dp_ = log.capacity.data_parallel_size;
     if (log.capacity.max_concurrency >= 0 && max_concurrency_ < 0)
       max_concurrency_ = log.capacity.max_concurrency;
   } else if (engine_ == "sglang") {
@@ -165,6 +168,7 @@ LogConverter::Piece LogConverter::feed(std::string_view text) {
     out.records = static_cast<uint32_t>(log.batches.size() + log.retractions.size());
     batches_ += log.batches.size();
     if (log.max_total_num_tokens >= 0 && kv_cache_tokens_ < 0) kv_cache_tokens_ = log.max_total_num_tokens;
+    if (log.tp_size > 0 && tp_ < 0) tp_ = log.tp_size, pp_ = log.pp_size, dp_ = log.dp_size;
   } else {
     TrtllmLog log = parse_trtllm_log(text);
     out.lines = log.lines;
@@ -200,6 +204,11 @@ LogConverter::Piece LogConverter::feed(std::string_view text) {
 
 void LogConverter::finish(std::map<std::string, std::string>& m, std::vector<std::string>& warnings) const {
   m["log.lines"] = std::to_string(lines_);
+  if (tp_ > 0) {  // the engine's startup line (what the disaggregation advisor takes tp and GPUs from)
+    m["parallel.tp"] = std::to_string(tp_);
+    if (pp_ > 0) m["parallel.pp"] = std::to_string(pp_);
+    if (dp_ > 0) m["parallel.dp"] = std::to_string(dp_);
+  }
   if (engine_ == "vllm") {
     m["log.stats_lines"] = std::to_string(stats_);
     m["log.iterations"] = std::to_string(iterations_);

@@ -71,6 +71,7 @@ class LogConverter {
   uint64_t received_ = 0, finished_ = 0, access_ = 0;
   bool v0_ = false;
   int64_t kv_cache_tokens_ = -1;
+  int64_t tp_ = -1, pp_ = -1, dp_ = -1;  // the engine's parallel sizes from its startup lines
   double max_concurrency_ = -1;
 };
 LogRun log_run_from_text(std::string_view text, const LogRunOptions& opt = {});

@@ -93,6 +93,14 @@ SglangLog parse_sglang_log(std::string_view text, int64_t utc_offset_s) {
     if (!RE2::PartialMatch(msg, batch, &kind, &iter, &rest)) {
       if (const size_t at = msg.find("max_total_num_tokens="); at != std::string::npos)
         out.max_total_num_tokens = to_i64(msg.substr(at + 21, msg.find(',', at) - at - 21));
+      if (out.tp_size < 0 && msg.find("ServerArgs(") != std::string::npos) {
+        static const RE2 tp_re(R"([ (]tp_size=(\d+))"), pp_re(R"([ (]pp_size=(\d+))"),
+            dp_re(R"([ (]dp_size=(\d+))");
+        std::string v;
+        if (RE2::PartialMatch(msg, tp_re, &v)) out.tp_size = to_i64(v);
+        if (RE2::PartialMatch(msg, pp_re, &v)) out.pp_size = to_i64(v);
+        if (RE2::PartialMatch(msg, dp_re, &v)) out.dp_size = to_i64(v);
+      }
       std::string n;
       if (RE2::PartialMatch(msg, retract, &n)) {
         SglangRetraction r{ts_ns, line, -1, -1, to_i64(n)};

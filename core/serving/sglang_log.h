@@ -44,6 +44,7 @@ struct SglangLog {
   uint32_t unprefixed = 0;            // others (uvicorn, tracebacks, tqdm)
   uint32_t malformed = 0;             // "Prefill batch"/"Decode batch" lines missing #running-req
   int64_t max_total_num_tokens = -1;  // "max_total_num_tokens=N" (the KV pool in tokens), -1 when absent
+  int64_t tp_size = -1, pp_size = -1, dp_size = -1;  // server_args=ServerArgs(... tp_size=N ...)
 };
 
 SglangLog parse_sglang_log(std::string_view text, int64_t utc_offset_s = 0);

@@ -73,6 +73,10 @@ struct Rules {
   RE2 kv_size{R"(GPU KV cache size: ([\d,]+) tokens)"};
   RE2 kv_mem{R"(Available KV cache memory: ([\d.]+) GiB)"};
   RE2 max_conc{R"(Maximum concurrency for ([\d,]+) tokens per request: ([\d.]+)x)"};
+  // The engine config line (`tensor_parallel_size=4`) or the non-default args (`'tensor_parallel_size': 4`).
+  RE2 tp_size{R"(\btensor_parallel_size'?[=:] ?(\d+))"};
+  RE2 pp_size{R"(\bpipeline_parallel_size'?[=:] ?(\d+))"};
+  RE2 dp_size{R"(\bdata_parallel_size'?[=:] ?(\d+))"};
 };
 
 const Rules& rules() {
@@ -197,6 +201,11 @@ struct Parser {
     bool cap = false;
     if (RE2::PartialMatch(msg, r.kv_size, &a)) out.capacity.kv_cache_tokens = to_i64(a), cap = true;
     if (RE2::PartialMatch(msg, r.kv_mem, &a)) out.capacity.available_kv_gib = to_f64(a), cap = true;
+    // Each size from the first line that gives it (the non-default args line may give only tp).
+    for (auto [re, v] : {std::pair{&r.tp_size, &out.capacity.tensor_parallel_size},
+                         std::pair{&r.pp_size, &out.capacity.pipeline_parallel_size},
+                         std::pair{&r.dp_size, &out.capacity.data_parallel_size}})
+      if (*v < 0 && RE2::PartialMatch(msg, *re, &a)) *v = to_i64(a), cap = true;
     if (RE2::PartialMatch(msg, r.max_conc, &a, &b)) {
       out.capacity.max_concurrency_tokens = to_i64(a);
       out.capacity.max_concurrency = to_f64(b);

@@ -88,6 +88,8 @@ struct VllmCapacity {
   double available_kv_gib = -1;         // "Available KV cache memory: X GiB"
   int64_t max_concurrency_tokens = -1;  // "Maximum concurrency for N tokens per request: X x"
   double max_concurrency = -1;
+  // The engine's config line ("tensor_parallel_size=4, pipeline_parallel_size=1, data_parallel_size=1").
+  int64_t tensor_parallel_size = -1, pipeline_parallel_size = -1, data_parallel_size = -1;
 };
 
 struct VllmLog {

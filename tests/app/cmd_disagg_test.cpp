@@ -52,7 +52,8 @@ TEST_CASE("disagg: text table and errors", "[cli][disagg]") {
   CHECK(contains(r.out, "4P:4D"));
   CHECK(contains(r.out, "Recommendation: "));
   CHECK(contains(r.out, "Self-check"));
-  CHECK(contains(r.out, "decode_ms: engine iterations: step time vs batch size, 6759 points"));
+  CHECK(contains(r.out,
+                 "decode_ms: engine iterations: base 4.198, per_seq 0.04374 ms (6759 points, R² 0.940)"));
   const std::string bad = "/tmp/hotpath_disagg_bad_spec.json";
   std::ofstream(bad) << R"({"gpus": 4, "arrival": {"rate_rps": -1}})";
   auto e = run_hotpath("disagg " + bad);

@@ -216,3 +216,23 @@ TEST_CASE("the serving panels compute in the background and keep their model whi
   CHECK(n > 0);
   CHECK(n < 7241);
 }
+
+TEST_CASE("File > Export config... takes P:D from the What-if panel", "[workbench][imgui][export_config]") {
+  hp::test::ImGuiHarness h(1280, 800);
+  hp::Workbench wb(hp::Settings{});
+  auto ui = [&] { wb.draw(); };
+  wb.open_now({HOTPATH_TEST_DATA "/logs/vllm_v0.15.0_gptoss120b_tp4_profilemate_server.log.gz"});
+  wb.open_export_config();  // before the What-if panel was drawn: the analytic advice
+  CHECK(wb.export_config().pd_from.starts_with("the analytic advice: "));
+  CHECK(wb.export_config().tp == 4);
+  REQUIRE(wb.select_panel("whatif"));
+  h.frames(3, ui);
+  wb.open_export_config();
+  h.frames(2, ui);
+  const hp::ExportConfigDialog& d = wb.export_config();
+  CHECK(d.pd_from == "the What-if panel's slider");
+  CHECK(d.tp == 4);
+  CHECK(d.prefill == 0);  // the slider starts monolithic
+  CHECK(d.decode == 2);
+  CHECK_FALSE(d.open);  // the modal took the request
+}

@@ -120,7 +120,11 @@ case "$name" in
     grep -q "^load: charts 6 requests_running=1 requests_waiting=1 kv_cache_usage=1 preemptions=1" "$work/load.txt" ||
       fail "load: $(grep ^load: "$work/load.txt")"
     grep -q "^latency: charts 0 good 0$" "$work/latency.txt" || fail "latency: $(grep ^latency: "$work/latency.txt")"
-    grep -q "^whatif: splits 8 " "$work/whatif.txt" || fail "whatif: $(grep ^whatif: "$work/whatif.txt")"
+    # tp 4 from the log's startup line: monolithic and 4P:4D on 8 GPUs.
+    grep -q "^whatif: splits 2 " "$work/whatif.txt" || fail "whatif: $(grep ^whatif: "$work/whatif.txt")"
+    xvfb "$HOTPATH_BIN" screenshot "$log" --view whatif --dialog export-config --out "$work/export.png" \
+      --size 1500x1000 > "$work/export.out" 2>&1 || { cat "$work/export.out"; fail "export-config: exit $?"; }
+    "$PNG_CHECK" "$work/export.png" 1500 1000 || fail "export-config: bad PNG"
     ;;
   every_view)
     # The bundled vLLM sample opens, and every panel renders to a non-blank PNG of the asked size.

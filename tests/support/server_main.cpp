@@ -33,6 +33,8 @@ int main(int argc, char** argv) {
       opt.ttft_ms = std::stoi(next());
     else if (a == "--itl-ms")
       opt.itl_ms = std::stoi(next());
+    else if (a == "--prefill-us-per-token")
+      opt.prefill_us_per_token = std::stoi(next());
     else if (a == "--itl-jitter-pct")
       opt.itl_jitter_pct = std::clamp(std::stoi(next()), 0, 40);
     else if (a == "--output-tokens")
@@ -60,7 +62,8 @@ int main(int argc, char** argv) {
                                       : hp::testing::NSupport::Honour;
     } else {
       std::fprintf(stderr,
-                   "usage: hotpath_test_server [--ttft-ms N] [--itl-ms N] [--itl-jitter-pct P] "
+                   "usage: hotpath_test_server [--ttft-ms N] [--itl-ms N] [--prefill-us-per-token N] "
+                   "[--itl-jitter-pct P] "
                    "[--output-tokens N] [--max-running N]\n"
                    "  [--lifetime-s S] [--completed-log F] [--server-log F] [--timing-log F]\n"
                    "  [--profile-dir D] [--trace-fixture F] [--model NAME] [--n honour|refuse|ignore]\n");

@@ -352,7 +352,8 @@ struct TestServer::Impl {
     st.slotted = true;
     kv_tokens += st.n_prompt;
     prompt_tokens_total += static_cast<uint64_t>(st.n_prompt);
-    st.first_due = st.next_due = start_ns + int64_t{opt.ttft_ms} * 1'000'000;
+    st.first_due = st.next_due =
+        start_ns + int64_t{opt.ttft_ms} * 1'000'000 + int64_t{opt.prefill_us_per_token} * st.n_prompt * 1000;
     arm(st);
   }
 

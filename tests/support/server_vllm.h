@@ -37,6 +37,8 @@ struct TestServerOptions {
   NSupport n_support = NSupport::Honour;
   int ttft_ms = 50;
   int itl_ms = 10;
+  // A prefill cost per prompt token (word) on top of ttft_ms: TTFT = ttft_ms + this x prompt words / 1000.
+  int prefill_us_per_token = 0;
   // Each gap between chunks is itl_ms made up to this share longer or shorter (0-40), fixed
   // pseudo-randomly per stream and chunk: ITLs vary as a real engine's do, and streams drift apart
   // instead of staying in lockstep on one itl_ms grid. The first chunk stays exactly on time.

@@ -11,7 +11,16 @@ TEST_CASE("what-if model: curves from the vLLM log, recomputed by the controls",
   auto s = load_session(
       {std::string(HOTPATH_TEST_DATA) + "/logs/vllm_v0.15.0_gptoss120b_tp4_profilemate_server.log.gz"},
       progress);
-  WhatIfModel m = whatif_model(*s);
+  // The log's startup line says tensor_parallel_size=4: two instances of 4 on 8 GPUs (raised from the
+  // measured 4 so that there is a split), tp saying where it came from.
+  WhatIfModel from_run = whatif_model(*s);
+  REQUIRE(from_run.ready());
+  CHECK(from_run.spec.tp == 4);
+  CHECK(from_run.spec.gpus == 8);
+  CHECK(from_run.spec.sources.at("tp") == "server log startup line (tp 4, pp 1, dp 1)");
+  CHECK(from_run.by_split.size() == 2);  // monolithic, 4P:4D
+  // tp 1 given: eight instances.
+  WhatIfModel m = whatif_model(*s, 1);
   REQUIRE(m.ready());
   CHECK(m.spec.gpus == 8);
   CHECK(m.by_split.size() == 8);  // monolithic + 1..7 prefill GPUs

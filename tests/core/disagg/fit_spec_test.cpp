@@ -3,8 +3,8 @@
 #include <catch2/catch.hpp>
 
 #include "core/disagg/advise.h"
+#include "core/disagg/parallelism.h"
 #include "core/session/load_session.h"
-#include "core/session/phase_split.h"
 
 using namespace hp;
 using namespace hp::disagg;
@@ -39,14 +39,27 @@ TEST_CASE("fit_spec on the vLLM 0.15 log: every number with its source", "[disag
   CHECK(w.kv_capacity_tokens == 5863776);
   CHECK(w.prefill_max_batch_tokens == 8192);
   CHECK(w.instances() == 2);
-  // The fits are phase_split's.
-  PhaseSplit ph = phase_split(s->iterations, s->run.get(), nullptr);
+  // The fits, checked against exact rational least squares over the log's Iteration lines (Python
+  // fractions, normal equations): prefill and mixed steps (479) with P, P^2 and decode sequences give
+  // P^2 at -3.92e-7, which is dropped; the refit is 46.87846 + 0.0036113957 P + 0.04439025 B, R² 0.014526
+  // (the chunks' time hardly follows their size). Decode steps (6,759): 4.1981776 + 0.043741201 B, R²
+  // 0.940273; no context in the log.
+  CHECK(f.prefill_points == 479);
+  CHECK(f.prefill_source == "engine iterations");
+  CHECK(w.prefill_ms.base == Approx(46.8784622).epsilon(1e-6));
+  CHECK(w.prefill_ms.per_token == Approx(0.0036113957).epsilon(1e-6));
+  CHECK(w.prefill_ms.per_token2 == 0);
+  CHECK(f.prefill_fit.coef("per_decode_seq") == Approx(0.04439025).epsilon(1e-6));
+  CHECK(f.prefill_r2 == Approx(0.0145264).epsilon(1e-4));
   CHECK(f.decode_points == 6759);
-  CHECK(f.prefill_points == 477);
-  CHECK(w.decode_ms.base == Approx(ph.decode.fit.intercept));
-  CHECK(w.decode_ms.per_seq == Approx(ph.decode.fit.slope));
-  CHECK(w.prefill_ms.per_token == Approx(ph.prefill.fit.slope));
-  CHECK(f.decode_r2 == Approx(ph.decode.fit.r2));
+  CHECK(w.decode_ms.base == Approx(4.1981776).epsilon(1e-6));
+  CHECK(w.decode_ms.per_seq == Approx(0.043741201).epsilon(1e-6));
+  CHECK(w.decode_ms.per_ctx_token == 0);
+  CHECK(f.decode_r2 == Approx(0.9402728).epsilon(1e-6));
+  CHECK(w.sources.at("prefill_ms").find("per_token2 dropped: fitted negative (-3.92e-07)") !=
+        std::string::npos);
+  CHECK(w.sources.at("decode_ms").find("per_ctx_token dropped: context tokens unknown for 6759 of 6759") !=
+        std::string::npos);
   for (const char* k :
        {"arrival", "prompt_tokens", "output_tokens", "prefill_ms", "decode_ms", "kv_capacity_tokens",
         "kv.bytes_per_token", "kv.bandwidth_GBps", "kv.setup_ms", "gpus", "tp"})
@@ -69,6 +82,56 @@ TEST_CASE("fit_spec on the vLLM 0.15 log: every number with its source", "[disag
     CHECK(c.max_deviation < kSelfCheckTolerance);
     CHECK_FALSE(c.low_confidence);
   }
+}
+
+// The vLLM log's engine config line: tensor_parallel_size=4, pipeline_parallel_size=1, data_parallel_size=1;
+// the SGLang log's server_args: tp_size=1, pp_size=1, dp_size=1.
+TEST_CASE("fit_spec: tp and GPUs from the run's startup line, options override", "[disagg][fit_spec]") {
+  auto s = vllm_log();
+  Parallelism p = detect_parallelism(*s);
+  CHECK(p.found);
+  CHECK(p.tp == 4);
+  CHECK(p.pp == 1);
+  CHECK(p.dp == 1);
+  FitResult f = fit_spec(*s);
+  CHECK(f.spec.tp == 4);
+  CHECK(f.spec.gpus == 4);
+  CHECK(f.measured_gpus == 4);
+  CHECK(f.spec.sources.at("tp") == "server log startup line (tp 4, pp 1, dp 1)");
+  CHECK(f.spec.sources.at("gpus") == "the measured instance (server log startup line (tp 4, pp 1, dp 1))");
+  FitOptions fo;
+  fo.tp = 2;
+  fo.gpus = 16;
+  FitResult o = fit_spec(*s, fo);
+  CHECK(o.spec.tp == 2);
+  CHECK(o.spec.gpus == 16);
+  CHECK(o.spec.sources.at("tp") == "--tp");
+  CHECK(o.spec.sources.at("gpus") == "--gpus");
+
+  LoadProgress progress;
+  auto sg = load_session(
+      {std::string(HOTPATH_TEST_DATA) + "/logs/sglang_laguna-s-2.1-int4_dgxspark_prefill-decode.log"},
+      progress);
+  Parallelism q = detect_parallelism(*sg);
+  CHECK(q.found);
+  CHECK(q.tp == 1);
+  CHECK(q.source == "server log startup line (tp 1, pp 1, dp 1)");
+}
+
+TEST_CASE("parallelism: a trace's world size, else none", "[disagg][fit_spec]") {
+  Session s;
+  auto run = std::make_shared<Run>();
+  run->sources.push_back({});
+  run->sources.back().world_size = 8;
+  s.run = run;
+  Parallelism p = detect_parallelism(s);
+  CHECK(p.tp == 8);
+  CHECK(p.gpus() == 8);
+  CHECK(p.source == "trace distributedInfo world_size 8 (taken as one instance's tp)");
+  Session none;
+  none.run = std::make_shared<const Run>();
+  CHECK_FALSE(detect_parallelism(none).found);
+  CHECK(detect_parallelism(none).tp == 1);
 }
 
 TEST_CASE("fit_spec: a session without requests is an error", "[disagg][fit_spec]") {
