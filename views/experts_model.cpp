@@ -51,7 +51,7 @@ ExpertsModel experts_model(const std::vector<experts::ExpertLoad>& loads, const 
   m.title = fmt::format("{} ({}): {} layers x {} {}", l.source, l.format, m.layers, m.experts,
                         l.columns_are_ranks ? "GPU ranks" : "experts");
   if (!l.balance.empty()) {
-    m.time_label = "log line";
+    m.time_label = l.format == "sglang-eplb-metrics" ? "scrape (sglang:eplb_balancedness)" : "log line";
     for (const auto& b : l.balance) {
       m.time_x.push_back(static_cast<double>(b.step));
       m.time_balancedness.push_back(b.balancedness);
@@ -92,8 +92,10 @@ ExpertsModel experts_model(const std::vector<experts::ExpertLoad>& loads, const 
     placement.clear();
     m.balance = expert_balance(l, 0);
   }
-  m.title +=
-      m.ranks ? fmt::format(", {} ranks ({})", m.ranks, experts::placement_label(l, !placement.empty())) : "";
+  m.title += !m.ranks ? ""
+             : l.columns_are_ranks
+                 ? fmt::format(", one column per rank")
+                 : fmt::format(", {} ranks ({})", m.ranks, experts::placement_label(l, !placement.empty()));
   if (!placement.empty()) {
     m.placement_note = fmt::format("{} slots per layer; {}", placement[0].size(), experts::kReplicaNote);
     m.slots_per_rank = placement[0].size() / m.ranks;

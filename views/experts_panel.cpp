@@ -121,11 +121,12 @@ bool table(const ExpertsModel& m, ExpertsOptions& o, ImVec2 size) {
       ImGui::TableNextColumn();
       ImGui::Text("%.2f", b.cv);
       ImGui::TableNextColumn();
+      const char* col = m.columns_are_ranks ? "r" : "e";
       std::string hot;
-      for (uint32_t e : b.hottest) hot += (hot.empty() ? "e" : ", e") + std::to_string(e);
+      for (uint32_t e : b.hottest) hot += (hot.empty() ? col : std::string(", ") + col) + std::to_string(e);
       ImGui::TextUnformatted(hot.c_str());
       ImGui::TableNextColumn();
-      ImGui::Text("e%u: %lld", b.min_expert, static_cast<long long>(b.min_count));
+      ImGui::Text("%s%u: %lld", col, b.min_expert, static_cast<long long>(b.min_count));
       ImGui::TableNextColumn();
       ImGui::Text("%.3f", b.balancedness);
       if (what_if) {
@@ -149,9 +150,10 @@ void rank_bars(const ExpertsModel& m, ImVec2 size) {
   if (after) {
     ImGui::SameLine();
     ImGui::TextColored(
-        ImColor(kAfter).Value, "-> %.3f after the what-if (busiest rank %.0f -> %.0f, %u redundant)",
+        ImColor(kAfter).Value, "-> %.3f after the what-if (busiest rank %.0f -> %.0f, %u redundant%s)",
         m.rebalance->layers[m.layer].balancedness_after, m.rebalance->layers[m.layer].max_before,
-        m.rebalance->layers[m.layer].max_after, m.rebalance->redundant);
+        m.rebalance->layers[m.layer].max_after, m.rebalance->redundant,
+        m.placement_note.empty() ? "" : "; the what-if starts from contiguous blocks, not the placement");
   }
   if (!m.placement_note.empty()) ImGui::TextDisabled("%s", m.placement_note.c_str());
   const float top = p.y + line * (m.placement_note.empty() ? 1.6f : 2.8f),
@@ -219,7 +221,7 @@ void pair_heatmaps(const ExpertsModel& m, ImVec2 size) {
     const float x0 = p.x + w * static_cast<float>(i) + 8, x1 = x0 + w - 24;
     dl->AddText(ImVec2(x0, p.y), kAxis, v.title.c_str());
     const float top_list = line * static_cast<float>(v.top.size() + 1);
-    const float side = std::min(x1 - x0 - 30, size.y - line * 5.5f - top_list);
+    const float side = std::min(x1 - x0 - 30, size.y - line * 8.5f - top_list);
     const plot::HeatmapGrid g = plot::heatmap_grid(
         {x0 + 30, p.y + line * 2.4f, x0 + 30 + side, p.y + line * 2.4f + side}, v.rows, v.cols);
     for (size_t r = 0; r < v.rows; ++r)

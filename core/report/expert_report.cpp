@@ -154,8 +154,11 @@ std::string expert_report_text(const nlohmann::json& report) {
     if (!in["rebalance"].is_null()) {
       const auto& r = in["rebalance"];
       s += fmt::format(
-          "  rebalance what-if (EPLB greedy packing, {} ranks, {} redundant slots): busiest rank -{:.1f} %\n",
-          r["ranks"].get<uint32_t>(), r["redundant"].get<uint32_t>(), 100 * r["max_drop"].get<double>());
+          "  rebalance what-if (EPLB greedy packing, {} ranks, {} redundant slots{}): busiest rank -{:.1f} "
+          "%\n",
+          r["ranks"].get<uint32_t>(), r["redundant"].get<uint32_t>(),
+          in.contains("placement_note") ? "; from contiguous blocks, not the placement" : "",
+          100 * r["max_drop"].get<double>());
       for (const auto& x : r["layers"])
         s += fmt::format("    layer {:>3}: busiest rank {:.0f} -> {:.0f}, balancedness {:.4f} -> {:.4f}\n",
                          x["layer"].get<int64_t>(), x["max_before"].get<double>(),
