@@ -47,7 +47,7 @@ void add_experts_command(CLI::App& app, CliContext& ctx) {
       if (!opts->placement.empty()) {
         const experts::PlacementMap map = experts::read_placement(opts->placement);
         for (auto& l : loads)
-          if (l.has_counts()) experts::apply_placement(l, map);
+          if (l.has_counts() && !l.columns_are_ranks) experts::apply_placement(l, map);
       }
       nlohmann::json report = expert_report_json(loads, {opts->ranks, opts->redundant});
       if (opts->format == "json")

@@ -218,7 +218,8 @@ std::shared_ptr<const Session> load_session(const std::vector<std::filesystem::p
   if (placements.size() > 1)
     throw ImportError(placements[1].source, 0, "two placement maps given; open one with the expert inputs");
   for (auto& [load, name] : expert_loads) {
-    if (!placements.empty() && load.has_counts()) experts::apply_placement(load, placements[0]);
+    if (!placements.empty() && load.has_counts() && !load.columns_are_ranks)
+      experts::apply_placement(load, placements[0]);  // eplb metrics columns are ranks already
     b.add_experts(std::move(load), std::move(name));
   }
   for (auto& [d, name] : logs) {
