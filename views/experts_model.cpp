@@ -6,6 +6,7 @@
 #include <numeric>
 #include <stdexcept>
 
+#include "core/experts/eplb_metrics.h"
 #include "core/experts/placement.h"
 
 namespace hp {
@@ -44,7 +45,15 @@ ExpertsModel experts_model(const std::vector<experts::ExpertLoad>& loads, const 
     return m;
   }
   m.input = std::min(o.input, loads.size() - 1);
-  const experts::ExpertLoad& l = loads[m.input];
+  m.range_ns = o.range_ns;
+  experts::ExpertLoad ranged;
+  const bool use_range = o.range_ns && !loads[m.input].pass_ts_ns.empty();
+  if (use_range) {
+    ranged = experts::passes_in_range(loads[m.input], o.range_ns->first, o.range_ns->second);
+    m.range_note = fmt::format("{} of {} scrape intervals in the selected range", ranged.pass_counts.size(),
+                               loads[m.input].pass_counts.size());
+  }
+  const experts::ExpertLoad& l = use_range ? ranged : loads[m.input];
   m.layers = l.layers();
   m.experts = l.experts;
   m.layer_ids = l.layer_ids;
@@ -84,7 +93,8 @@ ExpertsModel experts_model(const std::vector<experts::ExpertLoad>& loads, const 
       m.time_label = l.pass_ts_ns.empty() ? "forward pass" : "scrape interval";
       m.time_x.assign(l.pass_ids.begin(), l.pass_ids.end());
       const bool same = previous && previous->input == m.input && previous->ranks == m.ranks &&
-                        previous->time_label == m.time_label && previous->inputs == m.inputs;
+                        previous->time_label == m.time_label && previous->inputs == m.inputs &&
+                        previous->range_ns == m.range_ns;
       m.time_balancedness = same ? previous->time_balancedness : pass_balancedness(l, m.ranks, placement);
     }
   } catch (const std::invalid_argument& e) {

@@ -22,6 +22,9 @@ struct ExpertsOptions {
   uint32_t redundant = 0;  // what-if slots
   bool sort_by_load = false;
   size_t layer = 0;  // selected row
+  // The selected time range in epoch ns: a source whose passes have times (eplb scrapes) shows only
+  // the passes in it; others show everything.
+  std::optional<std::pair<int64_t, int64_t>> range_ns;
 };
 
 // One co-routing matrix (expert in layer a x expert in layer b) as a heatmap of shares of all pairs.
@@ -41,9 +44,11 @@ struct ExpertsModel {
   size_t input = 0;                 // the one shown
   std::string title;                // "olmoe...pkl (counter-pkl): 3 layers x 64 experts, 8 ranks"
   std::string note;                 // why something is missing (empty when all is shown)
-  std::string placement_note;       // slots and how replicas share load, when a placement map is used
-  size_t slots_per_rank = 0;        // under a placement map (0: contiguous)
-  bool columns_are_ranks = false;   // heatmap columns are GPU ranks (eplb metrics), not experts
+  std::optional<std::pair<int64_t, int64_t>> range_ns;  // what the model was built for
+  std::string range_note;      // "3 of 10 scrape intervals in the selected range" (empty: no range applied)
+  std::string placement_note;  // slots and how replicas share load, when a placement map is used
+  size_t slots_per_rank = 0;   // under a placement map (0: contiguous)
+  bool columns_are_ranks = false;  // heatmap columns are GPU ranks (eplb metrics), not experts
   size_t layers = 0, experts = 0;
   uint32_t ranks = 0;
   std::vector<int64_t> layer_ids;

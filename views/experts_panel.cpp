@@ -273,6 +273,7 @@ void pair_heatmaps(const ExpertsModel& m, ImVec2 size) {
 bool draw_experts_panel(const ExpertsModel& m, ExpertsOptions& o) {
   if (!m.title.empty()) ImGui::TextUnformatted(m.title.c_str());
   if (!m.note.empty()) ImGui::TextDisabled("%s", m.note.c_str());
+  if (!m.range_note.empty()) ImGui::TextDisabled("%s", m.range_note.c_str());
   bool changed = m.experts ? controls(m, o) : false;
   const ImVec2 avail = ImGui::GetContentRegionAvail();
   if (!m.experts && !m.pairs.empty()) {

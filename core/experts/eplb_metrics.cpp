@@ -149,6 +149,27 @@ std::optional<ExpertLoad> eplb_from_series(const std::vector<serving::MetricSeri
   return out;
 }
 
+ExpertLoad passes_in_range(const ExpertLoad& load, int64_t from, int64_t to) {
+  if (load.pass_ts_ns.size() != load.pass_counts.size() || load.pass_ts_ns.empty()) return load;
+  ExpertLoad out = load;
+  out.pass_ids.clear();
+  out.pass_ts_ns.clear();
+  out.pass_counts.clear();
+  out.balance.clear();
+  std::fill(out.counts.begin(), out.counts.end(), 0);
+  for (size_t p = 0; p < load.pass_counts.size(); ++p) {
+    if (!in_range(load.pass_ts_ns[p], from, to)) continue;
+    for (size_t i = 0; i < out.counts.size() && i < load.pass_counts[p].size(); ++i)
+      add_count(out.counts[i], load.pass_counts[p][i]);
+    out.pass_ids.push_back(load.pass_ids[p]);
+    out.pass_ts_ns.push_back(load.pass_ts_ns[p]);
+    out.pass_counts.push_back(load.pass_counts[p]);
+  }
+  for (const auto& b : load.balance)
+    if (in_range(b.ts_ns, from, to)) out.balance.push_back(b);
+  return out;
+}
+
 ExpertLoad read_eplb_prom(std::string_view text, const std::string& file, int64_t mtime_ns) {
   serving::Scrape scrape = serving::parse_prometheus_text(text);
   std::map<serving::SeriesKey, serving::MetricSeries> by_key;

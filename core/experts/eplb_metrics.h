@@ -28,6 +28,11 @@ std::optional<ExpertLoad> eplb_from_series(const std::vector<serving::MetricSeri
                                            int64_t from_ns = std::numeric_limits<int64_t>::min(),
                                            int64_t to_ns = std::numeric_limits<int64_t>::max());
 
+// The part of `load` (a source whose passes have times: pass_ts_ns) in [from_ns, to_ns]: its passes
+// there, their sum as the counts, the balance points there. A load without pass times is returned
+// whole.
+ExpertLoad passes_in_range(const ExpertLoad& load, int64_t from_ns, int64_t to_ns);
+
 // A Prometheus text dump (one or more scrapes, samples with or without timestamps; `mtime_ns` for
 // those without) holding EPLB series.
 ExpertLoad read_eplb_prom(std::string_view text, const std::string& file, int64_t mtime_ns);

@@ -62,7 +62,7 @@ TEST_CASE("experts model: inputs without counts and no inputs", "[views][experts
   CHECK(log.time_x == std::vector<double>{100, 101});
   CHECK(log.time_balancedness == std::vector<double>{0.712, 0.845});
   ExpertsModel pass =
-      experts_model(fixture("expert_distribution_recorder_1752852772_0.pt"), {0, 2, 0, false, 0});
+      experts_model(fixture("expert_distribution_recorder_1752852772_0.pt"), {0, 2, 0, false, 0, {}});
   CHECK(pass.time_label == "forward pass");
   CHECK(pass.time_x == std::vector<double>{7, 8});
   CHECK(pass.title.find("the dump's placement") != std::string::npos);
@@ -92,7 +92,7 @@ TEST_CASE("experts model: a placement map and eplb rank columns", "[views][exper
   experts::apply_placement(
       l[0], experts::read_placement(std::string(HOTPATH_TEST_DATA) +
                                     "/experts/sglang_init_expert_location_mixtral_4ranks.json"));
-  ExpertsModel m = experts_model(l, {0, 4, 0, false, 2});
+  ExpertsModel m = experts_model(l, {0, 4, 0, false, 2, {}});
   CHECK(m.title.find("4 ranks (placement sglang_init_expert_location_mixtral_4ranks.json)") !=
         std::string::npos);
   CHECK(m.slots_per_rank == 3);
@@ -102,10 +102,33 @@ TEST_CASE("experts model: a placement map and eplb rank columns", "[views][exper
   ExpertsModel r =
       experts_model(experts::load_expert_inputs({std::string(HOTPATH_TEST_DATA) +
                                                  "/metrics/sglang_eplb_metrics_documented_shape.prom"}),
-                    {0, 8, 0, false, 0});
+                    {0, 8, 0, false, 0, {}});
   CHECK(r.columns_are_ranks);
   CHECK(r.ranks == 4);  // the columns are the ranks, whatever the option says
   CHECK(r.title.find("3 layers x 4 GPU ranks") != std::string::npos);
   CHECK(r.balance.layers[0].balancedness == Approx(120.0 / 180.0));
   CHECK_FALSE(r.rebalance);
+}
+
+TEST_CASE("experts model: a selected range keeps the scrape intervals in it", "[views][experts]") {
+  // Layer 7, 2 ranks: intervals ending at t = 20 ({10, 20}) and t = 30 ({4, 2}).
+  experts::ExpertLoad l;
+  l.source = "run";
+  l.format = "sglang-eplb-metrics";
+  l.columns_are_ranks = true;
+  l.layer_ids = {7};
+  l.experts = 2;
+  l.counts = {14, 22};
+  l.pass_ids = {1, 2};
+  l.pass_ts_ns = {20, 30};
+  l.pass_counts = {{10, 20}, {4, 2}};
+  ExpertsOptions o;
+  o.range_ns = std::make_pair(int64_t{0}, int64_t{25});
+  ExpertsModel m = experts_model({l}, o);
+  CHECK(m.range_note == "1 of 2 scrape intervals in the selected range");
+  CHECK(m.balance.layers[0].rank_load == std::vector<double>{10, 20});
+  CHECK(m.time_x.size() == 1);
+  ExpertsModel all = experts_model({l}, {});
+  CHECK(all.range_note.empty());
+  CHECK(all.balance.layers[0].rank_load == std::vector<double>{14, 22});
 }

@@ -69,6 +69,12 @@ TEST_CASE("eplb metrics: scrapes give per-interval loads, a range, resets", "[ex
   REQUIRE(l->balance.size() == 2);
   CHECK(l->balance[0].balancedness == Approx(0.75));
   CHECK(l->balance[1].balancedness == Approx(0.9));
+  // The selected range of the panel: only the interval that ends at t = 30.
+  ExpertLoad part = passes_in_range(*l, 25, 30);
+  CHECK(part.counts == std::vector<int64_t>{4, 2});
+  CHECK(part.pass_ts_ns == std::vector<int64_t>{30});
+  REQUIRE(part.balance.size() == 1);
+  CHECK(part.balance[0].balancedness == Approx(0.9));
   // A range: only t = 10..20.
   auto r = eplb_from_series(s, "run.hotpath", 10, 20);
   REQUIRE(r);
