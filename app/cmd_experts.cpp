@@ -1,6 +1,6 @@
-// `hotpath experts FILE... [--ranks N] [--redundant K] [--experts E] [--format text|json]`: MoE
-// expert balance of expert-load inputs (pickled Counters, SGLang .pt/CSV dumps, TensorRT-LLM
-// statistics, EPLB / Expert Balancedness log lines).
+// `hotpath experts FILE... [--ranks N] [--redundant K] [--experts E] [--placement MAP] [--format text|json]`:
+// MoE expert balance of expert-load inputs (pickled Counters, SGLang .pt/CSV dumps, TensorRT-LLM statistics,
+// EPLB / Expert Balancedness log lines).
 #include <CLI/CLI.hpp>
 
 #include <iostream>
@@ -8,6 +8,7 @@
 
 #include "app/commands.h"
 #include "core/experts/load_experts.h"
+#include "core/experts/placement.h"
 #include "core/model/load_status.h"
 #include "core/report/expert_report.h"
 
@@ -16,7 +17,7 @@ namespace hp {
 void add_experts_command(CLI::App& app, CliContext& ctx) {
   struct Opts {
     std::vector<std::string> files;
-    std::string format = "text";
+    std::string format = "text", placement;
     uint32_t ranks = 0, redundant = 0, experts = 0;
   };
   auto opts = std::make_shared<Opts>();
@@ -32,12 +33,22 @@ void add_experts_command(CLI::App& app, CliContext& ctx) {
   sub->add_option("--redundant", opts->redundant,
                   "Redundant expert slots for the rebalance what-if (default 0)");
   sub->add_option("--experts", opts->experts, "Experts per layer, when the data omit the highest ids");
+  sub->add_option(
+         "--placement", opts->placement,
+         "Physical-to-logical expert map for the per-rank view: SGLang --init-expert-location JSON "
+         "(physical_to_logical_map [layer][slot]) or a per_pass .pt dump's map; slots go rank by rank")
+      ->check(CLI::ExistingFile);
   sub->add_option("--format", opts->format, "text or json")->check(CLI::IsMember({"text", "json"}));
   sub->callback([opts, &ctx] {
     if ((ctx.exit_code = check_inputs_exist(opts->files))) return;
     try {
       std::vector<std::filesystem::path> paths(opts->files.begin(), opts->files.end());
       auto loads = experts::load_expert_inputs(paths, opts->experts);
+      if (!opts->placement.empty()) {
+        const experts::PlacementMap map = experts::read_placement(opts->placement);
+        for (auto& l : loads)
+          if (l.has_counts() && !l.columns_are_ranks) experts::apply_placement(l, map);
+      }
       nlohmann::json report = expert_report_json(loads, {opts->ranks, opts->redundant});
       if (opts->format == "json")
         std::cout << report.dump(2) << '\n';

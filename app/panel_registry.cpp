@@ -483,8 +483,14 @@ class ExpertsTab : public Panel {
     if (!same_document) opts_ = {};
     model_.reset();
   }
-  void draw(PanelContext&) override {
+  void draw(PanelContext& ctx) override {
     if (!session_) return;
+    // The selected range (session time) in epoch ns: sources with timed passes show only those in it.
+    std::optional<std::pair<int64_t, int64_t>> range;
+    if (ctx.vs.range)
+      range = std::make_pair(ctx.vs.range->t0 + session_->epoch_base_ns,
+                             ctx.vs.range->t1 + session_->epoch_base_ns);
+    if (range != opts_.range_ns) opts_.range_ns = range, model_.reset();
     if (!model_) model_ = experts_model(session_->experts, opts_);
     if (draw_experts_panel(*model_, opts_)) model_ = experts_model(session_->experts, opts_, &*model_);
   }

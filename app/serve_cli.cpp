@@ -48,6 +48,14 @@ void add_serve_flags(CLI::App* sub, capture::ServeOpts& o, bool traffic_required
   sub->add_option(
       "--prometheus-selector", o.prometheus_selector,
       "PromQL label matchers that pick the fleet's replicas, e.g. 'job=\"vllm\",namespace=\"prod\"'");
+  sub->add_option(
+      "--expert-recorder", o.expert_recorder,
+      "SGLang expert-distribution recorder: start it now, stop and dump it at the end, and store the "
+      "dump(s) the server writes into DIR (its SGLANG_EXPERT_DISTRIBUTION_RECORDER_DIR) in the run");
+  sub->add_option("--expert-recorder-mode", o.expert_recorder_mode,
+                  "The recorder mode the server runs with (--expert-distribution-recorder-mode)")
+      ->check(CLI::IsMember({"stat", "per_pass"}))
+      ->capture_default_str();
   sub->add_option("--scrape-hz", o.scrape_hz, "/metrics scrape rate (0.1-10 Hz)")->capture_default_str();
   sub->add_flag("--no-scrape", o.no_scrape, "Do not scrape /metrics");
   sub->add_flag("--no-gpu", o.no_gpu, "Do not sample the GPUs through NVML");

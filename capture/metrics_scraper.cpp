@@ -7,20 +7,39 @@
 #include "capture/replay_client.h"
 #include "core/serving/metric_map.h"
 #include "core/serving/serving_sink.h"
+#include "core/serving/trtllm_stats.h"
 
 namespace hp::capture {
 
-bool scrape_once(const std::string& url, serving::Scrape* out, int64_t* ts_ns, std::string* error,
-                 double timeout_s) {
-  std::string body, err;
+namespace {
+
+// GET url: the body and the middle of the exchange; false with *error on failure.
+bool fetch(const std::string& url, std::string* body, int64_t* ts_ns, std::string* error, double timeout_s) {
+  std::string err;
   int64_t t0 = epoch_now_ns();
-  int code = http_request("GET", url, "", &body, &err, timeout_s);
+  int code = http_request("GET", url, "", body, &err, timeout_s);
   int64_t t1 = epoch_now_ns();
   if (code != 200) {
     if (error) *error = code ? "GET " + url + ": HTTP " + std::to_string(code) : "GET " + url + ": " + err;
     return false;
   }
   if (ts_ns) *ts_ns = t0 + (t1 - t0) / 2;
+  return true;
+}
+
+// TensorRT-LLM's /metrics answers a JSON array of iteration stats, not Prometheus text.
+bool is_trtllm_json(std::string_view body) {
+  const size_t i = body.find_first_not_of(" \t\r\n");
+  return i != std::string_view::npos && (body[i] == '[' || body[i] == '{') &&
+         serving::looks_like_trtllm_stats(body.substr(0, 1 << 14));
+}
+
+}  // namespace
+
+bool scrape_once(const std::string& url, serving::Scrape* out, int64_t* ts_ns, std::string* error,
+                 double timeout_s) {
+  std::string body;
+  if (!fetch(url, &body, ts_ns, error, timeout_s)) return false;
   if (out) *out = serving::parse_prometheus_text(body);
   return true;
 }
@@ -66,20 +85,27 @@ void MetricsScraper::loop() {
   while (!stop_) {
     serving::Scrape s;
     int64_t ts = 0;
-    std::string err;
-    const bool ok = scrape_once(url_, &s, &ts, &err, std::max(1.0, 2.0 / hz_));
-    if (ok) {
-      stats_.scrapes++;
-      stats_.bad_lines += s.bad_lines.size();
-      stats_.last_ok_ns = ts;
-      store(s, ts);
-      down = 0;
-    } else {
+    std::string err, body;
+    bool ok = fetch(url_, &body, &ts, &err, std::max(1.0, 2.0 / hz_));
+    const bool json = ok && is_trtllm_json(body);
+    if (json) ok = store_trtllm(body, &err);
+    if (!ok) {
       stats_.failures++;
       ++down;
       ts = epoch_now_ns();
       std::lock_guard lock(mu_);
       last_error_ = err;
+    } else {
+      stats_.scrapes++;
+      stats_.last_ok_ns = ts;
+      if (json) {
+        stats_.json_scrapes++;
+      } else {
+        s = serving::parse_prometheus_text(body);
+        stats_.bad_lines += s.bad_lines.size();
+        store(s, ts);
+      }
+      down = 0;
     }
     if (writer_) writer_->add_samples({"hotpath:scrape_up", {}}, {{ts, ok ? 1.0 : 0.0}});
     next += scrape_delay(period, down);
@@ -89,6 +115,35 @@ void MetricsScraper::loop() {
       std::this_thread::sleep_for(
           std::min<Clock::duration>(next - Clock::now(), std::chrono::milliseconds(20)));
   }
+}
+
+bool MetricsScraper::store_trtllm(std::string_view body, std::string* error) {
+  serving::TrtllmStats st;
+  try {
+    st = serving::parse_trtllm_iteration_stats(body);
+  } catch (const serving::TrtllmStatsError& e) {
+    *error = "TensorRT-LLM iteration stats at byte " + std::to_string(e.offset) + ": " + e.what();
+    return false;
+  }
+  // Each answer holds the iterations since some point; keep only those newer than the last stored.
+  for (const auto& m : st.series) {
+    int64_t& last = trtllm_last_[m.key];
+    std::vector<serving::Sample> fresh;
+    for (const auto& x : m.samples)
+      if (x.ts_ns > last) fresh.push_back(x);
+    if (fresh.empty()) continue;
+    last = fresh.back().ts_ns;
+    stats_.samples += fresh.size();
+    if (m.key.name == "kv_cache_usage") stats_.kv_usage = fresh.back().value;
+    if (m.key.name == "requests_running") stats_.running = fresh.back().value;
+    if (m.key.name == "requests_waiting") stats_.waiting = fresh.back().value;
+    if (writer_) writer_->add_samples(m.key, fresh);
+  }
+  if (writer_ && st.kv_cache_tokens >= 0 && st.kv_cache_tokens != trtllm_kv_tokens_) {
+    trtllm_kv_tokens_ = st.kv_cache_tokens;
+    writer_->set_meta("kv_cache_tokens", std::to_string(st.kv_cache_tokens));
+  }
+  return true;
 }
 
 void MetricsScraper::store(const serving::Scrape& s, int64_t ts_ns) {

@@ -2,10 +2,12 @@
 // Scrapes a Prometheus text endpoint (/metrics) at 1-10 Hz on its own thread and stores every
 // sample with its labels (ServingSink::add_samples). A sample's time is the middle of the HTTP
 // exchange in epoch ns, unless the exposition carries its own timestamp. Also keeps the latest
-// running / waiting / KV-usage values for the live dashboard.
+// running / waiting / KV-usage values for the live dashboard. When the endpoint answers TensorRT-LLM's
+// JSON iteration stats instead of Prometheus text, they go through core/serving/trtllm_stats.h.
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -20,7 +22,8 @@ namespace hp::capture {
 
 struct ScrapeStats {
   std::atomic<uint64_t> scrapes{0}, failures{0}, bad_lines{0}, samples{0};
-  std::atomic<int64_t> last_ok_ns{0};  // epoch ns of the last good answer; 0 never
+  std::atomic<uint64_t> json_scrapes{0};  // answers that were TensorRT-LLM iteration-stats JSON
+  std::atomic<int64_t> last_ok_ns{0};     // epoch ns of the last good answer; 0 never
   // Latest gauges summed over engines/ranks (vLLM, SGLang, TRT-LLM, llama.cpp spellings); NaN when absent.
   std::atomic<double> running{0.0 / 0.0}, waiting{0.0 / 0.0}, kv_usage{0.0 / 0.0};
 };
@@ -50,6 +53,11 @@ class MetricsScraper {
  private:
   void loop();
   void store(const serving::Scrape& s, int64_t ts_ns);
+  // A TensorRT-LLM JSON answer through the iteration-stats parser (KV usage, hits, queue), as new
+  // samples only; false with *error when it does not parse.
+  bool store_trtllm(std::string_view body, std::string* error);
+  std::map<serving::SeriesKey, int64_t> trtllm_last_;  // series -> newest sample time stored
+  int64_t trtllm_kv_tokens_ = -1;
   std::string url_;
   double hz_;
   ServingSink* writer_;

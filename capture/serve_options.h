@@ -15,6 +15,9 @@ struct ServeOpts {
   std::string prometheus_selector;
   // vLLM's KV-event publisher (tcp://HOST:PORT) and its replay socket.
   std::string kv_events, kv_events_replay;
+  // SGLang's expert-distribution recorder: the directory the server writes its dumps to, and the
+  // mode it was started with (--expert-distribution-recorder-mode stat | per_pass).
+  std::string expert_recorder, expert_recorder_mode = "stat";
   int concurrency = 0;
   double rate = 0, burstiness = 1, time_scale = 0, duration = 0, scrape_hz = 2;
   int64_t num_requests = -1, warmup = 0, max_tokens = 256;

@@ -8,6 +8,7 @@
 
 #include "capture/dashboard.h"
 #include "capture/dcgm_scraper.h"
+#include "capture/expert_recorder.h"
 #include "capture/gpu_sampler.h"
 #include "capture/kv_events.h"
 #include "capture/log_tailer.h"
@@ -143,6 +144,18 @@ void ServeSession::start() {
       std::cerr << "hotpath: --kv-events " << o_.kv_events << ": " << e.what() << '\n';
       w->set_meta("kv_events.error", e.what());
       kv_.reset();
+    }
+  }
+  if (!o_.expert_recorder.empty()) {  // a failure is said and recorded; the capture goes on
+    ExpertRecorderOptions eo{ro_.base_url, ro_.api_key, o_.expert_recorder, o_.expert_recorder_mode};
+    expert_before_ = list_expert_dumps(eo.dir);
+    std::string err;
+    expert_started_ = start_expert_record(eo, &err);
+    w->set_meta("expert_recorder.dir", o_.expert_recorder);
+    w->set_meta("expert_recorder.mode", o_.expert_recorder_mode);
+    if (!expert_started_) {
+      std::cerr << "hotpath: --expert-recorder: " << err << '\n';
+      w->set_meta("expert_recorder.error", err);
     }
   }
   start_ns_ = epoch_now_ns();
@@ -375,6 +388,7 @@ int ServeSession::finish() {
     w.set_meta("scrape.count", std::to_string(st.scrapes));
     w.set_meta("scrape.failures", std::to_string(st.failures));
     w.set_meta("scrape.bad_lines", std::to_string(st.bad_lines));
+    if (st.json_scrapes) w.set_meta("scrape.format", "trtllm-iteration-stats-json");
     if (st.failures) w.set_meta("scrape.last_error", scraper_->last_error());
   }
   if (tailer_) {
@@ -401,6 +415,8 @@ int ServeSession::finish() {
       std::cerr << "hotpath: --prometheus: " << fleet_error_ << '\n';
     }
   }
+  std::vector<std::filesystem::path> expert_dumps;
+  if (expert_started_) finish_expert_recorder(w, &expert_dumps);
   const ServeStatus st = status();
   w.set_meta("finished_ns", std::to_string(end_ns_));
   w.set_meta("requests_sent", std::to_string(sent_));
@@ -409,6 +425,14 @@ int ServeSession::finish() {
   w.set_meta("capture.ended", "cleanly");
   writer_->finish();  // the requests column by column: a large run opens fast
   writer_.reset();
+  if (!expert_dumps.empty()) {
+    try {
+      std::cerr << fmt::format("hotpath: stored {} expert dump(s) in the run\n",
+                               save_expert_dumps(out_, expert_dumps));
+    } catch (const std::exception& e) {
+      std::cerr << "hotpath: --expert-recorder: storing the dumps failed: " << e.what() << '\n';
+    }
+  }
 
   std::map<std::filesystem::path, std::string> traces;
   {

@@ -109,6 +109,9 @@ class ServeSession {
   std::unique_ptr<DcgmScraper> dcgm_;
   std::unique_ptr<LogTailer> tailer_;
   std::unique_ptr<KvEventSubscriber> kv_;
+  std::set<std::filesystem::path> expert_before_;  // --expert-recorder: dumps there before the start
+  bool expert_started_ = false;
+  void finish_expert_recorder(ServingSink& w, std::vector<std::filesystem::path>* dumps);
   size_t kv_pumped_ = 0;  // events handed to the sink (the committer pumps, then finish())
   int64_t start_ns_ = 0, end_ns_ = 0;
   std::atomic<bool> running_{false}, traffic_running_{false};

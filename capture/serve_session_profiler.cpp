@@ -1,13 +1,17 @@
 // The live torch-profiler arm of a ServeSession (attach's capture bar): /start_profile now,
-// /stop_profile after N seconds, then the new traces imported on this worker and handed on.
+// /stop_profile after N seconds, then the new traces imported on this worker and handed on; and the
+// end of --expert-recorder (stop, dump, check the dumps).
 #include <fmt/format.h>
 
 #include <chrono>
+#include <iostream>
 #include <thread>
 
+#include "capture/expert_recorder.h"
 #include "capture/profiler_control.h"
 #include "capture/serve_finish.h"
 #include "capture/serve_session.h"
+#include "core/experts/load_experts.h"
 
 namespace hp::capture {
 
@@ -87,6 +91,31 @@ bool ServeSession::arm(double seconds, int steps, bool by_stage, std::string* er
     }
   });
   return true;
+}
+
+void ServeSession::finish_expert_recorder(ServingSink& w, std::vector<std::filesystem::path>* dumps) {
+  ExpertRecorderOptions eo{ro_.base_url, ro_.api_key, o_.expert_recorder, o_.expert_recorder_mode};
+  std::string err;
+  *dumps = stop_and_dump_expert_record(eo, expert_before_, &err);
+  w.set_meta("expert_recorder.dumps", std::to_string(dumps->size()));
+  if (dumps->empty()) {
+    std::cerr << "hotpath: --expert-recorder: " << err << '\n';
+    w.set_meta("expert_recorder.error", err);
+    return;
+  }
+  // The dump's own shape says the mode; a different one than the user gave is worth a line.
+  const std::string want = o_.expert_recorder_mode == "stat" ? "sglang-pt-stat" : "sglang-pt-per-pass";
+  for (const auto& p : *dumps) {
+    try {
+      const experts::ExpertLoad l = experts::load_expert_input(p);
+      if (l.format != want && l.format != "sglang-csv")
+        std::cerr << "hotpath: --expert-recorder: " << p.filename().string() << " is " << l.format
+                  << ", not the " << o_.expert_recorder_mode << " mode given\n";
+    } catch (const std::exception& e) {
+      std::cerr << "hotpath: --expert-recorder: " << e.what() << '\n';
+      w.set_meta("expert_recorder.error", e.what());
+    }
+  }
 }
 
 }  // namespace hp::capture

@@ -11,6 +11,7 @@
 
 #include "core/analysis/expert_balance.h"
 #include "core/experts/expert_load.h"
+#include "core/experts/pair_pkl.h"
 #include "views/plot/heatmap.h"
 
 namespace hp {
@@ -21,6 +22,21 @@ struct ExpertsOptions {
   uint32_t redundant = 0;  // what-if slots
   bool sort_by_load = false;
   size_t layer = 0;  // selected row
+  // The selected time range in epoch ns: a source whose passes have times (eplb scrapes) shows only
+  // the passes in it; others show everything.
+  std::optional<std::pair<int64_t, int64_t>> range_ns;
+};
+
+// One co-routing matrix (expert in layer a x expert in layer b) as a heatmap of shares of all pairs.
+struct PairMatrixView {
+  std::string title;  // "layer 0 x layer 7: 417792 choices, same expert 12.40 %"
+  int64_t layer_a = 0, layer_b = 0;
+  size_t rows = 0, cols = 0;
+  std::vector<double> share;  // rows x cols: count / total
+  std::vector<plot::Rgba> colors;
+  double share_max = 0;
+  plot::Legend legend;  // with the independent-choice share 1/(rows x cols) marked
+  std::vector<experts::PairCount> top;
 };
 
 struct ExpertsModel {
@@ -28,6 +44,11 @@ struct ExpertsModel {
   size_t input = 0;                 // the one shown
   std::string title;                // "olmoe...pkl (counter-pkl): 3 layers x 64 experts, 8 ranks"
   std::string note;                 // why something is missing (empty when all is shown)
+  std::optional<std::pair<int64_t, int64_t>> range_ns;  // what the model was built for
+  std::string range_note;      // "3 of 10 scrape intervals in the selected range" (empty: no range applied)
+  std::string placement_note;  // slots and how replicas share load, when a placement map is used
+  size_t slots_per_rank = 0;   // under a placement map (0: contiguous)
+  bool columns_are_ranks = false;  // heatmap columns are GPU ranks (eplb metrics), not experts
   size_t layers = 0, experts = 0;
   uint32_t ranks = 0;
   std::vector<int64_t> layer_ids;
@@ -41,6 +62,7 @@ struct ExpertsModel {
   size_t layer = 0;                               // selected row, clamped
   std::vector<double> time_x, time_balancedness;  // pass ids or log steps
   std::string time_label;                         // "forward pass", "log line", ...
+  std::vector<PairMatrixView> pairs;              // co-routing matrices, when the input has them
 };
 
 // `previous` (the model this one replaces) lends its per-pass balancedness when the input and the

@@ -75,15 +75,18 @@ bool heatmap(const ExpertsModel& m, ExpertsOptions& o, ImVec2 size) {
     dl->AddLine(ImVec2(x, ly - 2), ImVec2(x, ly + lh + 2), kMark, 2);
     dl->AddText(ImVec2(x + 3, ly - line - 1), kMark, mk.label.c_str());
   }
-  dl->AddText(ImVec2(lx1 + 10, ly), kAxis, "share of the layer's routed tokens; columns: experts");
+  dl->AddText(ImVec2(lx1 + 10, ly), kAxis,
+              m.columns_are_ranks ? "share of the layer's routed tokens; columns: GPU ranks"
+                                  : "share of the layer's routed tokens; columns: experts");
   ImGui::SetCursorScreenPos(p);
   ImGui::InvisibleButton("##heat", size);
   const ImVec2 mouse = ImGui::GetIO().MousePos;
   auto hit = g.hit(mouse.x, mouse.y);
   if (ImGui::IsItemHovered() && hit) {
     const size_t i = hit->first * m.experts + hit->second;
-    ImGui::SetTooltip("layer %lld, expert %u: %.2f %% of the layer (expected %.2f %%)",
-                      static_cast<long long>(m.layer_ids[hit->first]), m.expert_at[i], 100 * m.share[i],
+    ImGui::SetTooltip("layer %lld, %s %u: %.2f %% of the layer (expected %.2f %%)",
+                      static_cast<long long>(m.layer_ids[hit->first]),
+                      m.columns_are_ranks ? "rank" : "expert", m.expert_at[i], 100 * m.share[i],
                       100 * m.expected);
   }
   if (ImGui::IsItemClicked() && hit && hit->first != o.layer) {
@@ -118,11 +121,12 @@ bool table(const ExpertsModel& m, ExpertsOptions& o, ImVec2 size) {
       ImGui::TableNextColumn();
       ImGui::Text("%.2f", b.cv);
       ImGui::TableNextColumn();
+      const char* col = m.columns_are_ranks ? "r" : "e";
       std::string hot;
-      for (uint32_t e : b.hottest) hot += (hot.empty() ? "e" : ", e") + std::to_string(e);
+      for (uint32_t e : b.hottest) hot += (hot.empty() ? col : std::string(", ") + col) + std::to_string(e);
       ImGui::TextUnformatted(hot.c_str());
       ImGui::TableNextColumn();
-      ImGui::Text("e%u: %lld", b.min_expert, static_cast<long long>(b.min_count));
+      ImGui::Text("%s%u: %lld", col, b.min_expert, static_cast<long long>(b.min_count));
       ImGui::TableNextColumn();
       ImGui::Text("%.3f", b.balancedness);
       if (what_if) {
@@ -146,11 +150,14 @@ void rank_bars(const ExpertsModel& m, ImVec2 size) {
   if (after) {
     ImGui::SameLine();
     ImGui::TextColored(
-        ImColor(kAfter).Value, "-> %.3f after the what-if (busiest rank %.0f -> %.0f, %u redundant)",
+        ImColor(kAfter).Value, "-> %.3f after the what-if (busiest rank %.0f -> %.0f, %u redundant%s)",
         m.rebalance->layers[m.layer].balancedness_after, m.rebalance->layers[m.layer].max_before,
-        m.rebalance->layers[m.layer].max_after, m.rebalance->redundant);
+        m.rebalance->layers[m.layer].max_after, m.rebalance->redundant,
+        m.placement_note.empty() ? "" : "; the what-if starts from contiguous blocks, not the placement");
   }
-  const float top = p.y + line * 1.6f, bottom = p.y + size.y - line * 1.4f, h = bottom - top;
+  if (!m.placement_note.empty()) ImGui::TextDisabled("%s", m.placement_note.c_str());
+  const float top = p.y + line * (m.placement_note.empty() ? 1.6f : 2.8f),
+              bottom = p.y + size.y - line * 1.4f, h = bottom - top;
   double peak = 1;
   for (double v : b.rank_load) peak = std::max(peak, v);
   if (after)
@@ -202,13 +209,77 @@ void over_time(const ExpertsModel& m, ImVec2 size) {
   ImGui::Dummy(size);
 }
 
+// Co-routing matrices side by side, each with its legend and most frequent pairs.
+void pair_heatmaps(const ExpertsModel& m, ImVec2 size) {
+  ImDrawList* dl = ImGui::GetWindowDrawList();
+  const ImVec2 p = ImGui::GetCursorScreenPos();
+  const float line = ImGui::GetTextLineHeight();
+  const size_t n = m.pairs.size();
+  const float w = size.x / static_cast<float>(n);
+  for (size_t i = 0; i < n; ++i) {
+    const PairMatrixView& v = m.pairs[i];
+    const float x0 = p.x + w * static_cast<float>(i) + 8, x1 = x0 + w - 24;
+    dl->AddText(ImVec2(x0, p.y), kAxis, v.title.c_str());
+    const float top_list = line * static_cast<float>(v.top.size() + 1);
+    const float side = std::min(x1 - x0 - 30, size.y - line * 8.5f - top_list);
+    const plot::HeatmapGrid g = plot::heatmap_grid(
+        {x0 + 30, p.y + line * 2.4f, x0 + 30 + side, p.y + line * 2.4f + side}, v.rows, v.cols);
+    for (size_t r = 0; r < v.rows; ++r)
+      for (size_t c = 0; c < v.cols; ++c) {
+        const plot::Rect cell = g.cell(r, c);
+        dl->AddRectFilled(ImVec2(cell.x0, cell.y0), ImVec2(cell.x1, cell.y1), v.colors[r * v.cols + c]);
+      }
+    char buf[64];
+    for (size_t r = 0; r < v.rows; ++r) {
+      std::snprintf(buf, sizeof buf, "e%zu", r);
+      dl->AddText(ImVec2(x0, g.cell(r, 0).y0 + (g.cell_h - line) / 2), kAxis, buf);
+    }
+    for (size_t c = 0; c < v.cols; ++c) {
+      std::snprintf(buf, sizeof buf, "e%zu", c);
+      dl->AddText(ImVec2(g.cell(0, c).x0 + 2, g.area.y0 - line - 1), kAxis, buf);
+    }
+    std::snprintf(buf, sizeof buf, "rows: layer %lld, columns: layer %lld", static_cast<long long>(v.layer_a),
+                  static_cast<long long>(v.layer_b));
+    dl->AddText(ImVec2(x0, g.area.y1 + 2), kAxis, buf);
+    const float ly = g.area.y1 + line + 6, lh = line * 0.8f, lx1 = g.area.x1;
+    const float sw = (lx1 - g.area.x0) / static_cast<float>(v.legend.steps.size());
+    for (size_t k = 0; k < v.legend.steps.size(); ++k)
+      dl->AddRectFilled(ImVec2(g.area.x0 + sw * static_cast<float>(k), ly),
+                        ImVec2(g.area.x0 + sw * static_cast<float>(k + 1), ly + lh), v.legend.steps[k]);
+    for (const auto& t : v.legend.ticks) {
+      const float x =
+          g.area.x0 + (lx1 - g.area.x0) * static_cast<float>(t.value / std::max(1e-12, v.share_max));
+      dl->AddText(ImVec2(x - ImGui::CalcTextSize(t.label.c_str()).x / 2, ly + lh + 1), kAxis,
+                  t.label.c_str());
+    }
+    for (const auto& mk : v.legend.marks) {
+      const float x = g.area.x0 + (lx1 - g.area.x0) * mk.at;
+      dl->AddLine(ImVec2(x, ly - 2), ImVec2(x, ly + lh + 2), kMark, 2);
+    }
+    float y = ly + lh + line + 6;
+    dl->AddText(ImVec2(x0, y), kAxis, "top pairs: count, share, lift over independent choice (white mark)");
+    for (const auto& t : v.top) {
+      y += line;
+      std::snprintf(buf, sizeof buf, "e%u -> e%u: %lld  %.2f %%  %.2fx", t.a, t.b,
+                    static_cast<long long>(t.count), 100.0 * v.share[t.a * v.cols + t.b], t.lift);
+      dl->AddText(ImVec2(x0, y), kMark, buf);
+    }
+  }
+  ImGui::Dummy(size);
+}
+
 }  // namespace
 
 bool draw_experts_panel(const ExpertsModel& m, ExpertsOptions& o) {
   if (!m.title.empty()) ImGui::TextUnformatted(m.title.c_str());
   if (!m.note.empty()) ImGui::TextDisabled("%s", m.note.c_str());
+  if (!m.range_note.empty()) ImGui::TextDisabled("%s", m.range_note.c_str());
   bool changed = m.experts ? controls(m, o) : false;
   const ImVec2 avail = ImGui::GetContentRegionAvail();
+  if (!m.experts && !m.pairs.empty()) {
+    pair_heatmaps(m, avail);
+    return changed;
+  }
   if (!m.experts) {
     over_time(m, ImVec2(avail.x, std::min(avail.y, 260.0f)));
     return changed;

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <regex>
 
+#include "core/experts/pair_pkl.h"
 #include "core/experts/pickle_reader.h"
 #include "core/model/load_status.h"
 
@@ -38,6 +39,10 @@ ExpertLoad read_counter_pkl(std::string_view bytes, const std::string& file, uin
         file, root->offset,
         fmt::format("expected a list of per-layer Counters, found a {}", to_string(root->kind)));
   constexpr int64_t kMaxExperts = 1 << 16;
+  // A list of Counters keyed by (expert, expert) tuples is a co-routing file.
+  for (const PRef& layer : root->items)
+    if (layer->kind == PKind::Dict && !layer->items.empty())
+      if (layer->items[0]->kind == PKind::Tuple) return read_pair_counters(*root, file);
   ExpertLoad out;
   out.source = std::filesystem::path(file).filename().string();
   out.format = "counter-pkl";

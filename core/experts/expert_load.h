@@ -32,6 +32,16 @@ inline bool add_count(int64_t& a, int64_t b) {
 // and in all per-pass matrices together, so that a small hostile file cannot ask for gigabytes.
 constexpr size_t kMaxCells = size_t{1} << 24, kMaxPassCells = size_t{1} << 27;
 
+// Co-routing counts between two layers: counts[a * experts_b + b] = tokens whose choice in layer_a
+// was expert a and in layer_b expert b (pickled pair Counters).
+struct CoRouting {
+  int64_t layer_a = 0, layer_b = 0;  // model layers (list positions when the source does not say)
+  uint32_t experts_a = 0, experts_b = 0;
+  std::vector<int64_t> counts;  // experts_a x experts_b, row-major
+  int64_t total = 0;
+  int64_t at(uint32_t a, uint32_t b) const { return counts[static_cast<size_t>(a) * experts_b + b]; }
+};
+
 struct ExpertLoad {
   std::string source;              // file name(s)
   std::string format;              // "counter-pkl", "sglang-pt-stat", "sglang-pt-per-pass", "sglang-csv", ...
@@ -41,9 +51,14 @@ struct ExpertLoad {
   // Per forward pass, when the source has passes: pass_ids[p] and pass_counts[p] (layers x experts).
   std::vector<int64_t> pass_ids;
   std::vector<std::vector<int64_t>> pass_counts;
+  std::vector<int64_t> pass_ts_ns;  // epoch ns of each pass when the source has times (scrapes), else empty
+  // True when the columns are GPU ranks rather than experts (sglang:eplb_gpu_physical_count).
+  bool columns_are_ranks = false;
   // Physical slot -> logical expert per layer (layers x slots), when the source gives a placement.
   std::vector<std::vector<int32_t>> physical_to_logical;
+  std::string placement_source;       // "dump" (the source's own map), a placement file's name, or empty
   std::vector<BalancePoint> balance;  // imbalance over time from log lines
+  std::vector<CoRouting> pairs;       // co-routing matrices (a pair file has no per-expert counts)
   std::vector<std::string> warnings;  // counted problems that did not stop the load
 
   size_t layers() const { return layer_ids.size(); }

@@ -75,6 +75,7 @@ ExpertLoad per_pass_mode(const TorchArchive& a, const PValue& records, const PVa
       fold.push_back(static_cast<int32_t>(x));
     }
     out.experts = static_cast<uint32_t>(hi + 1);
+    out.placement_source = "dump";
     for (size_t l = 0; l < layers; ++l)
       out.physical_to_logical.emplace_back(fold.begin() + static_cast<std::ptrdiff_t>(l * slots),
                                            fold.begin() + static_cast<std::ptrdiff_t>((l + 1) * slots));

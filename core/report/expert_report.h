@@ -6,6 +6,8 @@
 //            rank_load[], balancedness, counts[]}],
 //   rebalance{ranks, redundant, max_drop, layers: [{layer, max_before, max_after, balancedness_before,
 //            balancedness_after, placement[]}]} (null when the experts do not split over the ranks),
+//   pairs: [{layer_a, layer_b, experts_a, experts_b, total, diagonal, top: [{a, b, count, share, lift}]
+//            (10 most frequent), counts[]}] (co-routing files),
 //   passes: [{id, balancedness}], balance: [{step, ts_ns, balancedness, avg_tokens, max_tokens}]}]}.
 // Missing values are null.
 #include <string>

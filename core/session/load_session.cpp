@@ -6,7 +6,10 @@
 #include <fstream>
 
 #include "core/experts/balance_log.h"
+#include "core/experts/eplb_metrics.h"
 #include "core/experts/load_experts.h"
+#include "core/experts/placement.h"
+#include "core/experts/run_experts.h"
 #include "core/import/registry.h"
 #include "core/serving/log_run.h"
 #include "core/serving/prometheus_text.h"
@@ -129,11 +132,13 @@ std::shared_ptr<const Session> load_session(const std::vector<std::filesystem::p
   auto measured = [](const ServingData& d) {
     return d.request_columns.size() && !d.meta.count("requests.from_log");
   };
+  std::vector<experts::PlacementMap> placements;
+  std::vector<std::pair<experts::ExpertLoad, std::string>> expert_loads;
   for (const auto& p : inputs) {
     std::error_code ec;
     if (!std::filesystem::exists(p, ec)) throw ImportError(p.string(), 0, "no such file or directory");
     if (std::filesystem::is_directory(p, ec) && experts::is_expert_input(p, {})) {
-      b.add_experts(experts::load_expert_input(p), p.filename().string());
+      expert_loads.emplace_back(experts::load_expert_input(p), p.filename().string());
       continue;
     }
     if (std::filesystem::is_directory(p, ec)) {
@@ -141,6 +146,10 @@ std::shared_ptr<const Session> load_session(const std::vector<std::filesystem::p
       continue;
     }
     const std::string name = p.filename().string();
+    if (p.extension() == ".json" && experts::is_placement_json(head_of(p, 1 << 16))) {
+      placements.push_back(experts::read_placement(p));  // applied to the expert inputs below
+      continue;
+    }
     if (looks_like_trtllm_stats_file(p)) {  // before the trace importers: a JSON array would pass for one
       b.add_serving(trtllm_stats_dump(p), SourceKind::Prometheus, name);
       continue;
@@ -158,6 +167,12 @@ std::shared_ptr<const Session> load_session(const std::vector<std::filesystem::p
       for (const auto& [k, v] : d.meta)
         if (k.rfind("clock.shift_ns.", 0) == 0) b.set_shift(k.substr(15), std::stoll(v));
       client_requests |= measured(d);
+      for (auto& e : experts::read_run_expert_dumps(p)) {
+        std::string src = name + ": " + e.source;
+        expert_loads.emplace_back(std::move(e), std::move(src));
+      }
+      if (auto e = experts::eplb_from_series(d.metrics, name))
+        expert_loads.emplace_back(std::move(*e), name + " (eplb)");
       if (!d.empty()) {
         SourceKind kind = kind_of_run_file(d);
         b.add_serving(std::move(d), kind, name);
@@ -170,15 +185,18 @@ std::shared_ptr<const Session> load_session(const std::vector<std::filesystem::p
     }
     const std::string head = head_of(p, 1 << 16);
     // Expert-load files (pickles, .pt/CSV dumps, safetensors); logs with balance lines stay logs below.
-    if (experts::is_expert_input(p, head) && !experts::has_balance_lines(head)) {
-      b.add_experts(experts::load_expert_input(p), name);
+    if (experts::is_expert_input(p, head) && !experts::has_balance_lines(head) && !looks_like_prom(p, head)) {
+      expert_loads.emplace_back(experts::load_expert_input(p), name);
       continue;
     }
     const std::string text =
         detect_compression(head) == Compression::None ? head : decompress_head(head, 1 << 16);
     // A Prometheus dump first: its metric names ("vllm:...") would pass for a vLLM log's text.
     if (looks_like_prom(p, text)) {
-      b.add_serving(prom_dump(p), SourceKind::Prometheus, name);
+      ServingData d = prom_dump(p);
+      if (auto e = experts::eplb_from_series(d.metrics, name))
+        expert_loads.emplace_back(std::move(*e), name + " (eplb)");
+      b.add_serving(std::move(d), SourceKind::Prometheus, name);
       continue;
     }
     // A server log: an engine's lines in its head, or a *.log name (whose parse error then says why).
@@ -196,6 +214,13 @@ std::shared_ptr<const Session> load_session(const std::vector<std::filesystem::p
       continue;
     }
     throw ImportError(p.string(), 0, "unsupported file type");
+  }
+  if (placements.size() > 1)
+    throw ImportError(placements[1].source, 0, "two placement maps given; open one with the expert inputs");
+  for (auto& [load, name] : expert_loads) {
+    if (!placements.empty() && load.has_counts() && !load.columns_are_ranks)
+      experts::apply_placement(load, placements[0]);  // eplb metrics columns are ranks already
+    b.add_experts(std::move(load), std::move(name));
   }
   for (auto& [d, name] : logs) {
     if (client_requests && d.meta.count("requests.from_log")) {

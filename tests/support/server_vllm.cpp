@@ -586,8 +586,12 @@ struct TestServer::Impl {
         std::lock_guard lock(mu);
         ++counts.metrics_scrapes;
       }
+      if (!opt.metrics_json.empty()) return reply(req, 200, read_whole(opt.metrics_json), "application/json");
       return reply(req, 200, metrics_text(), "text/plain; version=0.0.4");
     }
+    if (post && path.starts_with("/") && path.ends_with("_expert_distribution_record") &&
+        !opt.expert_dump_dir.empty())
+      return handle_expert_record(req, path.substr(1, path.find('_') - 1));
     if (post && opt.profiler && (path == "/start_profile" || path == "/stop_profile")) {
       bool starting = path == "/start_profile";
       std::string body;
@@ -615,6 +619,28 @@ struct TestServer::Impl {
       return reply(req, 200, "");
     }
     reply(req, 404, R"({"error":{"message":"not found","code":404}})");
+  }
+
+  static std::string read_whole(const std::filesystem::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+
+  // SGLang's recorder endpoints: the call is counted; "dump" writes the fixture dump into the directory.
+  void handle_expert_record(evhttp_request* req, std::string_view what) {
+    {
+      std::lock_guard lock(mu);
+      counts.expert_calls.emplace_back(what);
+    }
+    if (what == "dump") {
+      std::error_code ec;
+      std::filesystem::copy_file(
+          opt.expert_fixture,
+          opt.expert_dump_dir / fmt::format("expert_distribution_recorder_{}.pt", epoch_ns() / 1000000000),
+          std::filesystem::copy_options::overwrite_existing, ec);
+      if (ec) return reply(req, 500, "cannot write the dump: " + ec.message());
+    }
+    reply(req, 200, fmt::format(R"({{"message":"{} expert distribution record"}})", what));
   }
 
   // Runs the loop until stop() or the lifetime ends, then closes every connection and stream.

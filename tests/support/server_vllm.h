@@ -55,6 +55,12 @@ struct TestServerOptions {
   int port = 0;                       // 0: an ephemeral port; else this one (a server back after a stop)
   std::filesystem::path profile_dir;  // /stop_profile writes the trace here
   std::filesystem::path trace_fixture;  // the trace file copied on /stop_profile
+  // SGLang's expert-distribution recorder: when set, POST /start_expert_distribution_record,
+  // /stop_... and /dump_... answer 200 and the dump copies expert_fixture into this directory as
+  // expert_distribution_recorder_<unix time>.pt (else the three answer 404).
+  std::filesystem::path expert_dump_dir, expert_fixture;
+  // When set, GET /metrics answers this file (TensorRT-LLM's JSON iteration stats) as application/json.
+  std::filesystem::path metrics_json;
   std::filesystem::path completed_log;  // one line per completed stream: "<epoch_ns> <request id> <status>"
   std::filesystem::path server_log;     // vLLM-format log lines (Received/Finished request, stats)
   // One line per stream's first content chunk: "<request id> <received epoch ns> <first chunk due
@@ -72,6 +78,7 @@ struct ServerCounts {
   uint64_t profile_starts = 0, profile_stops = 0;
   std::string last_profile_start_body;  // the JSON an SGLang-style client sent to /start_profile
   uint64_t metrics_scrapes = 0;
+  std::vector<std::string> expert_calls;  // "start", "stop", "dump" in the order they came
 };
 
 class TestServer {

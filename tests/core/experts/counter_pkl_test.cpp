@@ -97,15 +97,3 @@ TEST_CASE("counter pkl: experts option widens the matrix", "[experts][counter_pk
   CHECK(l.at(2, 9) == 0);
   CHECK(l.layer_ids == std::vector<int64_t>{0, 1, 2});  // no _L part in the name: list positions
 }
-
-TEST_CASE("counter pkl: a co-selection (pair) file is refused with its place", "[experts][counter_pkl]") {
-  const std::string name = "mixtral-8x7b_arxiv_expert_pair_counts_L0xL7_L7xL15.pkl";
-  try {
-    load(name);
-    FAIL("expected an ImportError");
-  } catch (const hp::ImportError& e) {
-    CHECK(e.file() == name);
-    CHECK(e.offset() > 0);
-    CHECK(std::string(e.what()).find("co-selection") != std::string::npos);
-  }
-}
