@@ -19,14 +19,6 @@
 namespace hp::experts {
 namespace {
 
-std::string slurp(const std::filesystem::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  if (!in) throw ImportError(p.string(), 0, "cannot open file");
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 std::vector<std::filesystem::path> rank_files(const std::filesystem::path& dir) {
   std::vector<std::filesystem::path> out;
   std::error_code ec;
@@ -72,12 +64,12 @@ ExpertLoad trtllm_dir(const std::filesystem::path& dir, uint32_t experts) {
   if (ranks.empty()) throw ImportError(dir.string(), 0, "directory holds no rank<R>.safetensors");
   std::error_code ec;
   if (std::filesystem::exists(dir / "meta_info.json", ec))
-    experts =
-        std::max(experts, read_trtllm_meta(slurp(dir / "meta_info.json"), (dir / "meta_info.json").string()));
-  ExpertLoad out = read_trtllm_safetensors(slurp(ranks[0]), ranks[0].string(), experts);
+    experts = std::max(experts, read_trtllm_meta(read_expert_file(dir / "meta_info.json"),
+                                                 (dir / "meta_info.json").string()));
+  ExpertLoad out = read_trtllm_safetensors(read_expert_file(ranks[0]), ranks[0].string(), experts);
   for (size_t i = 1; i < ranks.size(); ++i) {
     try {
-      add_into(out, read_trtllm_safetensors(slurp(ranks[i]), ranks[i].string(), experts));
+      add_into(out, read_trtllm_safetensors(read_expert_file(ranks[i]), ranks[i].string(), experts));
     } catch (const std::invalid_argument& e) {
       throw ImportError(ranks[i].string(), 0, e.what());
     }
@@ -108,10 +100,10 @@ ExpertLoad load_expert_input(const std::filesystem::path& p, uint32_t experts) {
     std::error_code e2;
     const auto meta = p.parent_path() / "meta_info.json";
     if (std::filesystem::exists(meta, e2))
-      experts = std::max(experts, read_trtllm_meta(slurp(meta), meta.string()));
-    return read_trtllm_safetensors(slurp(p), name, experts);
+      experts = std::max(experts, read_trtllm_meta(read_expert_file(meta), meta.string()));
+    return read_trtllm_safetensors(read_expert_file(p), name, experts);
   }
-  return load_expert_bytes(slurp(p), name, experts, mtime_ns(p));
+  return load_expert_bytes(read_expert_file(p), name, experts, mtime_ns(p));
 }
 
 ExpertLoad load_expert_bytes(const std::string& bytes, const std::string& name, uint32_t experts,
@@ -152,6 +144,14 @@ std::vector<ExpertLoad> load_expert_inputs(const std::vector<std::filesystem::pa
     }
   }
   return out;
+}
+
+std::string read_expert_file(const std::filesystem::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  if (!in) throw ImportError(p.string(), 0, "cannot open file");
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
 }
 
 }  // namespace hp::experts

@@ -17,6 +17,8 @@ namespace hp::experts {
 // only when `head` already shows a balance line.
 bool is_expert_input(const std::filesystem::path& p, std::string_view head);
 // Throws ImportError naming the file, byte offset and problem. `experts` widens the matrix (0: data).
+// A whole file's bytes; ImportError naming it when it cannot be opened.
+std::string read_expert_file(const std::filesystem::path& p);
 ExpertLoad load_expert_input(const std::filesystem::path& p, uint32_t experts = 0);
 // The same for a file's bytes already in memory (a dump stored in a run file); no safetensors.
 ExpertLoad load_expert_bytes(const std::string& bytes, const std::string& name, uint32_t experts = 0,

@@ -8,6 +8,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include "core/experts/load_experts.h"
 #include "core/experts/sglang_dump.h"
 #include "core/experts/zip_reader.h"
 #include "core/model/load_status.h"
@@ -16,14 +17,6 @@ namespace hp::experts {
 namespace {
 
 constexpr int64_t kMaxSlots = 1 << 16, kMaxLayers = 1 << 12;
-
-std::string slurp(const std::filesystem::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  if (!in) throw ImportError(p.string(), 0, "cannot open file");
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 }  // namespace
 
@@ -73,7 +66,7 @@ PlacementMap read_placement_json(std::string_view text, const std::string& file)
 }
 
 PlacementMap read_placement(const std::filesystem::path& p) {
-  const std::string bytes = slurp(p);
+  const std::string bytes = read_expert_file(p);
   if (is_zip(bytes)) {
     ExpertLoad l = read_sglang_pt(bytes, p.string());
     if (l.physical_to_logical.empty())

@@ -109,6 +109,7 @@ LogConverter::Piece LogConverter::feed(std::string_view text) {
     if (tp_ < 0) tp_ = log.capacity.tensor_parallel_size;
     if (pp_ < 0) pp_ = log.capacity.pipeline_parallel_size;
     if (dp_ < 0) dp_ = log.capacity.data_parallel_size;
+    if (model_.empty()) model_ = log.capacity.model;
     if (log.capacity.max_concurrency >= 0 && max_concurrency_ < 0)
       max_concurrency_ = log.capacity.max_concurrency;
   } else if (engine_ == "sglang") {
@@ -209,6 +210,7 @@ void LogConverter::finish(std::map<std::string, std::string>& m, std::vector<std
     if (pp_ > 0) m["parallel.pp"] = std::to_string(pp_);
     if (dp_ > 0) m["parallel.dp"] = std::to_string(dp_);
   }
+  if (!model_.empty()) m.emplace("model", model_);  // a capture's own (/v1/models) stays
   if (engine_ == "vllm") {
     m["log.stats_lines"] = std::to_string(stats_);
     m["log.iterations"] = std::to_string(iterations_);

@@ -72,6 +72,7 @@ class LogConverter {
   bool v0_ = false;
   int64_t kv_cache_tokens_ = -1;
   int64_t tp_ = -1, pp_ = -1, dp_ = -1;  // the engine's parallel sizes from its startup lines
+  std::string model_;                    // the model its startup lines name
   double max_concurrency_ = -1;
 };
 LogRun log_run_from_text(std::string_view text, const LogRunOptions& opt = {});

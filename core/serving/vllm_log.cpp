@@ -77,6 +77,7 @@ struct Rules {
   RE2 tp_size{R"(\btensor_parallel_size'?[=:] ?(\d+))"};
   RE2 pp_size{R"(\bpipeline_parallel_size'?[=:] ?(\d+))"};
   RE2 dp_size{R"(\bdata_parallel_size'?[=:] ?(\d+))"};
+  RE2 model{R"((?:\bmodel=|'model': )'([^']+)')"};
 };
 
 const Rules& rules() {
@@ -206,6 +207,7 @@ struct Parser {
                          std::pair{&r.pp_size, &out.capacity.pipeline_parallel_size},
                          std::pair{&r.dp_size, &out.capacity.data_parallel_size}})
       if (*v < 0 && RE2::PartialMatch(msg, *re, &a)) *v = to_i64(a), cap = true;
+    if (out.capacity.model.empty() && RE2::PartialMatch(msg, r.model, &a)) out.capacity.model = a, cap = true;
     if (RE2::PartialMatch(msg, r.max_conc, &a, &b)) {
       out.capacity.max_concurrency_tokens = to_i64(a);
       out.capacity.max_concurrency = to_f64(b);

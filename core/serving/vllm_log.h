@@ -90,6 +90,7 @@ struct VllmCapacity {
   double max_concurrency = -1;
   // The engine's config line ("tensor_parallel_size=4, pipeline_parallel_size=1, data_parallel_size=1").
   int64_t tensor_parallel_size = -1, pipeline_parallel_size = -1, data_parallel_size = -1;
+  std::string model;  // the same lines' "model='openai/gpt-oss-120b'" or "'model': '...'"
 };
 
 struct VllmLog {

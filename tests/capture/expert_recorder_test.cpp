@@ -9,24 +9,13 @@
 #include "core/store/serving_store.h"
 #include "support/server_vllm.h"
 #include "support/temp_dir.h"
+#include "support/watch_opts.h"
 
 namespace fs = std::filesystem;
 using namespace hp;
 using namespace std::chrono_literals;
 
 namespace {
-
-capture::ServeOpts watch_opts(const std::string& url, const fs::path& dir) {
-  capture::ServeOpts o;
-  o.endpoint = url;
-  o.watch = true;
-  o.engine = "sglang";
-  o.output = (dir / "run.hotpath").string();
-  o.scrape_hz = 10;
-  o.quiet = true;
-  o.no_gpu = true;
-  return o;
-}
 
 int run_watch(capture::ServeOpts o, std::chrono::milliseconds how_long) {
   capture::ServeSession s(std::move(o));
@@ -49,7 +38,7 @@ TEST_CASE("expert recorder: start, stop, dump in order, and the dump is in the r
   so.expert_fixture = HOTPATH_TEST_DATA "/experts/expert_distribution_recorder_1752852772.pt";
   testing::TestServer server(so);
   REQUIRE(server.start() > 0);
-  capture::ServeOpts o = watch_opts(server.base_url(), dir);
+  capture::ServeOpts o = test::watch_opts(server.base_url(), dir, "sglang");
   o.expert_recorder = (dir / "dumps").string();
   REQUIRE(run_watch(o, 300ms) == 0);
   CHECK(server.counts().expert_calls == std::vector<std::string>{"start", "stop", "dump"});
@@ -73,7 +62,7 @@ TEST_CASE("expert recorder: a server without the endpoints is a warning, not a f
   const fs::path dir = test::fresh_temp_dir("expert_recorder", "missing");
   testing::TestServer server;  // no expert_dump_dir: the endpoints answer 404
   REQUIRE(server.start() > 0);
-  capture::ServeOpts o = watch_opts(server.base_url(), dir);
+  capture::ServeOpts o = test::watch_opts(server.base_url(), dir, "sglang");
   o.expert_recorder = dir.string();
   REQUIRE(run_watch(o, 200ms) == 0);
   ServingData d = read_serving(dir / "run.hotpath");
@@ -93,7 +82,7 @@ TEST_CASE("scraper: TensorRT-LLM's JSON /metrics goes through the iteration-stat
   so.metrics_json = HOTPATH_TEST_DATA "/metrics/trtllm_iteration_stats_documented_shape.json";
   testing::TestServer server(so);
   REQUIRE(server.start() > 0);
-  capture::ServeOpts o = watch_opts(server.base_url(), dir);
+  capture::ServeOpts o = test::watch_opts(server.base_url(), dir, "sglang");
   o.engine = "trtllm";
   REQUIRE(run_watch(o, 500ms) == 0);
   CHECK(server.counts().metrics_scrapes >= 3);

@@ -14,24 +14,13 @@
 #include "support/kv_publisher.h"
 #include "support/server_vllm.h"
 #include "support/temp_dir.h"
+#include "support/watch_opts.h"
 
 namespace fs = std::filesystem;
 using namespace hp;
 using namespace std::chrono_literals;
 
 namespace {
-
-capture::ServeOpts watch_opts(const std::string& url, const fs::path& dir) {
-  capture::ServeOpts o;
-  o.endpoint = url;
-  o.watch = true;
-  o.engine = "vllm";
-  o.output = (dir / "run.hotpath").string();
-  o.scrape_hz = 10;
-  o.quiet = true;
-  o.no_gpu = true;
-  return o;
-}
 
 const serving::MetricSeries* find_series(const ServingData& d, const std::string& name) {
   for (const auto& s : d.metrics)
@@ -49,7 +38,7 @@ TEST_CASE("serve session: an endpoint that goes down and comes back is a gap in 
   auto first = std::make_unique<testing::TestServer>(so);
   const int port = first->start();
   REQUIRE(port > 0);
-  capture::ServeSession s(watch_opts(first->base_url(), dir));
+  capture::ServeSession s(test::watch_opts(first->base_url(), dir));
   std::string err;
   REQUIRE(s.prepare(&err) == 0);
   s.start();
@@ -101,7 +90,7 @@ TEST_CASE("serve session: failed and broken streams are kept with their reasons"
          {"ok a", "[fault:500] b", "[fault:429] c", "[fault:disconnect] d", "[fault:malformed] e", "ok f"})
       out << "{\"prompt\": \"" << p << "\", \"max_tokens\": 8}\n";
   }
-  capture::ServeOpts o = watch_opts(server.base_url(), dir);
+  capture::ServeOpts o = test::watch_opts(server.base_url(), dir);
   o.watch = false;
   o.traffic = (dir / "traffic.jsonl").string();
   o.concurrency = 6;
@@ -138,7 +127,7 @@ TEST_CASE("serve session: a missing profiler endpoint is an error in the status,
   so.profiler = false;  // vLLM started without a profiler directory
   testing::TestServer server(so);
   REQUIRE(server.start() > 0);
-  capture::ServeOpts o = watch_opts(server.base_url(), dir);
+  capture::ServeOpts o = test::watch_opts(server.base_url(), dir);
   capture::ServeSession none(o);
   std::string err;
   CHECK_FALSE(none.arm_profiler(1, &err));  // no --profile-dir: said at once
@@ -168,7 +157,7 @@ TEST_CASE("serve session: SGLang's profiler armed for N steps per stage stops it
   so.trace_fixture = fs::path(HOTPATH_TEST_DATA) / "shell/hta_trace_compare_base.json.gz";
   testing::TestServer server(so);
   REQUIRE(server.start() > 0);
-  capture::ServeOpts o = watch_opts(server.base_url(), dir);
+  capture::ServeOpts o = test::watch_opts(server.base_url(), dir);
   o.profile_dir = so.profile_dir.string();
   std::string err;
   {
@@ -214,7 +203,7 @@ TEST_CASE("serve session --kv-events: block events into the run file and the KV 
   testing::TestServer server(so);
   REQUIRE(server.start() > 0);
   test::KvPublisher pub;
-  capture::ServeOpts o = watch_opts(server.base_url(), dir);
+  capture::ServeOpts o = test::watch_opts(server.base_url(), dir);
   o.kv_events = pub.endpoint();
   o.kv_events_replay = pub.replay_endpoint();
   capture::ServeSession s(o);

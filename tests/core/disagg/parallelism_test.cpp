@@ -20,6 +20,7 @@ TEST_CASE("parallel sizes from the vLLM and SGLang startup lines", "[disagg][par
   CHECK(v.capacity.tensor_parallel_size == 4);  // the first line that gives it
   CHECK(v.capacity.pipeline_parallel_size == 2);
   CHECK(v.capacity.data_parallel_size == 3);
+  CHECK(v.capacity.model == "m");
   serving::VllmLog none = serving::parse_vllm_log("INFO 02-01 13:17:26 [x.py:1] nothing here\n");
   CHECK(none.capacity.tensor_parallel_size == -1);
 

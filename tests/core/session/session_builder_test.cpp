@@ -136,7 +136,8 @@ TEST_CASE("session: a vLLM 0.15 log alone opens with its 7,241 iterations and 12
       CHECK(info.end - info.begin == 12);
     }
   CHECK(found);
-  CHECK(s->events.size() == 513 + 513);  // Received + Added request lines
+  CHECK(s->events.size() == 513 + 513);                 // Received + Added request lines
+  CHECK(s->meta.at("model") == "openai/gpt-oss-120b");  // the engine's startup lines
 }
 
 TEST_CASE("session: a shift saved in a run file reopens shifted, a load's own shift wins") {
