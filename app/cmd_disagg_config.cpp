@@ -72,7 +72,7 @@ void add_disagg_config_command(CLI::App& app, CliContext& ctx) {
   sub->add_option("--pd", opts->pd,
                   "Prefill:decode instances, e.g. 1:3; mono or mono:N for no split (default: the advice)");
   sub->add_option("--tp", opts->plan.tp, "GPUs per instance (tensor parallel size), default 1");
-  sub->add_option("--model", opts->plan.model, "Model id or path (default Qwen/Qwen3-0.6B)");
+  sub->add_option("--model", opts->plan.model, "Model id or path (default: the run's, else Qwen/Qwen3-0.6B)");
   sub->add_option("--version", opts->plan.version,
                   "Target version: Dynamo apiVersion v1beta1 (default) or v1alpha1; for other targets it is "
                   "noted in the files");
@@ -95,6 +95,7 @@ void add_disagg_config_command(CLI::App& app, CliContext& ctx) {
         if (sub->count("--tp")) a.tp = plan.tp;
         const DisaggResult r = run_disagg(a);
         const disagg::Advice& adv = r.ev.advice;
+        if (!sub->count("--model") && !r.model.empty()) plan.model = r.model;
         if (opts->pd.empty()) {
           plan.tp = adv.tp;
           plan.prefill = adv.monolithic ? 0 : adv.prefill_gpus / adv.tp;

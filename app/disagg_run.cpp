@@ -57,9 +57,7 @@ json check_json(const disagg::SelfCheck& c) {
 
 // config.json of the run's model in the Hugging Face cache ($HF_HOME/hub, ~/.cache/huggingface/hub).
 std::string find_hf_config(const Session& s) {
-  std::string model;
-  for (const char* k : {"model", "served_model_name", "model_name"})
-    if (auto it = s.meta.find(k); it != s.meta.end() && !it->second.empty()) model = it->second;
+  const std::string model = run_model(s);
   if (model.empty() || model.find('/') == std::string::npos) return {};
   std::string dir = "models--" + model.substr(0, model.find('/')) + "--" + model.substr(model.find('/') + 1);
   std::vector<fs::path> roots;
@@ -76,6 +74,13 @@ std::string find_hf_config(const Session& s) {
 }
 
 }  // namespace
+
+std::string run_model(const Session& s) {
+  std::string model;
+  for (const char* k : {"model", "served_model_name", "model_name"})
+    if (auto it = s.meta.find(k); it != s.meta.end() && !it->second.empty()) model = it->second;
+  return model;
+}
 
 DisaggResult run_disagg(const DisaggArgs& a) {
   DisaggResult r;
@@ -96,6 +101,7 @@ DisaggResult run_disagg(const DisaggArgs& a) {
   } else {
     auto session = load_session_for_cli({a.input});
     if (!session) throw std::runtime_error("the run did not load");
+    r.model = run_model(*session);
     disagg::FitOptions fo;
     fo.gpus = a.gpus;
     fo.tp = a.tp;

@@ -8,6 +8,7 @@
 
 #include "core/disagg/advise.h"
 #include "core/disagg/deploy_plan.h"
+#include "core/session/session.h"
 
 namespace hp {
 
@@ -25,8 +26,11 @@ struct DisaggResult {
   disagg::Evaluation ev;
   disagg::SelfCheck check;  // valid only for a run
   std::vector<std::string> warnings;
+  std::string model;  // the run's model, as its meta names it ("" for a spec, or when unnamed)
 };
 
+// The model the run names (its capture's /v1/models, or its log's startup lines), or "".
+std::string run_model(const Session& s);
 // Throws std::runtime_error saying what was wrong; a run that fails to load throws too.
 DisaggResult run_disagg(const DisaggArgs& a);
 // The JSON of `hotpath disagg --format json` (what disagg-config's --basis reads).

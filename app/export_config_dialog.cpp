@@ -18,9 +18,7 @@ ExportConfigDialog export_config_dialog(const Session* s, const WhatIfChoice& ch
                                         const std::string& out_dir) {
   ExportConfigDialog d;
   d.out_dir = out_dir;
-  if (s)
-    for (const char* k : {"model", "served_model_name", "model_name"})
-      if (auto it = s->meta.find(k); it != s->meta.end() && !it->second.empty()) d.model = it->second;
+  if (s && !run_model(*s).empty()) d.model = run_model(*s);
   if (choice.valid()) {
     d.prefill = choice.prefill, d.decode = choice.decode, d.tp = std::max(1, choice.tp);
     d.pd_from = "the What-if panel's slider";

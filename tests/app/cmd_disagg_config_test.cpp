@@ -91,6 +91,7 @@ TEST_CASE("disagg-config: errors", "[cli][disagg-config]") {
   CHECK(contains(r.out, "not a DynamoGraphDeployment apiVersion"));
 }
 
+// The run names its model (the log's startup lines), so the files from the run name it too.
 TEST_CASE("disagg-config RUN: the advisor's layout and basis, as if given with --pd and --basis",
           "[cli][disagg-config]") {
   const std::string log = HOTPATH_TEST_DATA "/logs/vllm_v0.15.0_gptoss120b_tp4_profilemate_server.log.gz";
@@ -109,9 +110,10 @@ TEST_CASE("disagg-config RUN: the advisor's layout and basis, as if given with -
   auto ra = run_hotpath("disagg-config " + log + args + " --target all --out " + a.string(), false);
   INFO(ra.out);
   REQUIRE(ra.code == 0);
-  auto rb = run_hotpath(
-      "disagg-config --target all --pd " + pd + " --tp 4 --basis " + basis.string() + " --out " + b.string(),
-      false);
+  auto rb =
+      run_hotpath("disagg-config --target all --pd " + pd + " --tp 4 --model openai/gpt-oss-120b --basis " +
+                      basis.string() + " --out " + b.string(),
+                  false);
   REQUIRE(rb.code == 0);
   size_t files = 0;
   for (const auto& e : fs::directory_iterator(b)) {
