@@ -6,6 +6,7 @@
 #include <sstream>
 #include <thread>
 
+#include "capture/profiler_control.h"
 #include "capture/replay_client.h"
 #include "core/store/sqlite_db.h"
 
@@ -50,27 +51,8 @@ std::vector<std::filesystem::path> stop_and_dump_expert_record(const ExpertRecor
                                                                std::string* error) {
   if (!post(o, "/stop_expert_distribution_record", error)) return {};
   if (!post(o, "/dump_expert_distribution_record", error)) return {};
-  using Clock = std::chrono::steady_clock;
-  const auto deadline = Clock::now() + std::chrono::milliseconds(static_cast<int64_t>(o.timeout_s * 1000));
-  const auto settle = std::chrono::milliseconds(static_cast<int64_t>(o.settle_s * 1000));
-  std::map<std::filesystem::path, std::pair<uintmax_t, Clock::time_point>> seen;
-  while (Clock::now() < deadline) {
-    const auto now = Clock::now();
-    std::vector<std::filesystem::path> fresh;
-    bool settled = true;
-    for (const auto& p : list_expert_dumps(o.dir)) {
-      if (before.count(p)) continue;
-      std::error_code ec;
-      const uintmax_t size = std::filesystem::file_size(p, ec);
-      if (ec) continue;
-      auto [it, added] = seen.try_emplace(p, size, now);
-      if (!added && it->second.first != size) it->second = {size, now};
-      if (size == 0 || now - it->second.second < settle) settled = false;
-      fresh.push_back(p);
-    }
-    if (!fresh.empty() && settled) return fresh;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
+  auto dumps = wait_for_new_files(o.dir, before, list_expert_dumps, o.settle_s, o.timeout_s, nullptr);
+  if (!dumps.empty()) return dumps;
   if (error)
     *error = "no new expert_distribution_* dump appeared in " + o.dir.string() +
              " (is it the server's SGLANG_EXPERT_DISTRIBUTION_RECORDER_DIR, on this machine?)";

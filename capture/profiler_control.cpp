@@ -59,35 +59,44 @@ std::set<std::filesystem::path> list_traces(const std::filesystem::path& dir) {
   return out;
 }
 
-std::vector<std::filesystem::path> wait_for_traces(const std::filesystem::path& dir,
-                                                   const std::set<std::filesystem::path>& before,
-                                                   double settle_s, double timeout_s, std::string* error) {
+std::vector<std::filesystem::path> wait_for_new_files(
+    const std::filesystem::path& dir, const std::set<std::filesystem::path>& before,
+    const std::function<std::set<std::filesystem::path>(const std::filesystem::path&)>& list, double settle_s,
+    double timeout_s, bool* seen_any) {
   using Clock = std::chrono::steady_clock;
-  auto deadline = Clock::now() + std::chrono::milliseconds(static_cast<int64_t>(timeout_s * 1000));
+  const auto deadline = Clock::now() + std::chrono::milliseconds(static_cast<int64_t>(timeout_s * 1000));
+  const auto settle = std::chrono::milliseconds(static_cast<int64_t>(settle_s * 1000));
   std::map<std::filesystem::path, std::pair<uintmax_t, Clock::time_point>> seen;  // size, since when
   while (Clock::now() < deadline) {
-    auto now = Clock::now();
+    const auto now = Clock::now();
     bool all_settled = true;
     std::vector<std::filesystem::path> fresh;
-    for (const auto& p : list_traces(dir)) {
+    for (const auto& p : list(dir)) {
       if (before.count(p)) continue;
       std::error_code ec;
-      uintmax_t size = std::filesystem::file_size(p, ec);
+      const uintmax_t size = std::filesystem::file_size(p, ec);
       if (ec) continue;
       auto [it, added] = seen.try_emplace(p, size, now);
       if (!added && it->second.first != size) it->second = {size, now};
-      if (size == 0 ||
-          now - it->second.second < std::chrono::milliseconds(static_cast<int64_t>(settle_s * 1000)))
-        all_settled = false;
+      if (size == 0 || now - it->second.second < settle) all_settled = false;
       fresh.push_back(p);
     }
     if (!fresh.empty() && all_settled) return fresh;
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
-  if (error)
-    *error = seen.empty() ? "no new trace file appeared in " + dir.string()
-                          : "trace files in " + dir.string() + " were still growing at the timeout";
+  if (seen_any) *seen_any = !seen.empty();
   return {};
+}
+
+std::vector<std::filesystem::path> wait_for_traces(const std::filesystem::path& dir,
+                                                   const std::set<std::filesystem::path>& before,
+                                                   double settle_s, double timeout_s, std::string* error) {
+  bool any = false;
+  auto out = wait_for_new_files(dir, before, list_traces, settle_s, timeout_s, &any);
+  if (out.empty() && error)
+    *error = !any ? "no new trace file appeared in " + dir.string()
+                  : "trace files in " + dir.string() + " were still growing at the timeout";
+  return out;
 }
 
 }  // namespace hp::capture

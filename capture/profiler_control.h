@@ -6,6 +6,7 @@
 // Traces are the new *.json / *.json.gz files in the profile directory; they are ready once their
 // sizes have not changed for `settle_s` (large traces flush for a long time after /stop_profile).
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <set>
 #include <string>
@@ -31,6 +32,14 @@ bool stop_profile(const ProfilerOptions& opt, std::string* error);
 
 // Trace files (*.json, *.json.gz) directly in `dir` (recursively: SGLang may nest per rank).
 std::set<std::filesystem::path> list_traces(const std::filesystem::path& dir);
+
+// Waits for files that `list` finds in `dir`, not in `before`, to appear and stop growing (no size
+// change for settle_s). Returns them (sorted); empty when none settled by the timeout, *seen_any
+// saying whether any appeared.
+std::vector<std::filesystem::path> wait_for_new_files(
+    const std::filesystem::path& dir, const std::set<std::filesystem::path>& before,
+    const std::function<std::set<std::filesystem::path>(const std::filesystem::path&)>& list, double settle_s,
+    double timeout_s, bool* seen_any);
 
 // Waits for trace files not in `before` to appear and stop growing. Returns them (sorted); empty
 // with *error on timeout.
