@@ -6,6 +6,7 @@
 
 #include "core/disagg/config_writers.h"
 #include "core/session/load_session.h"
+#include "support/log_session.h"
 #include "support/temp_dir.h"
 
 using namespace hp;
@@ -14,10 +15,7 @@ namespace fs = std::filesystem;
 namespace {
 
 std::shared_ptr<const Session> vllm_log() {
-  LoadProgress progress;
-  return load_session(
-      {std::string(HOTPATH_TEST_DATA) + "/logs/vllm_v0.15.0_gptoss120b_tp4_profilemate_server.log.gz"},
-      progress);
+  return test::vllm_log_session();
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #include "core/disagg/advise.h"
 #include "core/disagg/parallelism.h"
 #include "core/session/load_session.h"
+#include "support/log_session.h"
 
 using namespace hp;
 using namespace hp::disagg;
@@ -12,10 +13,7 @@ using namespace hp::disagg;
 namespace {
 
 std::shared_ptr<const Session> vllm_log() {
-  LoadProgress progress;
-  return load_session(
-      {std::string(HOTPATH_TEST_DATA) + "/logs/vllm_v0.15.0_gptoss120b_tp4_profilemate_server.log.gz"},
-      progress);
+  return test::vllm_log_session();
 }
 
 }  // namespace
