@@ -591,9 +591,101 @@ void ChromeSink::counter_event(const json::RawEvent& e, Ns ts) {
   }
 }
 
+namespace {
+
+// -?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?
+bool is_json_number(std::string_view t) {
+  size_t i = 0;
+  auto digits = [&] {
+    const size_t from = i;
+    while (i < t.size() && t[i] >= '0' && t[i] <= '9') ++i;
+    return i - from;
+  };
+  if (i < t.size() && t[i] == '-') ++i;
+  if (i < t.size() && t[i] == '0')
+    ++i;
+  else if (digits() == 0)
+    return false;
+  if (i < t.size() && t[i] == '.' && (++i, digits() == 0)) return false;
+  if (i < t.size() && (t[i] == 'e' || t[i] == 'E')) {
+    ++i;
+    if (i < t.size() && (t[i] == '+' || t[i] == '-')) ++i;
+    if (digits() == 0) return false;
+  }
+  return i == t.size();
+}
+
+// The args of almost every M event are one flat key and a plain value: {"name": "python3"},
+// {"sort_index": 5}. Read those directly (they need no redaction: the key is not a credential's and
+// the value has no escape, no KEY=value and no hf_ token); anything else returns false and goes
+// through redaction and the DOM, which give the same result for these.
+bool digest_plain_metadata(std::string_view a, std::string_view key, bool number, MetaDigest& m) {
+  size_t p = 0;
+  auto ws = [&] {
+    while (p < a.size() && (a[p] == ' ' || a[p] == '\n' || a[p] == '\r' || a[p] == '\t')) ++p;
+  };
+  auto take = [&](char c) {
+    ws();
+    if (p >= a.size() || a[p] != c) return false;
+    ++p;
+    return true;
+  };
+  auto plain_string = [&](std::string_view* out) {
+    if (!take('"')) return false;
+    const size_t end = a.find('"', p);
+    if (end == std::string_view::npos) return false;
+    *out = a.substr(p, end - p);
+    p = end + 1;
+    for (char c : *out)
+      if (c == '\\' || c == '=' || static_cast<unsigned char>(c) < 0x20 ||
+          static_cast<unsigned char>(c) >= 0x80)
+        return false;  // (non-ASCII: the DOM validates UTF-8)
+    return true;
+  };
+  std::string_view k, text;
+  if (!take('{') || !plain_string(&k) || k != key || !take(':')) return false;
+  ws();
+  if (!number) {
+    if (!plain_string(&text) || contains_hf_token(text)) return false;
+  } else {
+    const size_t begin = p;
+    while (p < a.size() && std::strchr("-0123456789.eE+", a[p]) && a[p] != '\0') ++p;
+    text = a.substr(begin, p - begin);
+    if (!is_json_number(text)) return false;
+  }
+  if (!take('}')) return false;
+  ws();
+  if (p != a.size()) return false;
+  if (!number) {
+    m.text = std::string(text);
+  } else {
+    const char* b = text.data();
+    const char* e = b + text.size();
+    auto [ip, ierr] = std::from_chars(b, e, m.number);
+    if (ierr != std::errc() || ip != e) {
+      double d;
+      auto [dp, derr] = std::from_chars(b, e, d);
+      if (derr != std::errc() || dp != e || !(std::fabs(d) < 9e18)) return false;
+      m.number = static_cast<int64_t>(d);
+    }
+  }
+  m.has = number ? MetaDigest::kNumber : MetaDigest::kText;
+  return true;
+}
+
+}  // namespace
+
 MetaDigest digest_metadata(const json::RawEvent& e, simdjson::dom::parser& dom) {
   MetaDigest m;
   if (e.args.empty()) return m;
+  if (e.name == "process_name" || e.name == "thread_name") {
+    if (digest_plain_metadata(e.args, "name", false, m)) return m;
+  } else if (e.name == "process_labels") {
+    if (digest_plain_metadata(e.args, "labels", false, m)) return m;
+  } else if (e.name == "process_sort_index" || e.name == "thread_sort_index") {
+    if (digest_plain_metadata(e.args, "sort_index", true, m)) return m;
+  }
+  m = MetaDigest{};
   std::string args = redact_json(e.args, &m.redactions);
   simdjson::padded_string text(args);
   simdjson::dom::object obj;

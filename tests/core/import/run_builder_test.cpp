@@ -232,3 +232,52 @@ TEST_CASE("stage hints: a prefill and a decode capture of one rank are not taken
   CHECK(run->rank_count() == 1);
   CHECK(run->log.count(hp::Severity::Warning) == 0);
 }
+
+TEST_CASE("M event args read directly or through redaction and the DOM give the same names",
+          "[import][builder]") {
+  // Plain one-key args take the direct path; escapes, credentials, non-ASCII, extra keys and odd
+  // numbers take the general one. Each pid's track shows what its M event said.
+  auto run = import_text(R"({"traceEvents":[
+    {"ph":"X","name":"a","pid":1,"tid":1,"ts":1,"dur":1},
+    {"ph":"X","name":"a","pid":2,"tid":1,"ts":1,"dur":1},
+    {"ph":"X","name":"a","pid":3,"tid":1,"ts":1,"dur":1},
+    {"ph":"X","name":"a","pid":4,"tid":1,"ts":1,"dur":1},
+    {"ph":"X","name":"a","pid":5,"tid":1,"ts":1,"dur":1},
+    {"ph":"X","name":"a","pid":6,"tid":1,"ts":1,"dur":1},
+    {"ph":"M","name":"process_name","pid":1,"args":{ "name" : "spaced" }},
+    {"ph":"M","name":"process_name","pid":2,"args":{"name":"esc\u0041ped"}},
+    {"ph":"M","name":"process_name","pid":3,"args":{"name":"HF_TOKEN=hf_abcdefghijklmnopqrstuvwx"}},
+    {"ph":"M","name":"process_name","pid":4,"args":{"name":"na\u00efve","other":1}},
+    {"ph":"M","name":"process_name","pid":5,"args":{"name":"naïve"}},
+    {"ph":"M","name":"process_sort_index","pid":1,"args":{"sort_index":6.9}},
+    {"ph":"M","name":"process_sort_index","pid":2,"args":{"sort_index":5e0}},
+    {"ph":"M","name":"process_sort_index","pid":3,"args":{"sort_index":-4}},
+    {"ph":"M","name":"process_sort_index","pid":4,"args":{"sort_index":"3"}},
+    {"ph":"M","name":"process_sort_index","pid":5,"args":{"sort_index":2}},
+    {"ph":"M","name":"process_sort_index","pid":6,"args":{"sort_index":true}}
+  ]})");
+  REQUIRE(run->tracks.size() == 6);
+  auto track_of = [&](int64_t pid) {
+    for (const auto& t : run->tracks)
+      if (t.pid == pid) return t;
+    FAIL("no track for pid " << pid);
+    return run->tracks[0];
+  };
+  CHECK(run->str(track_of(1).process_name) == "spaced");
+  CHECK(run->str(track_of(2).process_name) == "escAped");
+  CHECK(run->str(track_of(3).process_name) == "HF_TOKEN=<redacted>");
+  CHECK(run->str(track_of(4).process_name) == "naïve");
+  CHECK(run->str(track_of(5).process_name) == "naïve");
+  CHECK(track_of(1).process_sort == 6);
+  CHECK(track_of(2).process_sort == 5);
+  CHECK(track_of(3).process_sort == -4);
+  CHECK(track_of(5).process_sort == 2);
+  CHECK(run->redactions == 1);
+  // A quoted sort index and a boolean set nothing: those two keep sort 0.
+  CHECK(track_of(4).process_sort == 0);
+  CHECK(track_of(6).process_sort == 0);
+  CHECK(run->tracks[0].pid == 3);
+  CHECK(run->tracks[1].pid == 4);
+  CHECK(run->tracks[2].pid == 6);
+  CHECK(run->tracks[5].pid == 1);
+}
