@@ -507,10 +507,11 @@ struct ReplayClient::Impl {
     for (size_t k = 0; k < t->choices.size(); ++k) report(choice_record(*t, k));
   }
 
+  // Counted once handed on: a reader that sees `ok` grow finds the record where on_done put it.
   void report(const RequestRecord& r) {
-    (r.status == RequestStatus::Ok ? self.progress_.ok : self.progress_.failed)++;
-    if (!r.warmup) self.progress_.output_tokens += r.output_tokens;
     (*on_done)(r);
+    if (!r.warmup) self.progress_.output_tokens += r.output_tokens;
+    (r.status == RequestStatus::Ok ? self.progress_.ok : self.progress_.failed)++;
   }
 
   // Choice k of a request with n > 1 as a record of its own: the request's send and status, the
@@ -596,6 +597,10 @@ uint64_t ReplayClient::run(const std::function<void(const RequestRecord&)>& on_d
     arr.num_requests =
         std::min<int64_t>(10'000'000, static_cast<int64_t>(arr.rate * arr.duration_s * 2) + 16);
   if (endless) arr.num_requests = 0;
+  // Such an open loop runs until the time is up even when its rate is raised past what was scheduled.
+  const bool extendable = arr.duration_s > 0 && opt_.arrival.num_requests < 0 && open_loop &&
+                          std::isfinite(arr.rate) && arr.rate > 0;
+  uint64_t extensions = 0;
   std::vector<int64_t> offsets;
   offsets.reserve(traffic_.requests.size());
   for (const auto& r : traffic_.requests) offsets.push_back(r.arrival_offset_ns);
@@ -656,6 +661,11 @@ uint64_t ReplayClient::run(const std::function<void(const RequestRecord&)>& on_d
     }
     while (!dispatch_done && !paused) {
       bool more = next < sched.size() || endless;
+      if (!more && extendable && deadline != INT64_MAX) {  // its rate was raised: more of the same arrivals
+        serving::extend_schedule(sched, traffic_.requests.size(), arr, sched.size() + 16, ++extensions);
+        more = next < sched.size();
+        progress_.total = 0;  // bounded by the time now, not by a count
+      }
       if (!more) {
         dispatch_done = true;
         break;

@@ -77,4 +77,21 @@ std::vector<ScheduledRequest> make_schedule(const std::vector<int64_t>& offsets,
   return out;
 }
 
+void extend_schedule(std::vector<ScheduledRequest>& schedule, size_t traffic_size, const ArrivalOptions& opt,
+                     size_t n, uint64_t round) {
+  if (traffic_size == 0 || n == 0) return;
+  ArrivalOptions more = opt;
+  more.warmup = 0;
+  more.duration_s = 0;
+  more.num_requests = static_cast<int64_t>(n) + 1;  // the first one sits at 0: the last one's place
+  more.seed = opt.seed + round * 0x9E3779B97F4A7C15ULL;
+  const std::vector<int64_t> offsets(std::min<size_t>(traffic_size, n + 1), 0);
+  const std::vector<ScheduledRequest> next = make_schedule(offsets, more);
+  const bool any = !schedule.empty();
+  const int64_t base = any ? std::max<int64_t>(schedule.back().send_offset_ns, 0) : 0;
+  const size_t last_index = any ? schedule.back().traffic_index : traffic_size - 1;
+  for (size_t k = 1; k < next.size(); ++k)
+    schedule.push_back({(last_index + k) % traffic_size, base + next[k].send_offset_ns, false});
+}
+
 }  // namespace hp::serving

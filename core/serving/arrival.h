@@ -38,4 +38,10 @@ struct ScheduledRequest {
 std::vector<ScheduledRequest> make_schedule(const std::vector<int64_t>& traffic_offsets_ns,
                                             const ArrivalOptions& opt);
 
+// `n` more arrivals of an open loop (Poisson or Gamma) that outran its schedule because its rate was
+// raised while it ran: the same process continues after the last arrival (seeded anew by `round`),
+// cycling on through the traffic from the last request sent.
+void extend_schedule(std::vector<ScheduledRequest>& schedule, size_t traffic_size, const ArrivalOptions& opt,
+                     size_t n, uint64_t round);
+
 }  // namespace hp::serving

@@ -351,3 +351,37 @@ TEST_CASE("replay: an open loop's rate changes while it runs, the gaps to come r
   CHECK(static_cast<double>(sent.back() - sent.front()) / 1e6 < 1100);
   CHECK(client.rate() == 100);
 }
+
+TEST_CASE("replay: a --duration open loop whose rate is raised keeps sending until the time is up",
+          "[capture][replay]") {
+  testing::TestServerOptions so;
+  so.ttft_ms = 1;
+  so.itl_ms = 1;
+  so.max_lifetime_s = 60;
+  testing::TestServer server(so);
+  REQUIRE(server.start() > 0);
+  capture::ReplayOptions opt;
+  opt.base_url = server.base_url();
+  opt.model = "test-model";
+  opt.arrival.kind = ArrivalKind::Gamma;
+  opt.arrival.rate = 10;         // 100-ms gaps: 11 arrivals fit the second scheduled at this rate
+  opt.arrival.burstiness = 1e9;  // every gap is 1/rate
+  opt.arrival.duration_s = 1.0;
+  const Traffic traffic = make_traffic({"a b"}, 2);
+  capture::ReplayClient client(opt, traffic);
+  std::thread control([&] {
+    while (client.progress().sent < 2) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    client.set_rate(100);  // 10-ms gaps from now on
+  });
+  std::vector<RequestRecord> done;
+  client.run([&](const RequestRecord& r) { done.push_back(r); });
+  control.join();
+  std::vector<int64_t> sent;
+  for (const auto& r : done) sent.push_back(r.sent_ns);
+  std::sort(sent.begin(), sent.end());
+  // About 2 + 0.9 s x 100/s; had the schedule stopped at its 11 arrivals, the last would go out at ~0.2 s.
+  CHECK(done.size() > 60);
+  CHECK(done.size() < 110);
+  CHECK(static_cast<double>(sent.back() - sent.front()) / 1e9 > 0.8);
+  CHECK(static_cast<double>(sent.back() - sent.front()) / 1e9 < 1.05);
+}

@@ -87,3 +87,41 @@ TEST_CASE("arrival: closed loop, infinite rate, duration, warmup, trace time sca
   auto d = make_schedule(trace, o);
   CHECK(d.size() == 3);
 }
+
+TEST_CASE("arrival: an open loop's schedule extended past its duration continues the same process",
+          "[serving][arrival]") {
+  std::vector<int64_t> offsets(7, -1);
+  ArrivalOptions o;
+  o.kind = ArrivalKind::Poisson;
+  o.rate = 50;
+  o.duration_s = 2;
+  o.num_requests = 1000;
+  o.warmup = 2;
+  o.seed = 9;
+  auto s = make_schedule(offsets, o);
+  const size_t first = s.size();
+  REQUIRE(first > 60);
+  const ScheduledRequest last = s.back();
+  CHECK(last.send_offset_ns <= 2'000'000'000);
+  extend_schedule(s, offsets.size(), o, 50'000, 1);
+  REQUIRE(s.size() == first + 50'000);
+  CHECK(s[first].traffic_index == (last.traffic_index + 1) % 7);  // the traffic cycles on
+  CHECK(s[first + 6].traffic_index == last.traffic_index);
+  bool ordered = true, warm = false;
+  for (size_t i = first; i < s.size(); ++i) {
+    ordered = ordered && s[i].send_offset_ns >= s[i - 1].send_offset_ns;
+    warm = warm || s[i].warmup;
+  }
+  CHECK(ordered);
+  CHECK_FALSE(warm);
+  CHECK(s[first].send_offset_ns > last.send_offset_ns);
+  // Gaps of the same process: mean 1/rate, exponential (CV 1), reaching past the duration.
+  std::vector<ScheduledRequest> tail(s.begin() + static_cast<std::ptrdiff_t>(first) - 1, s.end());
+  CHECK(mean_gap_s(tail) == Approx(0.02).epsilon(0.02));
+  CHECK(cv_of_gaps(tail) == Approx(1.0).epsilon(0.03));
+  CHECK(s.back().send_offset_ns > 900'000'000'000);
+  // Another round draws other gaps.
+  auto t = make_schedule(offsets, o);
+  extend_schedule(t, offsets.size(), o, 100, 2);
+  CHECK(t[first + 50].send_offset_ns != s[first + 50].send_offset_ns);
+}
