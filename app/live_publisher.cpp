@@ -6,7 +6,7 @@ namespace hp {
 
 LivePublisher::LivePublisher(const LiveServing* live, std::string source_name,
                              std::chrono::milliseconds period)
-    : live_(live), name_(std::move(source_name)), period_(period) {}
+    : live_(live), builder_(std::move(source_name)), period_(period) {}
 
 LivePublisher::~LivePublisher() {
   stop();
@@ -58,7 +58,7 @@ bool LivePublisher::publish_once() {
   }
   const auto t0 = std::chrono::steady_clock::now();
   const uint64_t version = live_->version();  // read before the copy: a later change publishes again
-  Snapshot snap = make_snapshot(live_session(live_->copy(), run, name_));
+  Snapshot snap = builder_.update(*live_, std::move(run));
   const double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
   std::lock_guard lock(mu_);
   seen_version_ = version;

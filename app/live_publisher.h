@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "core/session/live_serving.h"
+#include "core/session/live_session_builder.h"
 #include "core/session/snapshot.h"
 
 namespace hp {
@@ -44,7 +45,7 @@ class LivePublisher {
 
  private:
   const LiveServing* live_;
-  std::string name_;
+  LiveSessionBuilder builder_;  // the worker's alone
   std::chrono::milliseconds period_;
   std::function<void()> wake_;
   std::shared_ptr<const Run> run_ = std::make_shared<const Run>();  // the same one until traces arrive

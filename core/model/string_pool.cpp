@@ -58,8 +58,7 @@ StrId StringPool::intern(std::string_view s, uint64_t h) {
   for (StrId id; (id = slots_[i]) != 0; i = (i + 1) & mask)
     if (tags_[id] == tag && lens_[id] == s.size() && std::memcmp(starts_[id], s.data(), s.size()) == 0)
       return id;
-  StrId id = add_unindexed(s);
-  tags_[id] = tag;
+  const StrId id = add(s, tag);
   slots_[i] = id;
   if (++indexed_ * 2 > slots_.size()) grow();
   return id;
@@ -78,25 +77,60 @@ void StringPool::grow() {
 }
 
 StrId StringPool::add_unindexed(std::string_view s) {
-  char* dst;
-  if (s.size() > kBlock / 4) {
-    large_.emplace_back(new char[s.size()]);  // large strings get a block of their own
-    dst = large_.back().get();
-  } else {
-    if (used_in_block_ + s.size() > kBlock) {
-      blocks_.emplace_back(new char[kBlock]);
-      used_in_block_ = 0;
-    }
-    dst = blocks_.back().get() + used_in_block_;
-    used_in_block_ += s.size();
+  return add(s, 0);
+}
+
+char* StringPool::claim_chars(size_t n) {
+  if (n > kBlock / 4) {  // a block of its own, kept before the current one
+    auto big = std::make_shared<Block>(n);
+    big->used.store(n, std::memory_order_relaxed);
+    blocks_.insert(blocks_.empty() ? blocks_.end() : blocks_.end() - 1, big);
+    return big->chars.get();
   }
-  if (!s.empty()) std::memcpy(dst, s.data(), s.size());
+  if (used_in_block_ + n > claimed_in_block_ && used_in_block_ + n <= kBlock) {
+    // Claim the rest of the block at once: one atomic step per block, not per string.
+    size_t expect = used_in_block_;
+    if (blocks_.back()->used.compare_exchange_strong(expect, kBlock, std::memory_order_relaxed))
+      claimed_in_block_ = kBlock;
+  }
+  if (used_in_block_ + n > claimed_in_block_) {  // full, or a share wrote past this pool's end
+    blocks_.push_back(std::make_shared<Block>(kBlock));
+    blocks_.back()->used.store(kBlock, std::memory_order_relaxed);
+    used_in_block_ = 0;
+    claimed_in_block_ = kBlock;
+  }
+  char* dst = blocks_.back()->chars.get() + used_in_block_;
+  used_in_block_ += n;
+  return dst;
+}
+
+StrId StringPool::add(std::string_view s, uint32_t tag) {
+  const char* start = "";
+  if (!s.empty()) {
+    char* dst = claim_chars(s.size());
+    std::memcpy(dst, s.data(), s.size());
+    start = dst;
+  }
   auto id = static_cast<StrId>(lens_.size());
-  starts_.push_back(dst);
+  starts_.push_back(start);
   lens_.push_back(static_cast<uint32_t>(s.size()));
-  tags_.push_back(0);
+  tags_.push_back(tag);
   char_bytes_ += s.size();
   return id;
+}
+
+StringPool StringPool::share() const {
+  StringPool out;
+  out.blocks_ = blocks_;
+  out.used_in_block_ = used_in_block_;
+  out.claimed_in_block_ = used_in_block_;  // the rest is this pool's claim, not the share's
+  out.starts_ = starts_;
+  out.lens_ = lens_;
+  out.tags_ = tags_;
+  out.slots_ = slots_;
+  out.indexed_ = indexed_;
+  out.char_bytes_ = char_bytes_;
+  return out;
 }
 
 StrId StringPool::find(std::string_view s) const {

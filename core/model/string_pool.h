@@ -1,9 +1,14 @@
 #pragma once
 // One interned string pool for a Run: names, categories, arg keys. Id 0 is the empty string.
+// share() gives a live Session's snapshot the pool in O(1): the characters sit in blocks that are
+// never moved, and the id columns are SharedColumns that the original keeps appending to.
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <string_view>
 #include <vector>
+
+#include "core/util/shared_column.h"
 
 namespace hp {
 
@@ -14,6 +19,8 @@ class StringPool {
   StringPool();
   StringPool(StringPool&&) noexcept = default;
   StringPool& operator=(StringPool&&) noexcept = default;
+  // A copy that shares the characters and id columns (O(indexed strings), for the hash table).
+  StringPool share() const;
 
   StrId intern(std::string_view s) { return intern(s, hash(s)); }
   // With the string's hash(), computed beforehand (an importer hashes names on its parsing threads).
@@ -31,16 +38,25 @@ class StringPool {
 
  private:
   static constexpr size_t kBlock = 1 << 20;
-  std::vector<std::unique_ptr<char[]>> blocks_;
-  std::vector<std::unique_ptr<char[]>> large_;
-  size_t used_in_block_ = kBlock;
-  std::vector<const char*> starts_;
-  std::vector<uint32_t> lens_;
+  // Characters; `used` is claimed like a SharedColumn's end, so a pool and its shares never write
+  // the same bytes.
+  struct Block {
+    explicit Block(size_t n) : chars(new char[n]) {}
+    std::unique_ptr<char[]> chars;
+    std::atomic<size_t> used{0};
+  };
+  StrId add(std::string_view s, uint32_t tag);
+  char* claim_chars(size_t n);
+  std::vector<std::shared_ptr<Block>> blocks_;  // large strings get a block of their own, not last
+  size_t used_in_block_ = kBlock;               // this pool's end in blocks_.back()
+  size_t claimed_in_block_ = kBlock;            // blocks_.back() up to here is this pool's to write
+  SharedColumn<const char*> starts_;
+  SharedColumn<uint32_t> lens_;
   // Open addressing: slots_ hold ids (0: empty), probed linearly from hash & mask; tags_[id] keeps 32
   // bits of each indexed string's hash (unindexed ones: 0) so that most probes compare no characters.
   void grow();
   std::vector<StrId> slots_;
-  std::vector<uint32_t> tags_;
+  SharedColumn<uint32_t> tags_;
   size_t indexed_ = 0;
   size_t char_bytes_ = 0;
 };

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 
-#include "core/session/session_builder.h"
 #include "core/store/serving_store.h"
 
 namespace hp {
@@ -63,15 +62,32 @@ size_t LiveServing::requests() const {
 }
 
 ServingData LiveServing::copy() const {
+  ServingData out = copy_rest();
+  std::lock_guard lock(mu_);
+  out.requests = data_.requests;
+  return out;
+}
+
+std::vector<serving::RequestRecord> LiveServing::requests_from(size_t from) const {
+  std::lock_guard lock(mu_);
+  if (from >= data_.requests.size()) return {};
+  return {data_.requests.begin() + static_cast<std::ptrdiff_t>(from), data_.requests.end()};
+}
+
+ServingData LiveServing::copy_rest() const {
   ServingData out;
   std::vector<bool> um, ul;
   {
     std::lock_guard lock(mu_);
-    out = data_;
-    out.meta["capture.live"] = "1";  // a live capture has not finished: that is no warning
+    out.meta = data_.meta;
+    out.metrics = data_.metrics;
+    out.log_series = data_.log_series;
+    out.server_events = data_.server_events;
+    out.kv_events = data_.kv_events;
     um = unsorted_metrics_;
     ul = unsorted_log_;
   }
+  out.meta["capture.live"] = "1";  // a live capture has not finished: that is no warning
   auto by_time = [](const serving::Sample& a, const serving::Sample& b) { return a.ts_ns < b.ts_ns; };
   for (size_t i = 0; i < out.metrics.size(); ++i)
     if (um[i]) std::stable_sort(out.metrics[i].samples.begin(), out.metrics[i].samples.end(), by_time);
@@ -80,14 +96,6 @@ ServingData LiveServing::copy() const {
   std::stable_sort(out.server_events.begin(), out.server_events.end(),
                    [](const auto& a, const auto& b) { return a.ts_ns < b.ts_ns; });
   return out;
-}
-
-std::shared_ptr<const Session> live_session(ServingData data, std::shared_ptr<const Run> run,
-                                            const std::string& name) {
-  SessionBuilder b;
-  if (run) b.set_run(std::move(run), "torch profiler");  // keep passing the same one: views key on it
-  b.add_serving(std::move(data), SourceKind::Capture, name);
-  return b.finish();
 }
 
 }  // namespace hp

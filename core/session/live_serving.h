@@ -32,6 +32,9 @@ class LiveServing : public ServingSink {
   size_t requests() const;
   // A copy of everything recorded so far, series sorted by time (the Session builder's input).
   ServingData copy() const;
+  // The requests recorded from row `from` on, and a copy of everything else (the live builder's input).
+  std::vector<serving::RequestRecord> requests_from(size_t from) const;
+  ServingData copy_rest() const;
 
  private:
   using SeriesId = std::tuple<serving::SeriesKey, bool, std::string>;  // key, from log, source
@@ -42,11 +45,5 @@ class LiveServing : public ServingSink {
   std::vector<bool> unsorted_metrics_, unsorted_log_;
   std::atomic<uint64_t> version_{0};
 };
-
-// The Session of a live capture: its serving data as one Capture source named `name`, beside a
-// trace run (pass the same empty Run until the profiler's traces are imported: the views keep their
-// search and highlights while the Run stays the same object).
-std::shared_ptr<const Session> live_session(ServingData data, std::shared_ptr<const Run> run,
-                                            const std::string& name);
 
 }  // namespace hp

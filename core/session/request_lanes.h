@@ -25,5 +25,9 @@ struct RequestLanes {
 };
 
 RequestLanes pack_request_lanes(const RequestTable& requests);
+// The same lanes as pack_request_lanes(requests) when `prev` packed its first prev.lane.size() rows
+// and the rest were appended since: only rows starting at or after the earliest new start are placed
+// again (a live capture's newest requests), the rest keep theirs.
+RequestLanes extend_request_lanes(const RequestLanes& prev, const RequestTable& requests);
 
 }  // namespace hp

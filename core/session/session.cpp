@@ -83,6 +83,23 @@ Ns RequestTable::scheduled_of(size_t i) const {
   return sent[i] != kNoTime ? sent[i] : start_of(i);
 }
 
+Session Session::share() const {
+  Session s;
+  s.run = run;
+  s.epoch_base_ns = epoch_base_ns;
+  s.sources = sources;
+  s.strings = strings.share();
+  s.requests = requests;
+  s.series = series;
+  s.iterations = iterations;
+  s.events = events;
+  s.kv_events = kv_events;
+  s.meta = meta;
+  s.warnings = warnings;
+  s.experts = experts;
+  return s;
+}
+
 std::pair<Ns, Ns> Session::span() const {
   auto [lo, hi] = run->span();
   bool any = hi > lo;

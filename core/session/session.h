@@ -15,6 +15,7 @@
 #include "core/kv/kv_events.h"
 #include "core/model/run.h"
 #include "core/serving/request_record.h"
+#include "core/util/shared_column.h"
 
 namespace hp {
 
@@ -38,15 +39,17 @@ struct SessionSource {
 // Requests, one row each, in arrival order. Client times, then server times moved onto the client
 // clock (minus the estimated server clock offset). ITL gaps of row i are itl[itl_begin[i] .. itl_begin[i+1]).
 struct RequestTable {
-  std::vector<StrId> id, endpoint, error, replica, purpose;  // purpose: "" or "probe:prefill|decode"
-  std::vector<uint8_t> warmup;
-  std::vector<serving::RequestStatus> status;
-  std::vector<int16_t> http_status;
-  std::vector<Ns> arrival, sent, first_token, last_token, finish;
-  std::vector<Ns> srv_received, srv_queued, srv_scheduled, srv_prefill_end, srv_finished;
-  std::vector<uint32_t> prompt_tokens, cached_tokens, output_tokens;
-  std::vector<uint32_t> itl_begin{0};
-  std::vector<Ns> itl;
+  template <class T>
+  using Col = SharedColumn<T>;  // a live capture's snapshots share them (core/util/shared_column.h)
+  Col<StrId> id, endpoint, error, replica, purpose;  // purpose: "" or "probe:prefill|decode"
+  Col<uint8_t> warmup;
+  Col<serving::RequestStatus> status;
+  Col<int16_t> http_status;
+  Col<Ns> arrival, sent, first_token, last_token, finish;
+  Col<Ns> srv_received, srv_queued, srv_scheduled, srv_prefill_end, srv_finished;
+  Col<uint32_t> prompt_tokens, cached_tokens, output_tokens;
+  Col<uint32_t> itl_begin{0};
+  Col<Ns> itl;
   size_t size() const { return id.size(); }
   // Row i's bar: start (arrival, else send) | queue | scheduled (server, else send) | prefill |
   // first token (client, else server) | decode | end (finish, else last token). kNoTime when unknown.
@@ -116,6 +119,13 @@ struct Session {
   // MoE expert load (layers x experts counts, passes, balancedness lines), one per expert input; no
   // time axis of their own except balancedness lines.
   std::vector<experts::ExpertLoad> experts;
+
+  Session() = default;
+  Session(Session&&) = default;
+  Session& operator=(Session&&) = default;
+  // A copy that shares the request columns and strings (O(1) in the requests): what a live capture
+  // publishes while it keeps appending to the original.
+  Session share() const;
 
   std::string_view str(StrId id) const { return strings.view(id); }
   bool has_serving() const {

@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "core/session/engine_iterations.h"
+#include "core/session/session_assembly.h"
 
 namespace hp {
 namespace {
@@ -29,6 +30,8 @@ std::optional<Ns> trace_base(const Run& run) {
   if (hi > lo && lo > kEpoch1973) return Ns{0};
   return std::nullopt;
 }
+
+}  // namespace
 
 std::pair<Ns, Ns> serving_extent(const ServingData& d) {
   Ns lo = INT64_MAX, hi = INT64_MIN;
@@ -53,17 +56,17 @@ std::pair<Ns, Ns> serving_extent(const ServingData& d) {
   return lo <= hi ? std::pair{lo, hi} : std::pair{Ns{0}, Ns{0}};
 }
 
+namespace {
 Ns floor_second(Ns t) {
   return t - ((t % kSecond) + kSecond) % kSecond;
 }
+}  // namespace
 
-// Appends the requests of one source, column by column; `off` moves its epoch times onto the session;
-// `replica` names the server that handled them, when the source says (a server log's requests).
 void append_requests(Session& s, const serving::RequestColumns& c, Ns off, StrId replica) {
   RequestTable& rq = s.requests;
   const size_t n = c.size();
   auto at = [off](Ns t) { return t > 0 ? t + off : kNoTime; };
-  auto times = [&](std::vector<Ns>& dst, const std::vector<int64_t>& src) {
+  auto times = [&](RequestTable::Col<Ns>& dst, const std::vector<int64_t>& src) {
     dst.reserve(dst.size() + n);
     for (int64_t t : src) dst.push_back(at(t));
   };
@@ -120,8 +123,6 @@ void append_requests(Session& s, const serving::RequestColumns& c, Ns off, StrId
   }
 }
 
-}  // namespace
-
 SeriesKind series_kind_of(std::string_view name) {
   if (ends_with(name, "_bucket") || ends_with(name, "_sum") || ends_with(name, "_count"))
     return SeriesKind::Histogram;
@@ -168,12 +169,134 @@ void SessionBuilder::add_experts(experts::ExpertLoad load, std::string name) {
   experts_.emplace_back(std::move(load), std::move(name));
 }
 
+ClockPlacement place_clock(const Run& run, const std::string& run_name, Ns serving_lo,
+                           const std::map<std::string, std::string>& meta) {
+  ClockPlacement out;
+  auto [run_lo, run_hi] = run.span();
+  const bool has_trace = run_hi > run_lo;
+  const bool has_serving_times = serving_lo != INT64_MAX;
+  // The clock: session ns = epoch ns - epoch_base_ns.
+  SessionSource trace_src;
+  trace_src.name = run_name;
+  trace_src.kind = SourceKind::Trace;
+  trace_src.begin = run_lo;
+  trace_src.end = run_hi;
+  if (auto base = has_trace ? trace_base(run) : std::nullopt) {
+    out.epoch_base_ns = *base;
+    trace_src.alignment = *base ? "baseTimeNanoseconds / session start" : "epoch timestamps";
+  } else if (has_trace && has_serving_times) {
+    trace_src.absolute = false;
+    auto started = meta.find("profile.started_ns");
+    Ns anchor = serving_lo;
+    trace_src.alignment = "no absolute time base: placed at the start of the serving data";
+    if (started != meta.end()) {
+      anchor = std::stoll(started->second);
+      trace_src.alignment = "no absolute time base: placed at the recorded profiler start";
+    }
+    out.epoch_base_ns = anchor - run_lo;
+  } else if (has_trace) {
+    trace_src.alignment = "trace clock";
+  } else if (has_serving_times) {
+    out.epoch_base_ns = floor_second(serving_lo);
+  }
+  if (has_trace) out.trace = std::move(trace_src);
+  return out;
+}
+
+void append_source_tables(Session& s, const ServingData& d, SourceKind kind, uint32_t source_index, Ns off,
+                          SessionSource& src, PendingIterations& iterations) {
+  SeriesTable& st = s.series;
+  auto add_series = [&](const serving::MetricSeries& ms, SeriesOrigin origin) {
+    SeriesTable::Info info;
+    info.name = s.strings.intern(ms.key.name);
+    std::string labels = serving::format_series({"", ms.key.labels});
+    if (labels.size() >= 2 && labels.front() == '{') labels = labels.substr(1, labels.size() - 2);
+    info.labels = s.strings.intern(labels);
+    info.unit = s.strings.intern(series_unit_of(ms.key.name));
+    info.kind = series_kind_of(ms.key.name);
+    info.origin = ms.source == "prometheus" ? SeriesOrigin::Fleet : origin;
+    info.source = source_index;
+    info.begin = static_cast<uint32_t>(st.ts.size());
+    for (const auto& smp : ms.samples) {
+      st.ts.push_back(smp.ts_ns + off);
+      st.value.push_back(smp.value);
+    }
+    info.end = static_cast<uint32_t>(st.ts.size());
+    st.info.push_back(info);
+  };
+  const SeriesOrigin scraped = kind == SourceKind::Prometheus ? SeriesOrigin::Dump : SeriesOrigin::Scrape;
+  for (const auto& ms : d.metrics) add_series(ms, scraped);
+  for (const auto& ms : d.log_series)
+    if (ms.key.name.rfind("iteration.", 0) != 0) add_series(ms, SeriesOrigin::Log);
+
+  EngineIterations it = engine_iterations(d.log_series);
+  if (it.coarse && !src.resolution_ns) src.resolution_ns = kSecond;
+  for (auto& row : it.rows) {
+    row.start += off;
+    iterations.rows.push_back(std::move(row));
+    iterations.source.push_back(source_index);
+  }
+
+  ServerEventTable& ev = s.events;
+  for (const auto& e : d.server_events) {
+    ev.ts.push_back(e.ts_ns + off);
+    ev.kind.push_back(s.strings.intern(e.kind));
+    ev.request_id.push_back(s.strings.intern(e.request_id));
+    ev.value.push_back(e.value);
+  }
+  for (kv::KvBlockEvent e : d.kv_events) {
+    e.ts += off;
+    s.kv_events.push_back(e);
+  }
+}
+
+void finish_tables(Session& s, PendingIterations& iterations) {
+  // KV events by time (stable: a batch's events keep their order).
+  std::stable_sort(s.kv_events.begin(), s.kv_events.end(),
+                   [](const kv::KvBlockEvent& a, const kv::KvBlockEvent& b) { return a.ts < b.ts; });
+
+  // Iterations sorted by (source, replica, start); events by time.
+  const auto& rows = iterations.rows;
+  const auto& src = iterations.source;
+  std::vector<size_t> order(rows.size());
+  std::iota(order.begin(), order.end(), size_t{0});
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    return std::tie(src[a], rows[a].replica, rows[a].start) <
+           std::tie(src[b], rows[b].replica, rows[b].start);
+  });
+  for (size_t i : order) append_iteration(s.iterations, rows[i], src[i], s.strings);
+  if (!std::is_sorted(s.events.ts.begin(), s.events.ts.end())) {
+    ServerEventTable& ev = s.events;
+    std::vector<size_t> eo(ev.size());
+    std::iota(eo.begin(), eo.end(), size_t{0});
+    std::stable_sort(eo.begin(), eo.end(), [&](size_t a, size_t b) { return ev.ts[a] < ev.ts[b]; });
+    ServerEventTable sorted;
+    for (size_t i : eo) {
+      sorted.ts.push_back(ev.ts[i]);
+      sorted.kind.push_back(ev.kind[i]);
+      sorted.request_id.push_back(ev.request_id[i]);
+      sorted.value.push_back(ev.value[i]);
+    }
+    ev = std::move(sorted);
+  }
+}
+
+void warn_lone_sources(Session& s) {
+  for (size_t i = 0; i < s.sources.size() && s.sources.size() > 1; ++i) {
+    const auto& a = s.sources[i];
+    if (a.end <= a.begin) continue;
+    bool overlaps = false;
+    for (size_t j = 0; j < s.sources.size(); ++j) {
+      const auto& b = s.sources[j];
+      if (j != i && b.end > b.begin && a.begin < b.end && b.begin < a.end) overlaps = true;
+    }
+    if (!overlaps) s.warnings.push_back(fmt::format("{} does not overlap the other sources in time", a.name));
+  }
+}
+
 std::shared_ptr<const Session> SessionBuilder::finish() {
   auto s = std::make_shared<Session>();
   s->run = run_ ? run_ : std::make_shared<const Run>();
-  const Run& run = *s->run;
-  auto [run_lo, run_hi] = run.span();
-  const bool has_trace = run_hi > run_lo;
 
   Ns serving_lo = INT64_MAX;
   for (const auto& p : pending_) {
@@ -187,36 +310,11 @@ std::shared_ptr<const Session> SessionBuilder::finish() {
           "{}: the capture did not end cleanly (killed, or still being written): it holds what was committed",
           p.name));
   }
-  const bool has_serving_times = serving_lo != INT64_MAX;
+  ClockPlacement clock = place_clock(*s->run, run_name_, serving_lo, s->meta);
+  s->epoch_base_ns = clock.epoch_base_ns;
+  if (clock.trace) s->sources.push_back(std::move(*clock.trace));
 
-  // The clock: session ns = epoch ns - epoch_base_ns.
-  SessionSource trace_src;
-  trace_src.name = run_name_;
-  trace_src.kind = SourceKind::Trace;
-  trace_src.begin = run_lo;
-  trace_src.end = run_hi;
-  if (auto base = has_trace ? trace_base(run) : std::nullopt) {
-    s->epoch_base_ns = *base;
-    trace_src.alignment = *base ? "baseTimeNanoseconds / session start" : "epoch timestamps";
-  } else if (has_trace && has_serving_times) {
-    trace_src.absolute = false;
-    auto started = s->meta.find("profile.started_ns");
-    Ns anchor = serving_lo;
-    trace_src.alignment = "no absolute time base: placed at the start of the serving data";
-    if (started != s->meta.end()) {
-      anchor = std::stoll(started->second);
-      trace_src.alignment = "no absolute time base: placed at the recorded profiler start";
-    }
-    s->epoch_base_ns = anchor - run_lo;
-  } else if (has_trace) {
-    trace_src.alignment = "trace clock";
-  } else if (has_serving_times) {
-    s->epoch_base_ns = floor_second(serving_lo);
-  }
-  if (has_trace) s->sources.push_back(trace_src);
-
-  std::vector<IterationRow> iter_rows;
-  std::vector<uint32_t> iter_src;
+  PendingIterations iterations;
   for (const auto& p : pending_) {
     SessionSource src;
     src.name = p.name;
@@ -230,7 +328,6 @@ std::shared_ptr<const Session> SessionBuilder::finish() {
     src.begin = hi > 0 ? lo + src.offset_ns : 0;
     src.end = hi > 0 ? hi + src.offset_ns + 1 : 0;
     const auto src_index = static_cast<uint32_t>(s->sources.size());
-    const Ns off = src.offset_ns;
 
     // A server log's requests were handled by that server: the replica column names its log, so the
     // logs of several replicas opened together tell their requests apart. A client's requests do not say.
@@ -239,80 +336,11 @@ std::shared_ptr<const Session> SessionBuilder::finish() {
       auto file = p.data.meta.find("log.file");
       replica = s->strings.intern(file != p.data.meta.end() ? file->second : p.name);
     }
-    append_requests(*s, p.data.request_columns, off, replica);
-
-    SeriesTable& st = s->series;
-    auto add_series = [&](const serving::MetricSeries& ms, SeriesOrigin origin) {
-      SeriesTable::Info info;
-      info.name = s->strings.intern(ms.key.name);
-      std::string labels = serving::format_series({"", ms.key.labels});
-      if (labels.size() >= 2 && labels.front() == '{') labels = labels.substr(1, labels.size() - 2);
-      info.labels = s->strings.intern(labels);
-      info.unit = s->strings.intern(series_unit_of(ms.key.name));
-      info.kind = series_kind_of(ms.key.name);
-      info.origin = ms.source == "prometheus" ? SeriesOrigin::Fleet : origin;
-      info.source = src_index;
-      info.begin = static_cast<uint32_t>(st.ts.size());
-      for (const auto& smp : ms.samples) {
-        st.ts.push_back(smp.ts_ns + off);
-        st.value.push_back(smp.value);
-      }
-      info.end = static_cast<uint32_t>(st.ts.size());
-      st.info.push_back(info);
-    };
-    const SeriesOrigin scraped = p.kind == SourceKind::Prometheus ? SeriesOrigin::Dump : SeriesOrigin::Scrape;
-    for (const auto& ms : p.data.metrics) add_series(ms, scraped);
-    for (const auto& ms : p.data.log_series)
-      if (ms.key.name.rfind("iteration.", 0) != 0) add_series(ms, SeriesOrigin::Log);
-
-    EngineIterations it = engine_iterations(p.data.log_series);
-    if (it.coarse && !src.resolution_ns) src.resolution_ns = kSecond;
-    for (auto& row : it.rows) {
-      row.start += off;
-      iter_rows.push_back(std::move(row));
-      iter_src.push_back(src_index);
-    }
-
-    ServerEventTable& ev = s->events;
-    for (const auto& e : p.data.server_events) {
-      ev.ts.push_back(e.ts_ns + off);
-      ev.kind.push_back(s->strings.intern(e.kind));
-      ev.request_id.push_back(s->strings.intern(e.request_id));
-      ev.value.push_back(e.value);
-    }
-    for (kv::KvBlockEvent e : p.data.kv_events) {
-      e.ts += off;
-      s->kv_events.push_back(e);
-    }
+    append_requests(*s, p.data.request_columns, src.offset_ns, replica);
+    append_source_tables(*s, p.data, p.kind, src_index, src.offset_ns, src, iterations);
     s->sources.push_back(std::move(src));
   }
-  // KV events by time (stable: a batch's events keep their order).
-  std::stable_sort(s->kv_events.begin(), s->kv_events.end(),
-                   [](const kv::KvBlockEvent& a, const kv::KvBlockEvent& b) { return a.ts < b.ts; });
-
-  // Iterations sorted by (source, replica, start); events by time.
-  std::vector<size_t> order(iter_rows.size());
-  std::iota(order.begin(), order.end(), size_t{0});
-  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
-    return std::tie(iter_src[a], iter_rows[a].replica, iter_rows[a].start) <
-           std::tie(iter_src[b], iter_rows[b].replica, iter_rows[b].start);
-  });
-  IterationTable& itab = s->iterations;
-  for (size_t i : order) append_iteration(itab, iter_rows[i], iter_src[i], s->strings);
-  if (!std::is_sorted(s->events.ts.begin(), s->events.ts.end())) {
-    ServerEventTable& ev = s->events;
-    std::vector<size_t> eo(ev.size());
-    std::iota(eo.begin(), eo.end(), size_t{0});
-    std::stable_sort(eo.begin(), eo.end(), [&](size_t a, size_t b) { return ev.ts[a] < ev.ts[b]; });
-    ServerEventTable sorted;
-    for (size_t i : eo) {
-      sorted.ts.push_back(ev.ts[i]);
-      sorted.kind.push_back(ev.kind[i]);
-      sorted.request_id.push_back(ev.request_id[i]);
-      sorted.value.push_back(ev.value[i]);
-    }
-    ev = std::move(sorted);
-  }
+  finish_tables(*s, iterations);
 
   for (auto& [load, name] : experts_) {
     SessionSource src;
@@ -324,19 +352,7 @@ std::shared_ptr<const Session> SessionBuilder::finish() {
     s->experts.push_back(std::move(load));
   }
   experts_.clear();
-
-  // Sources that hold data but overlap no other source in time.
-  for (size_t i = 0; i < s->sources.size() && s->sources.size() > 1; ++i) {
-    const auto& a = s->sources[i];
-    if (a.end <= a.begin) continue;
-    bool overlaps = false;
-    for (size_t j = 0; j < s->sources.size(); ++j) {
-      const auto& b = s->sources[j];
-      if (j != i && b.end > b.begin && a.begin < b.end && b.begin < a.end) overlaps = true;
-    }
-    if (!overlaps)
-      s->warnings.push_back(fmt::format("{} does not overlap the other sources in time", a.name));
-  }
+  warn_lone_sources(*s);
   return s;
 }
 

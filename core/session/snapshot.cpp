@@ -19,14 +19,10 @@ std::vector<double> counter_rates(const Ns* ts, const double* v, size_t n) {
   return out;
 }
 
-Snapshot make_snapshot(std::shared_ptr<const Session> session) {
-  auto d = std::make_shared<SessionDerived>();
-  const Session& s = *session;
-  // The engine steps of a big trace take longest: in parallel with the serving-side work.
-  std::thread stages([&] { d->stages = assign_stages(*s.run); });
-  d->lanes = pack_request_lanes(s.requests);
-  d->plotted.resize(s.series.size());
-  d->extent.resize(s.series.size());
+void derive_series(const Session& s, SessionDerived& derived) {
+  SessionDerived* d = &derived;
+  d->plotted.assign(s.series.size(), {});
+  d->extent.assign(s.series.size(), {});
   for (size_t i = 0; i < s.series.size(); ++i) {
     const auto& info = s.series.info[i];
     const size_t n = info.end - info.begin;
@@ -38,6 +34,15 @@ Snapshot make_snapshot(std::shared_ptr<const Session> session) {
       d->extent[i] = {*lo, *hi};
     }
   }
+}
+
+Snapshot make_snapshot(std::shared_ptr<const Session> session) {
+  auto d = std::make_shared<SessionDerived>();
+  const Session& s = *session;
+  // The engine steps of a big trace take longest: in parallel with the serving-side work.
+  std::thread stages([&] { d->stages = assign_stages(*s.run); });
+  d->lanes = pack_request_lanes(s.requests);
+  derive_series(s, *d);
   stages.join();
   return Snapshot{std::move(session), std::move(d)};
 }

@@ -31,6 +31,9 @@ struct Snapshot {
 // Computes the derived data (seconds on a 1 GB trace: call it on a worker thread).
 Snapshot make_snapshot(std::shared_ptr<const Session> session);
 
+// The derived series data alone: counter rates and plotted extents.
+void derive_series(const Session& s, SessionDerived& d);
+
 // Counter samples as rates per second: (v[i] - v[i-1]) / dt, a drop counts as a reset (v[i] / dt);
 // the first sample has rate 0.
 std::vector<double> counter_rates(const Ns* ts, const double* v, size_t n);

@@ -33,7 +33,7 @@ std::shared_ptr<const Session> session() {
   b.add_serving(std::move(d), SourceKind::Capture, "run");
   auto s = std::const_pointer_cast<Session>(b.finish());  // records carry no replica: set it here
   for (size_t i = 0; i < s->requests.size(); ++i)
-    s->requests.replica[i] = s->strings.intern(i % 2 ? "b" : "a");
+    s->requests.replica.set(i, s->strings.intern(i % 2 ? "b" : "a"));
   return s;
 }
 

@@ -77,3 +77,37 @@ TEST_CASE("request lanes: fold_break equals a linear scan for every start and th
   for (uint32_t l = 0; l < lanes.lanes(); ++l)
     CHECK(lanes.gap_after[lanes.lane_begin[l + 1] - 1] == INT64_MAX);
 }
+
+TEST_CASE("request lanes: extending with requests recorded as they finish equals packing them all") {
+  for (uint32_t seed : {4u, 5u}) {
+    ServingData all = random_requests(3000, seed);
+    // A live capture records a request when it ends: rows arrive in end order, not start order.
+    std::stable_sort(all.requests.begin(), all.requests.end(),
+                     [](const auto& a, const auto& b) { return a.end_ns < b.end_ns; });
+    auto prefix = [&](size_t k) {
+      ServingData d;
+      d.requests.assign(all.requests.begin(), all.requests.begin() + static_cast<std::ptrdiff_t>(k));
+      SessionBuilder b;
+      b.add_serving(std::move(d), SourceKind::Capture, "c");
+      return b.finish();
+    };
+    RequestLanes lanes = pack_request_lanes(prefix(1)->requests);
+    for (size_t k : {2u, 40u, 41u, 700u, 1500u, 2999u, 3000u}) {
+      auto s = prefix(k);
+      RequestLanes next = extend_request_lanes(lanes, s->requests);
+      RequestLanes full = pack_request_lanes(s->requests);
+      INFO("seed " << seed << ", " << k << " rows");
+      CHECK(next.lane == full.lane);
+      CHECK(next.lane_begin == full.lane_begin);
+      CHECK(next.order == full.order);
+      CHECK(next.untimed == full.untimed);
+      CHECK(next.dur == full.dur);
+      CHECK(next.gap_after == full.gap_after);
+      CHECK(next.block_max_dur == full.block_max_dur);
+      CHECK(next.block_max_gap == full.block_max_gap);
+      lanes = std::move(next);
+    }
+    CHECK(lanes.untimed == 31);  // rows 5, 102, ... have no start
+    CHECK(lanes.lanes() > 5);
+  }
+}
