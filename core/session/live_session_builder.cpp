@@ -6,6 +6,29 @@
 #include "core/session/session_assembly.h"
 
 namespace hp {
+namespace {
+
+template <class F>
+void for_each_column(RequestTable& rq, F&& f) {
+  f(rq.id), f(rq.endpoint), f(rq.error), f(rq.replica), f(rq.purpose);
+  f(rq.warmup), f(rq.status), f(rq.http_status);
+  f(rq.arrival), f(rq.sent), f(rq.first_token), f(rq.last_token), f(rq.finish);
+  f(rq.srv_received), f(rq.srv_queued), f(rq.srv_scheduled), f(rq.srv_prefill_end), f(rq.srv_finished);
+  f(rq.prompt_tokens), f(rq.cached_tokens), f(rq.output_tokens), f(rq.itl_begin), f(rq.itl);
+}
+
+// The request columns fill up together: moving them all into larger buffers during one snapshot
+// would make it cost a copy of the whole table. Columns three quarters full move a few at a time.
+void grow_ahead(RequestTable& rq, int budget) {
+  for_each_column(rq, [&budget](auto& col) {
+    if (budget > 0 && col.size() >= 1024 && col.size() * 4 >= col.capacity() * 3) {
+      col.reserve(col.capacity() * 2);
+      --budget;
+    }
+  });
+}
+
+}  // namespace
 
 Snapshot LiveSessionBuilder::update(const LiveServing& live, std::shared_ptr<const Run> run) {
   if (!run) run = run_ ? run_ : std::make_shared<const Run>();
@@ -33,6 +56,9 @@ Snapshot LiveSessionBuilder::update(const LiveServing& live, std::shared_ptr<con
   const Ns off = -clock.epoch_base_ns;
   append_requests(work_, fresh.request_columns, off, 0);
   rows_ += fresh.request_columns.size();
+  if (rebuilt_)  // room to grow, which the rebuilt columns (reserved to size) have none of
+    for_each_column(work_.requests, [](auto& col) { col.reserve(col.size() * 2); });
+  grow_ahead(work_.requests, 2);
 
   // The rest, rebuilt in work_ so that new strings land in the pool the snapshots share.
   work_.run = run;

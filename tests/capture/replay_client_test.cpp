@@ -32,6 +32,26 @@ double median(std::vector<double> v) {
   return v.empty() ? 0 : v[v.size() / 2];
 }
 
+// A server that answers at once (1-ms TTFT and ITL).
+testing::TestServerOptions fast_server() {
+  testing::TestServerOptions so;
+  so.ttft_ms = 1;
+  so.itl_ms = 1;
+  so.max_lifetime_s = 60;
+  return so;
+}
+
+// An open loop at `rate` whose gaps are all 1/rate (gamma shape 1e9).
+capture::ReplayOptions evenly_spaced(const testing::TestServer& server, double rate) {
+  capture::ReplayOptions opt;
+  opt.base_url = server.base_url();
+  opt.model = "test-model";
+  opt.arrival.kind = ArrivalKind::Gamma;
+  opt.arrival.rate = rate;
+  opt.arrival.burstiness = 1e9;
+  return opt;
+}
+
 }  // namespace
 
 TEST_CASE("replay: TTFT and ITL follow the server's schedule", "[capture][replay]") {
@@ -314,18 +334,9 @@ TEST_CASE("replay: a pause sends nothing new, a closed loop's concurrency change
 
 TEST_CASE("replay: an open loop's rate changes while it runs, the gaps to come rescaled",
           "[capture][replay]") {
-  testing::TestServerOptions so;
-  so.ttft_ms = 1;
-  so.itl_ms = 1;
-  so.max_lifetime_s = 60;
-  testing::TestServer server(so);
+  testing::TestServer server(fast_server());
   REQUIRE(server.start() > 0);
-  capture::ReplayOptions opt;
-  opt.base_url = server.base_url();
-  opt.model = "test-model";
-  opt.arrival.kind = ArrivalKind::Gamma;
-  opt.arrival.rate = 20;         // 50-ms gaps
-  opt.arrival.burstiness = 1e9;  // gamma shape 1e9: every gap is 1/rate
+  capture::ReplayOptions opt = evenly_spaced(server, 20);  // 50-ms gaps
   opt.arrival.num_requests = 40;
   const Traffic traffic = make_traffic({"a b"}, 2);
   capture::ReplayClient client(opt, traffic);
@@ -354,18 +365,9 @@ TEST_CASE("replay: an open loop's rate changes while it runs, the gaps to come r
 
 TEST_CASE("replay: a --duration open loop whose rate is raised keeps sending until the time is up",
           "[capture][replay]") {
-  testing::TestServerOptions so;
-  so.ttft_ms = 1;
-  so.itl_ms = 1;
-  so.max_lifetime_s = 60;
-  testing::TestServer server(so);
+  testing::TestServer server(fast_server());
   REQUIRE(server.start() > 0);
-  capture::ReplayOptions opt;
-  opt.base_url = server.base_url();
-  opt.model = "test-model";
-  opt.arrival.kind = ArrivalKind::Gamma;
-  opt.arrival.rate = 10;         // 100-ms gaps: 11 arrivals fit the second scheduled at this rate
-  opt.arrival.burstiness = 1e9;  // every gap is 1/rate
+  capture::ReplayOptions opt = evenly_spaced(server, 10);  // 100-ms gaps: 11 fit the second at this rate
   opt.arrival.duration_s = 1.0;
   const Traffic traffic = make_traffic({"a b"}, 2);
   capture::ReplayClient client(opt, traffic);
