@@ -64,7 +64,7 @@ Snapshot LiveSessionBuilder::update(const LiveServing& live, std::shared_ptr<con
   work_.run = run;
   work_.epoch_base_ns = clock.epoch_base_ns;
   work_.sources.clear();
-  work_.series = {};
+  work_.series = {};  // the last snapshot took them: rebuilt below
   work_.iterations = {};
   work_.events = {};
   work_.kv_events.clear();
@@ -84,7 +84,18 @@ Snapshot LiveSessionBuilder::update(const LiveServing& live, std::shared_ptr<con
   finish_tables(work_, iterations);
   warn_lone_sources(work_);
 
-  auto session = std::make_shared<const Session>(work_.share());
+  // The rebuilt tables move into the snapshot (the next update rebuilds them): only the request
+  // columns and strings are shared.
+  SeriesTable series = std::move(work_.series);
+  IterationTable iteration_rows = std::move(work_.iterations);
+  ServerEventTable events = std::move(work_.events);
+  std::vector<kv::KvBlockEvent> kv_events = std::move(work_.kv_events);
+  Session snap = work_.share();
+  snap.series = std::move(series);
+  snap.iterations = std::move(iteration_rows);
+  snap.events = std::move(events);
+  snap.kv_events = std::move(kv_events);
+  auto session = std::make_shared<const Session>(std::move(snap));
   auto derived = std::make_shared<SessionDerived>();
   derived->lanes = rebuilt_ ? pack_request_lanes(session->requests)
                             : extend_request_lanes(last_.derived->lanes, session->requests);
