@@ -13,13 +13,16 @@ REPS=${REPS:-2000}
 OUT=${OUT:-/tmp/hotpath-gpu-check}
 mkdir -p "$OUT"
 nvidia-smi -L
-if [ ! -f "$BUILD/build.ninja" ]; then
-  cmake -S . -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_FLAGS=-g0 -DHOTPATH_BENCH=OFF \
-    -DCUDAToolkit_ROOT=/usr/local/cuda -DCMAKE_CUDA_COMPILER=/usr/local/cuda/bin/nvcc >"$OUT/cmake.log" 2>&1 ||
-    { tail -30 "$OUT/cmake.log"; exit 1; }
+# HOTPATH_PREBUILT=1: $BUILD already holds the binaries (built elsewhere, see run_device_checks.sh).
+if [ -z "${HOTPATH_PREBUILT:-}" ]; then
+  if [ ! -f "$BUILD/build.ninja" ]; then
+    cmake -S . -B "$BUILD" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_FLAGS=-g0 -DHOTPATH_BENCH=OFF \
+      -DCUDAToolkit_ROOT=/usr/local/cuda -DCMAKE_CUDA_COMPILER=/usr/local/cuda/bin/nvcc >"$OUT/cmake.log" 2>&1 ||
+      { tail -30 "$OUT/cmake.log"; exit 1; }
+  fi
+  ninja -C "$BUILD" hotpath hotpath_inject capture_schedule capture_check >"$OUT/build.log" 2>&1 ||
+    { tail -30 "$OUT/build.log"; exit 1; }
 fi
-ninja -C "$BUILD" hotpath hotpath_inject capture_schedule capture_check >"$OUT/build.log" 2>&1 ||
-  { tail -30 "$OUT/build.log"; exit 1; }
 HP=$BUILD/hotpath
 SCHED=$BUILD/tests/gpu/capture_schedule
 CHECK=$BUILD/tests/gpu/capture_check
