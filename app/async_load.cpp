@@ -33,10 +33,17 @@ LoadOutcome load_now(const std::vector<std::filesystem::path>& inputs, LoadProgr
     err.code = "load.failed";
     err.file = inputs.empty() ? std::string() : inputs.front().string();
     err.message = e.what();
+    if (!err.file.empty() && err.message.rfind(err.file + ": ", 0) == 0)
+      err.message.erase(0, err.file.size() + 2);
     out.error = err;
   }
   out.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   return out;
+}
+
+std::string load_error_text(const LogEntry& e) {
+  if (e.offset == LogEntry::kNoOffset) return fmt::format("{}: {}", e.file, e.message);
+  return fmt::format("{}: byte {}: {}", e.file, e.offset, e.message);
 }
 
 AsyncLoader::AsyncLoader(std::function<void()> wake)

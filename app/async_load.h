@@ -31,6 +31,9 @@ struct LoadOutcome {
 LoadOutcome load_now(const std::vector<std::filesystem::path>& inputs, LoadProgress& progress,
                      bool derive = true, const ClockShifts& shifts = {});
 
+// A failed load as the CLI prints it: "FILE: byte N: PROBLEM", or "FILE: PROBLEM" without an offset.
+std::string load_error_text(const LogEntry& e);
+
 class AsyncLoader {
  public:
   // `wake` is called from the worker when the load finishes (the shell posts an empty GLFW event).

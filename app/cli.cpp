@@ -61,8 +61,7 @@ int text_fallback(const std::vector<std::string>& files, const std::string& why)
   LoadProgress progress;
   LoadOutcome out = load_now(std::vector<std::filesystem::path>(files.begin(), files.end()), progress, false);
   if (!out.run) {
-    std::cerr << "hotpath: " << out.error->file << ": byte " << out.error->offset << ": "
-              << out.error->message << '\n';
+    std::cerr << "hotpath: " << load_error_text(*out.error) << '\n';
     return 1;
   }
   std::cout << summary_text(out.snapshot.session.get());

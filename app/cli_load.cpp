@@ -35,8 +35,7 @@ std::shared_ptr<const Session> load_session_for_cli(const std::vector<std::strin
   if (drew) std::fprintf(stderr, "\r%60s\r", "");
   LoadOutcome out = job.get();
   if (!out.run) {
-    std::cerr << "hotpath: " << out.error->file << ": byte " << out.error->offset << ": "
-              << out.error->message << '\n';
+    std::cerr << "hotpath: " << load_error_text(*out.error) << '\n';
     return nullptr;
   }
   return out.snapshot.session;

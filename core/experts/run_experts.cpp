@@ -9,9 +9,9 @@ namespace hp::experts {
 
 std::vector<ExpertLoad> read_run_expert_dumps(const std::filesystem::path& run_file) {
   std::vector<ExpertLoad> out;
-  SqliteDb db(run_file, SqliteDb::Mode::ReadOnly);
-  if (!db.has_table("expert_dumps")) return out;
-  SqliteStmt st = db.prepare("SELECT name, bytes FROM expert_dumps ORDER BY rowid");
+  std::unique_ptr<SqliteDb> db = open_for_reading(run_file);
+  if (!db->has_table("expert_dumps")) return out;
+  SqliteStmt st = db->prepare("SELECT name, bytes FROM expert_dumps ORDER BY rowid");
   while (st.step()) {
     const std::string name(st.text(0));
     const std::string bytes(st.blob(1));

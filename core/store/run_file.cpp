@@ -695,19 +695,7 @@ std::unique_ptr<Run> open_run(const std::filesystem::path& path, LoadProgress* p
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec)) throw ImportError(path.string(), 0, "no such run file");
   try {
-    // A finished run file (no "-wal" beside it) opens immutable: reading it leaves no "-wal" or
-    // "-shm" files behind. One still being written (a live capture's WAL) opens read-only, which
-    // sees the WAL's frames; that needs a writable directory for the WAL index, so immutable is
-    // the fallback.
-    std::unique_ptr<SqliteDb> db;
-    bool live = std::filesystem::exists(path.string() + "-wal", ec);
-    try {
-      db = std::make_unique<SqliteDb>(path, live ? SqliteDb::Mode::ReadOnly : SqliteDb::Mode::Immutable);
-      db->query_int("SELECT count(*) FROM sqlite_master");
-    } catch (const SqliteError&) {
-      if (!live) throw;
-      db = std::make_unique<SqliteDb>(path, SqliteDb::Mode::Immutable);
-    }
+    std::unique_ptr<SqliteDb> db = open_for_reading(path);
     return read_run(*db, path.string(), p);
   } catch (const SqliteError& e) {
     throw ImportError(path.string(), 0,

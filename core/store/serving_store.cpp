@@ -580,21 +580,6 @@ void read_predecessor(SqliteDb& db, ServingData& out) {
   }
 }
 
-// As open_run: a finished file (no "-wal" beside it) opens immutable, so reading leaves no -wal or
-// -shm behind; a file still being written opens read-only to see its WAL.
-std::unique_ptr<SqliteDb> open_read(const std::filesystem::path& path) {
-  std::error_code ec;
-  if (!std::filesystem::exists(path.string() + "-wal", ec))
-    return std::make_unique<SqliteDb>(path, SqliteDb::Mode::Immutable);
-  try {
-    auto db = std::make_unique<SqliteDb>(path, SqliteDb::Mode::ReadOnly);
-    db->query_int("SELECT count(*) FROM sqlite_master");
-    return db;
-  } catch (const SqliteError&) {
-    return std::make_unique<SqliteDb>(path, SqliteDb::Mode::Immutable);
-  }
-}
-
 }  // namespace
 
 ServingData read_serving(const std::filesystem::path& path, RequestForm form) {
@@ -602,7 +587,7 @@ ServingData read_serving(const std::filesystem::path& path, RequestForm form) {
   std::error_code ec;
   if (!std::filesystem::is_regular_file(path, ec)) throw ImportError(path.string(), 0, "no such run file");
   try {
-    auto db = open_read(path);
+    auto db = open_for_reading(path);
     if (db->has_table("requests") && db->has_table("serving_meta"))
       read_hotpath_tables(*db, path.string(), out, form);
     else if (db->has_table("request_traces") || db->has_table("vllm_metrics"))

@@ -45,6 +45,19 @@ SqliteDb::SqliteDb(const std::filesystem::path& path, Mode mode) : path_(path.st
   sqlite3_extended_result_codes(db_, 1);
 }
 
+std::unique_ptr<SqliteDb> open_for_reading(const std::filesystem::path& path) {
+  std::error_code ec;
+  if (!std::filesystem::exists(path.string() + "-wal", ec))
+    return std::make_unique<SqliteDb>(path, SqliteDb::Mode::Immutable);
+  try {
+    auto db = std::make_unique<SqliteDb>(path, SqliteDb::Mode::ReadOnly);
+    db->query_int("SELECT count(*) FROM sqlite_master");
+    return db;
+  } catch (const SqliteError&) {
+    return std::make_unique<SqliteDb>(path, SqliteDb::Mode::Immutable);
+  }
+}
+
 SqliteDb::~SqliteDb() {
   sqlite3_close(db_);
 }

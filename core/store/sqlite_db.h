@@ -3,6 +3,7 @@
 // prepared statement, and errors as exceptions that name the file and the failing statement.
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -30,6 +31,13 @@ class SqliteError : public std::runtime_error {
 bool has_sqlite_header(std::string_view head);
 
 class SqliteStmt;
+class SqliteDb;
+
+// Opens a file to read it without writing beside it. A finished file (no "-wal" beside it) opens
+// immutable, so reading it leaves no "-wal" or "-shm" behind and works in a directory the reader
+// cannot write. One still being written (a live capture's WAL) opens read-only, which sees the
+// WAL's frames but needs a writable directory for the WAL index; immutable is the fallback.
+std::unique_ptr<SqliteDb> open_for_reading(const std::filesystem::path& path);
 
 // One connection, used by one thread at a time (opened without SQLite's per-call mutex).
 class SqliteDb {

@@ -54,4 +54,7 @@ TEST_CASE("run experts: stored dumps and scraped eplb series", "[experts][run_ex
   auto s = load_session({run}, progress);
   REQUIRE(s->experts.size() == 3);
   CHECK(s->experts[2].columns_are_ranks);
+  // Reading wrote nothing beside the finished file, so it opens from a directory the reader cannot write.
+  CHECK_FALSE(std::filesystem::exists(run.string() + "-wal"));
+  CHECK_FALSE(std::filesystem::exists(run.string() + "-shm"));
 }
