@@ -131,6 +131,7 @@ struct RunBuilder::Impl {
                        std::vector<uint8_t>& depth, std::vector<uint8_t>& lane,
                        std::vector<uint32_t>& parent_old, std::vector<std::vector<uint32_t>>& stacks,
                        ImportLog& log);
+  std::string overlap_message(const Track& tr, uint32_t i, uint32_t overlapped, size_t lane) const;
   void link_gpu();
   void bind_flows(const std::vector<uint32_t>& parent, ImportLog& log);
   void sort_instants();
@@ -435,11 +436,13 @@ void RunBuilder::Impl::depth_and_lanes(uint32_t t, const std::vector<uint32_t>& 
     uint32_t i = order[p];
     Ns start = s.start[i], end = s.end(i);
     size_t l = 0;
+    uint32_t overlapped = kNone;  // the slice of the lane before that this one outlasts
     for (;; ++l) {
       if (l == stacks.size()) stacks.emplace_back();
       auto& st = stacks[l];
       while (!st.empty() && s.end(st.back()) <= start) st.pop_back();
       if (st.empty() || end <= s.end(st.back()) || l == 254) break;
+      overlapped = st.back();
     }
     auto& st = stacks[l];
     parent_old[i] = st.empty() ? kNone : st.back();
@@ -459,11 +462,8 @@ void RunBuilder::Impl::depth_and_lanes(uint32_t t, const std::vector<uint32_t>& 
       lanes_used = std::max<uint32_t>(lanes_used, static_cast<uint32_t>(l + 1));
       // Only the first kKeepPerCode messages are kept: the rest are counted, not formatted.
       log.warn("slice.overlap", file_of_track(t), slice_offset[i],
-               log.count("slice.overlap") >= ImportLog::kKeepPerCode
-                   ? std::string()
-                   : fmt::format("'{}' [{} ns, +{} ns] partially overlaps its enclosing slice; moved to "
-                                 "overflow lane {}",
-                                 run->str(s.name[i]), start, s.dur[i], l));
+               log.count("slice.overlap") >= ImportLog::kKeepPerCode ? std::string()
+                                                                     : overlap_message(tr, i, overlapped, l));
     }
   }
   tr.lanes = static_cast<uint8_t>(lanes_used);
@@ -471,6 +471,23 @@ void RunBuilder::Impl::depth_and_lanes(uint32_t t, const std::vector<uint32_t>& 
   tr.max_depth = static_cast<uint8_t>(max_depth);
   tr.slice_begin = bucket[t];
   tr.slice_end = bucket[t + 1];
+}
+
+// Kernels on one GPU stream do not nest: one that starts before the previous ends is a programmatic
+// dependent launch (Hopper and later let a kernel start early) or a clock artefact, not a broken stack.
+std::string RunBuilder::Impl::overlap_message(const Track& tr, uint32_t i, uint32_t overlapped,
+                                              size_t lane) const {
+  const Slices& s = run->slices;
+  std::string head = fmt::format("'{}' [{} ns, +{} ns]", run->str(s.name[i]), s.start[i], s.dur[i]);
+  if (tr.kind != TrackKind::GpuStream || overlapped == kNone)
+    return fmt::format("{} partially overlaps its enclosing slice; moved to overflow lane {}", head, lane);
+  std::string_view prev = run->str(s.name[overlapped]);
+  size_t cut = std::min<size_t>(prev.size(), 80);
+  while (cut < prev.size() && cut > 0 && (static_cast<unsigned char>(prev[cut]) & 0xC0) == 0x80) --cut;
+  return fmt::format(
+      "{} starts {} ns before '{}{}' ends on the same GPU stream (a programmatic dependent "
+      "launch, or clock skew); drawn on lane {}",
+      head, s.end(overlapped) - s.start[i], prev.substr(0, cut), cut < prev.size() ? "…" : "", lane);
 }
 
 // Sorts slices by (track, lane, start, -dur), assigning depth and overflow lanes per track.

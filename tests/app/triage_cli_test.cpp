@@ -57,7 +57,7 @@ TEST_CASE("hotpath triage --format json --min-share 0 equals the raw sums on eve
   std::sort(files.begin(), files.end());
   CHECK(files.size() >= 12);
   if (std::filesystem::is_directory(std::filesystem::path(HOTPATH_SHARED_FIXTURES) / "kineto_traces"))
-    CHECK(files.size() == 18);  // PROVENANCE.md lists 18 Kineto traces
+    CHECK(files.size() == 19);  // PROVENANCE.md's 18 Kineto traces and tests/data's H200 trace
   for (const auto& f : files) {
     INFO(f.filename().string());
     Result r = run("triage --format json --min-share 0 '" + f.string() + "'");

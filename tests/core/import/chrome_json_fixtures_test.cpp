@@ -399,6 +399,30 @@ const Fixture kFixtures[] = {
      12,
      12,
      47},
+    // Written by this project on a lent H200 (tests/gpu/torch_workload.py, torch 2.11 + CUDA 13):
+    // cuBLAS nvjet kernels launched through the driver API, a CUDA graph replay per step.
+    {"h200_torch_workload_cu130.pt.trace.json.gz",
+     true,
+     4586,
+     {{"(none)", 60},
+      {"Trace", 1},
+      {"ac2g", 1322},
+      {"cpu_op", 1880},
+      {"cuda_driver", 240},
+      {"cuda_runtime", 362},
+      {"gpu_memcpy", 20},
+      {"kernel", 700},
+      {"overhead", 1}},
+     {{"M", 58}, {"X", 3204}, {"f", 730}, {"i", 2}, {"s", 592}},
+     21,
+     16924519LL,
+     16924519LL,
+     true,
+     700,
+     720,
+     720,
+     720,
+     12},
 };
 
 std::filesystem::path fixture_path(const Fixture& f) {
@@ -501,4 +525,26 @@ TEST_CASE("legacy categories: lowercase external id and async_gpu flows", "[impo
   CHECK(run->slices.kind[run->gpu.launch_slice[row]] == hp::SliceKind::Runtime);
   for (size_t i = 0; i < run->flows.size(); ++i) CHECK(run->flows.kind[i] == hp::FlowKind::Ac2g);
   CHECK(run->sources[0].rank == 1);
+}
+
+TEST_CASE("H200 trace: a kernel that starts before the previous one ends on its stream is kept and named",
+          "[import][chrome_json][fixtures]") {
+  hp::LoadProgress progress;
+  auto run = hp::load_inputs(
+      {std::filesystem::path(HOTPATH_TEST_DATA) / "kineto/h200_torch_workload_cu130.pt.trace.json.gz"},
+      progress);
+  // cuBLAS's split-K reduce (a programmatic dependent launch) starts 65 ns before its GEMM ends.
+  REQUIRE(run->log.count("slice.overlap") == 1);
+  const hp::LogEntry* e = nullptr;
+  for (const auto& x : run->log.entries())
+    if (x.code == "slice.overlap") e = &x;
+  REQUIRE(e);
+  INFO(e->message);
+  CHECK(e->message.rfind("'void cublasLt::splitKreduce_kernel<", 0) == 0);
+  CHECK(e->message.find("starts 65 ns before 'nvjet_sm90_tst_64x32_64x16_4x2_h_bz_splitK_NNT' ends on the "
+                        "same GPU stream") != std::string::npos);
+  uint64_t lane1 = 0;
+  for (size_t i = 0; i < run->slices.size(); ++i) lane1 += run->slices.lane[i] == 1;
+  CHECK(lane1 == 1);
+  CHECK(run->gpu.size() == 720);  // nothing dropped
 }
