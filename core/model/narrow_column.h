@@ -94,7 +94,9 @@ namespace hp {
 // Row range), so a block of kBlock rows whose values lie within that range of its first one costs
 // sizeof(Row) a row: sorted per track, starts almost always do (u32: +-2.1 s), and so do ids that
 // grow with time (External id, correlation, Python id; u16 for the densest). A block that does not
-// fit is stored wide (int64 rows), so no input costs more than 8 bytes a row plus the Row.
+// fit but holds whole microseconds only (integer-µs traces on sparse tracks) counts its offsets in µs
+// (u32: +-2147 s). Any other block that does not fit is stored wide (int64 rows), so no input costs
+// more than 8 bytes a row plus the Row.
 template <class Row>
 class BlockColumn {
  public:
@@ -137,11 +139,11 @@ class BlockColumn {
   }
   int64_t operator[](size_t i) const {
     const Block& b = blocks_[i / kBlock];
-    return b.wide == kNarrow ? b.base + static_cast<int64_t>(rows_[i]) : wide_[b.wide + i % kBlock];
+    return b.wide == kNarrow ? b.base + static_cast<int64_t>(rows_[i]) * b.unit : wide_[b.wide + i % kBlock];
   }
   void push_back(int64_t v) {
     if (rows_.size() % kBlock == 0)
-      blocks_.push_back({v < INT64_MIN + kHalf ? INT64_MIN : v - kHalf, kNarrow});
+      blocks_.push_back({v < INT64_MIN + kHalf ? INT64_MIN : v - kHalf, kNarrow, 1});
     rows_.push_back(0);
     store(rows_.size() - 1, v);
   }
@@ -190,28 +192,65 @@ class BlockColumn {
   static_assert(std::is_unsigned_v<Row> && sizeof(Row) <= 4);
   static constexpr int64_t kHalf = int64_t{1} << (8 * sizeof(Row) - 1);
   static constexpr uint32_t kNarrow = UINT32_MAX;
+  static constexpr int64_t kMicro = 1000;
   struct Block {
     int64_t base;
     uint32_t wide;  // kNarrow, or where the block's kBlock values start in wide_
+    uint32_t unit;  // a narrow block's value = base + row * unit (1, or kMicro)
   };
   void store(size_t i, int64_t v) {
     Block& b = blocks_[i / kBlock];
     if (b.wide == kNarrow) {
       // Unsigned difference: no overflow for any pair of int64 values.
       uint64_t d = static_cast<uint64_t>(v) - static_cast<uint64_t>(b.base);
-      if (v >= b.base && d <= std::numeric_limits<Row>::max()) {
+      if (v >= b.base && b.unit == 1 && d <= std::numeric_limits<Row>::max()) {
         rows_[i] = static_cast<Row>(d);
         return;
       }
+      if (v >= b.base && b.unit == kMicro && d % kMicro == 0 &&
+          d / kMicro <= std::numeric_limits<Row>::max()) {
+        rows_[i] = static_cast<Row>(d / kMicro);
+        return;
+      }
+      if (b.unit == 1 && to_micro(i, v)) return;
       // The block goes wide: its rows so far move to wide_, exactly.
       const size_t first = i / kBlock * kBlock, end = std::min(rows_.size(), first + kBlock);
       const uint32_t at = static_cast<uint32_t>(wide_.size());
       wide_.resize(wide_.size() + kBlock, 0);
-      for (size_t k = first; k < end; ++k) wide_[at + k - first] = b.base + static_cast<int64_t>(rows_[k]);
+      for (size_t k = first; k < end; ++k)
+        wide_[at + k - first] = b.base + static_cast<int64_t>(rows_[k]) * b.unit;
       b.wide = at;
     }
     wide_[b.wide + i % kBlock] = v;
     rows_[i] = 0;
+  }
+  // Row i of a narrow unit-1 block becomes v, which does not fit: when v and the block's other rows are
+  // all whole µs within the Row's range of µs, the block counts in µs from a base centred on them.
+  bool to_micro(size_t i, int64_t v) {
+    Block& b = blocks_[i / kBlock];
+    const size_t first = i / kBlock * kBlock, end = std::min(rows_.size(), first + kBlock);
+    if (v % kMicro != 0) return false;
+    int64_t lo = v, hi = v;
+    for (size_t k = first; k < end; ++k) {
+      if (k == i) continue;
+      const int64_t x = b.base + static_cast<int64_t>(rows_[k]);
+      if (x % kMicro != 0) return false;
+      lo = std::min(lo, x), hi = std::max(hi, x);
+    }
+    constexpr uint64_t kSpan = uint64_t{std::numeric_limits<Row>::max()} * kMicro;
+    if (static_cast<uint64_t>(hi) - static_cast<uint64_t>(lo) > kSpan) return false;
+    // Centre the range on [lo, hi], in whole µs, without leaving int64.
+    const uint64_t slack =
+        (kSpan - (static_cast<uint64_t>(hi) - static_cast<uint64_t>(lo))) / 2 / kMicro * kMicro;
+    const int64_t base = static_cast<uint64_t>(lo) - static_cast<uint64_t>(INT64_MIN) >= slack
+                             ? static_cast<int64_t>(static_cast<uint64_t>(lo) - slack)
+                             : lo;
+    for (size_t k = first; k < end; ++k) {
+      const int64_t x = k == i ? v : b.base + static_cast<int64_t>(rows_[k]);
+      rows_[k] = static_cast<Row>((static_cast<uint64_t>(x) - static_cast<uint64_t>(base)) / kMicro);
+    }
+    b.base = base, b.unit = kMicro;
+    return true;
   }
 
   std::vector<Row> rows_;

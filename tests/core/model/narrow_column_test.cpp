@@ -70,11 +70,11 @@ TEST_CASE("time column: u32 offsets per block, exact for any int64", "[model][na
   for (int64_t v : want) t.push_back(v);
   REQUIRE(t.size() == want.size());
   for (size_t i = 0; i < want.size(); ++i) CHECK(t[i] == want[i]);
-  // Rows 0..191 (three blocks of close starts) stay narrow; the last two blocks, with the extremes
-  // and the 10 s gaps, are stored wide.
-  CHECK(t.wide_count() == want.size() - 192);
+  // Rows 0..191 (three blocks of close starts) stay narrow; the block with the extremes is stored wide;
+  // the last, 10 s gaps of whole µs, counts in µs.
+  CHECK(t.wide_count() == 64);
   t.shrink_to_fit();
-  CHECK(t.bytes() < want.size() * 4 + 5 * 16 + 2 * 64 * 8 + 64);
+  CHECK(t.bytes() < want.size() * 4 + 5 * 16 + 64 * 8 + 64);
   // Iterators work with the standard binary searches.
   auto it = std::lower_bound(t.begin(), t.begin() + 200, want[57]);
   CHECK(it - t.begin() == 57);
@@ -113,6 +113,35 @@ TEST_CASE("block column with u16 rows: dense ids cost 2 bytes, any int64 stays e
   CHECK(c[0] == INT64_MIN);
   for (size_t i = 1; i < want.size(); ++i) REQUIRE(c[i] == want[i]);
   CHECK(c.wide_count() == 128);
+}
+
+TEST_CASE("block column: a sparse block of whole microseconds counts in µs, exactly",
+          "[model][narrow_column]") {
+  hp::TimeColumn c;
+  std::vector<int64_t> want;
+  // 64 starts 10 s apart (epoch ns, integer µs): 630 s do not fit u32 ns offsets, but fit u32 µs.
+  for (int64_t k = 0; k < 64; ++k) want.push_back(1'700'000'000'000'000'000 + k * 10'000'000'000 + k * 1000);
+  // A second block as sparse, with one start that is not a whole µs: stored wide.
+  for (int64_t k = 0; k < 64; ++k) want.push_back(1'800'000'000'000'000'000 + k * 10'000'000'000 + (k == 7));
+  // A third: whole µs near the bottom of int64 (the base cannot sit below the first value).
+  for (int64_t k = 0; k < 64; ++k) want.push_back(-9'223'372'036'854'775'000 + k * 10'000'000'000);
+  for (int64_t v : want) c.push_back(v);
+  for (size_t i = 0; i < want.size(); ++i) REQUIRE(c[i] == want[i]);
+  CHECK(c.wide_count() == 64);  // only the second block
+  c.shrink_to_fit();
+  CHECK(c.bytes() == want.size() * 4 + 3 * 16 + 64 * 8);
+  // Setting a whole-µs value in range keeps the block in µs; a value off the µs grid sends it wide.
+  c.set(3, want[3] + 2'000'000);
+  want[3] += 2'000'000;
+  CHECK(c.wide_count() == 64);
+  c.set(5, want[5] + 1);
+  want[5] += 1;
+  CHECK(c.wide_count() == 128);
+  for (size_t i = 0; i < want.size(); ++i) REQUIRE(c[i] == want[i]);
+  // Whole µs that span more than u32 µs (4295 s) go wide too.
+  hp::TimeColumn far{0, 5'000'000'000'000};
+  CHECK(far[1] == 5'000'000'000'000);
+  CHECK(far.wide_count() == 2);
 }
 
 TEST_CASE("dictionary column: one u16 index a row, values exact by their bytes", "[model][narrow_column]") {
