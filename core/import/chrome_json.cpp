@@ -974,8 +974,10 @@ void JsonImport::apply_metadata(TraceSource& src) {
 // Records what the parser delivers, in order, for the building thread to replay.
 class RecordingSink final : public json::EventSink {
  public:
+  json::RawEvent& next_event() override { return events_.emplace_back(); }
+  void drop_event() override { events_.pop_back(); }
   void on_event(const json::RawEvent& e) override {
-    events_.push_back(e), digests_.emplace_back(e);
+    digests_.emplace_back(e);
     if (e.ph.size() == 1 && e.ph[0] == 'M') metas_.emplace_back(events_.size() - 1, digest_metadata(e, dom_));
   }
   void on_non_object(uint64_t offset) override { non_objects_.push_back({events_.size(), offset}); }

@@ -368,9 +368,12 @@ ChunkOutcome parse_events(EventParser* slot, const char* doc, size_t len, uint64
       continue;
     }
     if (err) return fail(err);
-    RawEvent e;
+    RawEvent& e = sink.next_event();
     e.offset = offset;
-    if (auto err2 = read_event(obj, e)) return fail(err2);
+    if (auto err2 = read_event(obj, e)) {
+      sink.drop_event();
+      return fail(err2);
+    }
     sink.on_event(e);
     ++out.events_done;
   }

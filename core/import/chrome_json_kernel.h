@@ -29,9 +29,17 @@ struct RawEvent {
 class EventSink {
  public:
   virtual ~EventSink() = default;
+  // The parser fills the event returned by next_event() in place (a sink that keeps events hands out
+  // its own storage, so no event is copied), then calls on_event() with it, or drop_event() when the
+  // entry failed to parse.
+  virtual RawEvent& next_event() { return scratch_ = RawEvent{}; }
+  virtual void drop_event() {}
   virtual void on_event(const RawEvent& e) = 0;
   // An element of traceEvents that is not an object.
   virtual void on_non_object(uint64_t offset) = 0;
+
+ private:
+  RawEvent scratch_;
 };
 
 // Where a scan stands between two bytes: bracket depth and string state.
