@@ -16,6 +16,7 @@
 #include <cmath>
 #include <cstring>
 #include <ctime>
+#include <mutex>
 #include <unordered_map>
 
 #include "core/import/chrome_json_kernel.h"
@@ -804,6 +805,7 @@ class JsonImport {
   void apply_metadata(TraceSource& src);
   struct ChunkSlot;
   void parse_events();
+  void chunk_copied(size_t i);
   void prepare_chunk(size_t begin, size_t end, ChunkSlot& slot);
   void apply_chunk(ChunkSlot& slot);
   void parse_one_by_one(std::vector<char>& doc, size_t len, size_t from, uint64_t base);
@@ -829,6 +831,10 @@ class JsonImport {
   std::vector<Value> top_;
   size_t events_begin_ = 0, events_end_ = 0;  // byte range of traceEvents' contents
   std::vector<size_t> cuts_;
+  std::vector<std::pair<size_t, size_t>> chunks_;  // traceEvents' byte ranges, parsed one per step
+  std::mutex release_mu_;                          // guards the next three
+  std::vector<uint8_t> copied_;                    // per chunk: its bytes are in a slot
+  size_t release_next_ = 0, release_from_ = 0;     // first chunk not given back, and its begin
   bool have_events_ = false;
   std::atomic<uint64_t> counted_ = 0;  // progress already reported for this buffer
 };
@@ -1029,19 +1035,22 @@ struct JsonImport::ChunkSlot {
 };
 
 void JsonImport::parse_events() {
-  std::vector<std::pair<size_t, size_t>> chunks;
+  std::vector<std::pair<size_t, size_t>>& chunks = chunks_;
   size_t begin = events_begin_;
   for (size_t cut : cuts_) chunks.push_back({begin, cut}), begin = cut;
   chunks.push_back({begin, events_end_});
   // Two chunks may be parsed while a third is built and a fourth waits for it.
   std::vector<ChunkSlot> slots(chunks.size() > 1 ? 4 : 1);
   for (auto& s : slots) s.parser = kernel_.new_parser();
+  copied_.assign(chunks.size(), 0);
+  release_next_ = 0, release_from_ = events_begin_;
   std::atomic<int64_t> parse_ns = 0, build_ns = 0;  // CPU time of each step, on whichever thread
   run_pipelined(
       chunks.size(), slots,
       [&](size_t i, ChunkSlot& s) {
         int64_t t0 = thread_cpu_ns();
         prepare_chunk(chunks[i].first, chunks[i].second, s);
+        if (opts_.release_input) chunk_copied(i);
         parse_ns += thread_cpu_ns() - t0;
       },
       [&](size_t, ChunkSlot& s) {
@@ -1052,6 +1061,22 @@ void JsonImport::parse_events() {
   if (progress_) {
     progress_->phases.push_back({"events.parse", 0, static_cast<double>(parse_ns) / 1e9});
     progress_->phases.push_back({"events.build", 0, static_cast<double>(build_ns) / 1e9});
+  }
+}
+
+// Chunk i's bytes are copied (its views point into its slot, not the input): give back the input's
+// pages of every chunk copied so far, a batch at a time. Each madvise flushes both cores' TLBs; one
+// per 512 KB chunk cost a sixth of the parse (event_sync tile: events.parse 0.38 s of CPU, 0.31 s
+// with none). A batch holds only chunks that are copied, whichever thread copied them.
+void JsonImport::chunk_copied(size_t i) {
+  std::lock_guard<std::mutex> lock(release_mu_);
+  copied_[i] = 1;
+  size_t end = release_from_;
+  while (release_next_ < copied_.size() && copied_[release_next_]) end = chunks_[release_next_++].second;
+  if (end - release_from_ >= opts_.release_batch_bytes ||
+      (release_next_ == copied_.size() && end > release_from_)) {
+    release(release_from_, end);
+    release_from_ = end;
   }
 }
 
@@ -1086,7 +1111,6 @@ void JsonImport::prepare_chunk(size_t begin, size_t end, ChunkSlot& s) {
   s.doc[0] = '[';
   std::memcpy(s.doc.data() + 1, text.data(), text.size());
   s.doc[s.len - 1] = ']';
-  if (opts_.release_input) release(begin, end);
   std::memset(s.doc.data() + s.len, 0, simdjson::SIMDJSON_PADDING);
   s.out = kernel_.parse_events(s.parser.get(), s.doc.data(), s.len, s.base, s.rec);
 }

@@ -23,6 +23,8 @@ struct ChromeJsonOptions {
   // When the importer owns the buffer (a file it read): give back the pages of each chunk of
   // traceEvents once it is copied for parsing, so that the input and the Run are not both resident.
   bool release_input = false;
+  // Pages are given back in batches of at least this many bytes (each madvise flushes the TLBs).
+  size_t release_batch_bytes = 8 << 20;
 };
 
 // Imports one decompressed trace held in `buf` (with >= 64 bytes of readable padding past
