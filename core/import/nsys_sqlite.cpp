@@ -4,16 +4,13 @@
 #include <fmt/format.h>
 
 #include <cctype>
-#include <condition_variable>
-#include <exception>
 #include <map>
-#include <mutex>
 #include <nlohmann/json.hpp>
 #include <set>
-#include <thread>
 #include <unordered_map>
 
 #include "core/import/cuda_activity_names.h"
+#include "core/import/sqlite_row_stream.h"
 #include "core/store/sqlite_db.h"
 
 namespace hp {
@@ -58,115 +55,6 @@ int64_t tid_of(int64_t global) {
 bool credential_like(std::string_view key, std::string_view value) {
   return is_sensitive_key(key) || contains_hf_token(value);
 }
-
-// The rows of an activity query, stepped on a second thread a batch at a time while this thread
-// builds the Run from the batch before: SQLite's stepping and decoding is about half of an nsys
-// import. A cell keeps what the activity loops read: NULL or not, the integer value, and the text of
-// the columns named in text_cols. The worker starts at the first step(), so queries made between
-// prepare() and the loop still have the connection to themselves; nothing else may use the
-// connection until the stream is destroyed.
-class RowStream {
- public:
-  explicit RowStream(SqliteStmt st, std::vector<int> text_cols = {})
-      : st_(std::move(st)), cols_(st_.column_count()), text_cols_(std::move(text_cols)) {}
-  RowStream(const RowStream&) = delete;
-  RowStream& operator=(const RowStream&) = delete;
-  ~RowStream() {
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      stop_ = true;
-    }
-    cv_.notify_all();
-    if (worker_.joinable()) worker_.join();
-  }
-
-  bool step() {
-    if (!worker_.joinable() && !done_) worker_ = std::thread([this] { fill(); });
-    if (cur_ && ++row_ < cur_->rows) return true;
-    std::unique_lock<std::mutex> lock(mu_);
-    if (cur_) cur_->rows = 0, cur_->ready = false, ++taken_, cv_.notify_all();
-    cur_ = nullptr;
-    cv_.wait(lock, [&] { return batches_[taken_ % 2].ready || done_; });
-    Batch& b = batches_[taken_ % 2];
-    if (!b.ready) {  // the worker is done and every batch was read
-      if (error_) std::rethrow_exception(std::exchange(error_, nullptr));
-      return false;
-    }
-    cur_ = &b, row_ = 0;
-    return true;
-  }
-  bool is_null(int c) const { return cur_->nulls[row_ * cols_ + c] != 0; }
-  int64_t int64(int c) const { return cur_->ints[row_ * cols_ + c]; }
-  std::string_view text(int c) const {
-    for (size_t k = 0; k < text_cols_.size(); ++k)
-      if (text_cols_[k] == c) {
-        auto [at, len] = cur_->texts[row_ * text_cols_.size() + k];
-        return std::string_view(cur_->chars).substr(at, len);
-      }
-    return {};
-  }
-
- private:
-  static constexpr size_t kRows = 8192;
-  struct Batch {
-    std::vector<int64_t> ints;
-    std::vector<uint8_t> nulls;
-    std::string chars;
-    std::vector<std::pair<uint32_t, uint32_t>> texts;
-    size_t rows = 0;
-    bool ready = false;
-  };
-  void fill() {
-    try {
-      for (size_t n = 0;; ++n) {
-        Batch& b = batches_[n % 2];
-        {
-          std::unique_lock<std::mutex> lock(mu_);
-          cv_.wait(lock, [&] { return !b.ready || stop_; });
-          if (stop_) return;
-        }
-        b.ints.resize(kRows * cols_), b.nulls.resize(kRows * cols_), b.chars.clear();
-        b.texts.resize(kRows * text_cols_.size());
-        bool more = true;
-        size_t r = 0;
-        for (; r < kRows && (more = st_.step()); ++r) {
-          for (size_t c = 0; c < cols_; ++c) {
-            b.nulls[r * cols_ + c] = st_.is_null(static_cast<int>(c));
-            b.ints[r * cols_ + c] = st_.int64(static_cast<int>(c));
-          }
-          for (size_t k = 0; k < text_cols_.size(); ++k) {
-            std::string_view t = st_.text(text_cols_[k]);
-            b.texts[r * text_cols_.size() + k] = {static_cast<uint32_t>(b.chars.size()),
-                                                  static_cast<uint32_t>(t.size())};
-            b.chars += t;
-          }
-        }
-        std::lock_guard<std::mutex> lock(mu_);
-        b.rows = r, b.ready = r > 0;
-        if (!more) done_ = true;
-        cv_.notify_all();
-        if (!more) return;
-      }
-    } catch (...) {
-      std::lock_guard<std::mutex> lock(mu_);
-      error_ = std::current_exception(), done_ = true;
-      cv_.notify_all();
-    }
-  }
-
-  SqliteStmt st_;
-  const size_t cols_;
-  const std::vector<int> text_cols_;
-  std::thread worker_;
-  std::mutex mu_;
-  std::condition_variable cv_;
-  Batch batches_[2];
-  size_t taken_ = 0;  // batches handed to the consumer and given back
-  bool done_ = false, stop_ = false;
-  std::exception_ptr error_;
-  Batch* cur_ = nullptr;
-  size_t row_ = 0;
-};
 
 class NsysReader {
  public:
@@ -393,7 +281,7 @@ class NsysReader {
   // Appends one GPU activity row; the common columns come first in every activity query:
   // Columns 0 and 1 of a row as (start, end); an end before its start is kept as a zero-length
   // slice and counted.
-  std::pair<Ns, Ns> start_end(RowStream& st, std::string_view table) {
+  std::pair<Ns, Ns> start_end(SqliteRowStream& st, std::string_view table) {
     Ns start = st.int64(0), end = st.int64(1);
     if (end < start) {
       b_.log().warn("nsys.negative_duration", file_, LogEntry::kNoOffset,
@@ -404,7 +292,7 @@ class NsysReader {
   }
 
   // start, end, deviceId, streamId, correlationId, globalPid.
-  uint32_t add_gpu_slice(RowStream& st, const std::string& table, StrId name, StrId cat, SliceKind kind,
+  uint32_t add_gpu_slice(SqliteRowStream& st, const std::string& table, StrId name, StrId cat, SliceKind kind,
                          ArgsRef args, GpuIn& g, int64_t device_override = -1) {
     auto [start, end] = start_end(st, table);
     g.device = static_cast<int32_t>(device_override >= 0 ? device_override : st.int64(2));
@@ -438,12 +326,14 @@ class NsysReader {
     if (!present(t)) return;
     Cols c = columns(t);
     if (!usable(t, c, {"start", "end"})) return;
-    RowStream st(db_.prepare(fmt::format("SELECT {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {} FROM {}",
-                                         gpu_common(c), col(c, "demangledName"), col(c, "shortName"),
-                                         col(c, "gridX", "0"), col(c, "gridY", "0"), col(c, "gridZ", "0"),
-                                         col(c, "blockX", "0"), col(c, "blockY", "0"), col(c, "blockZ", "0"),
-                                         col(c, "registersPerThread", "0"), col(c, "staticSharedMemory", "0"),
-                                         col(c, "dynamicSharedMemory", "0"), sql_ident(t))));
+    SqliteRowStream st(
+        file_,
+        fmt::format("SELECT {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {} FROM {}", gpu_common(c),
+                    col(c, "demangledName"), col(c, "shortName"), col(c, "gridX", "0"), col(c, "gridY", "0"),
+                    col(c, "gridZ", "0"), col(c, "blockX", "0"), col(c, "blockY", "0"), col(c, "blockZ", "0"),
+                    col(c, "registersPerThread", "0"), col(c, "staticSharedMemory", "0"),
+                    col(c, "dynamicSharedMemory", "0"), sql_ident(t)),
+        t);
     StrId cat = b_.intern("kernel");
     std::unordered_map<int64_t, ArgsRef> args_by_short;
     while (st.step()) {
@@ -481,9 +371,11 @@ class NsysReader {
     if (!present(t)) return;
     Cols c = columns(t);
     if (!usable(t, c, {"start", "end"})) return;
-    RowStream st(db_.prepare(fmt::format("SELECT {}, {}, {}, {}, {} FROM {}", gpu_common(c),
-                                         col(c, "bytes", "0"), col(c, "copyKind", "0"), col(c, "srcKind"),
-                                         col(c, "dstKind"), sql_ident(t))));
+    SqliteRowStream st(
+        file_,
+        fmt::format("SELECT {}, {}, {}, {}, {} FROM {}", gpu_common(c), col(c, "bytes", "0"),
+                    col(c, "copyKind", "0"), col(c, "srcKind"), col(c, "dstKind"), sql_ident(t)),
+        t);
     StrId cat = b_.intern("gpu_memcpy");
     while (st.step()) {
       std::string name = fmt::format("Memcpy {}", cuda_names::copy_kind(st.int64(7)));
@@ -501,8 +393,10 @@ class NsysReader {
     if (!present(t)) return;
     Cols c = columns(t);
     if (!usable(t, c, {"start", "end"})) return;
-    RowStream st(db_.prepare(fmt::format("SELECT {}, {}, {} FROM {}", gpu_common(c), col(c, "bytes", "0"),
-                                         col(c, "memKind"), sql_ident(t))));
+    SqliteRowStream st(file_,
+                       fmt::format("SELECT {}, {}, {} FROM {}", gpu_common(c), col(c, "bytes", "0"),
+                                   col(c, "memKind"), sql_ident(t)),
+                       t);
     StrId cat = b_.intern("gpu_memset");
     while (st.step()) {
       std::string name =
@@ -522,8 +416,10 @@ class NsysReader {
     const char* type_col = c.count("syncType")             ? "syncType"
                            : c.count("deprecatedSyncType") ? "deprecatedSyncType"
                                                            : "0";
-    RowStream st(db_.prepare(fmt::format("SELECT {}, {}, {} FROM {}", gpu_common(c), type_col,
-                                         col(c, "contextId", "-1"), sql_ident(t))));
+    SqliteRowStream st(file_,
+                       fmt::format("SELECT {}, {}, {} FROM {}", gpu_common(c), type_col,
+                                   col(c, "contextId", "-1"), sql_ident(t)),
+                       t);
     StrId cat = b_.intern("cuda_sync");
     auto devices = context_devices();
     uint64_t moved = 0;
@@ -564,9 +460,11 @@ class NsysReader {
     if (!present(t)) return;
     Cols c = columns(t);
     if (!usable(t, c, {"start", "end", "globalTid"})) return;
-    RowStream st(db_.prepare(fmt::format("SELECT start, end, globalTid, {}, {}, {} FROM {}",
-                                         col(c, "correlationId", "0"), col(c, "nameId"), col(c, "eventClass"),
-                                         sql_ident(t))));
+    SqliteRowStream st(
+        file_,
+        fmt::format("SELECT start, end, globalTid, {}, {}, {} FROM {}", col(c, "correlationId", "0"),
+                    col(c, "nameId"), col(c, "eventClass"), sql_ident(t)),
+        t);
     StrId rt_cat = b_.intern("cuda_runtime"), drv_cat = b_.intern("cuda_driver");
     // nsys names carry the API version ("cudaLaunchKernel_v7000"); Kineto's names do not.
     std::unordered_map<int64_t, StrId> names;
@@ -610,10 +508,11 @@ class NsysReader {
       while (d.step())
         if (!d.is_null(1)) domains[d.int64(0)] = std::string(d.text(1));
     }
-    RowStream st(
-        db_.prepare(fmt::format("SELECT start, {}, globalTid, {}, {}, {}, {} FROM NVTX_EVENTS", col(c, "end"),
-                                col(c, "eventType"), col(c, "text"), col(c, "textId"), col(c, "domainId"))),
-        {4});
+    SqliteRowStream st(
+        file_,
+        fmt::format("SELECT start, {}, globalTid, {}, {}, {}, {} FROM NVTX_EVENTS", col(c, "end"),
+                    col(c, "eventType"), col(c, "text"), col(c, "textId"), col(c, "domainId")),
+        "NVTX_EVENTS", {4});
     StrId cat = b_.intern("nvtx");
     std::map<int64_t, ArgsRef> domain_args;
     while (st.step()) {
@@ -670,8 +569,8 @@ class NsysReader {
     if (!tables_.count(t)) return;
     Cols c = columns(t);
     if (!usable(t, c, {"start", "end", "globalTid"})) return;
-    RowStream st(
-        db_.prepare(fmt::format("SELECT start, end, globalTid, {} FROM {}", col(c, "nameId"), sql_ident(t))));
+    SqliteRowStream st(
+        file_, fmt::format("SELECT start, end, globalTid, {} FROM {}", col(c, "nameId"), sql_ident(t)), t);
     StrId cat = b_.intern("osrt");
     while (st.step()) {
       auto [start, end] = start_end(st, t);
