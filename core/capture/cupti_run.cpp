@@ -41,6 +41,19 @@ class Converter {
       if (s.has_hello) base_ = std::min(base_, s.hello.epoch_ref);
     if (base_ == std::numeric_limits<Ns>::max()) base_ = 0;
     src.base_time_ns = base_;
+    // The records received, by the category their slices get, as an importer counts a file's events.
+    for (const auto& s : streams_) {
+      const auto driver =
+          std::count_if(s.apis.begin(), s.apis.end(), [](const ApiRec& r) { return r.domain == 1; });
+      for (auto [cat, n] : {std::pair<const char*, size_t>{"kernel", s.kernels.size()},
+                            {"gpu_memcpy", s.memcpys.size()},
+                            {"gpu_memset", s.memsets.size()},
+                            {"cuda_sync", s.syncs.size()},
+                            {"cuda_runtime", s.apis.size() - static_cast<size_t>(driver)},
+                            {"cuda_driver", static_cast<size_t>(driver)},
+                            {"nvtx", s.markers.size()}})
+        if (n) src.by_cat[cat] += n, src.events += n;
+    }
     b_.begin_source(std::move(src));
     find_nvtx_windows();
     nlohmann::json procs = nlohmann::json::array();

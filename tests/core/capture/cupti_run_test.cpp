@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <catch2/catch.hpp>
+#include <map>
 
 #include "core/analysis/cuda_graphs.h"
 #include "core/analysis/slice_parents.h"
@@ -106,6 +107,16 @@ TEST_CASE("cupti records become a Run: tracks, columns, correlation, NVTX, losse
   REQUIRE(r.sources.size() == 1);
   CHECK(r.sources[0].format == "cupti-live");
   CHECK(r.sources[0].base_time_ns == kEpoch);
+  // The records received, as `hotpath info` lists a source's events: 7 runtime calls and 1 driver call,
+  // 5 NVTX marker records (two ranges' starts and ends, one mark).
+  CHECK(r.sources[0].by_cat == std::map<std::string, uint64_t>{{"cuda_driver", 1},
+                                                               {"cuda_runtime", 7},
+                                                               {"cuda_sync", 1},
+                                                               {"gpu_memcpy", 1},
+                                                               {"gpu_memset", 1},
+                                                               {"kernel", 6},
+                                                               {"nvtx", 5}});
+  CHECK(r.sources[0].events == 22);
   // Tracks: pid 4242 threads 7, 8, streams 7 and 13 and the sync row of stream 7; pid 5000 thread 9,
   // stream 7.
   CHECK(r.tracks.size() == 7);
