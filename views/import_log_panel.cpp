@@ -137,6 +137,14 @@ void draw_entries(const ImportLog& log, const std::vector<size_t>& rows, ImportL
         ImGui::Text("%llu", static_cast<unsigned long long>(e.offset));
       ImGui::TableNextColumn();
       ImGui::TextUnformatted(e.message.c_str());
+      // A message that names a long kernel runs far past the column: hovering shows all of it, wrapped.
+      if (ImGui::IsItemHovered() && e.message.size() > 80) {
+        ImGui::BeginTooltip();
+        ImGui::PushTextWrapPos(ImGui::GetFontSize() * 50.0f);
+        ImGui::TextUnformatted(e.message.c_str());
+        ImGui::PopTextWrapPos();
+        ImGui::EndTooltip();
+      }
       state.rows_drawn++;
     }
   }
