@@ -10,9 +10,7 @@ SqliteRowStream::SqliteRowStream(const std::filesystem::path& db, std::string se
   SqliteDb conn(db_, SqliteDb::Mode::Immutable);
   cols_ = static_cast<size_t>(conn.prepare(select_).column_count());
   try {  // a WITHOUT ROWID table (or a view) has no rowid: one reader scans it
-    std::string quoted = "\"";
-    for (char c : table) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
-    SqliteStmt range = conn.prepare("SELECT min(rowid), max(rowid) FROM " + quoted + "\"");
+    SqliteStmt range = conn.prepare("SELECT min(rowid), max(rowid) FROM " + sql_ident(table));
     range.step();
     ranged_ = true;
     if (!range.is_null(0)) {
