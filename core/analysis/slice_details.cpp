@@ -43,13 +43,13 @@ SliceDetails slice_details(const Run& run, uint32_t i) {
     const GpuOps& o = run.gpu;
     if (o.correlation[g]) add("correlation", std::to_string(o.correlation[g]));
     add("device / stream", fmt::format("{} / {}", o.device[g], o.stream[g]));
-    if (o.grid[g][0]) add("grid", fmt::format("[{}, {}, {}]", o.grid[g][0], o.grid[g][1], o.grid[g][2]));
-    if (o.block[g][0]) add("block", fmt::format("[{}, {}, {}]", o.block[g][0], o.block[g][1], o.block[g][2]));
-    if (o.registers_per_thread[g]) add("registers per thread", std::to_string(o.registers_per_thread[g]));
-    if (o.shared_memory[g]) add("shared memory", fmt::format("{} B", o.shared_memory[g]));
-    if (o.bytes[g]) add("bytes", std::to_string(o.bytes[g]));
-    if (!std::isnan(o.occupancy_pct[g]))
-      add("est. achieved occupancy", fmt::format("{:.1f}%", o.occupancy_pct[g]));
+    const GpuLaunch& l = o.launch[g];
+    if (l.grid[0]) add("grid", fmt::format("[{}, {}, {}]", l.grid[0], l.grid[1], l.grid[2]));
+    if (l.block[0]) add("block", fmt::format("[{}, {}, {}]", l.block[0], l.block[1], l.block[2]));
+    if (l.registers_per_thread) add("registers per thread", std::to_string(l.registers_per_thread));
+    if (l.shared_memory) add("shared memory", fmt::format("{} B", l.shared_memory));
+    if (l.bytes) add("bytes", std::to_string(l.bytes));
+    if (!std::isnan(l.occupancy_pct)) add("est. achieved occupancy", fmt::format("{:.1f}%", l.occupancy_pct));
     d.launched_by = o.launch_slice[g];
   }
   if (size_t a = row_of(run.api.slice, i); a != SIZE_MAX) {

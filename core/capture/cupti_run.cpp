@@ -337,12 +337,12 @@ class Converter {
       g.process = pid;
       g.device = static_cast<int32_t>(k.device);
       g.stream = k.stream;
-      g.grid = {static_cast<uint32_t>(k.grid_x), static_cast<uint32_t>(k.grid_y),
-                static_cast<uint32_t>(k.grid_z)};
-      g.block = {static_cast<uint32_t>(k.block_x), static_cast<uint32_t>(k.block_y),
-                 static_cast<uint32_t>(k.block_z)};
-      g.registers_per_thread = k.registers;
-      g.shared_memory = static_cast<uint32_t>(k.static_smem) + static_cast<uint32_t>(k.dynamic_smem);
+      g.launch.grid = {static_cast<uint32_t>(k.grid_x), static_cast<uint32_t>(k.grid_y),
+                       static_cast<uint32_t>(k.grid_z)};
+      g.launch.block = {static_cast<uint32_t>(k.block_x), static_cast<uint32_t>(k.block_y),
+                        static_cast<uint32_t>(k.block_z)};
+      g.launch.registers_per_thread = k.registers;
+      g.launch.shared_memory = static_cast<uint32_t>(k.static_smem) + static_cast<uint32_t>(k.dynamic_smem);
       b_.add_gpu(slice(a, e, it->second, kcat, SliceKind::Kernel, gpu_track(pid, k.device, k.stream, false),
                        graph_args(k.graph_id, k.graph_node)),
                  g);
@@ -361,7 +361,7 @@ class Converter {
               .process = pid,
               .device = static_cast<int32_t>(m.device),
               .stream = m.stream,
-              .bytes = m.bytes};
+              .launch = {.bytes = m.bytes}};
       std::string name = memcpy_name(m.copy_kind, m.src_kind, m.dst_kind);
       b_.add_gpu(slice(a, e, b_.intern(name), ccat, SliceKind::Memcpy,
                        gpu_track(pid, m.device, m.stream, false), graph_args(m.graph_id, m.graph_node)),
@@ -377,7 +377,7 @@ class Converter {
               .process = pid,
               .device = static_cast<int32_t>(m.device),
               .stream = m.stream,
-              .bytes = m.bytes};
+              .launch = {.bytes = m.bytes}};
       b_.add_gpu(slice(a, e, b_.intern(memset_name(m.mem_kind)), scat, SliceKind::Memset,
                        gpu_track(pid, m.device, m.stream, false), graph_args(m.graph_id, m.graph_node)),
                  g);

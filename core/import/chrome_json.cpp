@@ -461,16 +461,16 @@ void ChromeSink::apply(const json::RawEvent& e, const Digest& d, const MetaDiges
         g.device = static_cast<int32_t>(int_arg(d[kDevice], e.device, pid.value, e.offset));
         g.stream = int_arg(d[kStream], e.stream, tid.value, e.offset);
         for (int k = 0; k < 3; ++k) {
-          g.grid[k] = static_cast<uint32_t>(int_arg(d[kGrid + k], e.grid[k], 0, e.offset));
-          g.block[k] = static_cast<uint32_t>(int_arg(d[kBlock + k], e.block[k], 0, e.offset));
+          g.launch.grid[k] = static_cast<uint32_t>(int_arg(d[kGrid + k], e.grid[k], 0, e.offset));
+          g.launch.block[k] = static_cast<uint32_t>(int_arg(d[kBlock + k], e.block[k], 0, e.offset));
         }
-        g.registers_per_thread = static_cast<uint16_t>(int_arg(d[kRegs], e.registers, 0, e.offset));
-        g.shared_memory = static_cast<uint32_t>(int_arg(d[kSmem], e.shared_memory, 0, e.offset));
-        g.bytes = static_cast<uint64_t>(int_arg(d[kBytes], e.bytes, 0, e.offset));
+        g.launch.registers_per_thread = static_cast<uint16_t>(int_arg(d[kRegs], e.registers, 0, e.offset));
+        g.launch.shared_memory = static_cast<uint32_t>(int_arg(d[kSmem], e.shared_memory, 0, e.offset));
+        g.launch.bytes = static_cast<uint64_t>(int_arg(d[kBytes], e.bytes, 0, e.offset));
         if (e.occupancy.data()) {
           double d = 0;
           auto [p, ec] = std::from_chars(e.occupancy.data(), e.occupancy.data() + e.occupancy.size(), d);
-          if (ec == std::errc()) g.occupancy_pct = static_cast<float>(d);
+          if (ec == std::errc()) g.launch.occupancy_pct = static_cast<float>(d);
           if (ec == std::errc() && !std::isfinite(d)) warn("json.nan", e.offset, "occupancy is not finite");
         }
         b_.add_gpu(idx, g);

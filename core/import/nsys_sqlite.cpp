@@ -356,12 +356,12 @@ class NsysReader {
         args = it->second;
       }
       GpuIn g;
-      g.grid = {static_cast<uint32_t>(st.int64(8)), static_cast<uint32_t>(st.int64(9)),
-                static_cast<uint32_t>(st.int64(10))};
-      g.block = {static_cast<uint32_t>(st.int64(11)), static_cast<uint32_t>(st.int64(12)),
-                 static_cast<uint32_t>(st.int64(13))};
-      g.registers_per_thread = static_cast<uint16_t>(st.int64(14));
-      g.shared_memory = static_cast<uint32_t>(st.int64(15) + st.int64(16));
+      g.launch.grid = {static_cast<uint32_t>(st.int64(8)), static_cast<uint32_t>(st.int64(9)),
+                       static_cast<uint32_t>(st.int64(10))};
+      g.launch.block = {static_cast<uint32_t>(st.int64(11)), static_cast<uint32_t>(st.int64(12)),
+                        static_cast<uint32_t>(st.int64(13))};
+      g.launch.registers_per_thread = static_cast<uint16_t>(st.int64(14));
+      g.launch.shared_memory = static_cast<uint32_t>(st.int64(15) + st.int64(16));
       add_gpu_slice(st, t, name, cat, SliceKind::Kernel, args, g);
     }
   }
@@ -383,7 +383,7 @@ class NsysReader {
         name += fmt::format(" ({} -> {})", cuda_names::memory_kind(cupti_memory_kind(st.int64(8))),
                             cuda_names::memory_kind(cupti_memory_kind(st.int64(9))));
       GpuIn g;
-      g.bytes = static_cast<uint64_t>(st.int64(6));
+      g.launch.bytes = static_cast<uint64_t>(st.int64(6));
       add_gpu_slice(st, t, b_.intern(name), cat, SliceKind::Memcpy, {}, g);
     }
   }
@@ -403,7 +403,7 @@ class NsysReader {
           st.is_null(7) ? "Memset"
                         : fmt::format("Memset ({})", cuda_names::memory_kind(cupti_memory_kind(st.int64(7))));
       GpuIn g;
-      g.bytes = static_cast<uint64_t>(st.int64(6));
+      g.launch.bytes = static_cast<uint64_t>(st.int64(6));
       add_gpu_slice(st, t, b_.intern(name), cat, SliceKind::Memset, {}, g);
     }
   }

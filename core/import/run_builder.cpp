@@ -267,12 +267,7 @@ void RunBuilder::add_gpu(uint32_t slice, const GpuIn& g) {
   o.correlation.push_back(g.correlation);
   o.device.push_back(g.device);
   o.stream.push_back(g.stream);
-  o.grid.push_back(g.grid);
-  o.block.push_back(g.block);
-  o.registers_per_thread.push_back(g.registers_per_thread);
-  o.shared_memory.push_back(g.shared_memory);
-  o.bytes.push_back(g.bytes);
-  o.occupancy_pct.push_back(g.occupancy_pct);
+  o.launch.push_back(g.launch);
   impl_->gpu_source.push_back(impl_->source_index());
   impl_->gpu_process.push_back(g.process);
 }
@@ -591,8 +586,7 @@ void RunBuilder::Impl::link_gpu() {
     auto o = by_slice(g.slice);
     apply_order(g.slice, o), apply_order(g.correlation, o), apply_order(g.device, o),
         apply_order(g.stream, o);
-    apply_order(g.grid, o), apply_order(g.block, o), apply_order(g.registers_per_thread, o);
-    apply_order(g.shared_memory, o), apply_order(g.bytes, o), apply_order(g.occupancy_pct, o);
+    apply_order(g.launch, o);
     apply_order(gpu_source, o), apply_order(gpu_process, o);
   }
   struct Key {

@@ -32,12 +32,7 @@ struct GpuIn {
   int64_t process = 0;
   int32_t device = -1;
   int64_t stream = -1;
-  std::array<uint32_t, 3> grid{0, 0, 0};
-  std::array<uint32_t, 3> block{0, 0, 0};
-  uint16_t registers_per_thread = 0;
-  uint32_t shared_memory = 0;
-  uint64_t bytes = 0;
-  float occupancy_pct = __builtin_nanf("");
+  GpuLaunch launch{};
 };
 
 struct FlowEndIn {

@@ -5,11 +5,9 @@
 // that does not fit is kept exactly in a side table, marked by an escape value in the row.
 // Reads go through operator[] and return by value; writes through push_back() and set().
 #include <algorithm>
-#include <array>
 #include <compare>
 #include <cstddef>
 #include <cstdint>
-#include <cstring>
 #include <initializer_list>
 #include <iterator>
 #include <limits>
@@ -259,67 +257,5 @@ class BlockColumn {
 };
 
 using TimeColumn = BlockColumn<uint32_t>;
-
-// A column of values that repeat (a kernel's launch configuration, its shared memory, its estimated
-// occupancy): each row is a u16 index into the column's distinct values (past 65534 distinct values,
-// indices go to NarrowColumn's side table). Values are told apart by their bytes, so a NaN or a -0.0
-// comes back exactly as stored.
-template <class T>
-class DictColumn {
- public:
-  using value_type = T;
-  DictColumn() = default;
-  DictColumn(std::initializer_list<T> values) {
-    for (const T& v : values) push_back(v);
-  }
-  const T& operator[](size_t i) const { return values_[index_[i]]; }
-  void push_back(const T& v) { index_.push_back(id_of(v)); }
-  void set(size_t i, const T& v) { index_.set(i, id_of(v)); }
-  size_t size() const { return index_.size(); }
-  bool empty() const { return index_.empty(); }
-  void reserve(size_t n) { index_.reserve(n); }
-  void resize(size_t n) {
-    if (n <= size()) return index_.resize(n);
-    const uint32_t zero = id_of(T{});
-    while (index_.size() < n) index_.push_back(zero);
-  }
-  void clear() { index_.clear(), values_.clear(), ids_.clear(); }
-  void shrink_to_fit() { index_.shrink_to_fit(), values_.shrink_to_fit(); }
-  size_t bytes() const {
-    return index_.bytes() + values_.capacity() * sizeof(T) + ids_.size() * (sizeof(T) + 24);
-  }
-  size_t distinct() const { return values_.size(); }
-  void permute(const std::vector<uint32_t>& order) { index_.permute(order); }
-  bool operator==(const DictColumn& o) const {
-    if (size() != o.size()) return false;
-    for (size_t i = 0; i < size(); ++i)
-      if (std::memcmp(&(*this)[i], &o[i], sizeof(T)) != 0) return false;
-    return true;
-  }
-
- private:
-  static_assert(std::is_trivially_copyable_v<T>);
-  using Key = std::array<unsigned char, sizeof(T)>;
-  struct KeyHash {
-    size_t operator()(const Key& k) const {
-      uint64_t h = 1469598103934665603ULL;
-      for (unsigned char c : k) h = (h ^ c) * 1099511628211ULL;
-      return static_cast<size_t>(h);
-    }
-  };
-  uint32_t id_of(const T& v) {
-    Key k;
-    std::memcpy(k.data(), &v, sizeof(T));
-    if (!values_.empty() && std::memcmp(&values_[last_], &v, sizeof(T)) == 0) return last_;
-    auto [it, added] = ids_.try_emplace(k, static_cast<uint32_t>(values_.size()));
-    if (added) values_.push_back(v);
-    return last_ = it->second;
-  }
-
-  NarrowColumn<uint32_t, uint16_t> index_;
-  std::vector<T> values_;
-  std::unordered_map<Key, uint32_t, KeyHash> ids_;
-  uint32_t last_ = 0;
-};
 
 }  // namespace hp

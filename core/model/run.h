@@ -9,7 +9,9 @@
 #include <string_view>
 #include <vector>
 
+#include "core/model/args_column.h"
 #include "core/model/args_text.h"
+#include "core/model/dict_column.h"
 #include "core/model/import_log.h"
 #include "core/model/narrow_column.h"
 #include "core/model/string_pool.h"
@@ -65,47 +67,45 @@ struct Track {
   uint8_t max_depth = 0;
 };
 
-// Raw JSON text of an event's `args`, stored in Run::raw_args and decoded on demand. Packed in 8
-// bytes; args of kLongArgs bytes or more are stored behind an 8-byte length (Run::args_text).
-struct ArgsRef {
-  static constexpr uint32_t kLongArgs = (1u << 24) - 1;
-  uint64_t offset : 40 = 0;  // 1 TiB of args text
-  uint64_t length : 24 = 0;
-  bool empty() const { return length == 0; }
-};
-static_assert(sizeof(ArgsRef) == 8);
-
 // Every duration event (X, matched B/E, nsys activity rows), sorted by (track, lane, start, -dur).
 struct Slices {
   TimeColumn start;
-  NarrowColumn<Ns, uint32_t> dur;  // u32 ns; longer (or negative) durations in its side table
-  std::vector<StrId> name;
+  NarrowColumn<Ns, uint32_t> dur;          // u32 ns; longer (or negative) durations in its side table
+  IdColumn name;                           // u16 rows until a name id needs more
   NarrowColumn<uint32_t, uint16_t> track;  // u16 rows: more than 65534 tracks go to the side table
   NarrowColumn<StrId, uint16_t> cat;       // the raw `cat` string (interned early, so a small id)
   std::vector<SliceKind> kind;
   std::vector<uint8_t> depth;         // nesting depth within its lane
   std::vector<uint8_t> lane;          // 0 = main lane, >0 = overflow lane
   BlockColumn<uint32_t> external_id;  // `External id` / `external id`, 0 when absent
-  std::vector<ArgsRef> args;
+  ArgsColumn args;
   size_t size() const { return start.size(); }
   Ns end(size_t i) const { return start[i] + dur[i]; }
 };
 
+// How a GPU op ran: a kernel's launch configuration, or a copy's or set's size. Few distinct
+// values repeat across a run's ops, so GpuOps keeps each once (DictColumn compares the bytes, so
+// the struct has no padding).
+struct GpuLaunch {
+  uint64_t bytes = 0;  // memcpy/memset
+  std::array<uint32_t, 3> grid{0, 0, 0};
+  std::array<uint32_t, 3> block{0, 0, 0};
+  uint32_t shared_memory = 0;
+  float occupancy_pct = __builtin_nanf("");  // `est. achieved occupancy %`, NaN when absent
+  uint16_t registers_per_thread = 0;
+  uint16_t unused[3] = {0, 0, 0};
+};
+static_assert(sizeof(GpuLaunch) == 48);
+
 // Typed columns of GPU activities (one row per Kernel/Memcpy/Memset/Sync slice, sorted by slice).
 struct GpuOps {
   std::vector<uint32_t> slice;
-  // Narrow columns, as the slices': ids grow with time, devices and streams are few, and a kernel's
-  // launch configuration repeats with it.
+  // Narrow columns, as the slices': ids grow with time, devices and streams are few.
   BlockColumn<uint32_t> correlation;  // 0 when absent
   NarrowColumn<int32_t, int8_t> device;
   NarrowColumn<int64_t, int16_t> stream;
-  DictColumn<std::array<uint32_t, 3>> grid;
-  DictColumn<std::array<uint32_t, 3>> block;
-  NarrowColumn<uint16_t, uint8_t> registers_per_thread;
-  DictColumn<uint32_t> shared_memory;
-  NarrowColumn<uint64_t, uint32_t> bytes;  // memcpy/memset
-  DictColumn<float> occupancy_pct;         // `est. achieved occupancy %`, NaN when absent
-  std::vector<uint32_t> launch_slice;      // the runtime/driver call that launched it (by correlation), kNone
+  DictColumn<GpuLaunch> launch;
+  std::vector<uint32_t> launch_slice;  // the runtime/driver call that launched it (by correlation), kNone
   size_t size() const { return slice.size(); }
 };
 
@@ -142,7 +142,7 @@ struct Instants {
   std::vector<StrId> name;
   std::vector<StrId> cat;
   std::vector<char> scope;  // 'g', 'p' or 't'
-  std::vector<ArgsRef> args;
+  ArgsColumn args;
   size_t size() const { return ts.size(); }
 };
 

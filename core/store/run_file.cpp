@@ -5,6 +5,7 @@
 #include <unistd.h>
 #include <zstd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <bit>
 #include <chrono>
@@ -75,6 +76,61 @@ struct ConvertedColumn : FieldColumn {
   std::vector<T> flat;
 };
 
+struct ArgsFields : FieldColumn {
+  explicit ArgsFields(ArgsColumn& r) : rows_(r) {}
+  void gather() override {
+    offset.resize(rows_.size()), length.resize(rows_.size());
+    for (size_t i = 0; i < rows_.size(); ++i) offset[i] = rows_[i].offset, length[i] = rows_[i].length;
+  }
+  void scatter() override {
+    rows_.clear();
+    rows_.reserve(offset.size());
+    for (size_t i = 0; i < offset.size() && i < length.size(); ++i) {
+      ArgsRef a;
+      a.offset = offset[i], a.length = std::min(length[i], ArgsRef::kLongArgs);
+      rows_.push_back(a);
+    }
+  }
+  size_t rows() const override { return offset.size(); }
+  ArgsColumn& rows_;
+  std::vector<uint64_t> offset;
+  std::vector<uint32_t> length;
+};
+
+struct LaunchFields : FieldColumn {
+  explicit LaunchFields(DictColumn<GpuLaunch>& r) : rows_(r) {}
+  void gather() override {
+    const size_t n = rows_.size();
+    grid.resize(n), block.resize(n), registers.resize(n), shared_memory.resize(n), bytes.resize(n);
+    occupancy.resize(n);
+    for (size_t i = 0; i < n; ++i) {
+      const GpuLaunch& l = rows_[i];
+      grid[i] = l.grid, block[i] = l.block, registers[i] = l.registers_per_thread;
+      shared_memory[i] = l.shared_memory, bytes[i] = l.bytes, occupancy[i] = l.occupancy_pct;
+    }
+  }
+  void scatter() override {
+    rows_.clear();
+    const size_t n = std::min({grid.size(), block.size(), registers.size(), shared_memory.size(),
+                               bytes.size(), occupancy.size()});  // all one length (checked on open)
+    rows_.reserve(n);
+    for (size_t i = 0; i < n; ++i)
+      rows_.push_back({.bytes = bytes[i],
+                       .grid = grid[i],
+                       .block = block[i],
+                       .shared_memory = shared_memory[i],
+                       .occupancy_pct = occupancy[i],
+                       .registers_per_thread = registers[i]});
+  }
+  size_t rows() const override { return grid.size(); }
+  DictColumn<GpuLaunch>& rows_;
+  std::vector<std::array<uint32_t, 3>> grid, block;
+  std::vector<uint16_t> registers;
+  std::vector<uint32_t> shared_memory;
+  std::vector<uint64_t> bytes;
+  std::vector<float> occupancy;
+};
+
 template <class V>
 Column column_of(const char* store, const char* table, const char* name, V& v, Codec codec = Codec::Zstd) {
   using T = typename V::value_type;
@@ -133,27 +189,22 @@ struct Layout {
         },
         codec);
   }
-  void args(const char* table, std::vector<ArgsRef>& rows) {
-    converted<uint64_t>(
-        table, "args_offset",
-        [&rows](std::vector<uint64_t>& flat) {
-          flat.resize(rows.size());
-          for (size_t i = 0; i < rows.size(); ++i) flat[i] = rows[i].offset;
-        },
-        [&rows](const std::vector<uint64_t>& flat) {
-          rows.resize(flat.size());
-          for (size_t i = 0; i < flat.size(); ++i) rows[i].offset = flat[i];
-        });
-    converted<uint32_t>(
-        table, "args_length",
-        [&rows](std::vector<uint32_t>& flat) {
-          flat.resize(rows.size());
-          for (size_t i = 0; i < rows.size(); ++i) flat[i] = static_cast<uint32_t>(rows[i].length);
-        },
-        [&rows](const std::vector<uint32_t>& flat) {
-          rows.resize(flat.size());
-          for (size_t i = 0; i < flat.size(); ++i) rows[i].length = std::min(flat[i], ArgsRef::kLongArgs);
-        });
+  // Columns saved apart and rebuilt together: the args' offsets and lengths, a GPU op's launch fields.
+  void args(const char* table, ArgsColumn& rows) {
+    auto f = std::make_unique<ArgsFields>(rows);
+    add(table, "args_offset", f->offset);
+    add(table, "args_length", f->length);
+    fields.push_back(std::move(f));
+  }
+  void launches(const char* table, DictColumn<GpuLaunch>& rows) {
+    auto f = std::make_unique<LaunchFields>(rows);
+    add(table, "grid", f->grid);
+    add(table, "block", f->block);
+    add(table, "registers_per_thread", f->registers);
+    add(table, "shared_memory", f->shared_memory);
+    add(table, "bytes", f->bytes);
+    add(table, "occupancy_pct", f->occupancy);
+    fields.push_back(std::move(f));
   }
 
   // Saving reads through the same bindings; nothing is written to `run` unless resize() is called.
@@ -175,12 +226,7 @@ struct Layout {
     add("gpu_ops", "correlation", g.correlation);
     add("gpu_ops", "device", g.device);
     add("gpu_ops", "stream", g.stream);
-    add("gpu_ops", "grid", g.grid);
-    add("gpu_ops", "block", g.block);
-    add("gpu_ops", "registers_per_thread", g.registers_per_thread);
-    add("gpu_ops", "shared_memory", g.shared_memory);
-    add("gpu_ops", "bytes", g.bytes);
-    add("gpu_ops", "occupancy_pct", g.occupancy_pct);
+    launches("gpu_ops", g.launch);
     add("gpu_ops", "launch_slice", g.launch_slice);
 
     add("api_calls", "slice", run.api.slice);
@@ -471,7 +517,7 @@ void validate(const std::string& file, const Run& r) {
   for (size_t i = 0; i < r.slices.size(); ++i)
     if (static_cast<uint8_t>(r.slices.kind[i]) >= static_cast<uint8_t>(SliceKind::Count))
       bad(file, fmt::format("slices.kind row {}: unknown kind {}", i, static_cast<int>(r.slices.kind[i])));
-  auto args_ok = [&](const std::vector<ArgsRef>& v, const char* what) {
+  auto args_ok = [&](const ArgsColumn& v, const char* what) {
     for (size_t i = 0; i < v.size(); ++i)
       if (v[i].offset > r.raw_args.size() || v[i].length > r.raw_args.size() - v[i].offset ||
           (v[i].length == ArgsRef::kLongArgs && r.args_text(v[i]).empty()))

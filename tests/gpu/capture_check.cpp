@@ -42,14 +42,14 @@ int main(int argc, char** argv) {
     const uint32_t s = r.gpu.slice[g];
     const SliceKind k = r.slices.kind[s];
     if (k == SliceKind::Kernel) {
-      Cfg c{r.gpu.grid[g], r.gpu.block[g]};
+      Cfg c{r.gpu.launch[g].grid, r.gpu.launch[g].block};
       ++kernels[c];
       kernel_tracks[c].insert(r.slices.track[s]);
     } else if (k == SliceKind::Memcpy) {
-      ++copies[std::string(r.str(r.slices.name[s])) + " " + std::to_string(r.gpu.bytes[g])];
+      ++copies[std::string(r.str(r.slices.name[s])) + " " + std::to_string(r.gpu.launch[g].bytes)];
     } else if (k == SliceKind::Memset) {
       ++copies["memset"];
-      memset_bytes += r.gpu.bytes[g];
+      memset_bytes += r.gpu.launch[g].bytes;
     } else if (k == SliceKind::Sync) {
       ++syncs;
     }

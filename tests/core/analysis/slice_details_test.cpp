@@ -10,9 +10,9 @@ TEST_CASE("details: typed fields, decoded args, parent and both launch direction
                             {0, 10, 5, "cudaLaunchKernel", 1, 0, SliceKind::Runtime},
                             {1, 20, 50, "sgemm", 0, 0, SliceKind::Kernel}});
   std::string args = R"({"External id": 7, "grid": [4, 1, 1], "note": "text"})";
-  run.slices.args[2] = {run.raw_args.size(), static_cast<uint32_t>(args.size())};
+  run.slices.args.set(2, {run.raw_args.size(), static_cast<uint32_t>(args.size())});
   run.raw_args += args;
-  run.slices.args[0] = {run.raw_args.size(), 3};
+  run.slices.args.set(0, {run.raw_args.size(), 3});
   run.raw_args += "{x]";
   run.api.slice = {1};
   run.api.correlation = {42};
@@ -20,12 +20,8 @@ TEST_CASE("details: typed fields, decoded args, parent and both launch direction
   run.gpu.correlation = {42};
   run.gpu.device = {0};
   run.gpu.stream = {7};
-  run.gpu.grid = {{4, 1, 1}};
-  run.gpu.block = {{128, 1, 1}};
-  run.gpu.registers_per_thread = {32};
-  run.gpu.shared_memory = {0};
-  run.gpu.bytes = {0};
-  run.gpu.occupancy_pct = {50.0f};
+  run.gpu.launch = {
+      {.grid = {4, 1, 1}, .block = {128, 1, 1}, .occupancy_pct = 50.0f, .registers_per_thread = 32}};
   run.gpu.launch_slice = {1};
 
   SliceDetails k = slice_details(run, 2);

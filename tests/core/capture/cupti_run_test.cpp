@@ -132,10 +132,10 @@ TEST_CASE("cupti records become a Run: tracks, columns, correlation, NVTX, losse
   CHECK(r.slices.kind[k] == SliceKind::Kernel);
   uint32_t g = gpu_row(r, k);
   REQUIRE(g != kNone);
-  CHECK(r.gpu.grid[g] == std::array<uint32_t, 3>{128, 1, 1});
-  CHECK(r.gpu.block[g] == std::array<uint32_t, 3>{256, 1, 1});
-  CHECK(r.gpu.registers_per_thread[g] == 32);
-  CHECK(r.gpu.shared_memory[g] == 3072);
+  CHECK(r.gpu.launch[g].grid == std::array<uint32_t, 3>{128, 1, 1});
+  CHECK(r.gpu.launch[g].block == std::array<uint32_t, 3>{256, 1, 1});
+  CHECK(r.gpu.launch[g].registers_per_thread == 32);
+  CHECK(r.gpu.launch[g].shared_memory == 3072);
   CHECK(r.gpu.stream[g] == 7);
   CHECK(r.gpu.correlation[g] == 10);
   const Track& kt = r.tracks[r.slices.track[k]];
@@ -166,11 +166,11 @@ TEST_CASE("cupti records become a Run: tracks, columns, correlation, NVTX, losse
   // Memcpy, memset, sync: names as the nsys importer's, bytes, the sync on its context's device.
   uint32_t mc = find_slice(r, "Memcpy HtoD (Pageable -> Device)");
   REQUIRE(mc != kNone);
-  CHECK(r.gpu.bytes[gpu_row(r, mc)] == 4096);
+  CHECK(r.gpu.launch[gpu_row(r, mc)].bytes == 4096);
   CHECK(r.str(r.slices.name[r.gpu.launch_slice[gpu_row(r, mc)]]) == "cudaMemcpyAsync");
   uint32_t ms = find_slice(r, "Memset (Device)");
   REQUIRE(ms != kNone);
-  CHECK(r.gpu.bytes[gpu_row(r, ms)] == 512);
+  CHECK(r.gpu.launch[gpu_row(r, ms)].bytes == 512);
   CHECK(r.gpu.stream[gpu_row(r, ms)] == 13);
   uint32_t sy = find_slice(r, "Stream Sync");
   REQUIRE(sy != kNone);

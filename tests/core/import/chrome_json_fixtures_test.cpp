@@ -513,11 +513,11 @@ TEST_CASE("legacy categories: lowercase external id and async_gpu flows", "[impo
   for (size_t i = 0; i < run->gpu.size(); ++i)
     if (run->gpu.correlation[i] == 538885) row = i;
   REQUIRE(row != SIZE_MAX);
-  CHECK(run->gpu.registers_per_thread[row] == 104);
-  CHECK(run->gpu.shared_memory[row] == 17408);
-  CHECK(run->gpu.grid[row] == std::array<uint32_t, 3>{8, 4, 1});
-  CHECK(run->gpu.block[row] == std::array<uint32_t, 3>{128, 1, 1});
-  CHECK(run->gpu.occupancy_pct[row] == 3.0f);
+  CHECK(run->gpu.launch[row].registers_per_thread == 104);
+  CHECK(run->gpu.launch[row].shared_memory == 17408);
+  CHECK(run->gpu.launch[row].grid == std::array<uint32_t, 3>{8, 4, 1});
+  CHECK(run->gpu.launch[row].block == std::array<uint32_t, 3>{128, 1, 1});
+  CHECK(run->gpu.launch[row].occupancy_pct == 3.0f);
   CHECK(run->gpu.stream[row] == 7);
   CHECK(run->gpu.device[row] == 0);
   CHECK(run->slices.external_id[run->gpu.slice[row]] == 6307);

@@ -192,15 +192,15 @@ TEST_CASE("nsys fixture: slices, GPU ops and launch links", "[nsys]") {
   for (size_t g = 0; g < run->gpu.size(); ++g) {
     uint32_t s = run->gpu.slice[g];
     CHECK(run->gpu.launch_slice[g] != kNone);
-    if (run->slices.kind[s] == SliceKind::Memcpy) memcpy_bytes += run->gpu.bytes[g];
+    if (run->slices.kind[s] == SliceKind::Memcpy) memcpy_bytes += run->gpu.launch[g].bytes;
     if (run->slices.kind[s] != SliceKind::Kernel) continue;
     if (run->gpu.launch_slice[g] != kNone)
       ++launchers[std::string(run->str(run->slices.name[run->gpu.launch_slice[g]]))];
     if (run->slices.start[s] == 5844617581) {  // the earliest kernel
       first_kernel_seen = true;
-      CHECK(run->gpu.grid[g] == std::array<uint32_t, 3>{1056, 1, 1});
-      CHECK(run->gpu.block[g] == std::array<uint32_t, 3>{256, 1, 1});
-      CHECK(run->gpu.registers_per_thread[g] == 44);
+      CHECK(run->gpu.launch[g].grid == std::array<uint32_t, 3>{1056, 1, 1});
+      CHECK(run->gpu.launch[g].block == std::array<uint32_t, 3>{256, 1, 1});
+      CHECK(run->gpu.launch[g].registers_per_thread == 44);
       CHECK(run->gpu.device[g] == 0);
       CHECK(run->gpu.stream[g] == 7);
     }

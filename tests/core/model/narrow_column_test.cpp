@@ -143,28 +143,3 @@ TEST_CASE("block column: a sparse block of whole microseconds counts in µs, exa
   CHECK(far[1] == 5'000'000'000'000);
   CHECK(far.wide_count() == 2);
 }
-
-TEST_CASE("dictionary column: one u16 index a row, values exact by their bytes", "[model][narrow_column]") {
-  hp::DictColumn<std::array<uint32_t, 3>> grid;
-  for (uint32_t i = 0; i < 1000; ++i) grid.push_back({i % 3 + 1, 1, 1});
-  CHECK(grid.distinct() == 3);
-  CHECK(grid[998] == std::array<uint32_t, 3>{3, 1, 1});
-  grid.shrink_to_fit();
-  CHECK(grid.bytes() < 1000 * 2 + 200);
-  grid.permute({2, 1, 0});
-  REQUIRE(grid.size() == 3);
-  CHECK(grid[0] == std::array<uint32_t, 3>{3, 1, 1});
-  hp::DictColumn<float> occ{__builtin_nanf(""), -0.0f, 0.0f, 50.5f};
-  CHECK(occ.distinct() == 4);
-  CHECK(std::isnan(occ[0]));
-  CHECK(std::signbit(occ[1]));
-  CHECK(!std::signbit(occ[2]));
-  hp::DictColumn<float> same{__builtin_nanf(""), -0.0f, 0.0f, 50.5f};
-  CHECK(occ == same);  // by bytes: NaN equals itself
-  // Past 65534 distinct values the indices still round-trip.
-  hp::DictColumn<uint32_t> many;
-  for (uint32_t i = 0; i < 70000; ++i) many.push_back(i * 7);
-  for (uint32_t i = 0; i < 70000; i += 997) REQUIRE(many[i] == i * 7);
-  many.resize(70002);
-  CHECK(many[70001] == 0);
-}

@@ -27,7 +27,7 @@ bool same_bytes(const std::vector<T>& a, const std::vector<T>& b) {
   return a.size() == b.size() && (a.empty() || std::memcmp(a.data(), b.data(), a.size() * sizeof(T)) == 0);
 }
 
-void check_args(const std::vector<ArgsRef>& a, const std::vector<ArgsRef>& b) {
+void check_args(const ArgsColumn& a, const ArgsColumn& b) {
   REQUIRE(a.size() == b.size());
   for (size_t i = 0; i < a.size(); ++i) {
     CHECK(a[i].offset == b[i].offset);
@@ -77,12 +77,7 @@ void check_same(const Run& a, const Run& b) {
   CHECK(a.gpu.correlation == b.gpu.correlation);
   CHECK(a.gpu.device == b.gpu.device);
   CHECK(a.gpu.stream == b.gpu.stream);
-  CHECK(a.gpu.grid == b.gpu.grid);
-  CHECK(a.gpu.block == b.gpu.block);
-  CHECK(a.gpu.registers_per_thread == b.gpu.registers_per_thread);
-  CHECK(a.gpu.shared_memory == b.gpu.shared_memory);
-  CHECK(a.gpu.bytes == b.gpu.bytes);
-  CHECK(a.gpu.occupancy_pct == b.gpu.occupancy_pct);  // by bytes: NaN rows compare equal
+  CHECK(a.gpu.launch == b.gpu.launch);  // by bytes: NaN rows compare equal
   CHECK(a.gpu.launch_slice == b.gpu.launch_slice);
 
   CHECK(a.api.slice == b.api.slice);
@@ -220,12 +215,12 @@ std::unique_ptr<Run> hand_made_run() {
   g.correlation = {9};
   g.device = {0};
   g.stream = {7};
-  g.grid = {{UINT32_MAX, 2, 3}};
-  g.block = {{128, 1, 1}};
-  g.registers_per_thread = {255};
-  g.shared_memory = {49152};
-  g.bytes = {UINT64_MAX};
-  g.occupancy_pct = {std::nanf("")};
+  g.launch = {{.bytes = UINT64_MAX,
+               .grid = {UINT32_MAX, 2, 3},
+               .block = {128, 1, 1},
+               .shared_memory = 49152,
+               .occupancy_pct = std::nanf(""),
+               .registers_per_thread = 255}};
   g.launch_slice = {0};
   r->api.slice = {0, 1};
   r->api.correlation = {9, -3};
