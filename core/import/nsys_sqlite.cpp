@@ -3,6 +3,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <array>
 #include <cctype>
 #include <map>
 #include <nlohmann/json.hpp>
@@ -56,6 +58,50 @@ bool credential_like(std::string_view key, std::string_view value) {
   return is_sensitive_key(key) || contains_hf_token(value);
 }
 
+// NVTX domains as args ({"domain": "<name>"}), named by their DomainCreate rows, which come in the
+// same scan as the ranges: a row whose domain is not named yet is noted and its args set once the
+// scan ends (with the name, or the domain's number when no row names it).
+class NvtxDomains {
+ public:
+  explicit NvtxDomains(RunBuilder& b) : b_(b) {}
+  void name(int64_t domain, std::string_view text) {
+    if (!args_.count(domain)) args_[domain] = add(text);
+  }
+  ArgsRef args(int64_t domain) const {
+    if (domain == 0) return {};
+    auto it = args_.find(domain);
+    return it == args_.end() ? ArgsRef{} : it->second;
+  }
+  // Row `row` (a slice, else an instant) of `domain` was added with `args`.
+  void used(int64_t domain, ArgsRef args, bool slice, uint32_t row) {
+    if (domain != 0 && args.empty()) pending_.push_back({domain, row, slice});
+  }
+  void finish() {
+    for (const Pending& p : pending_) {
+      auto [it, added] = args_.try_emplace(p.domain);
+      if (added) it->second = add(std::to_string(p.domain));
+      if (p.slice)
+        b_.set_slice_args(p.row, it->second);
+      else
+        b_.set_instant_args(p.row, it->second);
+    }
+    pending_.clear();
+  }
+
+ private:
+  struct Pending {
+    int64_t domain;
+    uint32_t row;
+    bool slice;
+  };
+  ArgsRef add(std::string_view name) {
+    return b_.add_args(nlohmann::json{{"domain", std::string(name)}}.dump());
+  }
+  RunBuilder& b_;
+  std::unordered_map<int64_t, ArgsRef> args_;
+  std::vector<Pending> pending_;
+};
+
 class NsysReader {
  public:
   NsysReader(const std::filesystem::path& path, RunBuilder& b, LoadProgress& progress)
@@ -72,29 +118,31 @@ class NsysReader {
     TraceSource src;
     src.path = file_;
     src.format = "nsys-sqlite";
+    // Imported tables are counted as their rows stream by (a count(*) would read each table twice);
+    // their largest rowid sizes the progress bar meanwhile.
+    bool activity = false;
     for (const auto& t : tables)
       if (t.starts_with("CUPTI_ACTIVITY_KIND_") || t == "NVTX_EVENTS" || t == "OSRT_API") {
-        uint64_t n = static_cast<uint64_t>(db_.query_int("SELECT count(*) FROM " + sql_ident(t)).value_or(0));
+        activity = true;
+        if (kImported.count(t)) {
+          total_rows_ += static_cast<uint64_t>(
+              std::max<int64_t>(0, db_.query_int("SELECT max(rowid) FROM " + sql_ident(t)).value_or(0)));
+          continue;
+        }
+        uint64_t n = count_rows(t);
         src.by_cat[t] = n;
         src.events += n;
       }
-    if (src.by_cat.empty() && !has_nsys_metadata(tables)) throw ImportError(file_, 0, kNotNsys);
-    total_rows_ = src.events;
+    if (!activity && !has_nsys_metadata(tables)) throw ImportError(file_, 0, kNotNsys);
     tables_ = std::move(tables);
     read_metadata(src);
     b_.begin_source(std::move(src));
+    b_.reserve_slices(b_.slice_count() + total_rows_);  // rows are slices, but for a few NVTX marks
 
     read_strings();
     read_names();
-    static const std::set<std::string> kImported = {"CUPTI_ACTIVITY_KIND_KERNEL",
-                                                    "CUPTI_ACTIVITY_KIND_MEMCPY",
-                                                    "CUPTI_ACTIVITY_KIND_MEMSET",
-                                                    "CUPTI_ACTIVITY_KIND_RUNTIME",
-                                                    "CUPTI_ACTIVITY_KIND_SYNCHRONIZATION",
-                                                    "NVTX_EVENTS",
-                                                    "OSRT_API"};
     for (const auto& [t, n] : b_.source().by_cat)
-      if (!kImported.count(t) && n > 0)
+      if (n > 0)
         b_.log().info("nsys.table_skipped", file_,
                       fmt::format("{}: {} rows not imported (unsupported table)", t, n));
     scan.stop();
@@ -107,6 +155,8 @@ class NsysReader {
     read_nvtx();
     read_osrt();
     read_diagnostics();
+    for (const auto& t : kImported)  // present but not read (a column missing): counted here
+      if (tables_.count(t) && !b_.source().by_cat.count(t)) counted(t, count_rows(t));
     if (b_.source().events == 0)
       b_.log().warn("nsys.no_activity", file_, LogEntry::kNoOffset,
                     "the export holds no CUDA, NVTX or OS runtime rows (see its diagnostics)");
@@ -116,6 +166,22 @@ class NsysReader {
 
  private:
   using Cols = std::set<std::string>;
+  static inline const std::set<std::string> kImported = {"CUPTI_ACTIVITY_KIND_KERNEL",
+                                                         "CUPTI_ACTIVITY_KIND_MEMCPY",
+                                                         "CUPTI_ACTIVITY_KIND_MEMSET",
+                                                         "CUPTI_ACTIVITY_KIND_RUNTIME",
+                                                         "CUPTI_ACTIVITY_KIND_SYNCHRONIZATION",
+                                                         "NVTX_EVENTS",
+                                                         "OSRT_API"};
+
+  uint64_t count_rows(const std::string& table) {
+    return static_cast<uint64_t>(db_.query_int("SELECT count(*) FROM " + sql_ident(table)).value_or(0));
+  }
+  // A table's row count, into the source's by_cat and events (every row, imported or not).
+  void counted(const std::string& table, uint64_t rows) {
+    b_.source().by_cat[table] = rows;
+    b_.source().events += rows;
+  }
 
   Cols columns(const std::string& table) {
     Cols c;
@@ -265,17 +331,21 @@ class NsysReader {
     int64_t stream = stream_id == kNoStream ? -1 : stream_id;
     // A tid outside the OS tid range keeps GPU tracks apart from the process's thread tracks.
     int64_t tid = (int64_t{1} << 56) | (int64_t{sync} << 55) | (device << 32) | static_cast<uint32_t>(stream);
+    auto [it, added] = gpu_track_of_.try_emplace({pid, tid}, 0);
+    if (!added) return it->second;
     uint32_t t = b_.track(pid, tid, TrackKind::GpuStream);
     Track& tr = b_.track_at(t);
     tr.device = static_cast<int32_t>(device);
     tr.stream = stream;
     (sync ? sync_tracks_ : gpu_tracks_).insert(t);
-    return t;
+    return it->second = t;
   }
   uint32_t cpu_track(int64_t global_tid) {
+    auto [it, added] = cpu_track_of_.try_emplace(global_tid, 0);
+    if (!added) return it->second;
     uint32_t t = b_.track(pid_of(global_tid), tid_of(global_tid), TrackKind::CpuThread);
     cpu_tracks_.insert(t);
-    return t;
+    return it->second = t;
   }
 
   // Appends one GPU activity row; the common columns come first in every activity query:
@@ -314,6 +384,17 @@ class NsysReader {
     return i;
   }
 
+  // The contextId column of a kernel, memcpy or memset query (NULL when the table cannot say).
+  static std::string context_col(const Cols& c) { return c.count("deviceId") ? col(c, "contextId") : "NULL"; }
+  // (pid, contextId) -> deviceId of a kernel, memcpy or memset row, for the sync rows read after them.
+  void note_context(const SqliteRowStream& st, int context_col) {
+    if (st.is_null(context_col)) return;
+    std::pair<int64_t, int64_t> key{pid_of(st.int64(5)), st.int64(context_col)};
+    if (key == last_context_) return;
+    last_context_ = key;
+    context_device_.emplace(key, st.int64(2));
+  }
+
   // "<start>, <end>, deviceId, streamId, correlationId, globalPid" for an activity table.
   std::string gpu_common(const Cols& c) {
     return fmt::format("start, end, {}, {}, {}, {}", col(c, "deviceId", "0"), col(c, "streamId"),
@@ -328,11 +409,11 @@ class NsysReader {
     if (!usable(t, c, {"start", "end"})) return;
     SqliteRowStream st(
         file_,
-        fmt::format("SELECT {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {} FROM {}", gpu_common(c),
+        fmt::format("SELECT {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {} FROM {}", gpu_common(c),
                     col(c, "demangledName"), col(c, "shortName"), col(c, "gridX", "0"), col(c, "gridY", "0"),
                     col(c, "gridZ", "0"), col(c, "blockX", "0"), col(c, "blockY", "0"), col(c, "blockZ", "0"),
                     col(c, "registersPerThread", "0"), col(c, "staticSharedMemory", "0"),
-                    col(c, "dynamicSharedMemory", "0"), sql_ident(t)),
+                    col(c, "dynamicSharedMemory", "0"), context_col(c), sql_ident(t)),
         t);
     StrId cat = b_.intern("kernel");
     std::unordered_map<int64_t, ArgsRef> args_by_short;
@@ -363,7 +444,9 @@ class NsysReader {
       g.launch.registers_per_thread = static_cast<uint16_t>(st.int64(14));
       g.launch.shared_memory = static_cast<uint32_t>(st.int64(15) + st.int64(16));
       add_gpu_slice(st, t, name, cat, SliceKind::Kernel, args, g);
+      note_context(st, 17);
     }
+    counted(t, st.rows_read());
   }
 
   void read_memcpy() {
@@ -371,21 +454,30 @@ class NsysReader {
     if (!present(t)) return;
     Cols c = columns(t);
     if (!usable(t, c, {"start", "end"})) return;
-    SqliteRowStream st(
-        file_,
-        fmt::format("SELECT {}, {}, {}, {}, {} FROM {}", gpu_common(c), col(c, "bytes", "0"),
-                    col(c, "copyKind", "0"), col(c, "srcKind"), col(c, "dstKind"), sql_ident(t)),
-        t);
+    SqliteRowStream st(file_,
+                       fmt::format("SELECT {}, {}, {}, {}, {}, {} FROM {}", gpu_common(c),
+                                   col(c, "bytes", "0"), col(c, "copyKind", "0"), col(c, "srcKind"),
+                                   col(c, "dstKind"), context_col(c), sql_ident(t)),
+                       t);
     StrId cat = b_.intern("gpu_memcpy");
+    std::map<std::array<int64_t, 3>, StrId> names;  // by (copyKind, srcKind, dstKind); -1 when NULL
     while (st.step()) {
-      std::string name = fmt::format("Memcpy {}", cuda_names::copy_kind(st.int64(7)));
-      if (!st.is_null(8) && !st.is_null(9))
-        name += fmt::format(" ({} -> {})", cuda_names::memory_kind(cupti_memory_kind(st.int64(8))),
-                            cuda_names::memory_kind(cupti_memory_kind(st.int64(9))));
+      const std::array<int64_t, 3> kind{st.int64(7), st.is_null(8) ? -1 : st.int64(8),
+                                        st.is_null(9) ? -1 : st.int64(9)};
+      auto [it, added] = names.try_emplace(kind, 0);
+      if (added) {
+        std::string name = fmt::format("Memcpy {}", cuda_names::copy_kind(st.int64(7)));
+        if (!st.is_null(8) && !st.is_null(9))
+          name += fmt::format(" ({} -> {})", cuda_names::memory_kind(cupti_memory_kind(st.int64(8))),
+                              cuda_names::memory_kind(cupti_memory_kind(st.int64(9))));
+        it->second = b_.intern(name);
+      }
       GpuIn g;
       g.launch.bytes = static_cast<uint64_t>(st.int64(6));
-      add_gpu_slice(st, t, b_.intern(name), cat, SliceKind::Memcpy, {}, g);
+      add_gpu_slice(st, t, it->second, cat, SliceKind::Memcpy, {}, g);
+      note_context(st, 10);
     }
+    counted(t, st.rows_read());
   }
 
   void read_memset() {
@@ -394,18 +486,24 @@ class NsysReader {
     Cols c = columns(t);
     if (!usable(t, c, {"start", "end"})) return;
     SqliteRowStream st(file_,
-                       fmt::format("SELECT {}, {}, {} FROM {}", gpu_common(c), col(c, "bytes", "0"),
-                                   col(c, "memKind"), sql_ident(t)),
+                       fmt::format("SELECT {}, {}, {}, {} FROM {}", gpu_common(c), col(c, "bytes", "0"),
+                                   col(c, "memKind"), context_col(c), sql_ident(t)),
                        t);
     StrId cat = b_.intern("gpu_memset");
+    std::map<int64_t, StrId> names;  // by memKind; -1 when NULL
     while (st.step()) {
-      std::string name =
-          st.is_null(7) ? "Memset"
-                        : fmt::format("Memset ({})", cuda_names::memory_kind(cupti_memory_kind(st.int64(7))));
+      auto [it, added] = names.try_emplace(st.is_null(7) ? -1 : st.int64(7), 0);
+      if (added)
+        it->second =
+            b_.intern(st.is_null(7) ? "Memset"
+                                    : fmt::format("Memset ({})",
+                                                  cuda_names::memory_kind(cupti_memory_kind(st.int64(7)))));
       GpuIn g;
       g.launch.bytes = static_cast<uint64_t>(st.int64(6));
-      add_gpu_slice(st, t, b_.intern(name), cat, SliceKind::Memset, {}, g);
+      add_gpu_slice(st, t, it->second, cat, SliceKind::Memset, {}, g);
+      note_context(st, 8);
     }
+    counted(t, st.rows_read());
   }
 
   void read_sync() {
@@ -421,38 +519,24 @@ class NsysReader {
                                    col(c, "contextId", "-1"), sql_ident(t)),
                        t);
     StrId cat = b_.intern("cuda_sync");
-    auto devices = context_devices();
     uint64_t moved = 0;
+    std::map<int64_t, StrId> names;  // by sync type
     while (st.step()) {
       GpuIn g;
       // nsys writes deviceId 0 on every SYNCHRONIZATION row: the device is its context's.
       int64_t device = -1;
-      if (auto it = devices.find({pid_of(st.int64(5)), st.int64(7)}); it != devices.end())
+      if (auto it = context_device_.find({pid_of(st.int64(5)), st.int64(7)}); it != context_device_.end())
         device = it->second;
       moved += device >= 0 && device != st.int64(2);
-      add_gpu_slice(st, t, b_.intern(cuda_names::sync_type(st.int64(6))), cat, SliceKind::Sync, {}, g,
-                    device);
+      auto [name, added] = names.try_emplace(st.int64(6), 0);
+      if (added) name->second = b_.intern(cuda_names::sync_type(st.int64(6)));
+      add_gpu_slice(st, t, name->second, cat, SliceKind::Sync, {}, g, device);
     }
+    counted(t, st.rows_read());
     if (moved)
       b_.log().info(
           "nsys.sync_device", file_,
           fmt::format("{}: {} rows placed on their context's device (the table says deviceId 0)", t, moved));
-  }
-
-  // (pid, contextId) -> deviceId, from the kernel, memcpy and memset rows.
-  std::map<std::pair<int64_t, int64_t>, int64_t> context_devices() {
-    std::map<std::pair<int64_t, int64_t>, int64_t> out;
-    for (const char* t :
-         {"CUPTI_ACTIVITY_KIND_KERNEL", "CUPTI_ACTIVITY_KIND_MEMCPY", "CUPTI_ACTIVITY_KIND_MEMSET"}) {
-      if (!tables_.count(t)) continue;
-      Cols c = columns(t);
-      if (!c.count("contextId") || !c.count("deviceId")) continue;
-      auto st = db_.prepare(fmt::format("SELECT DISTINCT {}, contextId, deviceId FROM {}",
-                                        c.count("globalPid") ? "globalPid" : col(c, "globalTid", "0"),
-                                        sql_ident(t)));
-      while (st.step()) out.emplace(std::pair{pid_of(st.int64(0)), st.int64(1)}, st.int64(2));
-    }
-    return out;
   }
 
   void read_runtime() {
@@ -493,6 +577,7 @@ class NsysReader {
       if (!st.is_null(3)) b_.add_api(i, st.int64(3), pid_of(st.int64(2)));
       row_done();
     }
+    counted(t, st.rows_read());
   }
 
   void read_nvtx() {
@@ -501,22 +586,17 @@ class NsysReader {
     Cols c = columns(t);
     if (!usable(t, c, {"start", "globalTid"})) return;
     bool typed = c.count("eventType");
-    std::map<int64_t, std::string> domains;
-    if (typed && c.count("domainId") && c.count("text")) {
-      auto d = db_.prepare(fmt::format("SELECT domainId, text FROM NVTX_EVENTS WHERE eventType = {}",
-                                       int64_t{kNvtxDomainCreate}));
-      while (d.step())
-        if (!d.is_null(1)) domains[d.int64(0)] = std::string(d.text(1));
-    }
     SqliteRowStream st(
         file_,
         fmt::format("SELECT start, {}, globalTid, {}, {}, {}, {} FROM NVTX_EVENTS", col(c, "end"),
                     col(c, "eventType"), col(c, "text"), col(c, "textId"), col(c, "domainId")),
         "NVTX_EVENTS", {4});
     StrId cat = b_.intern("nvtx");
-    std::map<int64_t, ArgsRef> domain_args;
+    NvtxDomains domains(b_);
     while (st.step()) {
       int64_t type = st.is_null(3) ? -1 : st.int64(3);
+      if (typed && type == kNvtxDomainCreate && !st.is_null(4) && !st.is_null(6))
+        domains.name(st.int64(6), st.text(4));
       bool range = typed ? (type == kNvtxPushPop || type == kNvtxStartEnd || type == kNvtxtPushPop ||
                             type == kNvtxtStartEnd)
                          : !st.is_null(1);
@@ -527,16 +607,8 @@ class NsysReader {
       }
       std::string_view name_text = !st.is_null(4) ? st.text(4) : !st.is_null(5) ? text(st.int64(5)) : "";
       StrId name = b_.intern(name_text);
-      ArgsRef args;
-      if (int64_t dom = st.is_null(6) ? 0 : st.int64(6); dom != 0) {
-        auto [it, added] = domain_args.try_emplace(dom);
-        if (added) {
-          auto d = domains.find(dom);
-          nlohmann::json a = {{"domain", d == domains.end() ? std::to_string(dom) : d->second}};
-          it->second = b_.add_args(a.dump());
-        }
-        args = it->second;
-      }
+      const int64_t dom = st.is_null(6) ? 0 : st.int64(6);
+      const ArgsRef args = domains.args(dom);
       uint32_t track = cpu_track(st.int64(2));
       if (range && st.is_null(1)) {
         b_.log().warn(
@@ -545,8 +617,10 @@ class NsysReader {
         mark = true;
       }
       if (mark) {
-        b_.add_instant(
-            {.ts = st.int64(0), .track = track, .name = name, .cat = cat, .scope = 't', .args = args});
+        domains.used(
+            dom, args, false,
+            b_.add_instant(
+                {.ts = st.int64(0), .track = track, .name = name, .cat = cat, .scope = 't', .args = args}));
       } else {
         auto [start, end] = start_end(st, "NVTX_EVENTS");
         SliceIn s;
@@ -557,10 +631,12 @@ class NsysReader {
         s.kind = SliceKind::Nvtx;
         s.track = track;
         s.args = args;
-        b_.add_slice(s);
+        domains.used(dom, args, true, b_.add_slice(s));
       }
       row_done();
     }
+    domains.finish();
+    counted(t, st.rows_read());
   }
 
   // OS runtime calls (pthread, poll, ioctl, ...): what a CPU-only capture holds.
@@ -584,6 +660,7 @@ class NsysReader {
       b_.add_slice(s);
       row_done();
     }
+    counted(t, st.rows_read());
   }
 
   // nsys's own diagnostics ("No CUDA events collected. Does the process use CUDA?") go to the log:
@@ -678,6 +755,15 @@ class NsysReader {
   std::map<int64_t, std::string> process_names_;
   std::map<std::pair<int64_t, int64_t>, int64_t> thread_names_;  // (pid, tid) -> StringIds id
   std::set<uint32_t> cpu_tracks_, gpu_tracks_, sync_tracks_;
+  struct PairHash {
+    size_t operator()(const std::pair<int64_t, int64_t>& p) const {
+      return std::hash<int64_t>()(p.first * 0x9E3779B97F4A7C15LL ^ p.second);
+    }
+  };
+  std::unordered_map<int64_t, uint32_t> cpu_track_of_;                                // by globalTid
+  std::unordered_map<std::pair<int64_t, int64_t>, uint32_t, PairHash> gpu_track_of_;  // by (pid, tid)
+  std::map<std::pair<int64_t, int64_t>, int64_t> context_device_;  // (pid, contextId) -> deviceId
+  std::pair<int64_t, int64_t> last_context_{-1, -1};
   uint64_t file_size_ = 0, total_rows_ = 0, rows_ = 0, reported_ = 0;
 };
 

@@ -313,14 +313,24 @@ void RunBuilder::add_flow_end(const FlowEndIn& f) {
       FlowTmp{f.id, f.ts + impl_->shift, f.track, f.cat, impl_->source_index(), f.phase, f.bind_enclosing});
 }
 
-void RunBuilder::add_instant(const InstantIn& i) {
+uint32_t RunBuilder::add_instant(const InstantIn& i) {
   Instants& in = impl_->run->instants;
+  const auto idx = static_cast<uint32_t>(in.ts.size());
   in.ts.push_back(i.ts + impl_->shift);
   in.track.push_back(i.track);
   in.name.push_back(i.name);
   in.cat.push_back(i.cat);
   in.scope.push_back(i.scope);
   in.args.push_back(i.args);
+  return idx;
+}
+
+void RunBuilder::set_slice_args(uint32_t slice, ArgsRef args) {
+  impl_->run->slices.args.set(slice, args);
+}
+
+void RunBuilder::set_instant_args(uint32_t instant, ArgsRef args) {
+  impl_->run->instants.args.set(instant, args);
 }
 
 void RunBuilder::add_counter(int64_t pid, std::string_view series_name, Ns ts, double value) {

@@ -85,7 +85,10 @@ class RunBuilder {
   void begin_slice(const SliceIn& s);
   void end_slice(uint32_t track, Ns ts, uint64_t offset);
   void add_flow_end(const FlowEndIn& f);
-  void add_instant(const InstantIn& i);
+  uint32_t add_instant(const InstantIn& i);  // returns its index until finish()
+  // Args known only after the event was added (an NVTX domain named after its first use).
+  void set_slice_args(uint32_t slice, ArgsRef args);
+  void set_instant_args(uint32_t instant, ArgsRef args);
   void add_counter(int64_t pid, std::string_view series_name, Ns ts, double value);
   void note_redaction(std::string_view file, std::string_view what);
 

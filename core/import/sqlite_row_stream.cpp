@@ -10,12 +10,15 @@ SqliteRowStream::SqliteRowStream(const std::filesystem::path& db, std::string se
   SqliteDb conn(db_, SqliteDb::Mode::Immutable);
   cols_ = static_cast<size_t>(conn.prepare(select_).column_count());
   try {  // a WITHOUT ROWID table (or a view) has no rowid: one reader scans it
-    SqliteStmt range = conn.prepare("SELECT min(rowid), max(rowid) FROM " + sql_ident(table));
-    range.step();
+    // Two queries: SQLite finds a lone min() or max() of the rowid in the b-tree, but scans the whole
+    // table for both in one.
+    SqliteStmt lo = conn.prepare("SELECT min(rowid) FROM " + sql_ident(table));
+    SqliteStmt hi = conn.prepare("SELECT max(rowid) FROM " + sql_ident(table));
+    lo.step(), hi.step();
     ranged_ = true;
-    if (!range.is_null(0)) {
-      lo_ = range.int64(0);
-      const uint64_t span = static_cast<uint64_t>(range.int64(1)) - static_cast<uint64_t>(lo_);
+    if (!lo.is_null(0)) {
+      lo_ = lo.int64(0);
+      const uint64_t span = static_cast<uint64_t>(hi.int64(0)) - static_cast<uint64_t>(lo_);
       batches_ = static_cast<size_t>(span / rows_per_batch_) + 1;
     }
   } catch (const SqliteError&) {
@@ -44,7 +47,7 @@ std::string_view SqliteRowStream::text(int c) const {
 }
 
 bool SqliteRowStream::step() {
-  if (cur_ && ++row_ < cur_->rows) return true;
+  if (cur_ && ++row_ < cur_->rows) return ++rows_read_, true;
   std::unique_lock<std::mutex> lock(mu_);
   if (cur_) cur_->rows = 0, cur_->ready = false, cur_ = nullptr, ++next_, cv_.notify_all();
   for (;;) {
@@ -57,7 +60,7 @@ bool SqliteRowStream::step() {
       b.ready = false, ++next_, cv_.notify_all();
       continue;
     }
-    cur_ = &b, row_ = 0;
+    cur_ = &b, row_ = 0, ++rows_read_;
     return true;
   }
   return false;

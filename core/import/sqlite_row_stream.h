@@ -32,6 +32,7 @@ class SqliteRowStream {
   int64_t int64(int c) const { return cur_->ints[row_ * cols_ + static_cast<size_t>(c)]; }
   std::string_view text(int c) const;
   size_t readers() const { return n_readers_; }
+  uint64_t rows_read() const { return rows_read_; }  // rows step() has returned so far
 
  private:
   struct Batch {
@@ -63,6 +64,7 @@ class SqliteRowStream {
   std::exception_ptr error_;
   Batch* cur_ = nullptr;
   size_t row_ = 0;
+  uint64_t rows_read_ = 0;
 };
 
 }  // namespace hp

@@ -16,6 +16,7 @@
 #include <catch2/catch.hpp>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <set>
 
@@ -210,4 +211,37 @@ TEST_CASE("nsys fixture: slices, GPU ops and launch links", "[nsys]") {
   std::map<std::string, int> expected = {
       {"cudaLaunchKernel", 9}, {"cuLaunchKernel", 6}, {"cuLaunchKernelEx", 3}};
   CHECK(launchers == expected);
+}
+
+TEST_CASE("nsys: NVTX domains named before, after or never by a DomainCreate row", "[nsys]") {
+  // The fixture's first 12 ranges moved to domains 7 (named by a row after them), 8 (named by a
+  // row before them) and 9 (never named: its number stands in).
+  fs::path p = temp_path("domains.sqlite");
+  fs::copy_file(kFixture, p, fs::copy_options::overwrite_existing);
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(p.string().c_str(), &db) == SQLITE_OK);
+  REQUIRE(sqlite3_exec(db,
+                       "UPDATE NVTX_EVENTS SET domainId = 7 WHERE rowid BETWEEN 1 AND 5;"
+                       "UPDATE NVTX_EVENTS SET domainId = 8 WHERE rowid BETWEEN 6 AND 9;"
+                       "UPDATE NVTX_EVENTS SET domainId = 9 WHERE rowid BETWEEN 10 AND 12;"
+                       "INSERT INTO NVTX_EVENTS(rowid, start, eventType, domainId, text, globalTid) "
+                       "  VALUES (20000, 0, 75, 7, 'late', 0), (-1, 0, 75, 8, 'early', 0);",
+                       nullptr, nullptr, nullptr) == SQLITE_OK);
+  sqlite3_close(db);
+  RunBuilder b;
+  LoadProgress progress;
+  import_nsys_sqlite(p, b, progress);
+  auto run = b.finish();
+  std::map<std::string, int> by_args;
+  size_t nvtx = 0;
+  for (size_t i = 0; i < run->slices.size(); ++i)
+    if (run->slices.kind[i] == SliceKind::Nvtx) {
+      ++nvtx;
+      if (!run->slices.args[i].empty()) ++by_args[std::string(run->args_text(run->slices.args[i]))];
+    }
+  CHECK(nvtx == 13513);  // the two DomainCreate rows name domains; they are not ranges
+  CHECK(by_args == std::map<std::string, int>{
+                       {R"({"domain":"late"})", 5}, {R"({"domain":"early"})", 4}, {R"({"domain":"9"})", 3}});
+  CHECK(run->sources.at(0).by_cat.at("NVTX_EVENTS") == 13515);  // every row counted
+  fs::remove(p);
 }
