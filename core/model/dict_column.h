@@ -3,12 +3,12 @@
 // u16 rows while every id fits and in u32 rows from the first one that does not, so an id column
 // costs 2 bytes a row on most runs and never more than 4. DictColumn stores a value that repeats
 // (a GPU op's launch configuration) once, and an IdColumn index a row.
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <initializer_list>
 #include <type_traits>
-#include <unordered_map>
 #include <vector>
 
 namespace hp {
@@ -92,10 +92,10 @@ class DictColumn {
     const uint32_t zero = id_of(T{});
     while (index_.size() < n) index_.push_back(zero);
   }
-  void clear() { index_.clear(), values_.clear(), ids_.clear(); }
+  void clear() { *this = DictColumn(); }
   void shrink_to_fit() { index_.shrink_to_fit(), values_.shrink_to_fit(); }
   size_t bytes() const {
-    return index_.bytes() + values_.capacity() * sizeof(T) + ids_.size() * (sizeof(T) + 24);
+    return index_.bytes() + values_.capacity() * sizeof(T) + slots_.capacity() * sizeof(uint32_t);
   }
   size_t distinct() const { return values_.size(); }
   void permute(const std::vector<uint32_t>& order) { index_.permute(order); }
@@ -108,35 +108,49 @@ class DictColumn {
 
  private:
   static_assert(std::is_trivially_copyable_v<T>);
-  struct Key {
+  static constexpr uint32_t kEmpty = UINT32_MAX;
+  static uint64_t hash(const T& v) {  // 8 bytes at a time: a GpuLaunch is 48
     unsigned char b[sizeof(T)];
-    bool operator==(const Key& o) const { return std::memcmp(b, o.b, sizeof(T)) == 0; }
-  };
-  struct KeyHash {
-    size_t operator()(const Key& k) const {  // 8 bytes at a time: launch configurations are 48
-      uint64_t h = 0x9E3779B97F4A7C15ULL;
-      size_t i = 0;
+    std::memcpy(b, &v, sizeof(T));
+    uint64_t h = 0x9E3779B97F4A7C15ULL;
+    size_t i = 0;
+    if constexpr (sizeof(T) >= 8)
       for (; i + 8 <= sizeof(T); i += 8) {
         uint64_t w;
-        std::memcpy(&w, k.b + i, 8);
+        std::memcpy(&w, b + i, 8);
         h = (h ^ w) * 0xBF58476D1CE4E5B9ULL, h ^= h >> 31;
       }
-      for (; i < sizeof(T); ++i) h = (h ^ k.b[i]) * 0x100000001B3ULL;
-      return static_cast<size_t>(h ^ (h >> 29));
-    }
-  };
+    for (; i < sizeof(T); ++i) h = (h ^ b[i]) * 0x100000001B3ULL;
+    return h ^ (h >> 29);
+  }
+  bool same(uint32_t id, const T& v) const { return std::memcmp(&values_[id], &v, sizeof(T)) == 0; }
+  // Open addressing over value ids: the distinct values are few, so the slots stay in cache.
   uint32_t id_of(const T& v) {
-    if (!values_.empty() && std::memcmp(&values_[last_], &v, sizeof(T)) == 0) return last_;
-    Key k;
-    std::memcpy(k.b, &v, sizeof(T));
-    auto [it, added] = ids_.try_emplace(k, static_cast<uint32_t>(values_.size()));
-    if (added) values_.push_back(v);
-    return last_ = it->second;
+    if (!values_.empty() && same(last_, v)) return last_;
+    if (values_.size() * 2 >= slots_.size()) grow();
+    const size_t mask = slots_.size() - 1;
+    for (size_t i = hash(v) & mask;; i = (i + 1) & mask) {
+      if (slots_[i] == kEmpty) {
+        slots_[i] = static_cast<uint32_t>(values_.size());
+        values_.push_back(v);
+        return last_ = slots_[i];
+      }
+      if (same(slots_[i], v)) return last_ = slots_[i];
+    }
+  }
+  void grow() {
+    slots_.assign(std::max<size_t>(64, slots_.size() * 2), kEmpty);
+    const size_t mask = slots_.size() - 1;
+    for (uint32_t id = 0; id < values_.size(); ++id) {
+      size_t i = hash(values_[id]) & mask;
+      while (slots_[i] != kEmpty) i = (i + 1) & mask;
+      slots_[i] = id;
+    }
   }
 
   IdColumn index_;
   std::vector<T> values_;
-  std::unordered_map<Key, uint32_t, KeyHash> ids_;
+  std::vector<uint32_t> slots_;  // value ids by hash; kEmpty where free
   uint32_t last_ = 0;
 };
 

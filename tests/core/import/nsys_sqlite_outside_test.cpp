@@ -132,3 +132,22 @@ TEST_CASE("nsys: the version of exports that keep it in EXPORT_META_DATA", "[nsy
     CHECK(run->log.count("nsys.version") == 1);
   }
 }
+
+TEST_CASE("nsys: NVTX ranges of a named domain carry its name", "[nsys]") {
+  // pipit's saxpy-mpi-cuda export: a DomainCreate row names domain 1 "MPI" (eventType 75); 17 of the
+  // 22 push/pop ranges are in it (python3 sqlite3: SELECT eventType, count(*) ... WHERE domainId = 1).
+  fs::path p = shared("hpcgroup_pipit__f76ee853__pipit_tests_data_saxpy-mpi-cuda_nsys_perlmutter0.sqlite");
+  if (!fs::exists(p)) {
+    WARN("shared fixture absent: " << p);
+    return;
+  }
+  auto run = load(p);
+  size_t nvtx = 0, mpi = 0;
+  for (size_t i = 0; i < run->slices.size(); ++i) {
+    if (run->slices.kind[i] != SliceKind::Nvtx) continue;
+    ++nvtx;
+    mpi += run->args_text(run->slices.args[i]) == R"({"domain":"MPI"})";
+  }
+  CHECK(nvtx == 22);
+  CHECK(mpi == 17);
+}
