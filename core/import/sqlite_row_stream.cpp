@@ -76,7 +76,7 @@ void SqliteRowStream::read(size_t r) {
     for (size_t j = 0;; ++j) {
       const size_t k = j * n_readers_ + r;
       if (ranged_ && k >= batches_) return;
-      Batch& b = slots_[r][j % 2];
+      Batch& b = slots_[r][j % kSlots];
       {
         std::unique_lock<std::mutex> lock(mu_);
         cv_.wait(lock, [&] { return !b.ready || stop_; });

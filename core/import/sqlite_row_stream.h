@@ -44,7 +44,7 @@ class SqliteRowStream {
     bool ready = false;
   };
   void read(size_t reader);
-  Batch& slot(size_t k) { return slots_[k % n_readers_][(k / n_readers_) % 2]; }
+  Batch& slot(size_t k) { return slots_[k % n_readers_][(k / n_readers_) % kSlots]; }
 
   const std::filesystem::path db_;
   const std::string select_;
@@ -56,7 +56,8 @@ class SqliteRowStream {
   size_t batches_ = 0;  // when ranged
   size_t n_readers_ = 1;
   std::vector<std::thread> readers_;
-  Batch slots_[2][2];  // per reader, the two batches it fills in turn
+  static constexpr size_t kSlots = 4;  // batches a reader may have read ahead
+  Batch slots_[2][kSlots];             // per reader, the batches it fills in turn
   std::mutex mu_;
   std::condition_variable cv_;
   size_t next_ = 0;  // the batch the caller reads next
