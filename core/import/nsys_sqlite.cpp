@@ -125,8 +125,7 @@ class NsysReader {
       if (t.starts_with("CUPTI_ACTIVITY_KIND_") || t == "NVTX_EVENTS" || t == "OSRT_API") {
         activity = true;
         if (kImported.count(t)) {
-          total_rows_ += static_cast<uint64_t>(
-              std::max<int64_t>(0, db_.query_int("SELECT max(rowid) FROM " + sql_ident(t)).value_or(0)));
+          total_rows_ += row_estimate(t);
           continue;
         }
         uint64_t n = count_rows(t);
@@ -137,7 +136,8 @@ class NsysReader {
     tables_ = std::move(tables);
     read_metadata(src);
     b_.begin_source(std::move(src));
-    b_.reserve_slices(b_.slice_count() + total_rows_);  // rows are slices, but for a few NVTX marks
+    // Rows are slices, but for a few NVTX marks; a damaged file's rowids must not size the reservation.
+    b_.reserve_slices(b_.slice_count() + std::min(total_rows_, file_size_ / 16));
 
     read_strings();
     read_names();
@@ -174,6 +174,15 @@ class NsysReader {
                                                          "NVTX_EVENTS",
                                                          "OSRT_API"};
 
+  // The largest rowid: a b-tree lookup, where count(*) reads the table (count(*) when it has no rowid).
+  uint64_t row_estimate(const std::string& table) {
+    try {
+      return static_cast<uint64_t>(
+          std::max<int64_t>(0, db_.query_int("SELECT max(rowid) FROM " + sql_ident(table)).value_or(0)));
+    } catch (const SqliteError&) {
+      return count_rows(table);
+    }
+  }
   uint64_t count_rows(const std::string& table) {
     return static_cast<uint64_t>(db_.query_int("SELECT count(*) FROM " + sql_ident(table)).value_or(0));
   }

@@ -245,3 +245,32 @@ TEST_CASE("nsys: NVTX domains named before, after or never by a DomainCreate row
   CHECK(run->sources.at(0).by_cat.at("NVTX_EVENTS") == 13515);  // every row counted
   fs::remove(p);
 }
+
+TEST_CASE("nsys: an activity table without rowids imports and counts like any other", "[nsys]") {
+  // The fixture's 3 memset rows moved to a WITHOUT ROWID table of the same columns.
+  fs::path p = temp_path("norowid.sqlite");
+  fs::copy_file(kFixture, p, fs::copy_options::overwrite_existing);
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(p.string().c_str(), &db) == SQLITE_OK);
+  REQUIRE(sqlite3_exec(
+              db,
+              "CREATE TABLE m2(start INTEGER NOT NULL, end INTEGER NOT NULL, deviceId INTEGER NOT NULL,"
+              " contextId INTEGER NOT NULL, greenContextId INTEGER, streamId INTEGER NOT NULL,"
+              " correlationId INTEGER, globalPid INTEGER, value INTEGER NOT NULL, bytes INTEGER NOT NULL,"
+              " graphNodeId INTEGER, memKind INTEGER, PRIMARY KEY(start, correlationId)) WITHOUT ROWID;"
+              "INSERT INTO m2 SELECT * FROM CUPTI_ACTIVITY_KIND_MEMSET;"
+              "DROP TABLE CUPTI_ACTIVITY_KIND_MEMSET;"
+              "ALTER TABLE m2 RENAME TO CUPTI_ACTIVITY_KIND_MEMSET;",
+              nullptr, nullptr, nullptr) == SQLITE_OK);
+  sqlite3_close(db);
+  RunBuilder b;
+  LoadProgress progress;
+  import_nsys_sqlite(p, b, progress);
+  auto run = b.finish();
+  CHECK(run->sources.at(0).by_cat.at("CUPTI_ACTIVITY_KIND_MEMSET") == 3);
+  CHECK(run->sources.at(0).events == 18 + 3 + 3 + 990 + 3 + 13513);
+  size_t memsets = 0;
+  for (size_t i = 0; i < run->slices.size(); ++i) memsets += run->slices.kind[i] == SliceKind::Memset;
+  CHECK(memsets == 3);
+  fs::remove(p);
+}
