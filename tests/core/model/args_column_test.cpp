@@ -15,7 +15,7 @@ ArgsRef ref(uint64_t offset, uint64_t length) {
 }
 }  // namespace
 
-TEST_CASE("args column: offsets and lengths round-trip; empty rows read as ArgsRef{}",
+TEST_CASE("args column: offsets and lengths round-trip, and empty rows read as ArgsRef{}",
           "[model][args_column]") {
   std::vector<ArgsRef> want;
   uint64_t at = 100'000'000;
