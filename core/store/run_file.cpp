@@ -39,7 +39,7 @@ struct Column {
   std::string key() const { return table + "." + name; }
 };
 
-// A column of a struct-of-fields vector (Track, CounterSeries, ArgsRef): gathered into a flat
+// A column of a struct-of-fields vector (Track, CounterSeries): gathered into a flat
 // vector to save, scattered back after opening.
 struct FieldColumn {
   virtual ~FieldColumn() = default;
