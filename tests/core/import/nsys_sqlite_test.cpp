@@ -50,6 +50,21 @@ std::string import_error(const fs::path& p) {
   return "";
 }
 
+// Imports a copy of the fixture after running `sql` on it.
+std::unique_ptr<Run> import_edited(const std::string& name, const char* sql) {
+  fs::path p = temp_path(name);
+  fs::copy_file(kFixture, p, fs::copy_options::overwrite_existing);
+  sqlite3* db = nullptr;
+  REQUIRE(sqlite3_open(p.string().c_str(), &db) == SQLITE_OK);
+  REQUIRE(sqlite3_exec(db, sql, nullptr, nullptr, nullptr) == SQLITE_OK);
+  sqlite3_close(db);
+  RunBuilder b;
+  LoadProgress progress;
+  import_nsys_sqlite(p, b, progress);
+  fs::remove(p);
+  return b.finish();
+}
+
 }  // namespace
 
 TEST_CASE("nsys fixture: source row counts per activity table", "[nsys]") {
@@ -216,22 +231,12 @@ TEST_CASE("nsys fixture: slices, GPU ops and launch links", "[nsys]") {
 TEST_CASE("nsys: NVTX domains named before, after or never by a DomainCreate row", "[nsys]") {
   // The fixture's first 12 ranges moved to domains 7 (named by a row after them), 8 (named by a
   // row before them) and 9 (never named: its number stands in).
-  fs::path p = temp_path("domains.sqlite");
-  fs::copy_file(kFixture, p, fs::copy_options::overwrite_existing);
-  sqlite3* db = nullptr;
-  REQUIRE(sqlite3_open(p.string().c_str(), &db) == SQLITE_OK);
-  REQUIRE(sqlite3_exec(db,
-                       "UPDATE NVTX_EVENTS SET domainId = 7 WHERE rowid BETWEEN 1 AND 5;"
-                       "UPDATE NVTX_EVENTS SET domainId = 8 WHERE rowid BETWEEN 6 AND 9;"
-                       "UPDATE NVTX_EVENTS SET domainId = 9 WHERE rowid BETWEEN 10 AND 12;"
-                       "INSERT INTO NVTX_EVENTS(rowid, start, eventType, domainId, text, globalTid) "
-                       "  VALUES (20000, 0, 75, 7, 'late', 0), (-1, 0, 75, 8, 'early', 0);",
-                       nullptr, nullptr, nullptr) == SQLITE_OK);
-  sqlite3_close(db);
-  RunBuilder b;
-  LoadProgress progress;
-  import_nsys_sqlite(p, b, progress);
-  auto run = b.finish();
+  auto run = import_edited("domains.sqlite",
+                           "UPDATE NVTX_EVENTS SET domainId = 7 WHERE rowid BETWEEN 1 AND 5;"
+                           "UPDATE NVTX_EVENTS SET domainId = 8 WHERE rowid BETWEEN 6 AND 9;"
+                           "UPDATE NVTX_EVENTS SET domainId = 9 WHERE rowid BETWEEN 10 AND 12;"
+                           "INSERT INTO NVTX_EVENTS(rowid, start, eventType, domainId, text, globalTid) "
+                           "  VALUES (20000, 0, 75, 7, 'late', 0), (-1, 0, 75, 8, 'early', 0);");
   std::map<std::string, int> by_args;
   size_t nvtx = 0;
   for (size_t i = 0; i < run->slices.size(); ++i)
@@ -243,34 +248,22 @@ TEST_CASE("nsys: NVTX domains named before, after or never by a DomainCreate row
   CHECK(by_args == std::map<std::string, int>{
                        {R"({"domain":"late"})", 5}, {R"({"domain":"early"})", 4}, {R"({"domain":"9"})", 3}});
   CHECK(run->sources.at(0).by_cat.at("NVTX_EVENTS") == 13515);  // every row counted
-  fs::remove(p);
 }
 
 TEST_CASE("nsys: an activity table without rowids imports and counts like any other", "[nsys]") {
   // The fixture's 3 memset rows moved to a WITHOUT ROWID table of the same columns.
-  fs::path p = temp_path("norowid.sqlite");
-  fs::copy_file(kFixture, p, fs::copy_options::overwrite_existing);
-  sqlite3* db = nullptr;
-  REQUIRE(sqlite3_open(p.string().c_str(), &db) == SQLITE_OK);
-  REQUIRE(sqlite3_exec(
-              db,
-              "CREATE TABLE m2(start INTEGER NOT NULL, end INTEGER NOT NULL, deviceId INTEGER NOT NULL,"
-              " contextId INTEGER NOT NULL, greenContextId INTEGER, streamId INTEGER NOT NULL,"
-              " correlationId INTEGER, globalPid INTEGER, value INTEGER NOT NULL, bytes INTEGER NOT NULL,"
-              " graphNodeId INTEGER, memKind INTEGER, PRIMARY KEY(start, correlationId)) WITHOUT ROWID;"
-              "INSERT INTO m2 SELECT * FROM CUPTI_ACTIVITY_KIND_MEMSET;"
-              "DROP TABLE CUPTI_ACTIVITY_KIND_MEMSET;"
-              "ALTER TABLE m2 RENAME TO CUPTI_ACTIVITY_KIND_MEMSET;",
-              nullptr, nullptr, nullptr) == SQLITE_OK);
-  sqlite3_close(db);
-  RunBuilder b;
-  LoadProgress progress;
-  import_nsys_sqlite(p, b, progress);
-  auto run = b.finish();
+  auto run = import_edited(
+      "norowid.sqlite",
+      "CREATE TABLE m2(start INTEGER NOT NULL, end INTEGER NOT NULL, deviceId INTEGER NOT NULL,"
+      " contextId INTEGER NOT NULL, greenContextId INTEGER, streamId INTEGER NOT NULL,"
+      " correlationId INTEGER, globalPid INTEGER, value INTEGER NOT NULL, bytes INTEGER NOT NULL,"
+      " graphNodeId INTEGER, memKind INTEGER, PRIMARY KEY(start, correlationId)) WITHOUT ROWID;"
+      "INSERT INTO m2 SELECT * FROM CUPTI_ACTIVITY_KIND_MEMSET;"
+      "DROP TABLE CUPTI_ACTIVITY_KIND_MEMSET;"
+      "ALTER TABLE m2 RENAME TO CUPTI_ACTIVITY_KIND_MEMSET;");
   CHECK(run->sources.at(0).by_cat.at("CUPTI_ACTIVITY_KIND_MEMSET") == 3);
   CHECK(run->sources.at(0).events == 18 + 3 + 3 + 990 + 3 + 13513);
   size_t memsets = 0;
   for (size_t i = 0; i < run->slices.size(); ++i) memsets += run->slices.kind[i] == SliceKind::Memset;
   CHECK(memsets == 3);
-  fs::remove(p);
 }
