@@ -65,7 +65,8 @@ class NvtxDomains {
  public:
   explicit NvtxDomains(RunBuilder& b) : b_(b) {}
   void name(int64_t domain, std::string_view text) {
-    if (!args_.count(domain)) args_[domain] = add(text);
+    auto [it, added] = args_.try_emplace(domain);
+    if (added) it->second = add(text);
   }
   ArgsRef args(int64_t domain) const {
     if (domain == 0) return {};
